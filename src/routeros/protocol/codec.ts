@@ -3,10 +3,14 @@
  * (words ended by a zero-length word). Pure functions and a streaming decoder; no I/O.
  * Spec and test vectors: shared/reference/routeros-api.md §2.
  */
+import { isUtf8 } from 'node:buffer';
 import { ProtocolError } from '../errors.js';
 
 /** Default cap on one word, so a hostile peer cannot make us buffer gigabytes. */
 export const DEFAULT_MAX_WORD_BYTES = 16 * 1024 * 1024;
+
+/** Default cap on one sentence (all its words), for the same reason: a peer could otherwise stream words forever. */
+export const DEFAULT_MAX_SENTENCE_BYTES = 64 * 1024 * 1024;
 
 /** Encodes a word length as its 1–5 byte prefix. */
 export function encodeLength(length: number): Buffer {
@@ -35,6 +39,17 @@ export function encodeSentence(words: readonly string[]): Buffer {
   return Buffer.concat(parts);
 }
 
+/** Size of a length prefix given its first byte; throws ProtocolError for control and reserved bytes. */
+function prefixSize(first: number): number {
+  if (first < 0x80) return 1;
+  if (first < 0xc0) return 2;
+  if (first < 0xe0) return 3;
+  if (first < 0xf0) return 4;
+  if (first === 0xf0) return 5;
+  if (first >= 0xf8) throw new ProtocolError(`control byte 0x${first.toString(16)} in length prefix`);
+  throw new ProtocolError(`invalid length prefix byte 0x${first.toString(16)}`);
+}
+
 /**
  * Reads a length prefix at `offset`. Returns undefined when the buffer ends inside the prefix.
  * Throws ProtocolError on a control byte (≥ 0xF8) or a reserved first byte (0xF1–0xF7).
@@ -42,14 +57,7 @@ export function encodeSentence(words: readonly string[]): Buffer {
 export function decodeLength(buffer: Buffer, offset: number): { length: number; size: number } | undefined {
   if (offset >= buffer.length) return undefined;
   const first = buffer[offset]!;
-  let size: number;
-  if (first < 0x80) size = 1;
-  else if (first < 0xc0) size = 2;
-  else if (first < 0xe0) size = 3;
-  else if (first < 0xf0) size = 4;
-  else if (first === 0xf0) size = 5;
-  else if (first >= 0xf8) throw new ProtocolError(`control byte 0x${first.toString(16)} in length prefix`);
-  else throw new ProtocolError(`invalid length prefix byte 0x${first.toString(16)}`);
+  const size = prefixSize(first);
   if (offset + size > buffer.length) return undefined;
   let length: number;
   switch (size) {
@@ -71,26 +79,44 @@ export function decodeLength(buffer: Buffer, offset: number): { length: number; 
   return { length, size };
 }
 
+/**
+ * Decodes one word. RouterOS words are byte strings: UTF-8 when valid, otherwise latin1 so that
+ * legacy codepage bytes (win1252 comments on old routers) survive instead of turning into U+FFFD.
+ */
+export function decodeWord(bytes: Buffer): string {
+  return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1');
+}
+
 /** Options of {@link SentenceDecoder}. */
 export interface SentenceDecoderOptions {
   /** Largest accepted word in bytes. @default 16 MiB */
   maxWordBytes?: number;
+  /** Largest accepted sentence (sum of its words) in bytes. @default max(64 MiB, 4 × maxWordBytes) */
+  maxSentenceBytes?: number;
 }
 
 /**
  * Streaming sentence decoder: feed it TCP chunks split anywhere, get whole sentences back.
  * Empty sentences (a lone zero byte) are skipped, as RouterOS specifies.
  * After it throws a ProtocolError the stream is unusable; the caller closes the connection.
+ *
+ * Cost is linear in the input: while a word is incomplete, chunks are only collected (not
+ * concatenated) until enough bytes are buffered to finish it.
  */
 export class SentenceDecoder {
   private readonly maxWordBytes: number;
+  private readonly maxSentenceBytes: number;
   private chunks: Buffer[] = [];
   private buffered = 0;
+  /** Buffered bytes needed before parsing can make progress again. */
+  private needed = 1;
   private words: string[] = [];
+  private sentenceBytes = 0;
   private failed: ProtocolError | undefined;
 
   constructor(options: SentenceDecoderOptions = {}) {
     this.maxWordBytes = options.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES;
+    this.maxSentenceBytes = options.maxSentenceBytes ?? Math.max(DEFAULT_MAX_SENTENCE_BYTES, 4 * this.maxWordBytes);
   }
 
   /** Bytes held for an incomplete word or prefix. */
@@ -104,23 +130,35 @@ export class SentenceDecoder {
     if (chunk.length === 0) return [];
     this.chunks.push(chunk);
     this.buffered += chunk.length;
+    if (this.buffered < this.needed) return [];
     const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
     const sentences: string[][] = [];
     let offset = 0;
     try {
       for (;;) {
         const prefix = decodeLength(buffer, offset);
-        if (!prefix) break;
+        if (!prefix) {
+          this.needed = buffer.length - offset + 1;
+          break;
+        }
         if (prefix.length > this.maxWordBytes) {
           throw new ProtocolError(`word of ${prefix.length} bytes exceeds the limit of ${this.maxWordBytes}`);
         }
+        if (this.sentenceBytes + prefix.length > this.maxSentenceBytes) {
+          throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceBytes} bytes`);
+        }
         const end = offset + prefix.size + prefix.length;
-        if (end > buffer.length) break;
+        if (end > buffer.length) {
+          this.needed = end - offset;
+          break;
+        }
         if (prefix.length === 0) {
           if (this.words.length > 0) sentences.push(this.words);
           this.words = [];
+          this.sentenceBytes = 0;
         } else {
-          this.words.push(buffer.toString('utf8', offset + prefix.size, end));
+          this.words.push(decodeWord(buffer.subarray(offset + prefix.size, end)));
+          this.sentenceBytes += prefix.length;
         }
         offset = end;
       }
@@ -128,6 +166,7 @@ export class SentenceDecoder {
       this.failed = error instanceof ProtocolError ? error : new ProtocolError(String(error));
       this.chunks = [];
       this.buffered = 0;
+      this.words = [];
       throw this.failed;
     }
     const rest = buffer.subarray(offset);

@@ -1,0 +1,147 @@
+/**
+ * `health`: temperatures, voltages, currents, power, fan speeds and PSU/fan states from
+ * `/system/health`. RouterOS v6 answers one flat record with one property per sensor; v7 answers
+ * one row per sensor (`name`, `value`, `type`). The shape of the reply decides, not the version,
+ * so boards that changed format within a major version work too.
+ */
+import type { Row } from '../routeros/api.js';
+import { parseQuantity } from '../routeros/values.js';
+import type { CollectContext, CollectOutput, Collector, MetricDefinition, Sample } from './collector.js';
+import { gauge, info } from './support/define.js';
+import { printRows } from './support/fetch.js';
+import { SampleList } from './support/samples.js';
+
+export const HEALTH_TEMPERATURE = gauge('routeros.health.temperature.celsius', 'Cel', 'Temperature reported by a health sensor.', ['sensor']);
+export const HEALTH_VOLTAGE = gauge('routeros.health.voltage.volts', 'V', 'Voltage reported by a health sensor.', ['sensor']);
+export const HEALTH_CURRENT = gauge('routeros.health.current.amperes', 'A', 'Current reported by a health sensor.', ['sensor']);
+export const HEALTH_POWER = gauge('routeros.health.power.watts', 'W', 'Power reported by a health sensor.', ['sensor']);
+export const HEALTH_FAN_SPEED = gauge('routeros.health.fan.speed.rpm', '{rpm}', 'Fan speed reported by a health sensor.', ['sensor']);
+export const HEALTH_STATE = info(
+  'routeros.health.state',
+  'State reported by a health sensor (PSU, fan); always 1, the state is an attribute.',
+  ['sensor', 'state'],
+);
+
+/** v7 `type` letters → metric. */
+const BY_TYPE: Readonly<Record<string, MetricDefinition>> = {
+  C: HEALTH_TEMPERATURE,
+  V: HEALTH_VOLTAGE,
+  A: HEALTH_CURRENT,
+  W: HEALTH_POWER,
+  RPM: HEALTH_FAN_SPEED,
+};
+
+type SensorKind = MetricDefinition | 'state';
+
+/** Sensor kind from its name, for v6 (no `type`) and v7 rows with an empty or unknown `type`. */
+export function sensorKindFromName(name: string): SensorKind | undefined {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('-state')) return 'state';
+  if (/^fan\d*-speed$/.test(lower)) return HEALTH_FAN_SPEED;
+  if (lower.includes('temperature')) return HEALTH_TEMPERATURE;
+  if (lower.includes('voltage')) return HEALTH_VOLTAGE;
+  if (lower.includes('current')) return HEALTH_CURRENT;
+  if (lower.includes('power') || lower.includes('consumption')) return HEALTH_POWER;
+  return undefined;
+}
+
+/**
+ * Sensor names a v6 flat record may carry (mktxp's list). v6 needs them in the proplist because
+ * each sensor is its own property; v7 needs `name,value,type`. Both go out in one proplist so a
+ * single print works on either; RouterOS simply omits the properties a board does not have.
+ */
+export const V6_SENSORS = [
+  'voltage',
+  'temperature',
+  'cpu-temperature',
+  'board-temperature1',
+  'board-temperature2',
+  'phy-temperature',
+  'switch-temperature',
+  'sfp-temperature',
+  'fan1-speed',
+  'fan2-speed',
+  'fan3-speed',
+  'fan4-speed',
+  'fan-state',
+  'psu-voltage',
+  'psu1-voltage',
+  'psu2-voltage',
+  'psu1-current',
+  'psu2-current',
+  'psu1-state',
+  'psu2-state',
+  'current',
+  'power-consumption',
+  'poe-out-consumption',
+  'poe-out-current',
+  'jack-voltage',
+  '2pin-voltage',
+  'poe-in-voltage',
+] as const;
+
+/** The `/system/health` proplist: the v7 row fields, then the v6 sensor properties. */
+export const HEALTH_PROPLIST: readonly string[] = ['name', 'value', 'type', ...V6_SENSORS];
+
+/** Reads `/system/health`. A board without the menu rejects with a missing-feature TrapError. */
+export function fetchHealth(context: CollectContext): Promise<Row[]> {
+  return printRows(context, '/system/health', HEALTH_PROPLIST);
+}
+
+function addSensor(list: SampleList, sensor: string, kind: SensorKind | undefined, text: string): void {
+  if (kind === 'state') {
+    list.addInfo(HEALTH_STATE, { sensor, state: text });
+    return;
+  }
+  // Numbers of unknown kind, and words on numeric sensors, are skipped.
+  if (kind !== undefined) list.add(kind, { sensor }, parseQuantity(text)?.value);
+}
+
+function mapV7Row(list: SampleList, row: Row): void {
+  const sensor = row['name'];
+  const text = row['value'];
+  if (sensor === undefined || sensor === '' || text === undefined || text === '') return;
+  const byType = BY_TYPE[row['type'] ?? ''];
+  if (byType !== undefined) {
+    addSensor(list, sensor, byType, text);
+    return;
+  }
+  // Empty (states) or unknown `type`: a word is a state (`fan-state ok ""`); a number gets its
+  // kind from the sensor name, as on v6.
+  addSensor(list, sensor, parseQuantity(text) === undefined ? 'state' : sensorKindFromName(sensor), text);
+}
+
+function mapV6Record(list: SampleList, row: Row): void {
+  for (const [sensor, text] of Object.entries(row)) {
+    if (sensor.startsWith('.') || text === '') continue;
+    // v6 records also carry settings (`fan-mode=auto`, `use-fan=main`): only named sensors count.
+    addSensor(list, sensor, sensorKindFromName(sensor), text);
+  }
+}
+
+/** True when the reply is the v7 one-row-per-sensor shape. */
+export function isPerSensorShape(rows: readonly Row[]): boolean {
+  return rows.some((row) => row['name'] !== undefined && row['value'] !== undefined);
+}
+
+/** Maps `/system/health` rows (either shape) to samples. No rows (CHR) → no samples. Pure. */
+export function mapHealth(rows: readonly Row[]): Sample[] {
+  const list = new SampleList();
+  const perSensor = isPerSensorShape(rows);
+  for (const row of rows) {
+    if (perSensor) mapV7Row(list, row);
+    else mapV6Record(list, row);
+  }
+  return list.samples;
+}
+
+export const healthCollector: Collector = {
+  name: 'health',
+  defaultEnabled: true,
+  summary: 'Hardware sensors: temperatures, voltages, currents, power, fan speeds and PSU/fan states.',
+  paths: ['/system/health'],
+  metrics: [HEALTH_TEMPERATURE, HEALTH_VOLTAGE, HEALTH_CURRENT, HEALTH_POWER, HEALTH_FAN_SPEED, HEALTH_STATE],
+  async collect(context: CollectContext): Promise<CollectOutput> {
+    return { samples: mapHealth(await fetchHealth(context)) };
+  },
+};

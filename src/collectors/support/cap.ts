@@ -1,0 +1,26 @@
+/**
+ * Per-router series caps for unbounded tables (connections, leases, routes): keep the first N,
+ * count the rest so the engine can report them in `routeros.series.dropped`.
+ */
+import type { Sample } from '../collector.js';
+
+/** What survived a cap and how much was cut. */
+export interface Capped<T> {
+  readonly kept: T[];
+  readonly dropped: number;
+}
+
+/**
+ * Keeps the first `limit` items (rows or objects) and counts the others as dropped.
+ * No limit (undefined) keeps everything. Cap objects before mapping so an object's series
+ * stay together; multiply `dropped` by series per object if the family reports series.
+ */
+export function capItems<T>(items: readonly T[], limit: number | undefined): Capped<T> {
+  if (limit === undefined || items.length <= limit) return { kept: [...items], dropped: 0 };
+  return { kept: items.slice(0, limit), dropped: items.length - limit };
+}
+
+/** Keeps the first `limit` samples (each sample is one series) and counts the others. */
+export function capSamples(samples: readonly Sample[], limit: number | undefined): Capped<Sample> {
+  return capItems(samples, limit);
+}
