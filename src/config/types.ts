@@ -112,6 +112,17 @@ export interface LogConfig {
   readonly format: 'json' | 'pretty' | 'auto';
 }
 
+/**
+ * What `defaults:` gives routers that the config does not list (the simulated ones): interval,
+ * timeout, labels and collector settings merged over the built-in defaults.
+ */
+export interface RouterDefaultsConfig {
+  readonly intervalMillis: number;
+  readonly timeoutMillis: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly collectors: Readonly<Record<string, CollectorConfig>>;
+}
+
 export interface AgentConfig {
   readonly server: ServerConfig;
   readonly collection: CollectionConfig;
@@ -121,4 +132,6 @@ export interface AgentConfig {
   readonly log: LogConfig;
   /** Extra resource attributes (besides OTEL_RESOURCE_ATTRIBUTES). */
   readonly resourceAttributes: Readonly<Record<string, string>>;
+  /** Router defaults for routers created at run time (simulator); set by the loader. */
+  readonly routerDefaults?: RouterDefaultsConfig;
 }

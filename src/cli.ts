@@ -1,0 +1,488 @@
+#!/usr/bin/env node
+/**
+ * The command line: `run` (default), `check-config`, `simulate`, `docs metrics`. `main()` parses
+ * the arguments, runs one command and maps typed errors to exit codes (0 success, 1 runtime
+ * failure, 2 usage or config error); the guarded block at the bottom is the only place that
+ * calls process.exit. Commands load their modules lazily so `--help` stays fast.
+ */
+import { realpathSync } from 'node:fs';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { stringify } from 'yaml';
+import { isValidHost } from './config/address.js';
+import { ConfigError, formatProblem } from './config/errors.js';
+import { type ConfigOverrides, type KnownCollector, type LoadedConfig, loadConfig } from './config/load.js';
+import { redactConfig } from './config/redact.js';
+import type { AgentConfig } from './config/types.js';
+import { createLogger, type Logger } from './log.js';
+import { AGENT_NAME, agentVersion } from './version.js';
+
+/** Exit codes. */
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** How long `run` waits for a graceful shutdown after SIGTERM/SIGINT. */
+export const SHUTDOWN_TIMEOUT_MILLIS = 10_000;
+
+/** Where the CLI reads and writes; the real process in production, buffers in tests. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** @default process.cwd() */
+  readonly cwd?: string;
+  /**
+   * Subscribes to SIGTERM/SIGINT and returns the unsubscribe function.
+   * @default no signals (tests); the process wiring passes the real ones
+   */
+  readonly onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
+}
+
+/** A running agent, as `startAgent` returns it. */
+export interface AgentHandle {
+  shutdown(): Promise<void>;
+  readonly done: Promise<void>;
+}
+
+/** The shape of `./agent.js`. */
+export interface AgentModule {
+  startAgent(config: AgentConfig, logger: Logger): Promise<AgentHandle>;
+  readonly StartupCheckError: abstract new (...args: never[]) => Error;
+}
+
+/** Options of `simulate`, as `runSimulateCommand` takes them. */
+export interface SimulateOptions {
+  count: number;
+  profile: string;
+  host: string;
+  portBase: number;
+  username: string;
+  password: string;
+  tls: boolean;
+}
+
+/** The shape of `./simulator/command.js`. */
+export interface SimulatorModule {
+  runSimulateCommand(options: SimulateOptions, out: (line: string) => void, signal: AbortSignal): Promise<void>;
+}
+
+/** The shape of `./collectors/docs.js`. */
+export interface DocsModule {
+  renderMetricsDoc(): string;
+}
+
+/** The modules commands use, loaded on demand; tests replace them. */
+export interface CliDependencies {
+  readonly loadCollectors?: () => Promise<readonly KnownCollector[]>;
+  readonly loadAgent?: () => Promise<AgentModule>;
+  readonly loadSimulator?: () => Promise<SimulatorModule>;
+  readonly loadDocs?: () => Promise<DocsModule>;
+  /** @default SHUTDOWN_TIMEOUT_MILLIS */
+  readonly shutdownTimeoutMillis?: number;
+}
+
+/** Bad command-line usage (exit 2). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const DEFAULT_DEPENDENCIES = {
+  loadCollectors: async (): Promise<readonly KnownCollector[]> => (await import('./collectors/registry.js')).COLLECTORS,
+  loadAgent: async (): Promise<AgentModule> => import('./agent.js'),
+  loadSimulator: async (): Promise<SimulatorModule> => import('./simulator/command.js'),
+  loadDocs: async (): Promise<DocsModule> => import('./collectors/docs.js'),
+} as const;
+
+const HELP = `Usage: ${AGENT_NAME} [command] [options]
+
+OpenTelemetry-native monitoring agent for MikroTik RouterOS.
+
+Commands:
+  run                Poll the configured routers and serve /metrics (default)
+  check-config       Validate a config file and print it, normalised, with secrets redacted
+  simulate           Run simulated RouterOS routers (for demos and tests)
+  docs metrics       Print the metrics reference (Markdown)
+
+Global options:
+  -h, --help         Show help (also: <command> --help)
+  -V, --version      Show the version
+
+Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
+`;
+
+const COMMAND_HELP: Readonly<Record<string, string>> = {
+  run: `Usage: ${AGENT_NAME} run [--config FILE] [--listen ADDR] [--log-level LEVEL]
+
+Options:
+  -c, --config FILE      Config file, YAML or JSON (default: $MIKROTIK_AGENT_CONFIG)
+      --listen ADDR      HTTP listen address, host:port (beats the file and the environment)
+      --log-level LEVEL  trace, debug, info, warn, error or fatal
+`,
+  'check-config': `Usage: ${AGENT_NAME} check-config --config FILE
+
+Validates the configuration (file, environment) and prints it normalised, secrets redacted.
+Every problem is listed with its key path; exit 2 when there is any.
+
+Options:
+  -c, --config FILE      Config file, YAML or JSON (default: $MIKROTIK_AGENT_CONFIG)
+`,
+  simulate: `Usage: ${AGENT_NAME} simulate [options]
+
+Runs simulated RouterOS routers on consecutive ports until interrupted.
+
+Options:
+      --count N          Number of routers (default 3)
+      --host HOST        Address to listen on (default 127.0.0.1)
+      --port-base P      First port (default 8728; 0 picks free ports)
+      --profile NAME     mixed, v6, v7 or a profile id (default mixed)
+      --user U           Login user (default admin)
+      --password W       Login password (default admin)
+      --tls              Serve api-ssl (TLS) instead of plain api
+`,
+  docs: `Usage: ${AGENT_NAME} docs metrics
+
+Prints the generated metrics reference (Markdown) to stdout.
+`,
+};
+
+/** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo, dependencies: CliDependencies = {}): Promise<number> {
+  const deps = { ...DEFAULT_DEPENDENCIES, ...dependencies };
+  const write = (stream: NodeJS.WritableStream, text: string): void => {
+    stream.write(text.endsWith('\n') ? text : `${text}\n`);
+  };
+  try {
+    const first = argv[0];
+    if (first === '--version' || first === '-V') {
+      write(io.stdout, agentVersion());
+      return EXIT_OK;
+    }
+    if (first === '--help' || first === '-h' || first === 'help') {
+      write(io.stdout, HELP);
+      return EXIT_OK;
+    }
+    const hasCommand = first !== undefined && !first.startsWith('-');
+    const command = hasCommand ? first : 'run';
+    const rest = hasCommand ? argv.slice(1) : argv;
+    const commandHelp = COMMAND_HELP[command];
+    if (commandHelp === undefined) throw new UsageError(`unknown command "${command}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      write(io.stdout, commandHelp);
+      return EXIT_OK;
+    }
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, io, deps);
+      case 'check-config':
+        return await checkConfigCommand(rest, io, deps);
+      case 'simulate':
+        return await simulateCommand(rest, io, deps);
+      default:
+        return await docsCommand(rest, io, deps);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      write(io.stderr, `error: ${error.message}\nRun "${AGENT_NAME} --help" for usage.`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof ConfigError) {
+      writeConfigError(error, io);
+      return EXIT_USAGE;
+    }
+    write(io.stderr, `error: ${describe(error)}`);
+    return EXIT_FAILURE;
+  }
+}
+
+type Dependencies = typeof DEFAULT_DEPENDENCIES & CliDependencies;
+
+/** node:util parseArgs, with its errors turned into UsageError. */
+function parse<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    throw new UsageError(lowerFirst((error as Error).message));
+  }
+}
+
+function configFile(value: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (value !== undefined) return value;
+  const fromEnv = env['MIKROTIK_AGENT_CONFIG'];
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
+async function load(
+  file: string | undefined,
+  overrides: ConfigOverrides,
+  io: CliIo,
+  deps: Dependencies,
+): Promise<LoadedConfig> {
+  const collectors = await deps.loadCollectors();
+  return loadConfig({
+    ...(file === undefined ? {} : { file }),
+    env: io.env,
+    overrides,
+    collectors,
+    ...(io.cwd === undefined ? {} : { cwd: io.cwd }),
+  });
+}
+
+async function checkConfigCommand(args: readonly string[], io: CliIo, deps: Dependencies): Promise<number> {
+  const { values } = parse({
+    args: [...args],
+    options: { config: { type: 'string', short: 'c' } },
+    allowPositionals: false,
+    strict: true,
+  });
+  const { config, warnings } = await load(configFile(values.config, io.env), {}, io, deps);
+  for (const warning of warnings) io.stderr.write(`warning: ${formatProblem(warning)}\n`);
+  io.stdout.write(stringify(redactConfig(config), { lineWidth: 0 }));
+  return EXIT_OK;
+}
+
+async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies): Promise<number> {
+  const { values } = parse({
+    args: [...args],
+    options: {
+      config: { type: 'string', short: 'c' },
+      listen: { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  const overrides: ConfigOverrides = {
+    ...(values.listen === undefined ? {} : { listen: values.listen }),
+    ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
+  };
+  const file = configFile(values.config, io.env);
+
+  // Signals that arrive while starting are honoured once the agent is up.
+  const signals = new SignalLatch(io);
+  try {
+    const { config, warnings } = await load(file, overrides, io, deps);
+    const logger = createLogger(config.log, io.stdout);
+    for (const warning of warnings) logger.warn({ key: warning.path }, warning.message);
+    const agentModule = await deps.loadAgent();
+    logger.info(
+      { version: agentVersion(), config: file ?? null, routers: config.routers.length },
+      'starting mikrotik-otel-agent',
+    );
+    let agent: AgentHandle;
+    try {
+      agent = await agentModule.startAgent(config, logger);
+    } catch (error) {
+      if (error instanceof agentModule.StartupCheckError) {
+        logger.error({ err: error }, 'startup check failed');
+        return EXIT_USAGE;
+      }
+      logger.error({ err: error }, 'agent failed to start');
+      return EXIT_FAILURE;
+    }
+    return await superviseAgent(agent, signals, logger, deps.shutdownTimeoutMillis ?? SHUTDOWN_TIMEOUT_MILLIS);
+  } finally {
+    signals.close();
+  }
+}
+
+/** Waits for a signal or the agent's end, then shuts down within the deadline. */
+async function superviseAgent(
+  agent: AgentHandle,
+  signals: SignalLatch,
+  logger: Logger,
+  timeoutMillis: number,
+): Promise<number> {
+  // `done` may reject while we wait for a signal; observe it once so it never goes unhandled.
+  const ended = agent.done.then(
+    () => ({ kind: 'done' as const }),
+    (error: unknown) => ({ kind: 'failed' as const, error }),
+  );
+  const first = await Promise.race([ended, signals.next().then((signal) => ({ kind: 'signal' as const, signal }))]);
+  if (first.kind === 'done') {
+    logger.info('agent stopped');
+    return EXIT_OK;
+  }
+  if (first.kind === 'failed') {
+    logger.error({ err: first.error }, 'agent failed');
+    await shutdownQuietly(agent, logger, timeoutMillis);
+    return EXIT_FAILURE;
+  }
+  logger.info({ signal: first.signal }, 'shutting down');
+  return shutdownQuietly(agent, logger, timeoutMillis, signals);
+}
+
+async function shutdownQuietly(
+  agent: AgentHandle,
+  logger: Logger,
+  timeoutMillis: number,
+  signals?: SignalLatch,
+): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMillis);
+  });
+  const forced = signals?.next().then(() => 'forced' as const) ?? new Promise<never>(() => undefined);
+  try {
+    const outcome = await Promise.race([
+      agent.shutdown().then(
+        () => 'ok' as const,
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          return 'failed' as const;
+        },
+      ),
+      deadline,
+      forced,
+    ]);
+    if (outcome === 'ok') {
+      logger.info('shutdown complete');
+      return EXIT_OK;
+    }
+    if (outcome === 'timeout') logger.error({ timeoutMillis }, 'shutdown took too long; exiting');
+    if (outcome === 'forced') logger.warn('second signal; exiting without waiting');
+    return EXIT_FAILURE;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Collects SIGTERM/SIGINT; `next()` resolves on the next signal (or one already received). */
+class SignalLatch {
+  private readonly _pending: NodeJS.Signals[] = [];
+  private readonly _waiters: ((signal: NodeJS.Signals) => void)[] = [];
+  private readonly _unsubscribe: () => void;
+
+  constructor(io: CliIo) {
+    this._unsubscribe =
+      io.onSignal?.((signal) => {
+        const waiter = this._waiters.shift();
+        if (waiter === undefined) this._pending.push(signal);
+        else waiter(signal);
+      }) ?? (() => undefined);
+  }
+
+  next(): Promise<NodeJS.Signals> {
+    const pending = this._pending.shift();
+    if (pending !== undefined) return Promise.resolve(pending);
+    return new Promise((resolve) => this._waiters.push(resolve));
+  }
+
+  close(): void {
+    this._unsubscribe();
+  }
+}
+
+function integerOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}`);
+  }
+  return Number(value);
+}
+
+async function simulateCommand(args: readonly string[], io: CliIo, deps: Dependencies): Promise<number> {
+  const { values } = parse({
+    args: [...args],
+    options: {
+      count: { type: 'string' },
+      host: { type: 'string' },
+      'port-base': { type: 'string' },
+      profile: { type: 'string' },
+      user: { type: 'string' },
+      password: { type: 'string' },
+      tls: { type: 'boolean' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  const host = values.host ?? '127.0.0.1';
+  if (!isValidHost(host)) throw new UsageError('--host must be an IP address or a host name');
+  const options: SimulateOptions = {
+    count: integerOption(values.count, 'count', 3, 1, 1_000),
+    profile: values.profile ?? 'mixed',
+    host,
+    portBase: integerOption(values['port-base'], 'port-base', 8728, 0, 65_535),
+    username: values.user ?? 'admin',
+    password: values.password ?? 'admin',
+    tls: values.tls ?? false,
+  };
+  if (options.portBase !== 0 && options.portBase + options.count - 1 > 65_535) {
+    throw new UsageError('--port-base + --count must stay below 65536');
+  }
+  const simulator = await deps.loadSimulator();
+  const controller = new AbortController();
+  const signals = new SignalLatch(io);
+  void signals.next().then(() => controller.abort());
+  try {
+    await simulator.runSimulateCommand(options, (line) => io.stdout.write(`${line}\n`), controller.signal);
+    return EXIT_OK;
+  } finally {
+    signals.close();
+  }
+}
+
+async function docsCommand(args: readonly string[], io: CliIo, deps: Dependencies): Promise<number> {
+  const { positionals } = parse({ args: [...args], options: {}, allowPositionals: true, strict: true });
+  if (positionals.length !== 1 || positionals[0] !== 'metrics') {
+    throw new UsageError('usage: docs metrics');
+  }
+  const docs = await deps.loadDocs();
+  const text = docs.renderMetricsDoc();
+  io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  return EXIT_OK;
+}
+
+function writeConfigError(error: ConfigError, io: CliIo): void {
+  const count = error.problems.length;
+  io.stderr.write(`error: invalid configuration (${count} problem${count === 1 ? '' : 's'}):\n`);
+  for (const problem of error.problems) io.stderr.write(`  ${formatProblem(problem)}\n`);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** Whether this file is the program being run (also through the npm bin symlink). */
+function isMainModule(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return import.meta.url === pathToFileURL(realpathSync(entry)).href;
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`internal error: unhandled rejection: ${describe(reason)}\n`);
+    process.exit(EXIT_FAILURE);
+  });
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    onSignal(handler) {
+      process.on('SIGTERM', handler);
+      process.on('SIGINT', handler);
+      return () => {
+        process.off('SIGTERM', handler);
+        process.off('SIGINT', handler);
+      };
+    },
+  };
+  main(process.argv.slice(2), io).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`internal error: ${describe(error)}\n`);
+      process.exit(EXIT_FAILURE);
+    },
+  );
+}

@@ -1,0 +1,195 @@
+/**
+ * `collectors:` blocks (in `defaults` and in each router). A collector is set with a boolean
+ * (`interface: false`) or an object of options (`interface: { include: [ether.*], interval: 1h }`);
+ * an object enables the collector unless it says `enabled: false`. Option keys other than
+ * `enabled` and `interval` reach the collector unchanged, so its own error messages name the key
+ * as the user wrote it.
+ */
+import type { Collector } from '../collectors/collector.js';
+import { durationProblem, parseDuration } from './duration.js';
+import { joinPath, type Problems } from './errors.js';
+import type { CollectorConfig } from './types.js';
+
+/** What the loader needs to know about a collector. */
+export type KnownCollector = Pick<Collector, 'name' | 'defaultEnabled'>;
+
+/** One layer's settings for one collector (only what that layer set). */
+export interface CollectorLayer {
+  readonly enabled?: boolean;
+  readonly intervalMillis?: number;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+/** Coerces the strings `${ENV}` substitution produces into booleans. */
+export function toBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string') {
+    const word = value.trim().toLowerCase();
+    if (['true', 'yes', 'on', '1'].includes(word)) return true;
+    if (['false', 'no', 'off', '0'].includes(word)) return false;
+  }
+  return undefined;
+}
+
+/** A whole number (or a string of digits) ≥ `min`, else undefined. */
+export function toInteger(value: unknown, min: number): number | undefined {
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= min ? number : undefined;
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Checks a list of regular expressions (a string or a list of strings); returns it as a list. */
+function readPatterns(value: unknown, path: string, problems: Problems): string[] | undefined {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list)) {
+    problems.add(path, 'must be a regular expression or a list of them');
+    return undefined;
+  }
+  const patterns: string[] = [];
+  list.forEach((item: unknown, index) => {
+    const itemPath = joinPath(path, index);
+    if (typeof item !== 'string') {
+      problems.add(itemPath, 'must be a string (a regular expression)');
+      return;
+    }
+    try {
+      new RegExp(item);
+      patterns.push(item);
+    } catch (error) {
+      problems.add(itemPath, `invalid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`);
+    }
+  });
+  return patterns;
+}
+
+/** Closest known name, for "did you mean" hints. */
+function suggest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  // Short names are too close to everything; allow one edit per four characters.
+  let bestDistance = Math.max(1, Math.floor(name.length / 4)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (short strings only). */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** "unknown …" message with a hint. */
+export function unknownMessage(kind: string, name: string, known: readonly string[]): string {
+  const hint = suggest(name, known);
+  return hint === undefined ? `unknown ${kind}` : `unknown ${kind} (did you mean ${hint}?)`;
+}
+
+/** Validates one `collectors:` block into per-collector layers. */
+export function readCollectorsBlock(
+  value: unknown,
+  path: string,
+  known: readonly KnownCollector[],
+  problems: Problems,
+): Record<string, CollectorLayer> {
+  const layers: Record<string, CollectorLayer> = {};
+  if (value === undefined) return layers;
+  if (!isMapping(value)) {
+    problems.add(path, 'must be a mapping of collector names to true, false or options');
+    return layers;
+  }
+  const names = known.map((collector) => collector.name);
+  for (const [name, setting] of Object.entries(value)) {
+    const settingPath = joinPath(path, name);
+    if (!names.includes(name)) {
+      problems.add(settingPath, `${unknownMessage('collector', name, names)}; known: ${names.join(', ')}`);
+      continue;
+    }
+    const shorthand = toBoolean(setting);
+    if (shorthand !== undefined) {
+      layers[name] = { enabled: shorthand, options: {} };
+      continue;
+    }
+    if (!isMapping(setting)) {
+      problems.add(settingPath, 'must be true, false or a mapping of options');
+      continue;
+    }
+    let enabled = true;
+    let intervalMillis: number | undefined;
+    const options: Record<string, unknown> = {};
+    for (const [key, option] of Object.entries(setting)) {
+      const optionPath = joinPath(settingPath, key);
+      if (option === null || option === undefined) continue;
+      switch (key) {
+        case 'enabled': {
+          const flag = toBoolean(option);
+          if (flag === undefined) problems.add(optionPath, 'must be true or false');
+          else enabled = flag;
+          break;
+        }
+        case 'interval': {
+          const millis = typeof option === 'string' ? parseDuration(option) : undefined;
+          if (millis === undefined) problems.add(optionPath, durationProblem(option));
+          else if (millis < 1_000) problems.add(optionPath, 'must be at least 1s');
+          else intervalMillis = millis;
+          break;
+        }
+        case 'include':
+        case 'exclude': {
+          const patterns = readPatterns(option, optionPath, problems);
+          if (patterns !== undefined) options[key] = patterns;
+          break;
+        }
+        case 'max_series': {
+          const count = toInteger(option, 1);
+          if (count === undefined) problems.add(optionPath, 'must be a whole number of at least 1');
+          else options[key] = count;
+          break;
+        }
+        default:
+          // Collector-specific options; the collector validates what it reads.
+          options[key] = option;
+      }
+    }
+    layers[name] = intervalMillis === undefined ? { enabled, options } : { enabled, intervalMillis, options };
+  }
+  return layers;
+}
+
+/** Merges the layers (general first) over each collector's default into the final settings. */
+export function mergeCollectors(
+  known: readonly KnownCollector[],
+  layers: readonly Readonly<Record<string, CollectorLayer>>[],
+): Record<string, CollectorConfig> {
+  const merged: Record<string, CollectorConfig> = {};
+  for (const collector of known) {
+    let enabled = collector.defaultEnabled;
+    let intervalMillis: number | undefined;
+    let options: Record<string, unknown> = {};
+    for (const layer of layers) {
+      const setting = layer[collector.name];
+      if (setting === undefined) continue;
+      if (setting.enabled !== undefined) enabled = setting.enabled;
+      if (setting.intervalMillis !== undefined) intervalMillis = setting.intervalMillis;
+      options = { ...options, ...setting.options };
+    }
+    merged[collector.name] =
+      intervalMillis === undefined ? { ...options, enabled } : { ...options, enabled, intervalMillis };
+  }
+  return merged;
+}

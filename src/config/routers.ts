@@ -1,0 +1,434 @@
+/**
+ * Rules for `defaults` and `routers`: each block is read into a layer (only what it sets, each
+ * problem by key path), then every router's layer is merged over the defaults layer and over the
+ * built-in defaults, and cross-field rules run on the result.
+ */
+import { ADDRESS_PROBLEM, type HostPort, parseHostPort } from './address.js';
+import {
+  type CollectorLayer,
+  type KnownCollector,
+  mergeCollectors,
+  readCollectorsBlock,
+  toBoolean,
+  toInteger,
+  unknownMessage,
+} from './collectors.js';
+import { durationProblem, formatDuration, parseDuration } from './duration.js';
+import { joinPath, type Problems } from './errors.js';
+import { checkReadable, readSecretFile, resolveFile } from './files.js';
+import type { CollectorConfig, RouterConfig, RouterTlsConfig } from './types.js';
+
+/** What the router rules need from the loader. */
+export interface RouterContext {
+  readonly problems: Problems;
+  readonly baseDir: string;
+  readonly known: readonly KnownCollector[];
+  readonly substitutedPaths: ReadonlySet<string>;
+  readonly plainSecrets: string[];
+  /** `collection.interval` / `collection.timeout`, the fallbacks of every router. */
+  readonly intervalMillis: number;
+  readonly timeoutMillis: number;
+}
+
+/** A value together with the key path it came from. */
+interface Sourced<T> {
+  readonly value: T;
+  readonly path: string;
+}
+
+type TlsKey = keyof RouterTlsConfig;
+
+/** What one block (`defaults` or one router) sets. */
+interface RouterLayer {
+  name?: Sourced<string>;
+  address?: Sourced<HostPort>;
+  port?: Sourced<number>;
+  username?: Sourced<string>;
+  password?: Sourced<string>;
+  tls: { [K in TlsKey]?: Sourced<RouterTlsConfig[K]> };
+  labels: Record<string, string>;
+  intervalMillis?: Sourced<number>;
+  timeoutMillis?: Sourced<number>;
+  collectors: Record<string, CollectorLayer>;
+}
+
+const ROUTER_KEYS = [
+  'name',
+  'address',
+  'port',
+  'username',
+  'password',
+  'password_file',
+  'tls',
+  'labels',
+  'interval',
+  'timeout',
+  'collectors',
+] as const;
+
+const TLS_KEYS: Readonly<Record<string, TlsKey>> = {
+  enabled: 'enabled',
+  ca_file: 'caFile',
+  server_name: 'serverName',
+  fingerprint: 'fingerprint',
+  insecure: 'insecure',
+  anonymous: 'anonymous',
+};
+
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
+/** Attribute keys the agent sets itself. */
+const RESERVED_LABELS = new Set(['router', 'collector']);
+
+/** The built-in router defaults (before `defaults:`). */
+export const BUILTIN_ROUTER_DEFAULTS = {
+  port: 8728,
+  tlsPort: 8729,
+  username: 'monitor',
+  password: '',
+} as const;
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A scalar as a string (numbers and booleans in YAML are fine where a string is expected). */
+function toText(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/** Reads a string → string mapping (labels, resource attributes). */
+export function readStringMap(
+  value: unknown,
+  path: string,
+  problems: Problems,
+  keyRule?: (key: string) => string | undefined,
+): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (value === undefined) return result;
+  if (!isMapping(value)) {
+    problems.add(path, 'must be a mapping of names to strings');
+    return result;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = joinPath(path, key);
+    const keyProblem = keyRule?.(key);
+    if (keyProblem !== undefined) {
+      problems.add(itemPath, keyProblem);
+      continue;
+    }
+    const text = toText(item);
+    if (text === undefined) problems.add(itemPath, 'must be a string');
+    else result[key] = text;
+  }
+  return result;
+}
+
+/** The problem with a label key, if any. */
+export function labelKeyProblem(key: string): string | undefined {
+  if (RESERVED_LABELS.has(key)) return `"${key}" is set by the agent and cannot be a label`;
+  if (!LABEL_KEY.test(key)) return 'label names must match [A-Za-z_][A-Za-z0-9_.-]* (at most 100 characters)';
+  return undefined;
+}
+
+function readDuration(value: unknown, path: string, minimumMillis: number, problems: Problems): number | undefined {
+  const millis = typeof value === 'string' ? parseDuration(value) : undefined;
+  if (millis === undefined) {
+    problems.add(path, durationProblem(value));
+    return undefined;
+  }
+  if (millis < minimumMillis) {
+    problems.add(path, `must be at least ${formatDuration(minimumMillis)}`);
+    return undefined;
+  }
+  return millis;
+}
+
+/** Normalises a certificate fingerprint to lower-case hex without colons, or undefined. */
+export function normaliseFingerprint(text: string): string | undefined {
+  const hex = text.replace(/:/g, '').trim().toLowerCase();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
+}
+
+function readTls(value: unknown, path: string, context: RouterContext, layer: RouterLayer): void {
+  const { problems } = context;
+  const shorthand = toBoolean(value);
+  if (shorthand !== undefined) {
+    layer.tls.enabled = { value: shorthand, path: joinPath(path, 'enabled') };
+    return;
+  }
+  if (!isMapping(value)) {
+    problems.add(path, 'must be true, false or a mapping (enabled, ca_file, server_name, fingerprint, insecure, anonymous)');
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = joinPath(path, key);
+    const field = TLS_KEYS[key];
+    if (field === undefined) {
+      problems.add(itemPath, unknownMessage('key', key, Object.keys(TLS_KEYS)));
+      continue;
+    }
+    if (item === null || item === undefined) continue;
+    if (field === 'enabled' || field === 'insecure' || field === 'anonymous') {
+      const flag = toBoolean(item);
+      if (flag === undefined) problems.add(itemPath, 'must be true or false');
+      else layer.tls[field] = { value: flag, path: itemPath };
+      continue;
+    }
+    const text = toText(item);
+    if (text === undefined) {
+      problems.add(itemPath, 'must be a string');
+      continue;
+    }
+    if (field === 'fingerprint' && text !== '') {
+      const fingerprint = normaliseFingerprint(text);
+      if (fingerprint === undefined) {
+        problems.add(itemPath, 'must be a SHA-256 fingerprint: 64 hex digits, colons allowed');
+      } else {
+        layer.tls.fingerprint = { value: fingerprint, path: itemPath };
+      }
+      continue;
+    }
+    if (field === 'caFile' && text !== '') {
+      layer.tls.caFile = { value: resolveFile(context.baseDir, text), path: itemPath };
+      continue;
+    }
+    layer.tls[field] = { value: text.trim(), path: itemPath };
+  }
+}
+
+/** Reads one block (`defaults` when `isDefaults`, else a router) into a layer. */
+function readLayer(value: Record<string, unknown>, path: string, isDefaults: boolean, context: RouterContext): RouterLayer {
+  const { problems } = context;
+  const layer: RouterLayer = { tls: {}, labels: {}, collectors: {} };
+  for (const [key, item] of Object.entries(value)) {
+    const itemPath = joinPath(path, key);
+    if (!(ROUTER_KEYS as readonly string[]).includes(key)) {
+      problems.add(itemPath, unknownMessage('key', key, ROUTER_KEYS));
+      continue;
+    }
+    if (item === null || item === undefined) continue;
+    if (isDefaults && (key === 'name' || key === 'address')) {
+      problems.add(itemPath, 'is per router and cannot be set in defaults');
+      continue;
+    }
+    switch (key) {
+      case 'name': {
+        const name = toText(item);
+        if (name === undefined || !NAME.test(name)) {
+          problems.add(itemPath, 'must be 1-64 characters of A-Z a-z 0-9 _ . -');
+        } else {
+          layer.name = { value: name, path: itemPath };
+        }
+        break;
+      }
+      case 'address': {
+        const parsed = typeof item === 'string' ? parseHostPort(item) : undefined;
+        if (parsed === undefined) problems.add(itemPath, ADDRESS_PROBLEM);
+        else layer.address = { value: parsed, path: itemPath };
+        break;
+      }
+      case 'port': {
+        const port = toInteger(item, 1);
+        if (port === undefined || port > 65_535) problems.add(itemPath, 'must be a port from 1 to 65535');
+        else layer.port = { value: port, path: itemPath };
+        break;
+      }
+      case 'username': {
+        const username = toText(item);
+        if (username === undefined || username === '') problems.add(itemPath, 'must be a non-empty string');
+        else layer.username = { value: username, path: itemPath };
+        break;
+      }
+      case 'password': {
+        const password = toText(item);
+        if (password === undefined) {
+          problems.add(itemPath, 'must be a string');
+        } else {
+          layer.password = { value: password, path: itemPath };
+          if (password !== '' && !context.substitutedPaths.has(itemPath)) context.plainSecrets.push(itemPath);
+        }
+        break;
+      }
+      case 'password_file':
+        // Read after the loop, once the layer is known to have no `password` as well.
+        break;
+      case 'tls':
+        readTls(item, itemPath, context, layer);
+        break;
+      case 'labels':
+        layer.labels = readStringMap(item, itemPath, problems, labelKeyProblem);
+        break;
+      case 'interval': {
+        const millis = readDuration(item, itemPath, 1_000, problems);
+        if (millis !== undefined) layer.intervalMillis = { value: millis, path: itemPath };
+        break;
+      }
+      case 'timeout': {
+        const millis = readDuration(item, itemPath, 1, problems);
+        if (millis !== undefined) layer.timeoutMillis = { value: millis, path: itemPath };
+        break;
+      }
+      case 'collectors':
+        layer.collectors = readCollectorsBlock(item, itemPath, context.known, problems);
+        break;
+    }
+  }
+  const passwordFile = value['password_file'];
+  if (passwordFile !== undefined && passwordFile !== null) {
+    const filePath = joinPath(path, 'password_file');
+    if (value['password'] !== undefined && value['password'] !== null) {
+      problems.add(filePath, 'set password or password_file, not both');
+    } else if (typeof passwordFile !== 'string' || passwordFile === '') {
+      problems.add(filePath, 'must be a file path');
+    } else {
+      const secret = readSecretFile(resolveFile(context.baseDir, passwordFile), filePath, problems);
+      if (secret !== undefined) layer.password = { value: secret, path: filePath };
+    }
+  }
+  return layer;
+}
+
+/** The settings `defaults:` gives every router, merged with the built-in defaults. */
+export interface ResolvedDefaults {
+  readonly intervalMillis: number;
+  readonly timeoutMillis: number;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly collectors: Readonly<Record<string, CollectorConfig>>;
+}
+
+/** Validates `defaults` and `routers` and builds every RouterConfig. */
+export function normaliseRouters(
+  rawDefaults: unknown,
+  rawRouters: unknown,
+  context: RouterContext,
+): { routers: RouterConfig[]; defaults: ResolvedDefaults } {
+  const { problems } = context;
+  let defaults: RouterLayer = { tls: {}, labels: {}, collectors: {} };
+  if (rawDefaults !== undefined) {
+    if (isMapping(rawDefaults)) defaults = readLayer(rawDefaults, 'defaults', true, context);
+    else problems.add('defaults', 'must be a mapping of router keys');
+  }
+
+  const routers: RouterConfig[] = [];
+  const seen = new Map<string, string>();
+  const list = rawRouters === undefined ? [] : rawRouters;
+  if (!Array.isArray(list)) {
+    problems.add('routers', 'must be a list of routers');
+  } else {
+    list.forEach((item: unknown, index) => {
+      const path = joinPath('routers', index);
+      if (!isMapping(item)) {
+        problems.add(path, 'must be a mapping (name, address, …)');
+        return;
+      }
+      const layer = readLayer(item, path, false, context);
+      if (layer.name === undefined && !problems.has(joinPath(path, 'name'))) {
+        problems.add(joinPath(path, 'name'), 'is required');
+      }
+      if (layer.address === undefined && !problems.has(joinPath(path, 'address'))) {
+        problems.add(joinPath(path, 'address'), 'is required');
+      }
+      if (layer.name !== undefined) {
+        const first = seen.get(layer.name.value);
+        if (first !== undefined) problems.add(layer.name.path, `duplicate router name "${layer.name.value}" (also ${first})`);
+        else seen.set(layer.name.value, layer.name.path);
+      }
+      const router = mergeRouter(defaults, layer, path, context);
+      if (router !== undefined) routers.push(router);
+    });
+  }
+
+  const intervalMillis = defaults.intervalMillis?.value ?? context.intervalMillis;
+  return {
+    routers,
+    defaults: {
+      intervalMillis,
+      timeoutMillis: Math.min(defaults.timeoutMillis?.value ?? context.timeoutMillis, intervalMillis),
+      labels: { ...defaults.labels },
+      collectors: mergeCollectors(context.known, [defaults.collectors]),
+    },
+  };
+}
+
+function mergeRouter(
+  defaults: RouterLayer,
+  layer: RouterLayer,
+  path: string,
+  context: RouterContext,
+): RouterConfig | undefined {
+  const { problems } = context;
+  const tls = mergeTls(defaults, layer, path, context);
+
+  if (layer.address?.value.port !== undefined && layer.port !== undefined && layer.address.value.port !== layer.port.value) {
+    problems.add(layer.port.path, `conflicts with the port in ${layer.address.path}`);
+  }
+  const port =
+    layer.address?.value.port ??
+    layer.port?.value ??
+    defaults.port?.value ??
+    (tls.enabled ? BUILTIN_ROUTER_DEFAULTS.tlsPort : BUILTIN_ROUTER_DEFAULTS.port);
+
+  const interval = layer.intervalMillis ?? defaults.intervalMillis;
+  const intervalMillis = interval?.value ?? context.intervalMillis;
+  const timeout = layer.timeoutMillis ?? defaults.timeoutMillis;
+  let timeoutMillis = timeout?.value ?? context.timeoutMillis;
+  if (timeoutMillis > intervalMillis) {
+    // A poll must end before the next one is due. Only an explicit setting deserves a warning.
+    if (timeout !== undefined) {
+      problems.warn(timeout.path, `is longer than the interval (${formatDuration(intervalMillis)}); using the interval`);
+    }
+    timeoutMillis = intervalMillis;
+  }
+
+  if (layer.name === undefined || layer.address === undefined) return undefined;
+  return {
+    name: layer.name.value,
+    host: layer.address.value.host,
+    port,
+    username: layer.username?.value ?? defaults.username?.value ?? BUILTIN_ROUTER_DEFAULTS.username,
+    password: layer.password?.value ?? defaults.password?.value ?? BUILTIN_ROUTER_DEFAULTS.password,
+    tls,
+    labels: { ...defaults.labels, ...layer.labels },
+    intervalMillis,
+    timeoutMillis,
+    collectors: mergeCollectors(context.known, [defaults.collectors, layer.collectors]),
+  };
+}
+
+function mergeTls(defaults: RouterLayer, layer: RouterLayer, path: string, context: RouterContext): RouterTlsConfig {
+  const { problems } = context;
+  const pick = <K extends TlsKey>(key: K): Sourced<RouterTlsConfig[K]> | undefined => layer.tls[key] ?? defaults.tls[key];
+  const tls: RouterTlsConfig = {
+    enabled: pick('enabled')?.value ?? false,
+    caFile: pick('caFile')?.value ?? '',
+    serverName: pick('serverName')?.value ?? '',
+    fingerprint: pick('fingerprint')?.value ?? '',
+    insecure: pick('insecure')?.value ?? false,
+    anonymous: pick('anonymous')?.value ?? false,
+  };
+  if (!tls.enabled) return tls;
+  const tlsPath = joinPath(path, 'tls');
+  if (tls.insecure && tls.fingerprint !== '') {
+    problems.add(tlsPath, 'insecure and fingerprint exclude each other: a fingerprint pins the certificate');
+  }
+  if (tls.anonymous && tls.caFile !== '') {
+    problems.add(tlsPath, 'anonymous and ca_file exclude each other: anonymous TLS has no certificate to verify');
+  }
+  if (tls.anonymous && tls.fingerprint !== '') {
+    problems.add(tlsPath, 'anonymous and fingerprint exclude each other: anonymous TLS has no certificate to pin');
+  }
+  const caFile = pick('caFile');
+  if (caFile !== undefined && caFile.value !== '' && !tls.anonymous) checkReadable(caFile.value, caFile.path, problems);
+  const insecure = pick('insecure');
+  if (tls.insecure && insecure !== undefined) {
+    problems.warn(insecure.path, "certificate verification is off: the router's identity is not checked");
+  }
+  const anonymous = pick('anonymous');
+  if (tls.anonymous && anonymous !== undefined) {
+    problems.warn(anonymous.path, 'anonymous TLS encrypts but does not authenticate the router (man-in-the-middle possible)');
+  }
+  return tls;
+}

@@ -1,0 +1,362 @@
+/**
+ * The convict schema of the fixed sections: every key with its doc, format, default and, where it
+ * makes sense, a `MIKROTIK_AGENT_*` environment variable. `defaults` and `routers` are declared
+ * here for completeness but validated by the rules in `routers.ts` (convict cannot describe lists
+ * of objects).
+ */
+import convict from 'convict';
+import { LISTEN_PROBLEM, parseListen } from './address.js';
+import { durationProblem, parseDuration } from './duration.js';
+
+/** The shape convict produces (file keys, values before normalisation). */
+export interface RawConfig {
+  server: {
+    listen: string;
+    tls: { cert_file: string; key_file: string };
+    auth: {
+      basic_users: Record<string, unknown>;
+      bearer_token: string;
+      bearer_token_file: string;
+      open_paths: unknown[];
+    };
+    max_concurrent_scrapes: number;
+    request_timeout: string;
+    max_header_bytes: number;
+  };
+  collection: { interval: string; timeout: string; concurrency: number; startup_check: string };
+  otlp: {
+    enabled: boolean;
+    endpoint: string;
+    protocol: string;
+    headers: Record<string, unknown>;
+    headers_file: string;
+    interval: string;
+    timeout: string;
+    compression: string;
+    temporality: string;
+    tls: { ca_file: string; cert_file: string; key_file: string };
+  };
+  defaults: Record<string, unknown>;
+  routers: unknown[];
+  simulator: { enabled: boolean; count: number; profile: string; host: string; port_base: number };
+  log: { level: string; format: string };
+  resource_attributes: Record<string, unknown>;
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+let formatsRegistered = false;
+
+/** Registers the agent's convict formats (convict keeps formats in a global registry). */
+export function registerFormats(): void {
+  if (formatsRegistered) return;
+  formatsRegistered = true;
+  convict.addFormats({
+    'agent-duration': {
+      validate(value: unknown): void {
+        if (typeof value !== 'string' || parseDuration(value) === undefined) throw new Error(durationProblem(value));
+      },
+    },
+    'agent-boolean': {
+      validate(value: unknown): void {
+        if (typeof value !== 'boolean') throw new Error('must be true or false');
+      },
+      // Environment values arrive as strings; convict's own boolean coercion turns any typo into true.
+      coerce(value: string): unknown {
+        const word = value.trim().toLowerCase();
+        if (TRUE_WORDS.has(word)) return true;
+        if (FALSE_WORDS.has(word)) return false;
+        return value;
+      },
+    },
+    'agent-positive-int': {
+      validate(value: unknown): void {
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+          throw new Error('must be a whole number of at least 1');
+        }
+      },
+      coerce: coerceInteger,
+    },
+    'agent-nat': {
+      validate(value: unknown): void {
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 65_535) {
+          throw new Error('must be a whole number from 0 to 65535');
+        }
+      },
+      coerce: coerceInteger,
+    },
+    'agent-listen': {
+      validate(value: unknown): void {
+        if (typeof value !== 'string' || parseListen(value) === undefined) throw new Error(LISTEN_PROBLEM);
+      },
+    },
+    'agent-string': {
+      validate(value: unknown): void {
+        if (typeof value !== 'string') throw new Error('must be a string');
+      },
+    },
+    'agent-map': {
+      validate(value: unknown): void {
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          throw new Error('must be a mapping of names to values');
+        }
+      },
+    },
+    'agent-list': {
+      validate(value: unknown): void {
+        if (!Array.isArray(value)) throw new Error('must be a list');
+      },
+    },
+  });
+}
+
+function coerceInteger(value: string): unknown {
+  return /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+}
+
+/** The schema definition (file keys in snake_case, as users write them). */
+export const SCHEMA = {
+  server: {
+    listen: {
+      doc: 'Address of the HTTP server for /metrics and the health endpoints: host:port, [v6]:port or :port.',
+      format: 'agent-listen',
+      default: '0.0.0.0:9436',
+      env: 'MIKROTIK_AGENT_LISTEN',
+    },
+    tls: {
+      cert_file: {
+        doc: 'PEM certificate (chain) for HTTPS; HTTPS is on when cert_file and key_file are set.',
+        format: 'agent-string',
+        default: '',
+        env: 'MIKROTIK_AGENT_TLS_CERT_FILE',
+      },
+      key_file: {
+        doc: 'PEM private key for HTTPS.',
+        format: 'agent-string',
+        default: '',
+        env: 'MIKROTIK_AGENT_TLS_KEY_FILE',
+      },
+    },
+    auth: {
+      basic_users: {
+        doc: 'HTTP basic auth users: user name → bcrypt hash (htpasswd -nbB user password).',
+        format: 'agent-map',
+        default: {},
+      },
+      bearer_token: {
+        doc: 'Accepted bearer token (secret). Prefer bearer_token_file or ${ENV}.',
+        format: 'agent-string',
+        default: '',
+        env: 'MIKROTIK_AGENT_BEARER_TOKEN',
+        sensitive: true,
+      },
+      bearer_token_file: {
+        doc: 'File holding the accepted bearer token.',
+        format: 'agent-string',
+        default: '',
+        env: 'MIKROTIK_AGENT_BEARER_TOKEN_FILE',
+      },
+      open_paths: {
+        doc: 'Paths that stay open when authentication is on.',
+        format: 'agent-list',
+        default: ['/live', '/ready'],
+      },
+    },
+    max_concurrent_scrapes: {
+      doc: 'Scrapes served at once; more get HTTP 503.',
+      format: 'agent-positive-int',
+      default: 4,
+      env: 'MIKROTIK_AGENT_MAX_CONCURRENT_SCRAPES',
+    },
+    request_timeout: {
+      doc: 'Deadline for one HTTP request.',
+      format: 'agent-duration',
+      default: '30s',
+    },
+    max_header_bytes: {
+      doc: 'Largest accepted HTTP request header block, in bytes.',
+      format: 'agent-positive-int',
+      default: 16_384,
+    },
+  },
+  collection: {
+    interval: {
+      doc: 'Default poll interval of each router.',
+      format: 'agent-duration',
+      default: '30s',
+      env: 'MIKROTIK_AGENT_COLLECTION_INTERVAL',
+    },
+    timeout: {
+      doc: "Deadline of one router's poll.",
+      format: 'agent-duration',
+      default: '10s',
+      env: 'MIKROTIK_AGENT_COLLECTION_TIMEOUT',
+    },
+    concurrency: {
+      doc: 'Routers polled at once.',
+      format: 'agent-positive-int',
+      default: 64,
+      env: 'MIKROTIK_AGENT_COLLECTION_CONCURRENCY',
+    },
+    startup_check: {
+      doc: 'Poll every router once at start: off, warn (log failures) or strict (exit on failure).',
+      format: ['off', 'warn', 'strict'],
+      default: 'off',
+      env: 'MIKROTIK_AGENT_STARTUP_CHECK',
+    },
+  },
+  otlp: {
+    enabled: {
+      doc: 'Push metrics over OTLP/HTTP as well.',
+      format: 'agent-boolean',
+      default: false,
+      env: 'MIKROTIK_AGENT_OTLP_ENABLED',
+    },
+    endpoint: {
+      doc: 'Full OTLP metrics URL (OTEL_EXPORTER_OTLP_METRICS_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT override it).',
+      format: 'agent-string',
+      default: 'http://localhost:4318/v1/metrics',
+    },
+    protocol: {
+      doc: 'OTLP encoding: http/protobuf or http/json.',
+      format: ['http/protobuf', 'http/json'],
+      default: 'http/protobuf',
+    },
+    headers: {
+      doc: 'Extra HTTP headers (Authorization …); values may use ${ENV}.',
+      format: 'agent-map',
+      default: {},
+    },
+    headers_file: {
+      doc: 'File of extra headers, one `Key: value` or `Key=value` per line.',
+      format: 'agent-string',
+      default: '',
+    },
+    interval: {
+      doc: 'Export interval.',
+      format: 'agent-duration',
+      default: '60s',
+    },
+    timeout: {
+      doc: 'Deadline of one export, retries included.',
+      format: 'agent-duration',
+      default: '10s',
+    },
+    compression: {
+      doc: 'Request compression: gzip or none.',
+      format: ['gzip', 'none'],
+      default: 'gzip',
+    },
+    temporality: {
+      doc: 'Aggregation temporality preference: cumulative or delta.',
+      format: ['cumulative', 'delta'],
+      default: 'cumulative',
+    },
+    tls: {
+      ca_file: { doc: 'PEM CA bundle to verify the OTLP endpoint.', format: 'agent-string', default: '' },
+      cert_file: { doc: 'PEM client certificate (mTLS).', format: 'agent-string', default: '' },
+      key_file: { doc: 'PEM client key (mTLS).', format: 'agent-string', default: '' },
+    },
+  },
+  defaults: {
+    doc: 'Router keys applied to every router (port, username, password, tls, collectors, labels, interval, timeout …).',
+    format: 'agent-map',
+    default: {},
+  },
+  routers: {
+    doc: 'The routers to poll: name, address and any router key.',
+    format: 'agent-list',
+    default: [],
+  },
+  simulator: {
+    enabled: {
+      doc: 'Start built-in simulated routers and poll them as if they were real.',
+      format: 'agent-boolean',
+      default: false,
+      env: 'MIKROTIK_AGENT_SIMULATOR_ENABLED',
+    },
+    count: {
+      doc: 'Number of simulated routers.',
+      format: 'agent-positive-int',
+      default: 3,
+      env: 'MIKROTIK_AGENT_SIMULATOR_COUNT',
+    },
+    profile: {
+      doc: 'Simulator profile: mixed, v6, v7 or a profile id.',
+      format: 'agent-string',
+      default: 'mixed',
+      env: 'MIKROTIK_AGENT_SIMULATOR_PROFILE',
+    },
+    host: {
+      doc: 'Address the simulated routers listen on.',
+      format: 'agent-string',
+      default: '127.0.0.1',
+    },
+    port_base: {
+      doc: 'First port of the simulated routers; 0 picks free ports.',
+      format: 'agent-nat',
+      default: 0,
+    },
+  },
+  log: {
+    level: {
+      doc: 'Log level: trace, debug, info, warn, error or fatal.',
+      format: ['trace', 'debug', 'info', 'warn', 'error', 'fatal'],
+      default: 'info',
+      env: 'MIKROTIK_AGENT_LOG_LEVEL',
+    },
+    format: {
+      doc: 'Log format: json (JSON lines), pretty (readable) or auto (pretty on a TTY).',
+      format: ['json', 'pretty', 'auto'],
+      default: 'auto',
+      env: 'MIKROTIK_AGENT_LOG_FORMAT',
+    },
+  },
+  resource_attributes: {
+    doc: 'Extra OpenTelemetry resource attributes (besides OTEL_RESOURCE_ATTRIBUTES).',
+    format: 'agent-map',
+    default: {},
+  },
+} as const;
+
+/** A schema node that is a leaf (has a default) rather than a section. */
+interface SchemaLeaf {
+  readonly default: unknown;
+  readonly env?: string;
+}
+
+function isLeaf(node: unknown): node is SchemaLeaf {
+  return node !== null && typeof node === 'object' && 'default' in node;
+}
+
+/** A section or leaf of the schema by dotted path, or undefined. */
+export function schemaNode(path: readonly string[]): unknown {
+  let node: unknown = SCHEMA;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || isLeaf(node) || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/** Whether the schema node at `path` is a section (a mapping of keys) rather than a leaf. */
+export function isSection(node: unknown): node is Record<string, unknown> {
+  return node !== null && typeof node === 'object' && !isLeaf(node);
+}
+
+/** Every `MIKROTIK_AGENT_*` variable with the key path it sets. */
+export function schemaEnvVars(): ReadonlyMap<string, string> {
+  const found = new Map<string, string>();
+  const walk = (node: unknown, path: string): void => {
+    if (isLeaf(node)) {
+      if (node.env !== undefined) found.set(node.env, path);
+      return;
+    }
+    if (node !== null && typeof node === 'object') {
+      for (const [key, child] of Object.entries(node)) walk(child, path === '' ? key : `${path}.${key}`);
+    }
+  };
+  walk(SCHEMA, '');
+  return found;
+}

@@ -1,0 +1,298 @@
+import { readFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  type AgentHandle,
+  type AgentModule,
+  type CliDependencies,
+  type CliIo,
+  main,
+  type SimulateOptions,
+} from '../../src/cli.js';
+import type { AgentConfig } from '../../src/config/types.js';
+import { TEST_COLLECTORS, testDir } from '../config/helpers.js';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+function output(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+/** An io with captured output and a signal the test can raise. */
+function testIo(env: NodeJS.ProcessEnv = {}) {
+  const stdout = output();
+  const stderr = output();
+  const handlers = new Set<(signal: NodeJS.Signals) => void>();
+  const io: CliIo = {
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    env,
+    onSignal(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+  };
+  return {
+    io,
+    stdout: stdout.text,
+    stderr: stderr.text,
+    raise: (signal: NodeJS.Signals) => {
+      for (const handler of [...handlers]) handler(signal);
+    },
+    listeners: () => handlers.size,
+  };
+}
+
+const baseDeps: CliDependencies = { loadCollectors: async () => TEST_COLLECTORS };
+
+class TestStartupCheckError extends Error {}
+
+/** A fake agent module recording what happened. */
+function fakeAgent(behaviour: { start?: 'ok' | 'startup-check' | 'crash'; shutdown?: 'ok' | 'hang'; done?: () => Promise<void> } = {}) {
+  const calls: string[] = [];
+  let started: AgentConfig | undefined;
+  const module: AgentModule = {
+    StartupCheckError: TestStartupCheckError,
+    async startAgent(config): Promise<AgentHandle> {
+      started = config;
+      calls.push('start');
+      if (behaviour.start === 'startup-check') throw new TestStartupCheckError('router core1 unreachable');
+      if (behaviour.start === 'crash') throw new Error('port in use');
+      return {
+        done: behaviour.done?.() ?? new Promise<void>(() => undefined),
+        shutdown: async () => {
+          calls.push('shutdown');
+          if (behaviour.shutdown === 'hang') await new Promise<void>(() => undefined);
+        },
+      };
+    },
+  };
+  return { module, calls, config: () => started };
+}
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !condition(); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  expect(condition()).toBe(true);
+}
+
+describe('main: usage', () => {
+  it('prints help and exits 0', async () => {
+    const t = testIo();
+    expect(await main(['--help'], t.io, baseDeps)).toBe(0);
+    expect(t.stdout()).toMatch(/^Usage: mikrotik-otel-agent \[command\]/);
+    expect(t.stdout()).toContain('check-config');
+    const c = testIo();
+    expect(await main(['check-config', '--help'], c.io, baseDeps)).toBe(0);
+    expect(c.stdout()).toMatch(/^Usage: mikrotik-otel-agent check-config --config FILE/);
+  });
+
+  it('prints the version from package.json', async () => {
+    const t = testIo();
+    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
+    expect(await main(['--version'], t.io, baseDeps)).toBe(0);
+    expect(t.stdout()).toBe(`${version}\n`);
+  });
+
+  it('exits 2 for an unknown command, option or missing value', async () => {
+    for (const argv of [['frobnicate'], ['run', '--bogus'], ['check-config', '--config'], ['docs', 'alerts'], ['simulate', '--count', 'lots']]) {
+      const t = testIo();
+      expect(await main(argv, t.io, baseDeps)).toBe(2);
+      expect(t.stderr()).toMatch(/^error: /);
+      expect(t.stdout()).toBe('');
+    }
+  });
+});
+
+describe('main: check-config', () => {
+  it('prints the normalised, redacted config as YAML and exits 0', async () => {
+    const files = testDir({
+      'agent.yaml': 'routers:\n  - name: core1\n    address: "10.0.0.1:8729"\n    password: ${CORE1_PASSWORD}\n',
+    });
+    cleanups.push(files.cleanup);
+    const t = testIo({ CORE1_PASSWORD: 'Very-Secret-9999' });
+    expect(await main(['check-config', '--config', files.path('agent.yaml')], t.io, baseDeps)).toBe(0);
+    const printed = parse(t.stdout()) as { routers: { name: string; port: number; password: string }[] };
+    expect(printed.routers[0]).toMatchObject({ name: 'core1', port: 8729, password: '<redacted>' });
+    expect(t.stdout()).not.toContain('Very-Secret-9999');
+    expect(t.stderr()).toBe('');
+  });
+
+  it('takes the file from MIKROTIK_AGENT_CONFIG and prints warnings on stderr', async () => {
+    const files = testDir({ 'agent.yaml': 'collection: { interval: 5s, timeout: 10s }\n' });
+    cleanups.push(files.cleanup);
+    const t = testIo({ MIKROTIK_AGENT_CONFIG: files.path('agent.yaml') });
+    expect(await main(['check-config'], t.io, baseDeps)).toBe(0);
+    expect(t.stderr()).toContain('warning: collection.timeout: is longer than collection.interval; using the interval');
+    expect(t.stderr()).toContain('warning: routers: no routers are configured');
+  });
+
+  it('prints every problem and exits 2, without a stack trace', async () => {
+    const files = testDir({
+      'bad.yaml': 'server: { listen: nowhere }\ncollection: { interval: 30x }\nrouters:\n  - { name: a, address: 10.0.0.1 }\n  - { name: a, address: "bad address" }\n',
+    });
+    cleanups.push(files.cleanup);
+    const t = testIo();
+    expect(await main(['check-config', '-c', files.path('bad.yaml')], t.io, baseDeps)).toBe(2);
+    expect(t.stdout()).toBe('');
+    expect(t.stderr()).toBe(
+      [
+        'error: invalid configuration (4 problems):',
+        '  server.listen: must be host:port, [v6]:port or :port (port 0-65535)',
+        '  collection.interval: "30x" is not a duration (use a number with a unit: 500ms, 30s, 1m, 1h30m)',
+        '  routers[1].address: must be host, host:port or [v6]:port',
+        '  routers[1].name: duplicate router name "a" (also routers[0].name)',
+        '',
+      ].join('\n'),
+    );
+    expect(t.stderr()).not.toMatch(/\n\s+at /);
+  });
+
+  it('exits 2 when the file does not exist', async () => {
+    const t = testIo();
+    expect(await main(['check-config', '--config', '/nonexistent/agent.yaml'], t.io, baseDeps)).toBe(2);
+    expect(t.stderr()).toContain('/nonexistent/agent.yaml: cannot read the config file (ENOENT)');
+  });
+});
+
+describe('main: run', () => {
+  const config = 'routers:\n  - { name: core1, address: 10.0.0.1 }\nlog: { format: json }\n';
+
+  function setup() {
+    const files = testDir({ 'agent.yaml': config });
+    cleanups.push(files.cleanup);
+    return files.path('agent.yaml');
+  }
+
+  it('starts the agent with flags applied, shuts down on SIGTERM and exits 0', async () => {
+    const file = setup();
+    const agent = fakeAgent();
+    const t = testIo();
+    const exit = main(['run', '--config', file, '--listen', '127.0.0.1:0', '--log-level', 'debug'], t.io, {
+      ...baseDeps,
+      loadAgent: async () => agent.module,
+    });
+    await waitFor(() => agent.calls.includes('start'));
+    expect(agent.config()?.server).toMatchObject({ host: '127.0.0.1', port: 0 });
+    expect(agent.config()?.log.level).toBe('debug');
+    t.raise('SIGTERM');
+    expect(await exit).toBe(0);
+    expect(agent.calls).toEqual(['start', 'shutdown']);
+    expect(t.listeners()).toBe(0);
+    const messages = t.stdout().trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toEqual(['starting mikrotik-otel-agent', 'shutting down', 'shutdown complete']);
+  });
+
+  it('is the default command', async () => {
+    const file = setup();
+    const agent = fakeAgent();
+    const t = testIo();
+    const exit = main(['--config', file], t.io, { ...baseDeps, loadAgent: async () => agent.module });
+    await waitFor(() => agent.calls.includes('start'));
+    t.raise('SIGINT');
+    expect(await exit).toBe(0);
+  });
+
+  it('exits 1 when shutdown takes too long, or at once on a second signal', async () => {
+    const file = setup();
+    const slow = fakeAgent({ shutdown: 'hang' });
+    const t = testIo();
+    const exit = main(['run', '-c', file], t.io, { ...baseDeps, loadAgent: async () => slow.module, shutdownTimeoutMillis: 50 });
+    await waitFor(() => slow.calls.includes('start'));
+    t.raise('SIGTERM');
+    expect(await exit).toBe(1);
+    expect(t.stdout()).toContain('shutdown took too long');
+
+    const again = fakeAgent({ shutdown: 'hang' });
+    const u = testIo();
+    const second = main(['run', '-c', file], u.io, { ...baseDeps, loadAgent: async () => again.module });
+    await waitFor(() => again.calls.includes('start'));
+    u.raise('SIGTERM');
+    await waitFor(() => again.calls.includes('shutdown'));
+    u.raise('SIGINT');
+    expect(await second).toBe(1);
+    expect(u.stdout()).toContain('second signal');
+  });
+
+  it('maps a failed strict startup check to 2 and other start failures to 1', async () => {
+    const file = setup();
+    const strict = testIo();
+    expect(
+      await main(['run', '-c', file], strict.io, { ...baseDeps, loadAgent: async () => fakeAgent({ start: 'startup-check' }).module }),
+    ).toBe(2);
+    expect(strict.stdout()).toContain('startup check failed');
+    const crash = testIo();
+    expect(await main(['run', '-c', file], crash.io, { ...baseDeps, loadAgent: async () => fakeAgent({ start: 'crash' }).module })).toBe(1);
+    expect(crash.stdout()).toContain('port in use');
+    expect(crash.listeners()).toBe(0);
+  });
+
+  it('exits 1 when the agent fails while running', async () => {
+    const file = setup();
+    const failing = fakeAgent({ done: () => Promise.reject(new Error('engine died')) });
+    const t = testIo();
+    expect(await main(['run', '-c', file], t.io, { ...baseDeps, loadAgent: async () => failing.module })).toBe(1);
+    expect(t.stdout()).toContain('engine died');
+    expect(failing.calls).toEqual(['start', 'shutdown']);
+  });
+
+  it('exits 2 on a config error before starting anything', async () => {
+    const agent = fakeAgent();
+    const t = testIo();
+    expect(await main(['run', '--listen', 'nowhere'], t.io, { ...baseDeps, loadAgent: async () => agent.module })).toBe(2);
+    expect(t.stderr()).toContain('--listen: must be host:port');
+    expect(agent.calls).toEqual([]);
+  });
+});
+
+describe('main: simulate and docs', () => {
+  it('passes simulate options with defaults and stops on a signal', async () => {
+    const seen: SimulateOptions[] = [];
+    const t = testIo();
+    const exit = main(['simulate', '--count', '2', '--port-base', '0', '--tls'], t.io, {
+      ...baseDeps,
+      loadSimulator: async () => ({
+        async runSimulateCommand(options, out, signal) {
+          seen.push(options);
+          out('router sim-1 listening on 127.0.0.1:40001');
+          await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        },
+      }),
+    });
+    await waitFor(() => seen.length === 1);
+    t.raise('SIGINT');
+    expect(await exit).toBe(0);
+    expect(seen[0]).toEqual({ count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0, username: 'admin', password: 'admin', tls: true });
+    expect(t.stdout()).toBe('router sim-1 listening on 127.0.0.1:40001\n');
+    expect(t.listeners()).toBe(0);
+  });
+
+  it('reports a simulator failure with exit 1', async () => {
+    const t = testIo();
+    const code = await main(['simulate', '--profile', 'nope'], t.io, {
+      ...baseDeps,
+      loadSimulator: async () => ({
+        runSimulateCommand: async () => {
+          throw new Error('unknown profile "nope"');
+        },
+      }),
+    });
+    expect(code).toBe(1);
+    expect(t.stderr()).toBe('error: unknown profile "nope"\n');
+  });
+
+  it('prints the metrics reference', async () => {
+    const t = testIo();
+    expect(await main(['docs', 'metrics'], t.io, { ...baseDeps, loadDocs: async () => ({ renderMetricsDoc: () => '# Metrics\n' }) })).toBe(0);
+    expect(t.stdout()).toBe('# Metrics\n');
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDuration } from '../../src/config/duration.js';
+
+describe('parseDuration', () => {
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['1m', 60_000],
+    ['1h', 3_600_000],
+    ['1h30m', 5_400_000],
+    ['1m30s', 90_000],
+    ['1.5s', 1_500],
+    ['2d', 172_800_000],
+    ['1s500ms', 1_500],
+    [' 10s ', 10_000],
+    ['0s', 0],
+  ])('parses %s', (text, millis) => {
+    expect(parseDuration(text)).toBe(millis);
+  });
+
+  it.each(['', '30', '30x', 's', '1h 30m', '-5s', '1.s', 'ten seconds', '1h30', '5S', '1e3ms', '9999d'])(
+    'rejects %j',
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, '0s'],
+    [250, '250ms'],
+    [1_500, '1.5s'],
+    [90_000, '1m30s'],
+    [5_400_000, '1h30m'],
+    [86_400_000, '1d'],
+  ])('formats %i as %s', (millis, text) => {
+    expect(formatDuration(millis)).toBe(text);
+    expect(parseDuration(text)).toBe(millis);
+  });
+});

@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KnownCollector } from '../../src/config/load.js';
+
+/** The collectors the config tests know (the real registry is tested by its owner). */
+export const TEST_COLLECTORS: readonly KnownCollector[] = [
+  { name: 'system', defaultEnabled: true },
+  { name: 'health', defaultEnabled: true },
+  { name: 'interface', defaultEnabled: true },
+  { name: 'wireless', defaultEnabled: false },
+];
+
+/** A temporary directory with files; `cleanup()` removes it. */
+export function testDir(files: Record<string, string | { text: string; mode: number }> = {}): {
+  dir: string;
+  path: (name: string) => string;
+  write: (name: string, text: string, mode?: number) => string;
+  cleanup: () => void;
+} {
+  const dir = mkdtempSync(join(tmpdir(), 'agent-config-'));
+  const write = (name: string, text: string, mode = 0o600): string => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    chmodSync(file, mode);
+    return file;
+  };
+  for (const [name, content] of Object.entries(files)) {
+    if (typeof content === 'string') write(name, content);
+    else write(name, content.text, content.mode);
+  }
+  return { dir, path: (name) => join(dir, name), write, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
