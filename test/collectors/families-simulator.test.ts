@@ -1,0 +1,199 @@
+/**
+ * The twelve routing/service families against the built-in simulator over a real API connection on
+ * loopback: the datasets in src/simulator/datasets satisfy the collectors, and the wire features
+ * the collectors rely on (`=count-only=`, query stacks with `#!`, `=stats=`, dotted keys, missing
+ * menus as traps) behave end to end on v6 and v7 profiles.
+ */
+import { setMaxListeners } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Collector, CollectContext, CollectOutput } from '../../src/collectors/collector.js';
+import { bgpCollector } from '../../src/collectors/bgp.js';
+import { conntrackCollector } from '../../src/collectors/conntrack.js';
+import { conntrackSourcesCollector } from '../../src/collectors/conntrack-sources.js';
+import { dhcpCollector } from '../../src/collectors/dhcp.js';
+import { dhcpLeasesCollector } from '../../src/collectors/dhcp-leases.js';
+import { firewallCollector } from '../../src/collectors/firewall.js';
+import { ipsecCollector } from '../../src/collectors/ipsec.js';
+import { ospfCollector } from '../../src/collectors/ospf.js';
+import { pppCollector } from '../../src/collectors/ppp.js';
+import { queueCollector } from '../../src/collectors/queue.js';
+import { routesCollector } from '../../src/collectors/routes.js';
+import { wireguardCollector } from '../../src/collectors/wireguard.js';
+import { RouterOsClient } from '../../src/routeros/client.js';
+import { TrapError } from '../../src/routeros/errors.js';
+import { BGP_V6, BGP_V7 } from '../../src/simulator/datasets/bgp.js';
+import { CONNTRACK_V6, CONNTRACK_V7 } from '../../src/simulator/datasets/conntrack.js';
+import { combineDatasets, type DatasetPart } from '../../src/simulator/datasets/dataset.js';
+import { DHCP_V6, DHCP_V7 } from '../../src/simulator/datasets/dhcp.js';
+import { FIREWALL_V6, FIREWALL_V7 } from '../../src/simulator/datasets/firewall.js';
+import { IPSEC_V6, IPSEC_V7 } from '../../src/simulator/datasets/ipsec.js';
+import { OSPF_V6, OSPF_V7 } from '../../src/simulator/datasets/ospf.js';
+import { PPP_CONCENTRATOR_V7, PPP_V6 } from '../../src/simulator/datasets/ppp.js';
+import { queueDataset, QUEUE_V6 } from '../../src/simulator/datasets/queue.js';
+import { ROUTES_V6, ROUTES_V7 } from '../../src/simulator/datasets/routes.js';
+import { WIREGUARD_V7 } from '../../src/simulator/datasets/wireguard.js';
+import type { RouterProfile } from '../../src/simulator/profile.js';
+import { SimulatedRouter } from '../../src/simulator/router.js';
+import { duplicateSeries, render } from './helpers/fixture-api-families.js';
+
+const FAMILIES: readonly Collector[] = [
+  firewallCollector,
+  conntrackCollector,
+  conntrackSourcesCollector,
+  dhcpCollector,
+  dhcpLeasesCollector,
+  wireguardCollector,
+  routesCollector,
+  bgpCollector,
+  ospfCollector,
+  pppCollector,
+  ipsecCollector,
+  queueCollector,
+];
+
+function profile(id: string, version: string, packages: string[], parts: readonly DatasetPart[]): RouterProfile {
+  return { id, version, identity: id, packages, ...combineDatasets(...parts) };
+}
+
+const V7_PROFILE = profile('families-v7', '7.16.1 (stable)', ['routeros'], [
+  FIREWALL_V7,
+  CONNTRACK_V7,
+  DHCP_V7,
+  WIREGUARD_V7,
+  ROUTES_V7,
+  BGP_V7,
+  OSPF_V7,
+  PPP_CONCENTRATOR_V7,
+  IPSEC_V7,
+  queueDataset({ subscribers: 300 }),
+]);
+
+const V6_PROFILE = profile('families-v6', '6.49.10 (long-term)', ['routeros-mipsbe', 'system', 'dhcp', 'ppp', 'routing', 'security'], [
+  FIREWALL_V6,
+  CONNTRACK_V6,
+  DHCP_V6,
+  ROUTES_V6,
+  BGP_V6,
+  OSPF_V6,
+  PPP_V6,
+  IPSEC_V6,
+  QUEUE_V6,
+]);
+
+interface Connected {
+  router: SimulatedRouter;
+  client: RouterOsClient;
+}
+
+async function connect(routerProfile: RouterProfile): Promise<Connected> {
+  const router = new SimulatedRouter({ profile: routerProfile, name: routerProfile.id });
+  const { host, port } = await router.start();
+  const client = await RouterOsClient.connect({ host, port, username: 'admin', password: 'admin', idleProbeMillis: 0 });
+  return { router, client };
+}
+
+function contextOf(client: RouterOsClient, major: number, minor: number, packages: readonly string[]): CollectContext {
+  // Every in-flight command listens on the run's signal; a dozen concurrent counts is by design.
+  const signal = new AbortController().signal;
+  setMaxListeners(0, signal);
+  return {
+    api: client,
+    router: { version: `${major}.${minor}`, major, minor, packages: new Set(packages) },
+    options: {},
+    signal,
+    nowMillis: Date.now(),
+  };
+}
+
+async function runAll(context: CollectContext): Promise<Map<string, CollectOutput | Error>> {
+  const results = await Promise.all(
+    FAMILIES.map(async (collector): Promise<readonly [string, CollectOutput | Error]> => {
+      try {
+        return [collector.name, await collector.collect(context)] as const;
+      } catch (error) {
+        return [collector.name, error instanceof Error ? error : new Error(String(error))] as const;
+      }
+    }),
+  );
+  return new Map(results);
+}
+
+function output(results: Map<string, CollectOutput | Error>, name: string): CollectOutput {
+  const result = results.get(name);
+  if (result === undefined || result instanceof Error) throw new Error(`${name}: ${result?.message ?? 'no result'}`);
+  return result;
+}
+
+describe('families against the simulator', () => {
+  let v7: Connected;
+  let v6: Connected;
+  let v7Results: Map<string, CollectOutput | Error>;
+  let v6Results: Map<string, CollectOutput | Error>;
+
+  beforeAll(async () => {
+    v7 = await connect(V7_PROFILE);
+    v6 = await connect(V6_PROFILE);
+    // All families at once on one connection per router: tagged commands interleave.
+    [v7Results, v6Results] = await Promise.all([
+      runAll(contextOf(v7.client, 7, 16, V7_PROFILE.packages)),
+      runAll(contextOf(v6.client, 6, 49, V6_PROFILE.packages)),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([v7?.client.close(), v6?.client.close()]);
+    await Promise.all([v7?.router.stop(), v6?.router.stop()]);
+  });
+
+  it('runs every family on v7 without error and without duplicate series', () => {
+    for (const collector of FAMILIES) {
+      const result = output(v7Results, collector.name);
+      expect(result.samples.length, collector.name).toBeGreaterThan(0);
+      expect(duplicateSeries(result.samples), collector.name).toEqual([]);
+    }
+  });
+
+  it('counts with =count-only= and query stacks over the wire (v7)', () => {
+    const routes = render(output(v7Results, 'routes').samples);
+    // 6 fixed active IPv4 routes (one BGP) plus 2000 generated BGP routes.
+    expect(routes).toContain('routeros_route_active_routes{family="ipv4"} 2006');
+    expect(routes).toContain('routeros_route_protocol_active_routes{family="ipv4",protocol="bgp"} 2001');
+    expect(render(output(v7Results, 'conntrack').samples)).toContain('routeros_conntrack_entries{family="ipv6"} 30');
+    expect(render(output(v7Results, 'ppp').samples)).toContain('routeros_ppp_active_sessions{service="pppoe"} 300');
+    const dhcp = render(output(v7Results, 'dhcp').samples);
+    expect(dhcp).toContain('routeros_dhcp_server_leases{server="lan_dhcp",status="bound"} 41');
+    expect(dhcp).toContain('routeros_ip_pool_used_addresses{pool="guest_pool"} 13');
+  });
+
+  it('keeps dotted v7 keys and skips disabled rows with `disabled=true #!`', () => {
+    const bgp = render(output(v7Results, 'bgp').samples);
+    expect(bgp).toContain('routeros_bgp_session_info{id="*1",name="TO-R14C-1",remote_address="220.40.40.1",remote_as="4040",local_as="2020"} 1');
+    expect(bgp).toContain('routeros_bgp_session_advertised_prefixes{id="*1"} 2');
+    const firewallIds = output(v7Results, 'firewall').samples.map((sample) => sample.attributes['id']);
+    expect(firewallIds).not.toContain('*37');
+    const wireguardIds = output(v7Results, 'wireguard').samples.map((sample) => sample.attributes['id']);
+    expect(wireguardIds).not.toContain('*3');
+  });
+
+  it('applies the default caps to the PPPoE concentrator queues (300 subscribers + 2 static queues + 2 tree entries)', () => {
+    const queue = output(v7Results, 'queue');
+    expect(queue.dropped).toBe(0);
+    expect(new Set(queue.samples.map((sample) => sample.attributes['name'])).size).toBe(304);
+  });
+
+  it('runs the v6 families, marking WireGuard (v7 only) as a missing feature', () => {
+    const wireguard = v6Results.get('wireguard');
+    expect(wireguard).toBeInstanceOf(TrapError);
+    expect((wireguard as TrapError).isMissingFeature).toBe(true);
+    for (const collector of FAMILIES.filter((family) => family.name !== 'wireguard')) {
+      const result = output(v6Results, collector.name);
+      expect(result.samples.length, collector.name).toBeGreaterThan(0);
+      expect(duplicateSeries(result.samples), collector.name).toEqual([]);
+    }
+    expect(render(output(v6Results, 'bgp').samples)).toContain('routeros_bgp_session_established{id="*4"} 1');
+    // The v6 profile has no ipv6 package: no IPv6 series anywhere.
+    for (const name of ['firewall', 'conntrack', 'conntrack_sources', 'routes']) {
+      expect(output(v6Results, name).samples.some((sample) => sample.attributes['family'] === 'ipv6'), name).toBe(false);
+    }
+  });
+});
