@@ -1,0 +1,314 @@
+/**
+ * The agent's one HTTP(S) server: `/metrics`, `/health`, `/live`, `/ready` and `/`. Every route only reads
+ * in-memory snapshots, so no request ever waits on a router. Hostile clients are bounded by header size,
+ * header/request timeouts, a cap on concurrent scrapes and optional auth.
+ */
+import { createServer as createHttp, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttps, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import type { ServerConfig } from '../config/types.js';
+import type { SnapshotSource } from '../engine/snapshot.js';
+import type { Telemetry } from '../telemetry/provider.js';
+import { Authenticator } from './auth.js';
+import { healthReport } from './health.js';
+import { renderIndexPage } from './index-page.js';
+import {
+  HTML_CONTENT_TYPE,
+  JSON_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+  TEXT_CONTENT_TYPE,
+  acceptsGzip,
+  requestPath,
+  send,
+} from './responses.js';
+import { TlsReloader, readKeyPair } from './tls-reloader.js';
+
+const gzipAsync = promisify(gzip);
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  readonly config: ServerConfig;
+  readonly source: SnapshotSource;
+  readonly telemetry: Pick<Telemetry, 'collectPrometheus' | 'agentMetrics'>;
+  /** Agent version for `/health` and `/`. */
+  readonly version: string;
+  /**
+   * Deadline of one `/metrics` collection; past it the scrape gets 503.
+   * @default 10000
+   */
+  readonly scrapeTimeoutMillis?: number;
+  /**
+   * Idle time before a keep-alive connection is closed.
+   * @default 5000
+   */
+  readonly keepAliveTimeoutMillis?: number;
+  /**
+   * Time allowed for a client to send its request headers (capped by `requestTimeoutMillis`).
+   * @default config.requestTimeoutMillis
+   */
+  readonly headersTimeoutMillis?: number;
+  /**
+   * How often the TLS cert and key files are checked for changes.
+   * @default 10000
+   */
+  readonly tlsReloadIntervalMillis?: number;
+  /**
+   * On close, how long in-flight requests may take before their connections are cut.
+   * @default 10000
+   */
+  readonly closeTimeoutMillis?: number;
+  /** Secret-free messages about failures worth logging (collection, TLS reload, server errors). */
+  readonly onError?: (message: string) => void;
+  /** Called after the TLS certificate was reloaded. */
+  readonly onTlsReload?: () => void;
+}
+
+/** The running server. */
+export interface AgentHttpServer {
+  /** Binds `config.host:config.port`; resolves the bound address (the real port when 0 was asked). */
+  listen(): Promise<{ host: string; port: number }>;
+  /** Stops accepting, lets in-flight requests finish, then closes. Idempotent. */
+  close(): Promise<void>;
+  /** Re-reads the TLS files now if they changed (e.g. on SIGHUP); false without TLS or without change. */
+  reloadTls(): Promise<boolean>;
+}
+
+export function createHttpServer(options: HttpServerOptions): AgentHttpServer {
+  return new AgentHttpServerImpl(options);
+}
+
+type RouteName = '/metrics' | '/health' | '/live' | '/ready' | '/';
+type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** Status recorded for requests whose client went away before the response was complete (as nginx). */
+const CLIENT_CLOSED_REQUEST = 499;
+
+class AgentHttpServerImpl implements AgentHttpServer {
+  private readonly _options: HttpServerOptions;
+  private readonly _config: ServerConfig;
+  private readonly _server: HttpServer | HttpsServer;
+  private readonly _tlsReloader: TlsReloader | undefined;
+  private readonly _auth: Authenticator;
+  private readonly _routes: ReadonlyMap<string, RouteHandler>;
+  private readonly _scrapeTimeoutMillis: number;
+  private readonly _onError: (message: string) => void;
+  private _activeScrapes = 0;
+  private _bound = false;
+  private _listening: Promise<{ host: string; port: number }> | undefined;
+  private _closing: Promise<void> | undefined;
+
+  constructor(options: HttpServerOptions) {
+    this._options = options;
+    this._config = options.config;
+    this._scrapeTimeoutMillis = options.scrapeTimeoutMillis ?? 10_000;
+    this._onError = safe(options.onError);
+    this._auth = new Authenticator({
+      config: this._config.auth ?? { basicUsers: {}, bearerToken: '', openPaths: ['/live', '/ready'] },
+    });
+    this._routes = new Map<RouteName, RouteHandler>([
+      ['/metrics', (req, res) => this._metrics(req, res)],
+      ['/health', (_req, res) => this._health(res)],
+      ['/live', (_req, res) => send(res, 200, TEXT_CONTENT_TYPE, 'ok\n')],
+      ['/ready', (_req, res) => this._ready(res)],
+      ['/', (_req, res) => this._index(res)],
+    ]);
+
+    const requestTimeout = this._config.requestTimeoutMillis;
+    const serverOptions = {
+      maxHeaderSize: this._config.maxHeaderBytes,
+      requestTimeout,
+      headersTimeout: Math.min(options.headersTimeoutMillis ?? requestTimeout, requestTimeout),
+      keepAliveTimeout: options.keepAliveTimeoutMillis ?? 5_000,
+      // Node checks request/header deadlines on this period (default 30 s): keep it well under the deadline.
+      connectionsCheckingInterval: requestTimeout > 0 ? Math.min(1_000, Math.max(10, Math.floor(requestTimeout / 4))) : 30_000,
+    };
+    const handler = (req: IncomingMessage, res: ServerResponse): void => this._onRequest(req, res);
+    const tls = this._config.tls;
+    if (tls === undefined) {
+      this._server = createHttp(serverOptions, handler);
+    } else {
+      const server = createHttps({ ...serverOptions, ...readKeyPair(tls), minVersion: 'TLSv1.2' }, handler);
+      this._server = server;
+      this._tlsReloader = new TlsReloader({
+        tls,
+        intervalMillis: options.tlsReloadIntervalMillis ?? 10_000,
+        onError: this._onError,
+        ...(options.onTlsReload === undefined ? {} : { onReload: options.onTlsReload }),
+      });
+      // Failed handshakes (scanners, wrong CA) are the client's problem; the socket is already destroyed.
+      server.on('tlsClientError', () => {});
+    }
+    // Slow readers of a response: a socket idle longer than any legitimate exchange is destroyed.
+    this._server.setTimeout(requestTimeout + this._scrapeTimeoutMillis);
+    this._server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this._onClientError(err, socket));
+    this._server.on('error', (err: NodeJS.ErrnoException) => {
+      // Errors before binding reject listen() instead.
+      if (this._bound) this._onError(`server: ${err.code ?? err.message}`);
+    });
+  }
+
+  listen(): Promise<{ host: string; port: number }> {
+    if (this._closing !== undefined) return Promise.reject(new Error('server: already closed'));
+    this._listening ??= new Promise((resolve, reject) => {
+      const { host, port } = this._config;
+      const onListenError = (err: NodeJS.ErrnoException): void => {
+        reject(new Error(`server: cannot listen on ${host}:${port} (${err.code ?? err.message})`));
+      };
+      this._server.once('error', onListenError);
+      this._server.listen({ host, port }, () => {
+        this._server.off('error', onListenError);
+        this._bound = true;
+        const address = this._server.address() as AddressInfo;
+        const started = this._tlsReloader?.start(this._server as HttpsServer) ?? Promise.resolve();
+        void started.then(() => resolve({ host: address.address, port: address.port }));
+      });
+    });
+    return this._listening;
+  }
+
+  close(): Promise<void> {
+    this._closing ??= this._close();
+    return this._closing;
+  }
+
+  reloadTls(): Promise<boolean> {
+    return this._tlsReloader?.check() ?? Promise.resolve(false);
+  }
+
+  private async _close(): Promise<void> {
+    this._tlsReloader?.stop();
+    if (!this._server.listening) return;
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => this._server.closeAllConnections(), this._options.closeTimeoutMillis ?? 10_000);
+      force.unref();
+      this._server.close(() => {
+        clearTimeout(force);
+        resolve();
+      });
+      this._server.closeIdleConnections();
+    });
+  }
+
+  private _onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const startedAt = process.hrtime.bigint();
+    const path = requestPath(req.url);
+    const route = this._routes.has(path) ? path : 'other';
+    // Streams report aborted clients as errors; nothing to do about them beyond not crashing.
+    req.on('error', () => {});
+    res.on('error', () => {});
+    res.once('close', () => {
+      const seconds = Number(process.hrtime.bigint() - startedAt) / 1e9;
+      const status = res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST;
+      this._options.telemetry.agentMetrics.recordHttpRequest(route, status, seconds);
+      // While closing, each finished exchange frees its connection so close() can complete.
+      if (this._closing !== undefined) this._server.closeIdleConnections();
+    });
+    if (this._closing !== undefined) res.setHeader('Connection', 'close');
+    this._handle(req, res, path).catch((err: unknown) => {
+      this._onError(`server: ${route}: ${err instanceof Error ? err.message : String(err)}`);
+      if (res.headersSent) res.destroy();
+      else send(res, 500, TEXT_CONTENT_TYPE, 'internal error\n');
+    });
+  }
+
+  private async _handle(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (!this._auth.isOpenPath(path)) {
+      const result = await this._auth.check(req.headers.authorization);
+      if (result === 'busy') {
+        send(res, 429, TEXT_CONTENT_TYPE, 'too many authentication attempts\n', { 'Retry-After': '1' });
+        return;
+      }
+      if (result === 'denied') {
+        send(res, 401, TEXT_CONTENT_TYPE, 'unauthorized\n', { 'WWW-Authenticate': this._auth.challenges() });
+        return;
+      }
+    }
+    const handler = this._routes.get(path);
+    if (handler === undefined) {
+      send(res, 404, TEXT_CONTENT_TYPE, 'not found\n');
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      send(res, 405, TEXT_CONTENT_TYPE, 'method not allowed\n', { Allow: 'GET, HEAD' });
+      return;
+    }
+    await handler(req, res);
+  }
+
+  private async _metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this._activeScrapes >= Math.max(1, this._config.maxConcurrentScrapes)) {
+      send(res, 429, TEXT_CONTENT_TYPE, 'too many concurrent scrapes\n', { 'Retry-After': '1' });
+      return;
+    }
+    this._activeScrapes += 1;
+    try {
+      let text: string;
+      try {
+        text = await this._options.telemetry.collectPrometheus(this._scrapeTimeoutMillis);
+      } catch (err) {
+        this._onError(`metrics: collection failed: ${err instanceof Error ? err.message : String(err)}`);
+        send(res, 503, TEXT_CONTENT_TYPE, 'metrics collection failed\n');
+        return;
+      }
+      const body = Buffer.from(text, 'utf8');
+      if (acceptsGzip(req.headers)) {
+        // zlib runs on the libuv pool: a large exposition does not block the event loop while compressing.
+        send(res, 200, PROMETHEUS_CONTENT_TYPE, await gzipAsync(body), {
+          'Content-Encoding': 'gzip',
+          Vary: 'Accept-Encoding',
+        });
+      } else {
+        send(res, 200, PROMETHEUS_CONTENT_TYPE, body, { Vary: 'Accept-Encoding' });
+      }
+    } finally {
+      this._activeScrapes -= 1;
+    }
+  }
+
+  private _health(res: ServerResponse): void {
+    const report = healthReport(this._options.source.snapshots(), this._options.version);
+    send(res, report.status === 'ok' ? 200 : 503, JSON_CONTENT_TYPE, `${JSON.stringify(report)}\n`);
+  }
+
+  private _ready(res: ServerResponse): void {
+    if (this._options.source.firstRoundDone) send(res, 200, TEXT_CONTENT_TYPE, 'ready\n');
+    else send(res, 503, TEXT_CONTENT_TYPE, 'not ready: first poll round still running\n');
+  }
+
+  private _index(res: ServerResponse): void {
+    const report = healthReport(this._options.source.snapshots(), this._options.version);
+    send(res, 200, HTML_CONTENT_TYPE, renderIndexPage(report), {
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+    });
+  }
+
+  /** Malformed requests, oversize headers and timeouts: answer like node:http would, never emit 'error'. */
+  private _onClientError(err: NodeJS.ErrnoException, duplex: Duplex): void {
+    const socket = duplex as Socket;
+    if (err.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+      socket.destroy();
+      return;
+    }
+    const [status, text] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'Request Timeout']
+          : [400, 'Bad Request'];
+    this._options.telemetry.agentMetrics.recordHttpRequest('other', status, 0);
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
+  }
+}
+
+function safe(callback: ((message: string) => void) | undefined): (message: string) => void {
+  return (message) => {
+    try {
+      callback?.(message);
+    } catch {
+      // A failing logger must not take a request down with it.
+    }
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * The agent's own metrics (`mikrotik_agent.*`) on ordinary SDK instruments. They describe the agent, not a
+ * router, so they never disappear and the SDK's aggregation suits them. Router names stay off these
+ * instruments: per-router state lives in the snapshot producer's `routeros.*` metrics.
+ */
+import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+
+/** Name of the Meter (instrumentation scope) that owns the agent's instruments. */
+export const AGENT_METER_NAME = 'mikrotik-otel-agent';
+
+/** One agent instrument, as created and as listed in docs/metrics.md. */
+export interface AgentMetricDefinition {
+  readonly name: string;
+  readonly kind: 'counter' | 'histogram' | 'gauge';
+  readonly unit: string;
+  readonly description: string;
+  readonly attributes: readonly string[];
+  /** Explicit bucket boundaries for histograms (the SDK default is tuned for milliseconds). */
+  readonly buckets?: readonly number[];
+}
+
+/** Buckets for durations in seconds: from a fast local call to a poll hitting its deadline. */
+const DURATION_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+
+/** Every agent instrument. The instruments are created from this list, so docs and code cannot drift. */
+export const AGENT_METRIC_DEFINITIONS = [
+  {
+    name: 'mikrotik_agent.collector.runs',
+    kind: 'counter',
+    unit: '{run}',
+    description: 'Collector runs, by collector and result (ok, error or unsupported).',
+    attributes: ['collector', 'result'],
+  },
+  {
+    name: 'mikrotik_agent.collector.duration.seconds',
+    kind: 'histogram',
+    unit: 's',
+    description: 'How long collector runs took.',
+    attributes: ['collector'],
+    buckets: DURATION_BUCKETS_SECONDS,
+  },
+  {
+    name: 'mikrotik_agent.poll.duration.seconds',
+    kind: 'histogram',
+    unit: 's',
+    description: 'How long polls of a router (all its due collectors) took, by result.',
+    attributes: ['result'],
+    buckets: DURATION_BUCKETS_SECONDS,
+  },
+  {
+    name: 'mikrotik_agent.router.connection.attempts',
+    kind: 'counter',
+    unit: '{attempt}',
+    description: 'Attempts to connect and log in to a router, by result (ok, failed or auth_failed).',
+    attributes: ['result'],
+  },
+  {
+    name: 'mikrotik_agent.http.server.requests',
+    kind: 'counter',
+    unit: '{request}',
+    description: 'HTTP requests served by the agent, by route and status code.',
+    attributes: ['route', 'code'],
+  },
+  {
+    name: 'mikrotik_agent.http.server.request.duration.seconds',
+    kind: 'histogram',
+    unit: 's',
+    description: 'How long the agent took to answer HTTP requests, by route.',
+    attributes: ['route'],
+    buckets: DURATION_BUCKETS_SECONDS,
+  },
+] as const satisfies readonly AgentMetricDefinition[];
+
+type AgentMetricName = (typeof AGENT_METRIC_DEFINITIONS)[number]['name'];
+
+/** Records the agent's own measurements. Cheap and never throws; safe to call on hot paths. */
+export class AgentMetrics {
+  private readonly _collectorRuns: Counter;
+  private readonly _collectorDuration: Histogram;
+  private readonly _pollDuration: Histogram;
+  private readonly _connectionAttempts: Counter;
+  private readonly _httpRequests: Counter;
+  private readonly _httpDuration: Histogram;
+
+  constructor(meter: Meter) {
+    const instruments = new AgentInstruments(meter);
+    this._collectorRuns = instruments.counter('mikrotik_agent.collector.runs');
+    this._collectorDuration = instruments.histogram('mikrotik_agent.collector.duration.seconds');
+    this._pollDuration = instruments.histogram('mikrotik_agent.poll.duration.seconds');
+    this._connectionAttempts = instruments.counter('mikrotik_agent.router.connection.attempts');
+    this._httpRequests = instruments.counter('mikrotik_agent.http.server.requests');
+    this._httpDuration = instruments.histogram('mikrotik_agent.http.server.request.duration.seconds');
+  }
+
+  recordCollectorRun(collector: string, result: 'ok' | 'error' | 'unsupported', seconds: number): void {
+    this._collectorRuns.add(1, { collector, result });
+    this._collectorDuration.record(nonNegative(seconds), { collector });
+  }
+
+  /** `router` is accepted for symmetry with the engine's call site but not recorded (cardinality). */
+  recordPoll(_router: string, result: 'ok' | 'error', seconds: number): void {
+    this._pollDuration.record(nonNegative(seconds), { result });
+  }
+
+  recordConnectionAttempt(result: 'ok' | 'failed' | 'auth_failed'): void {
+    this._connectionAttempts.add(1, { result });
+  }
+
+  /** `route` must be a fixed route name (or 'other'), never a raw request path. */
+  recordHttpRequest(route: string, status: number, seconds: number): void {
+    this._httpRequests.add(1, { route, code: String(status) });
+    this._httpDuration.record(nonNegative(seconds), { route });
+  }
+}
+
+/** Creates instruments by name from {@link AGENT_METRIC_DEFINITIONS}. */
+class AgentInstruments {
+  constructor(private readonly _meter: Meter) {}
+
+  counter(name: AgentMetricName): Counter<Attributes> {
+    const definition = this._definition(name, 'counter');
+    return this._meter.createCounter(definition.name, { unit: definition.unit, description: definition.description });
+  }
+
+  histogram(name: AgentMetricName): Histogram<Attributes> {
+    const definition = this._definition(name, 'histogram');
+    return this._meter.createHistogram(definition.name, {
+      unit: definition.unit,
+      description: definition.description,
+      ...(definition.buckets === undefined ? {} : { advice: { explicitBucketBoundaries: [...definition.buckets] } }),
+    });
+  }
+
+  private _definition(name: AgentMetricName, kind: AgentMetricDefinition['kind']): AgentMetricDefinition {
+    const definition: AgentMetricDefinition | undefined = AGENT_METRIC_DEFINITIONS.find((entry) => entry.name === name);
+    if (definition === undefined || definition.kind !== kind) {
+      throw new Error(`agent metric ${name}: no ${kind} definition`);
+    }
+    return definition;
+  }
+}
+
+/** A clock step backwards must not record a negative duration (histograms reject them). */
+function nonNegative(seconds: number): number {
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 0;
+}

@@ -1,0 +1,262 @@
+/**
+ * The agent's OpenTelemetry pipeline: one MeterProvider with the agent's Resource, a Prometheus reader
+ * served from the agent's own HTTP server, and optionally a periodic OTLP push. Router data enters through
+ * one SnapshotMetricProducer per reader; the agent's own metrics through ordinary SDK instruments.
+ */
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPMetricExporter as OTLPProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import {
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type IMetricReader,
+  type PushMetricExporter,
+} from '@opentelemetry/sdk-metrics';
+import type { AgentConfig, OtlpConfig } from '../config/types.js';
+import type { SnapshotSource } from '../engine/snapshot.js';
+import { AGENT_METER_NAME, AgentMetrics } from './agent-metrics.js';
+import { DiagReporter, formatDiagMessage, subscribeDiagErrors } from './diag-bridge.js';
+import { SnapshotMetricProducer } from './snapshot-producer.js';
+
+/** `service.name` of the agent. */
+export const SERVICE_NAME = 'mikrotik-otel-agent';
+/** Instrumentation scope of the router metrics (`otel_scope_name` on every `routeros_*` series). */
+export const SNAPSHOT_SCOPE_NAME = 'mikrotik-otel-agent.routeros';
+
+/** Options of {@link createTelemetry}. */
+export interface TelemetryOptions {
+  readonly config: AgentConfig;
+  readonly source: SnapshotSource;
+  /** Agent version: `service.version` and the scope versions. */
+  readonly version: string;
+  /**
+   * `service.instance.id`.
+   * @default os.hostname()
+   */
+  readonly hostName?: string;
+  /**
+   * Receives OpenTelemetry errors (failed OTLP exports, collection errors) with OTLP header values and
+   * URL credentials redacted, and identical messages passed on at most once per 5 minutes.
+   */
+  readonly onDiagError?: (message: string) => void;
+}
+
+/** The running pipeline. */
+export interface Telemetry {
+  readonly meterProvider: MeterProvider;
+  readonly agentMetrics: AgentMetrics;
+  /** Prometheus reader; its own HTTP server is never started. */
+  readonly prometheus: PrometheusExporter;
+  /** Collects and serializes the Prometheus text exposition; rejects on failure or after `timeoutMillis`. */
+  collectPrometheus(timeoutMillis: number): Promise<string>;
+  /** Pushes pending OTLP data now (no-op without OTLP). */
+  forceFlush(): Promise<void>;
+  /** Final OTLP push, then stops every reader. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+/** Builds the pipeline. Throws (naming the config key) when an OTLP endpoint or TLS file is unusable. */
+export function createTelemetry(options: TelemetryOptions): Telemetry {
+  return new TelemetryImpl(options);
+}
+
+class TelemetryImpl implements Telemetry {
+  readonly meterProvider: MeterProvider;
+  readonly agentMetrics: AgentMetrics;
+  readonly prometheus: PrometheusExporter;
+  private readonly _serializer = new PrometheusSerializer();
+  private readonly _reporter: DiagReporter | undefined;
+  private readonly _unsubscribe: () => void;
+  private _shutdown: Promise<void> | undefined;
+
+  constructor(options: TelemetryOptions) {
+    const { config, source, version } = options;
+    this.prometheus = new PrometheusExporter({
+      preventServerStart: true,
+      metricProducers: [new SnapshotMetricProducer(source, { scopeName: SNAPSHOT_SCOPE_NAME, scopeVersion: version })],
+    });
+    // Typed as IMetricReader[]: the exporters bring their own declaration of MetricReader (otel-js.md §0.2).
+    const readers: IMetricReader[] = [this.prometheus];
+    if (config.otlp.enabled) {
+      readers.push(createOtlpReader(config.otlp, source, version));
+    }
+    this.meterProvider = new MeterProvider({
+      resource: agentResource(config, version, options.hostName ?? hostname()),
+      readers,
+    });
+    this.agentMetrics = new AgentMetrics(this.meterProvider.getMeter(AGENT_METER_NAME, version));
+    // Subscribed last: nothing above may throw after the process-wide diag logger is taken.
+    const onDiagError = options.onDiagError;
+    const reporter =
+      onDiagError === undefined ? undefined : new DiagReporter({ onError: onDiagError, secrets: otlpSecrets(config.otlp) });
+    this._reporter = reporter;
+    this._unsubscribe = reporter === undefined ? () => {} : subscribeDiagErrors((message) => reporter.report(message));
+  }
+
+  async collectPrometheus(timeoutMillis: number): Promise<string> {
+    const { resourceMetrics, errors } = await withDeadline(
+      this.prometheus.collect({ timeoutMillis }),
+      timeoutMillis,
+      `metrics collection timed out after ${timeoutMillis} ms`,
+    );
+    for (const error of errors) {
+      this._reporter?.report(formatDiagMessage('prometheus collect:', [error]));
+    }
+    return this._serializer.serialize(resourceMetrics);
+  }
+
+  async forceFlush(): Promise<void> {
+    await this.meterProvider.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    this._shutdown ??= this.meterProvider.shutdown().finally(() => this._unsubscribe());
+    return this._shutdown;
+  }
+}
+
+/**
+ * defaultResource (SDK identity) < the agent's identity < `resource_attributes` from the config <
+ * `OTEL_RESOURCE_ATTRIBUTES` / `OTEL_SERVICE_NAME` (later wins).
+ */
+function agentResource(config: AgentConfig, version: string, hostName: string): Resource {
+  return defaultResource()
+    .merge(
+      resourceFromAttributes({
+        'service.name': SERVICE_NAME,
+        'service.version': version,
+        'service.instance.id': hostName,
+      }),
+    )
+    .merge(resourceFromAttributes({ ...config.resourceAttributes }))
+    .merge(detectResources({ detectors: [envDetector] }));
+}
+
+type OtlpExporterOptions = NonNullable<ConstructorParameters<typeof OTLPProtoMetricExporter>[0]>;
+
+function createOtlpReader(otlp: OtlpConfig, source: SnapshotSource, version: string): IMetricReader {
+  const exporterOptions: OtlpExporterOptions = {
+    url: otlpMetricsUrl(otlp.endpoint),
+    headers: { ...otlp.headers },
+    compression: otlp.compression as OtlpExporterOptions['compression'],
+    timeoutMillis: otlp.timeoutMillis,
+    // DELTA also turns the agent's own counters and histograms into deltas on this reader only.
+    temporalityPreference:
+      otlp.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
+    ...tlsAgentOptions(otlp),
+  };
+  const exporter: PushMetricExporter =
+    otlp.protocol === 'http/json' ? new OTLPJsonMetricExporter(exporterOptions) : new OTLPProtoMetricExporter(exporterOptions);
+  return new PeriodicExportingMetricReader({
+    exporter,
+    exportIntervalMillis: otlp.intervalMillis,
+    // The reader throws when the timeout exceeds the interval; an export can never outlast its interval anyway.
+    exportTimeoutMillis: Math.min(otlp.timeoutMillis, otlp.intervalMillis),
+    metricProducers: [
+      new SnapshotMetricProducer(source, { temporality: otlp.temporality, scopeName: SNAPSHOT_SCOPE_NAME, scopeVersion: version }),
+    ],
+  });
+}
+
+/**
+ * The URL to POST to. `endpoint` is the full metrics URL; a bare base URL (no path, as in
+ * `http://127.0.0.1:4318`) gets the standard `/v1/metrics` path.
+ */
+export function otlpMetricsUrl(endpoint: string): string {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error('otlp.endpoint: not a valid URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`otlp.endpoint: must be an http or https URL, got ${url.protocol}`);
+  }
+  if (url.pathname === '' || url.pathname === '/') url.pathname = '/v1/metrics';
+  return url.toString();
+}
+
+function tlsAgentOptions(otlp: OtlpConfig): Pick<OtlpExporterOptions, 'httpAgentOptions'> {
+  if ((otlp.clientCertFile === '') !== (otlp.clientKeyFile === '')) {
+    throw new Error('otlp.client_cert_file and otlp.client_key_file must be set together');
+  }
+  if (otlp.caFile === '' && otlp.clientCertFile === '') return {};
+  return {
+    httpAgentOptions: {
+      keepAlive: true,
+      ...(otlp.caFile === '' ? {} : { ca: readPem('otlp.ca_file', otlp.caFile) }),
+      ...(otlp.clientCertFile === ''
+        ? {}
+        : { cert: readPem('otlp.client_cert_file', otlp.clientCertFile), key: readPem('otlp.client_key_file', otlp.clientKeyFile) }),
+    },
+  };
+}
+
+function readPem(key: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new Error(`${key}: cannot read ${path} (${code})`);
+  }
+}
+
+/** Header values (and the credential after an auth scheme) plus URL credentials: never to be logged. */
+function otlpSecrets(otlp: OtlpConfig): string[] {
+  const values = [...Object.values(otlp.headers), ...envHeaderValues()];
+  const secrets: string[] = [];
+  for (const value of values) {
+    secrets.push(value);
+    const space = value.indexOf(' ');
+    if (space > 0) secrets.push(value.slice(space + 1).trim());
+  }
+  try {
+    const url = new URL(otlp.endpoint);
+    if (url.username !== '') secrets.push(url.username, decodeURIComponent(url.username));
+    if (url.password !== '') secrets.push(url.password, decodeURIComponent(url.password));
+  } catch {
+    // An invalid endpoint fails later with its own error.
+  }
+  return secrets;
+}
+
+/** Values of the OTLP header environment variables the exporter also reads. */
+function envHeaderValues(): string[] {
+  const values: string[] = [];
+  for (const name of ['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_METRICS_HEADERS']) {
+    for (const entry of (process.env[name] ?? '').split(',')) {
+      const equals = entry.indexOf('=');
+      if (equals === -1) continue;
+      const raw = entry.slice(equals + 1).trim();
+      values.push(raw);
+      try {
+        values.push(decodeURIComponent(raw));
+      } catch {
+        // Not percent-encoded: the raw value is already listed.
+      }
+    }
+  }
+  return values;
+}
+
+/** Rejects after `timeoutMillis`; the collect itself cannot be cancelled, only abandoned. */
+function withDeadline<T>(promise: Promise<T>, timeoutMillis: number, message: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(message)), timeoutMillis);
+    timer.unref();
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}

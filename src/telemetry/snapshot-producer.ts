@@ -1,0 +1,302 @@
+/**
+ * Turns the engine's router snapshots into OpenTelemetry metric data on every collect.
+ *
+ * Why a MetricProducer and not observable instruments: the SDK keeps exporting attribute sets that are no
+ * longer observed under cumulative temporality (opentelemetry-js #4096), so a removed interface or a router
+ * that went down would keep its last values forever. A producer emits exactly what the latest snapshots
+ * hold, bypasses the per-instrument cardinality limit, and lets us own counter start times.
+ *
+ * One producer per reader: counter state (start times, delta baselines) depends on when that reader collects.
+ */
+import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
+import { millisToHrTime } from '@opentelemetry/core';
+import { emptyResource } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type CollectionResult,
+  type DataPoint,
+  type MetricData,
+  type MetricProducer,
+} from '@opentelemetry/sdk-metrics';
+import type { MetricDefinition, Sample } from '../collectors/collector.js';
+import type { Temporality } from '../config/types.js';
+import type { CollectorState, RouterSnapshot, SnapshotSource } from '../engine/snapshot.js';
+import {
+  COLLECTION_DURATION,
+  COLLECTION_SUCCESS,
+  LAST_SUCCESS,
+  ROUTER_METRICS,
+  ROUTER_UP,
+  SERIES_DROPPED,
+} from './router-metrics.js';
+
+/** Options of {@link SnapshotMetricProducer}. */
+export interface SnapshotMetricProducerOptions {
+  /**
+   * Temporality of counters. Prometheus needs cumulative; delta is for OTLP only.
+   * @default 'cumulative'
+   */
+  readonly temporality?: Temporality;
+  /** Instrumentation scope of every emitted metric (`otel_scope_name` in Prometheus). */
+  readonly scopeName: string;
+  readonly scopeVersion?: string;
+  /**
+   * Wall clock in ms since the epoch; tests inject one.
+   * @default Date.now
+   */
+  readonly nowMillis?: () => number;
+}
+
+/** State of one counter series between collects. */
+interface CounterSeries {
+  /** Cumulative: start of the current series (first observation or last reset). */
+  startMillis: number;
+  lastValue: number;
+  /** Delta: when lastValue was observed. */
+  lastMillis: number;
+}
+
+/** Points of one metric name in one collect. */
+interface MetricGroup {
+  readonly definition: MetricDefinition;
+  readonly points: DataPoint<number>[];
+}
+
+/** A MetricProducer over a {@link SnapshotSource}. Never throws: problems become `errors`. */
+export class SnapshotMetricProducer implements MetricProducer {
+  private readonly _source: SnapshotSource;
+  private readonly _temporality: Temporality;
+  private readonly _scope: { name: string; version?: string };
+  private readonly _nowMillis: () => number;
+  /** Counter state by series key; rebuilt on every collect so vanished series are forgotten. */
+  private _counters = new Map<string, CounterSeries>();
+
+  constructor(source: SnapshotSource, options: SnapshotMetricProducerOptions) {
+    this._source = source;
+    this._temporality = options.temporality ?? 'cumulative';
+    this._scope =
+      options.scopeVersion === undefined
+        ? { name: options.scopeName }
+        : { name: options.scopeName, version: options.scopeVersion };
+    this._nowMillis = options.nowMillis ?? Date.now;
+  }
+
+  /** The collect is synchronous inside, so concurrent scrapes cannot interleave their counter updates. */
+  async collect(): Promise<CollectionResult> {
+    try {
+      return this._collect();
+    } catch (err) {
+      // A bug here must not make the whole reader's collect reject (MetricReader uses Promise.all).
+      return {
+        resourceMetrics: { resource: emptyResource(), scopeMetrics: [] },
+        errors: [new Error(`snapshot producer failed: ${err instanceof Error ? err.message : String(err)}`)],
+      };
+    }
+  }
+
+  private _collect(): CollectionResult {
+    const nowMillis = this._nowMillis();
+    const now = millisToHrTime(nowMillis);
+    const run = new CollectRun(this._temporality, nowMillis, now, this._counters);
+    for (const snapshot of this._source.snapshots()) {
+      run.addRouter(snapshot);
+    }
+    this._counters = run.nextCounters;
+    const metrics = run.metricData();
+    return {
+      // Ignored by MetricReader: the SDK's resource is used instead.
+      resourceMetrics: { resource: emptyResource(), scopeMetrics: metrics.length > 0 ? [{ scope: this._scope, metrics }] : [] },
+      errors: run.errors(),
+    };
+  }
+}
+
+/** The work of one collect: groups points by metric name and carries counter state forward. */
+class CollectRun {
+  readonly nextCounters = new Map<string, CounterSeries>();
+  private readonly _groups = new Map<string, MetricGroup>();
+  private readonly _seriesKeys = new Set<string>();
+  private readonly _conflicts = new Map<string, MetricDefinition>();
+  private _duplicateSeries = 0;
+  private _firstDuplicate = '';
+  private _nonFinite = 0;
+  private _firstNonFinite = '';
+
+  constructor(
+    private readonly _temporality: Temporality,
+    private readonly _nowMillis: number,
+    private readonly _now: HrTime,
+    private readonly _previousCounters: ReadonlyMap<string, CounterSeries>,
+  ) {
+    // Engine metrics first: they win any name conflict and lead the exposition.
+    for (const definition of ROUTER_METRICS) {
+      this._groups.set(definition.name, { definition, points: [] });
+    }
+  }
+
+  addRouter(snapshot: RouterSnapshot): void {
+    const base: Record<string, string> = { router: snapshot.name };
+    for (const [key, value] of Object.entries(snapshot.labels)) {
+      if (key !== 'router') base[key] = value;
+    }
+    this._add(ROUTER_UP, base, snapshot.up ? 1 : 0);
+    if (snapshot.lastSuccessMillis !== undefined) {
+      this._add(LAST_SUCCESS, base, snapshot.lastSuccessMillis / 1000);
+    }
+    for (const [collector, state] of snapshot.collectors) {
+      const attributes = { ...base, collector };
+      this._add(COLLECTION_DURATION, attributes, state.durationSeconds);
+      this._add(COLLECTION_SUCCESS, attributes, state.status === 'ok' ? 1 : 0);
+      this._add(SERIES_DROPPED, attributes, state.dropped);
+    }
+    // A down router exports only its liveness and collection metrics: its last samples are stale.
+    if (!snapshot.up) return;
+    for (const state of snapshot.collectors.values()) {
+      if (state.status === 'ok') this._addSamples(base, state);
+    }
+  }
+
+  private _addSamples(base: Readonly<Record<string, string>>, state: CollectorState): void {
+    for (const sample of state.samples) {
+      this._addSample(base, sample);
+    }
+  }
+
+  private _addSample(base: Readonly<Record<string, string>>, sample: Sample): void {
+    const attributes: Record<string, string> = { ...base };
+    for (const [key, value] of Object.entries(sample.attributes)) {
+      // `router` identifies the series' router; a sample cannot redefine it.
+      if (key !== 'router') attributes[key] = value;
+    }
+    this._add(sample.metric, attributes, sample.value);
+  }
+
+  private _add(definition: MetricDefinition, attributes: Attributes, value: number): void {
+    const group = this._group(definition);
+    if (group === undefined) return;
+    const key = seriesKey(definition.name, attributes);
+    if (this._seriesKeys.has(key)) {
+      // Two identical series would make Prometheus reject the whole scrape; keep the first.
+      if (this._duplicateSeries++ === 0) this._firstDuplicate = key;
+      return;
+    }
+    this._seriesKeys.add(key);
+    if (definition.kind === 'gauge') {
+      group.points.push({ startTime: this._now, endTime: this._now, attributes, value });
+      return;
+    }
+    if (!Number.isFinite(value) || value < 0) {
+      if (this._nonFinite++ === 0) this._firstNonFinite = `${key} = ${value}`;
+      return;
+    }
+    const point = this._temporality === 'delta' ? this._deltaPoint(key, value) : this._cumulativePoint(key, value);
+    if (point !== undefined) group.points.push({ ...point, attributes });
+  }
+
+  /** Cumulative: the value as is; a decrease means the counter restarted (router reboot) → new start time. */
+  private _cumulativePoint(key: string, value: number): Omit<DataPoint<number>, 'attributes'> {
+    const previous = this._previousCounters.get(key);
+    const startMillis = previous === undefined || value < previous.lastValue ? this._nowMillis : previous.startMillis;
+    this.nextCounters.set(key, { startMillis, lastValue: value, lastMillis: this._nowMillis });
+    return { startTime: millisToHrTime(startMillis), endTime: this._now, value };
+  }
+
+  /**
+   * Delta: the increase since this reader's previous collect, covering (previous collect, now].
+   * The first observation of a series only records a baseline and emits nothing: the counter's history
+   * before we saw it is unknown, and emitting the full total as one delta would report e.g. a router's
+   * lifetime traffic as traffic of the last interval. After a decrease (reset) the new value is the
+   * increase since the restart, so it is emitted as the delta; deltas are never negative.
+   * A series that disappears (router down, interface removed) is forgotten and starts over with a baseline.
+   */
+  private _deltaPoint(key: string, value: number): Omit<DataPoint<number>, 'attributes'> | undefined {
+    const previous = this._previousCounters.get(key);
+    this.nextCounters.set(key, { startMillis: this._nowMillis, lastValue: value, lastMillis: this._nowMillis });
+    if (previous === undefined) return undefined;
+    const delta = value >= previous.lastValue ? value - previous.lastValue : value;
+    return { startTime: millisToHrTime(previous.lastMillis), endTime: this._now, value: delta };
+  }
+
+  /** The group for a definition's name, or undefined when another definition already claimed the name. */
+  private _group(definition: MetricDefinition): MetricGroup | undefined {
+    const group = this._groups.get(definition.name);
+    if (group === undefined) {
+      const created = { definition, points: [] };
+      this._groups.set(definition.name, created);
+      return created;
+    }
+    if (group.definition === definition || sameDefinition(group.definition, definition)) return group;
+    if (!this._conflicts.has(definition.name)) this._conflicts.set(definition.name, definition);
+    return undefined;
+  }
+
+  metricData(): MetricData[] {
+    const temporality =
+      this._temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
+    const metrics: MetricData[] = [];
+    for (const { definition, points } of this._groups.values()) {
+      if (points.length === 0) continue;
+      const descriptor = {
+        name: definition.name,
+        description: definition.description,
+        unit: definition.unit,
+        valueType: ValueType.DOUBLE,
+      };
+      if (definition.kind === 'counter') {
+        metrics.push({
+          descriptor,
+          aggregationTemporality: temporality,
+          dataPointType: DataPointType.SUM,
+          isMonotonic: true,
+          dataPoints: points,
+        });
+      } else {
+        metrics.push({ descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.GAUGE, dataPoints: points });
+      }
+    }
+    return metrics;
+  }
+
+  errors(): Error[] {
+    const errors: Error[] = [];
+    for (const [name, rejected] of this._conflicts) {
+      const kept = this._groups.get(name)?.definition;
+      errors.push(
+        new Error(
+          `metric ${name}: two different definitions share this name; kept ${describe(kept)}, dropped samples of ${describe(rejected)}`,
+        ),
+      );
+    }
+    if (this._duplicateSeries > 0) {
+      errors.push(new Error(`${this._duplicateSeries} duplicate series dropped, first: ${this._firstDuplicate}`));
+    }
+    if (this._nonFinite > 0) {
+      errors.push(
+        new Error(`${this._nonFinite} counter samples dropped: not a finite non-negative number, first: ${this._firstNonFinite}`),
+      );
+    }
+    return errors;
+  }
+}
+
+/** Identity of a series: metric name plus attributes in key order. */
+function seriesKey(name: string, attributes: Attributes): string {
+  const keys = Object.keys(attributes).sort();
+  return `${name}${JSON.stringify(keys.map((key) => [key, attributes[key]]))}`;
+}
+
+function sameDefinition(a: MetricDefinition, b: MetricDefinition): boolean {
+  return (
+    a.kind === b.kind &&
+    a.unit === b.unit &&
+    a.description === b.description &&
+    a.attributes.length === b.attributes.length &&
+    a.attributes.every((key, index) => b.attributes[index] === key)
+  );
+}
+
+function describe(definition: MetricDefinition | undefined): string {
+  if (definition === undefined) return '(none)';
+  return `{kind: ${definition.kind}, unit: '${definition.unit}', attributes: [${definition.attributes.join(', ')}]}`;
+}

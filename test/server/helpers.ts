@@ -1,0 +1,93 @@
+/** Helpers for HTTP server tests: one-shot requests over fresh connections and raw sockets. */
+import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect, type Socket } from 'node:net';
+import { createNoopMeter } from '@opentelemetry/api';
+import { AgentMetrics } from '../../src/telemetry/agent-metrics.js';
+import type { Telemetry } from '../../src/telemetry/provider.js';
+
+export interface TestResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  readonly text: string;
+}
+
+export interface RequestOptions {
+  readonly method?: string;
+  readonly headers?: OutgoingHttpHeaders;
+  /** HTTPS with this CA (PEM). */
+  readonly ca?: Buffer;
+}
+
+/** One request on its own connection (no keep-alive), so nothing lingers after the test. */
+export function request(port: number, path: string, options: RequestOptions = {}): Promise<TestResponse> {
+  return new Promise((resolve, reject) => {
+    const common = {
+      host: '127.0.0.1',
+      port,
+      path,
+      method: options.method ?? 'GET',
+      headers: options.headers ?? {},
+      agent: false as const,
+    };
+    const onResponse = (res: import('node:http').IncomingMessage): void => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
+      });
+      res.on('error', reject);
+    };
+    const req =
+      options.ca === undefined
+        ? httpRequest(common, onResponse)
+        : httpsRequest({ ...common, ca: options.ca, servername: 'localhost' }, onResponse);
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Opens a raw TCP connection; resolves once connected. */
+export function rawSocket(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Everything the server sends until it closes the connection, and how long that took. */
+export function readUntilClosed(socket: Socket): Promise<{ data: string; millis: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    let data = '';
+    socket.on('data', (chunk: Buffer) => {
+      data += chunk.toString('latin1');
+    });
+    socket.on('error', () => {});
+    socket.on('close', () => resolve({ data, millis: Date.now() - started }));
+  });
+}
+
+/** A deferred promise the test settles by hand. */
+export class Deferred<T> {
+  resolve!: (value: T) => void;
+  reject!: (reason: unknown) => void;
+  readonly promise = new Promise<T>((resolve, reject) => {
+    this.resolve = resolve;
+    this.reject = reject;
+  });
+}
+
+/** Telemetry stand-in: a scripted collectPrometheus and real (no-op) AgentMetrics the test can spy on. */
+export class FakeTelemetry implements Pick<Telemetry, 'collectPrometheus' | 'agentMetrics'> {
+  readonly agentMetrics = new AgentMetrics(createNoopMeter());
+  readonly collectCalls: number[] = [];
+  collect: () => Promise<string> = async () => '# HELP up x\n# TYPE up gauge\nup 1\n';
+
+  collectPrometheus(timeoutMillis: number): Promise<string> {
+    this.collectCalls.push(timeoutMillis);
+    return this.collect();
+  }
+}

@@ -1,0 +1,74 @@
+import { DataPointType, MeterProvider, MetricReader, type MetricData } from '@opentelemetry/sdk-metrics';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AGENT_METRIC_DEFINITIONS, AgentMetrics } from '../../src/telemetry/agent-metrics.js';
+
+class TestMetricReader extends MetricReader {
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+let provider: MeterProvider | undefined;
+
+afterEach(async () => {
+  await provider?.shutdown();
+  provider = undefined;
+});
+
+async function recorded(record: (metrics: AgentMetrics) => void): Promise<MetricData[]> {
+  const reader = new TestMetricReader();
+  provider = new MeterProvider({ readers: [reader] });
+  const metrics = new AgentMetrics(provider.getMeter('mikrotik-otel-agent'));
+  record(metrics);
+  const { resourceMetrics, errors } = await reader.collect();
+  expect(errors).toEqual([]);
+  return resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
+}
+
+describe('AgentMetrics', () => {
+  it('creates exactly the listed instruments with their unit and description', async () => {
+    const data = await recorded((metrics) => {
+      metrics.recordCollectorRun('interface', 'ok', 0.1);
+      metrics.recordPoll('core1', 'error', 2);
+      metrics.recordConnectionAttempt('auth_failed');
+      metrics.recordHttpRequest('/metrics', 503, 0.02);
+    });
+
+    expect(data.map((metric) => metric.descriptor.name).sort()).toEqual(
+      AGENT_METRIC_DEFINITIONS.map((definition) => definition.name).sort(),
+    );
+    for (const definition of AGENT_METRIC_DEFINITIONS) {
+      const metric = data.find((entry) => entry.descriptor.name === definition.name);
+      expect(metric?.descriptor.unit).toBe(definition.unit);
+      expect(metric?.descriptor.description).toBe(definition.description);
+      expect(metric?.dataPointType).toBe(definition.kind === 'histogram' ? DataPointType.HISTOGRAM : DataPointType.SUM);
+      for (const point of metric?.dataPoints ?? []) {
+        expect(Object.keys(point.attributes).sort()).toEqual([...definition.attributes].sort());
+      }
+    }
+  });
+
+  it('records attributes by definition, never the router name on poll histograms', async () => {
+    const data = await recorded((metrics) => {
+      metrics.recordPoll('core1', 'ok', 0.5);
+      metrics.recordHttpRequest('other', 404, 0.001);
+      metrics.recordHttpRequest('other', 404, 0.001);
+    });
+    const poll = data.find((metric) => metric.descriptor.name === 'mikrotik_agent.poll.duration.seconds');
+    expect(poll?.dataPoints.map((point) => point.attributes)).toEqual([{ result: 'ok' }]);
+    const requests = data.find((metric) => metric.descriptor.name === 'mikrotik_agent.http.server.requests');
+    expect(requests?.dataPoints.map((point) => [point.attributes, point.value])).toEqual([[{ route: 'other', code: '404' }, 2]]);
+  });
+
+  it('uses second-scale buckets and clamps negative or invalid durations to 0', async () => {
+    const data = await recorded((metrics) => {
+      metrics.recordCollectorRun('c', 'error', -3);
+      metrics.recordCollectorRun('c', 'error', Number.NaN);
+    });
+    const histogram = data.find((metric) => metric.descriptor.name === 'mikrotik_agent.collector.duration.seconds');
+    if (histogram?.dataPointType !== DataPointType.HISTOGRAM) throw new Error('not a histogram');
+    const value = histogram.dataPoints[0]?.value;
+    expect(value?.count).toBe(2);
+    expect(value?.sum).toBe(0);
+    expect(value?.buckets.boundaries.slice(0, 3)).toEqual([0.005, 0.01, 0.025]);
+  });
+});

@@ -1,0 +1,376 @@
+import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  DataPointType,
+  type CollectionResult,
+  type DataPoint,
+  type MetricData,
+} from '@opentelemetry/sdk-metrics';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { MetricDefinition } from '../../src/collectors/collector.js';
+import type { SnapshotSource } from '../../src/engine/snapshot.js';
+import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
+import {
+  CPU_LOAD,
+  RX_BYTES,
+  TestSnapshotSource,
+  collectorState,
+  routerSnapshot,
+  sample,
+} from './fixtures.js';
+
+/** A clock the test advances by hand. */
+class TestClock {
+  constructor(public millis = 1_700_000_100_000) {}
+  readonly now = (): number => this.millis;
+  advance(millis: number): void {
+    this.millis += millis;
+  }
+}
+
+function metricsOf(result: CollectionResult): MetricData[] {
+  return result.resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics);
+}
+
+function metric(result: CollectionResult, name: string): MetricData | undefined {
+  return metricsOf(result).find((entry) => entry.descriptor.name === name);
+}
+
+function points(result: CollectionResult, name: string): DataPoint<number>[] {
+  const found = metric(result, name);
+  if (found === undefined) return [];
+  if (found.dataPointType !== DataPointType.GAUGE && found.dataPointType !== DataPointType.SUM) {
+    throw new Error(`${name} is not a gauge or sum`);
+  }
+  return found.dataPoints;
+}
+
+function point(result: CollectionResult, name: string, attributes: Record<string, string>): DataPoint<number> | undefined {
+  return points(result, name).find((entry) =>
+    Object.entries(attributes).every(([key, value]) => entry.attributes[key] === value),
+  );
+}
+
+function rxRouter(name: string, values: Record<string, number>) {
+  return routerSnapshot(name, {
+    interface: collectorState(Object.entries(values).map(([iface, value]) => sample(RX_BYTES, value, { interface: iface }))),
+  });
+}
+
+describe('SnapshotMetricProducer', () => {
+  describe('collect', () => {
+    it('exports up, collection metrics and samples of an up router with router, labels and sample attributes', async () => {
+      const source = new TestSnapshotSource([
+        routerSnapshot(
+          'core1',
+          {
+            interface: collectorState([sample(RX_BYTES, 1234, { interface: 'ether1' })], { durationSeconds: 0.5, dropped: 3 }),
+            system: collectorState([sample(CPU_LOAD, 0.25)]),
+          },
+          { labels: { site: 'lab' }, lastSuccessMillis: 1_700_000_000_500 },
+        ),
+      ]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 'test.scope', scopeVersion: '1.2.3' });
+
+      const result = await producer.collect();
+
+      expect(result.errors).toEqual([]);
+      expect(result.resourceMetrics.scopeMetrics).toHaveLength(1);
+      expect(result.resourceMetrics.scopeMetrics[0]?.scope).toEqual({ name: 'test.scope', version: '1.2.3' });
+      expect(points(result, 'routeros.up').map((entry) => [entry.attributes, entry.value])).toEqual([
+        [{ router: 'core1', site: 'lab' }, 1],
+      ]);
+      expect(point(result, 'routeros.last.success.timestamp.seconds', { router: 'core1' })?.value).toBe(1_700_000_000.5);
+      expect(point(result, 'routeros.collection.duration.seconds', { collector: 'interface' })?.value).toBe(0.5);
+      expect(point(result, 'routeros.collection.success', { collector: 'system' })?.value).toBe(1);
+      expect(point(result, 'routeros.series.dropped', { collector: 'interface' })?.value).toBe(3);
+      expect(points(result, 'routeros.interface.receive.bytes').map((entry) => [entry.attributes, entry.value])).toEqual([
+        [{ router: 'core1', site: 'lab', interface: 'ether1' }, 1234],
+      ]);
+      expect(points(result, 'routeros.system.cpu.utilization.ratio')[0]?.attributes).toEqual({ router: 'core1', site: 'lab' });
+    });
+
+    it('builds one MetricData per name with kind, unit and description from the definition', async () => {
+      const source = new TestSnapshotSource([rxRouter('a', { ether1: 1 }), rxRouter('b', { ether1: 2, ether2: 3 })]);
+      const result = await new SnapshotMetricProducer(source, { scopeName: 's' }).collect();
+
+      const rx = metricsOf(result).filter((entry) => entry.descriptor.name === RX_BYTES.name);
+      expect(rx).toHaveLength(1);
+      expect(rx[0]).toMatchObject({
+        descriptor: { name: RX_BYTES.name, unit: 'By', description: RX_BYTES.description },
+        dataPointType: DataPointType.SUM,
+        isMonotonic: true,
+        aggregationTemporality: AggregationTemporality.CUMULATIVE,
+      });
+      expect(points(result, RX_BYTES.name)).toHaveLength(3);
+      expect(metric(result, 'routeros.up')?.dataPointType).toBe(DataPointType.GAUGE);
+      expect(metricsOf(result).map((entry) => entry.descriptor.name)).toEqual([
+        'routeros.up',
+        'routeros.collection.duration.seconds',
+        'routeros.collection.success',
+        'routeros.series.dropped',
+        'routeros.last.success.timestamp.seconds',
+        RX_BYTES.name,
+      ]);
+    });
+
+    it('exports only up 0 and collection metrics for a down router', async () => {
+      const source = new TestSnapshotSource([
+        routerSnapshot(
+          'edge',
+          {
+            interface: collectorState([sample(RX_BYTES, 99, { interface: 'ether1' })]),
+            system: collectorState([], { status: 'error', error: 'timeout' }),
+          },
+          { up: false, downReason: 'timeout', lastSuccessMillis: undefined, consecutiveFailures: 3 },
+        ),
+      ]);
+      const result = await new SnapshotMetricProducer(source, { scopeName: 's' }).collect();
+
+      expect(metricsOf(result).map((entry) => entry.descriptor.name).sort()).toEqual([
+        'routeros.collection.duration.seconds',
+        'routeros.collection.success',
+        'routeros.series.dropped',
+        'routeros.up',
+      ]);
+      expect(point(result, 'routeros.up', { router: 'edge' })?.value).toBe(0);
+      expect(point(result, 'routeros.collection.success', { collector: 'interface' })?.value).toBe(1);
+      expect(point(result, 'routeros.collection.success', { collector: 'system' })?.value).toBe(0);
+    });
+
+    it('reports success 0 and no samples for collectors in error or unsupported', async () => {
+      const source = new TestSnapshotSource([
+        routerSnapshot('r', {
+          interface: collectorState([sample(RX_BYTES, 5, { interface: 'ether1' })], { status: 'error' }),
+          wireless: collectorState([], { status: 'unsupported' }),
+          system: collectorState([sample(CPU_LOAD, 0.5)]),
+        }),
+      ]);
+      const result = await new SnapshotMetricProducer(source, { scopeName: 's' }).collect();
+
+      expect(points(result, RX_BYTES.name)).toEqual([]);
+      expect(point(result, 'routeros.collection.success', { collector: 'interface' })?.value).toBe(0);
+      expect(point(result, 'routeros.collection.success', { collector: 'wireless' })?.value).toBe(0);
+      expect(points(result, CPU_LOAD.name)).toHaveLength(1);
+    });
+
+    it('drops series that left the snapshot on the next collect', async () => {
+      const source = new TestSnapshotSource([rxRouter('a', { ether1: 1, ether2: 2 }), rxRouter('b', { ether1: 3 })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's' });
+      expect(points(await producer.collect(), RX_BYTES.name)).toHaveLength(3);
+
+      source.routers = [rxRouter('a', { ether1: 1 })];
+      const second = await producer.collect();
+
+      expect(points(second, RX_BYTES.name).map((entry) => entry.attributes)).toEqual([{ router: 'a', interface: 'ether1' }]);
+      expect(points(second, 'routeros.up').map((entry) => entry.attributes['router'])).toEqual(['a']);
+
+      source.routers = [];
+      const third = await producer.collect();
+      expect(third.resourceMetrics.scopeMetrics).toEqual([]);
+      expect(third.errors).toEqual([]);
+    });
+
+    it('keeps router as the identity even when labels or sample attributes use that key', async () => {
+      const source = new TestSnapshotSource([
+        routerSnapshot(
+          'real',
+          { interface: collectorState([sample(RX_BYTES, 1, { interface: 'e1', router: 'fake' })]) },
+          { labels: { router: 'label-fake', site: 's1' } },
+        ),
+      ]);
+      const result = await new SnapshotMetricProducer(source, { scopeName: 's' }).collect();
+      expect(points(result, RX_BYTES.name)[0]?.attributes).toEqual({ router: 'real', site: 's1', interface: 'e1' });
+      expect(points(result, 'routeros.up')[0]?.attributes).toEqual({ router: 'real', site: 's1' });
+    });
+
+    it('reports a second definition with the same name as an error and keeps the first', async () => {
+      const otherRx: MetricDefinition = { ...RX_BYTES, kind: 'gauge', unit: 'bit' };
+      const sameRx: MetricDefinition = { ...RX_BYTES };
+      const source = new TestSnapshotSource([
+        routerSnapshot('r', {
+          interface: collectorState([sample(RX_BYTES, 10, { interface: 'e1' }), sample(sameRx, 11, { interface: 'e2' })]),
+          other: collectorState([sample(otherRx, 99, { interface: 'e3' })]),
+        }),
+      ]);
+      const result = await new SnapshotMetricProducer(source, { scopeName: 's' }).collect();
+
+      expect(result.errors).toHaveLength(1);
+      expect(String(result.errors[0])).toContain('metric routeros.interface.receive.bytes: two different definitions');
+      expect(metric(result, RX_BYTES.name)?.dataPointType).toBe(DataPointType.SUM);
+      expect(points(result, RX_BYTES.name).map((entry) => entry.value)).toEqual([10, 11]);
+    });
+
+    it('keeps an engine metric name for the engine when a collector reuses it', async () => {
+      const fakeUp: MetricDefinition = { name: 'routeros.up', kind: 'counter', unit: '', description: 'x', attributes: [] };
+      const source = new TestSnapshotSource([routerSnapshot('r', { bad: collectorState([sample(fakeUp, 7)]) })]);
+      const result = await new SnapshotMetricProducer(source, { scopeName: 's' }).collect();
+      expect(result.errors).toHaveLength(1);
+      expect(points(result, 'routeros.up').map((entry) => entry.value)).toEqual([1]);
+    });
+
+    it('drops duplicate series and invalid counter values with an error, never throwing', async () => {
+      const source = new TestSnapshotSource([
+        routerSnapshot('r', {
+          interface: collectorState([
+            sample(RX_BYTES, 1, { interface: 'e1' }),
+            sample(RX_BYTES, 2, { interface: 'e1' }),
+            sample(RX_BYTES, Number.NaN, { interface: 'e2' }),
+            sample(RX_BYTES, -5, { interface: 'e3' }),
+          ]),
+        }),
+      ]);
+      const result = await new SnapshotMetricProducer(source, { scopeName: 's' }).collect();
+      expect(points(result, RX_BYTES.name).map((entry) => entry.value)).toEqual([1]);
+      expect(result.errors.map(String)).toEqual([
+        expect.stringContaining('1 duplicate series dropped'),
+        expect.stringContaining('2 counter samples dropped'),
+      ]);
+    });
+
+    it('returns errors instead of rejecting when the source throws', async () => {
+      const broken: SnapshotSource = {
+        firstRoundDone: true,
+        snapshots() {
+          throw new Error('boom');
+        },
+      };
+      const result = await new SnapshotMetricProducer(broken, { scopeName: 's' }).collect();
+      expect(result.resourceMetrics.scopeMetrics).toEqual([]);
+      expect(String(result.errors[0])).toContain('boom');
+    });
+  });
+
+  describe('cumulative counters', () => {
+    it('keeps the start time while the counter grows and starts anew on a decrease (reset)', async () => {
+      const clock = new TestClock();
+      const source = new TestSnapshotSource([rxRouter('r', { e1: 100 })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's', nowMillis: clock.now });
+      const t1 = clock.millis;
+
+      const first = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(first && [hrTimeToMilliseconds(first.startTime), hrTimeToMilliseconds(first.endTime), first.value]).toEqual([t1, t1, 100]);
+
+      clock.advance(30_000);
+      source.routers = [rxRouter('r', { e1: 200 })];
+      const second = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(second && [hrTimeToMilliseconds(second.startTime), hrTimeToMilliseconds(second.endTime), second.value]).toEqual([
+        t1,
+        t1 + 30_000,
+        200,
+      ]);
+
+      clock.advance(30_000);
+      const t3 = clock.millis;
+      source.routers = [rxRouter('r', { e1: 50 })];
+      const third = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(third && [hrTimeToMilliseconds(third.startTime), third.value]).toEqual([t3, 50]);
+
+      clock.advance(30_000);
+      source.routers = [rxRouter('r', { e1: 60 })];
+      const fourth = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(fourth && hrTimeToMilliseconds(fourth.startTime)).toBe(t3);
+    });
+
+    it('forgets a series that disappeared: it comes back with a new start time', async () => {
+      const clock = new TestClock();
+      const source = new TestSnapshotSource([rxRouter('r', { e1: 100 })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's', nowMillis: clock.now });
+      await producer.collect();
+
+      clock.advance(10_000);
+      source.routers = [routerSnapshot('r', {}, { up: false })];
+      await producer.collect();
+
+      clock.advance(10_000);
+      source.routers = [rxRouter('r', { e1: 500 })];
+      const back = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(back && [hrTimeToMilliseconds(back.startTime), back.value]).toEqual([clock.millis, 500]);
+      expect(producer['_counters'].size).toBe(1);
+    });
+
+    it('keeps counter state per series only (bounded by the current snapshot)', async () => {
+      const source = new TestSnapshotSource();
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's' });
+      for (let round = 0; round < 5; round++) {
+        source.routers = [rxRouter('r', Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`if${round}-${i}`, i])))];
+        await producer.collect();
+      }
+      expect(producer['_counters'].size).toBe(100);
+    });
+  });
+
+  describe('delta temporality', () => {
+    it('records a baseline first, then emits increases since the previous collect', async () => {
+      const clock = new TestClock();
+      const source = new TestSnapshotSource([rxRouter('r', { e1: 1000 })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's', temporality: 'delta', nowMillis: clock.now });
+
+      const first = await producer.collect();
+      expect(metric(first, RX_BYTES.name)).toBeUndefined();
+      expect(point(first, 'routeros.up', {})?.value).toBe(1);
+
+      const t1 = clock.millis;
+      clock.advance(60_000);
+      source.routers = [rxRouter('r', { e1: 1500 })];
+      const second = await producer.collect();
+      expect(metric(second, RX_BYTES.name)?.aggregationTemporality).toBe(AggregationTemporality.DELTA);
+      const p2 = point(second, RX_BYTES.name, { interface: 'e1' });
+      expect(p2 && [hrTimeToMilliseconds(p2.startTime), hrTimeToMilliseconds(p2.endTime), p2.value]).toEqual([
+        t1,
+        t1 + 60_000,
+        500,
+      ]);
+
+      clock.advance(60_000);
+      const p3 = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(p3 && [hrTimeToMilliseconds(p3.startTime), p3.value]).toEqual([t1 + 60_000, 0]);
+
+      // Reset: the router rebooted; the new value is what accumulated since.
+      clock.advance(60_000);
+      source.routers = [rxRouter('r', { e1: 70 })];
+      const p4 = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(p4?.value).toBe(70);
+    });
+
+    it('leaves gauges as they are', async () => {
+      const source = new TestSnapshotSource([routerSnapshot('r', { system: collectorState([sample(CPU_LOAD, 0.4)]) })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's', temporality: 'delta' });
+      expect(point(await producer.collect(), CPU_LOAD.name, {})?.value).toBe(0.4);
+      expect(point(await producer.collect(), CPU_LOAD.name, {})?.value).toBe(0.4);
+    });
+
+    it('never emits a negative delta and each delta is the increase or, after a reset, the new value', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 30 }), async (values) => {
+          const source = new TestSnapshotSource();
+          const producer = new SnapshotMetricProducer(source, { scopeName: 's', temporality: 'delta' });
+          let previous: number | undefined;
+          for (const value of values) {
+            source.routers = [rxRouter('r', { e1: value })];
+            const emitted = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+            if (previous === undefined) {
+              expect(emitted).toBeUndefined();
+            } else {
+              expect(emitted?.value).toBe(value >= previous ? value - previous : value);
+              expect(emitted?.value).toBeGreaterThanOrEqual(0);
+            }
+            previous = value;
+          }
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    it('keeps separate state per producer instance (one per reader)', async () => {
+      const source = new TestSnapshotSource([rxRouter('r', { e1: 10 })]);
+      const a = new SnapshotMetricProducer(source, { scopeName: 's', temporality: 'delta' });
+      const b = new SnapshotMetricProducer(source, { scopeName: 's', temporality: 'delta' });
+      await a.collect();
+      source.routers = [rxRouter('r', { e1: 25 })];
+      expect(point(await a.collect(), RX_BYTES.name, {})?.value).toBe(15);
+      expect(metric(await b.collect(), RX_BYTES.name)).toBeUndefined();
+    });
+  });
+});
