@@ -1,3 +1,5 @@
+import { namingMismatches } from '../../src/telemetry/prometheus-naming.js';
+import { ROUTER_METRICS } from '../../src/telemetry/router-metrics.js';
 import { describe, expect, it } from 'vitest';
 import type { MetricDefinition } from '../../src/collectors/collector.js';
 import { COLLECTORS, findCollector } from '../../src/collectors/registry.js';
@@ -52,6 +54,10 @@ describe('registry', () => {
     expect(definition).toBeDefined();
     expect(definition).toMatchObject({ kind, unit, attributes });
     expect(prometheusName(definition as MetricDefinition)).toBe(prometheus);
+  });
+
+  it('gives every metric the same name on /metrics as OTLP backends store (unit words in the name)', () => {
+    expect(namingMismatches([...ALL, ...ROUTER_METRICS])).toEqual([]);
   });
 
   it('has unique collector names, unique metric names and unique Prometheus names', () => {
