@@ -1,0 +1,59 @@
+/**
+ * Router facts detected once per connection: the RouterOS version (collectors pick menus and
+ * formats by it) and the installed packages (wireless flavour, container, …).
+ */
+import { TrapError } from '../routeros/errors.js';
+import type { RouterApi } from '../routeros/api.js';
+import type { RouterFacts } from '../collectors/collector.js';
+
+/** Facts of a router whose version is not known (yet). */
+export const UNKNOWN_FACTS: RouterFacts = Object.freeze({
+  version: undefined,
+  major: 0,
+  minor: 0,
+  packages: new Set<string>(),
+});
+
+/** Version parts of a `/system/resource` `version` value. */
+export interface ParsedVersion {
+  /** The version without the channel: `7.16.1` from `7.16.1 (stable)`. */
+  readonly version: string | undefined;
+  readonly major: number;
+  readonly minor: number;
+}
+
+const VERSION = /^(\d+)\.(\d+)\S*/;
+
+/** `7.16.1 (stable)` → 7.16.1 / 7 / 16; `7.1beta4 (development)` → 7.1beta4 / 7 / 1; junk → unknown. */
+export function parseVersion(text: string | undefined): ParsedVersion {
+  const match = typeof text === 'string' ? VERSION.exec(text.trim()) : null;
+  if (!match) return { version: undefined, major: 0, minor: 0 };
+  return { version: match[0], major: Number(match[1]), minor: Number(match[2]) };
+}
+
+/**
+ * Reads `/system/resource` and `/system/package`. A trap (menu missing, no permission) leaves that
+ * fact unknown; connection-level errors propagate so the caller treats the router as down.
+ */
+export async function detectFacts(api: RouterApi, signal: AbortSignal): Promise<RouterFacts> {
+  const resource = await tolerateTrap(api.print('/system/resource', { proplist: ['version'], signal }));
+  const packageRows = await tolerateTrap(
+    api.print('/system/package', { proplist: ['name', 'disabled'], signal }),
+  );
+  const parsed = parseVersion(resource?.[0]?.['version']);
+  const packages = new Set<string>();
+  for (const row of packageRows ?? []) {
+    const name = row['name'];
+    if (name !== undefined && name !== '' && row['disabled'] !== 'true') packages.add(name);
+  }
+  return Object.freeze({ ...parsed, packages });
+}
+
+async function tolerateTrap<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof TrapError) return undefined;
+    throw error;
+  }
+}

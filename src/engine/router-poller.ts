@@ -1,0 +1,542 @@
+/**
+ * One router's collection loop: one persistent connection, its own schedule, a hard deadline per
+ * cycle, collectors isolated from each other, and a new immutable snapshot after every cycle.
+ */
+import { setMaxListeners } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import type { Collector, CollectOutput, RouterFacts } from '../collectors/collector.js';
+import type { CollectorConfig, RouterConfig } from '../config/types.js';
+import { TimeoutError } from '../routeros/errors.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import {
+  buildTlsOptions,
+  closeQuietly,
+  routerAddress,
+  type ConnectFn,
+  type RouterConnection,
+  type RouterTlsOptions,
+} from './connection.js';
+import { detectFacts } from './facts.js';
+import { classifyFailure, describeError, isRouterFailure, type FailureKind } from './failure.js';
+import type { ConcurrencyLimiter } from './limiter.js';
+import { RouterStateLog, type EngineLogger } from './state-log.js';
+import type { CollectorState, CollectorStatus, RouterDownReason, RouterSnapshot } from './snapshot.js';
+
+export type { EngineLogger } from './state-log.js';
+
+/** Outcome of one poll cycle as the agent's self-metrics see it. */
+export type PollResult = 'ok' | 'error';
+
+/** Outcome of one connection attempt. */
+export type ConnectionAttemptResult = 'ok' | 'failed' | 'auth_failed';
+
+/** The agent self-metrics the engine records (AgentMetrics fits). */
+export interface EngineMetrics {
+  recordCollectorRun(collector: string, result: CollectorStatus, seconds: number): void;
+  recordPoll(router: string, result: PollResult, seconds: number): void;
+  recordConnectionAttempt(result: ConnectionAttemptResult): void;
+}
+
+/** Timing knobs. Defaults suit production; tests shorten them. Not part of the user config. */
+export interface PollerTuning {
+  /** Reconnect backoff after connection failures. @default 1 s doubling-ish up to 5 min, decorrelated */
+  connectBackoff: BackoffOptions;
+  /** Backoff after rejected credentials. @default 30 s up to 30 min, decorrelated */
+  authBackoff: BackoffOptions;
+  /**
+   * The first cycle starts at a random time in [0, min(interval, this)] so routers do not all
+   * connect at once, while metrics still appear within seconds of start.
+   * @default 1000
+   */
+  firstPollSpreadMillis: number;
+  /** Client keepalive on idle connections; the client's default when undefined. */
+  idleProbeMillis: number | undefined;
+  /** Bound on closing a connection. @default 2000 */
+  closeTimeoutMillis: number;
+  /** Uniform random in [0, 1). @default Math.random */
+  random: () => number;
+  /** Wall clock in ms since the epoch. @default Date.now */
+  now: () => number;
+}
+
+export const DEFAULT_TUNING: Readonly<PollerTuning> = Object.freeze<PollerTuning>({
+  connectBackoff: { initialMillis: 1_000, maxMillis: 5 * 60_000, jitter: 'decorrelated' },
+  authBackoff: { initialMillis: 30_000, maxMillis: 30 * 60_000, jitter: 'decorrelated' },
+  firstPollSpreadMillis: 1_000,
+  idleProbeMillis: undefined,
+  closeTimeoutMillis: 2_000,
+  random: Math.random,
+  now: Date.now,
+});
+
+/** Options of {@link RouterPoller}. */
+export interface RouterPollerOptions {
+  router: RouterConfig;
+  /** Every known collector; the router's config decides which run. */
+  collectors: readonly Collector[];
+  /** Shared across routers: caps simultaneous cycles. */
+  limiter: ConcurrencyLimiter;
+  connect: ConnectFn;
+  logger: EngineLogger;
+  metrics?: EngineMetrics;
+  tuning?: Partial<PollerTuning>;
+  /** Called with each new snapshot after a cycle. Must not throw. */
+  onCycle?: (snapshot: RouterSnapshot) => void;
+}
+
+interface EnabledCollector {
+  readonly collector: Collector;
+  readonly config: CollectorConfig;
+  readonly intervalMillis: number;
+}
+
+interface CollectorRun {
+  readonly name: string;
+  readonly state: CollectorState;
+  readonly kind: FailureKind | 'ok';
+  readonly error?: unknown;
+}
+
+type PollOutcome =
+  | { readonly ok: true; readonly runs: readonly CollectorRun[] }
+  | { readonly ok: false; readonly reason: RouterDownReason; readonly error: unknown };
+
+const NO_SAMPLES: readonly never[] = Object.freeze([]);
+
+/** Polls one router on its own schedule until stopped. */
+export class RouterPoller {
+  private readonly _router: RouterConfig;
+  private readonly _address: string;
+  private readonly _enabled: readonly EnabledCollector[];
+  private readonly _limiter: ConcurrencyLimiter;
+  private readonly _connect: ConnectFn;
+  private readonly _logger: EngineLogger;
+  private readonly _stateLog: RouterStateLog;
+  private readonly _metrics: EngineMetrics | undefined;
+  private readonly _tuning: PollerTuning;
+  private readonly _onCycle: ((snapshot: RouterSnapshot) => void) | undefined;
+  private readonly _connectBackoff: Backoff;
+  private readonly _authBackoff: Backoff;
+  private readonly _stopController = new AbortController();
+
+  private _snapshot: RouterSnapshot;
+  private _states = new Map<string, CollectorState>();
+  /** Start time of each collector's last run on the current connection. */
+  private readonly _lastRunMillis = new Map<string, number>();
+  /** Collectors whose feature is missing; not retried until the next connection. */
+  private readonly _unsupported = new Set<string>();
+  private _connection: RouterConnection | undefined;
+  private _facts: RouterFacts | undefined;
+  private _tls: Promise<RouterTlsOptions | undefined> | undefined;
+  private _timer: NodeJS.Timeout | undefined;
+  private _inFlight: Promise<void> | undefined;
+  private _anchorMillis: number | undefined;
+  private _cycles = 0;
+  private _consecutiveFailures = 0;
+  private _lastSuccessMillis: number | undefined;
+  private _lastError: string | undefined;
+  /** Last detected RouterOS version; kept while the router is down, for /health. */
+  private _version: string | undefined;
+  private _up = false;
+  private _downReason: RouterDownReason | undefined = 'connecting';
+  private _started = false;
+  private _stopPromise: Promise<void> | undefined;
+
+  constructor(options: RouterPollerOptions) {
+    this._router = options.router;
+    this._address = routerAddress(options.router);
+    this._limiter = options.limiter;
+    this._connect = options.connect;
+    this._logger = options.logger;
+    this._stateLog = new RouterStateLog(options.logger, options.router.name, this._address);
+    this._metrics = options.metrics;
+    this._onCycle = options.onCycle;
+    this._tuning = { ...DEFAULT_TUNING, ...options.tuning };
+    this._connectBackoff = new Backoff({ random: this._tuning.random, ...this._tuning.connectBackoff });
+    this._authBackoff = new Backoff({ random: this._tuning.random, ...this._tuning.authBackoff });
+    this._enabled = enabledCollectors(options.router, options.collectors);
+    this._snapshot = this._buildSnapshot(false, 'connecting');
+  }
+
+  get name(): string {
+    return this._router.name;
+  }
+
+  /** The latest published snapshot. */
+  get snapshot(): RouterSnapshot {
+    return this._snapshot;
+  }
+
+  /** Cycles finished (successfully or not) since start. */
+  get cycles(): number {
+    return this._cycles;
+  }
+
+  /** Schedules the first cycle. Calling it twice, or after stop, does nothing. */
+  start(): void {
+    if (this._started || this._stopController.signal.aborted) return;
+    this._started = true;
+    const spread = Math.min(this._router.intervalMillis, this._tuning.firstPollSpreadMillis);
+    const delay = Math.floor(this._tuning.random() * Math.max(0, spread));
+    this._anchorMillis = this._tuning.now() + delay;
+    this._schedule(delay);
+  }
+
+  /**
+   * Cancels the schedule, aborts the cycle in flight (it publishes nothing) and closes the
+   * connection. Idempotent.
+   */
+  stop(): Promise<void> {
+    this._stopPromise ??= this._stop();
+    return this._stopPromise;
+  }
+
+  private async _stop(): Promise<void> {
+    clearTimeout(this._timer);
+    this._timer = undefined;
+    this._stopController.abort(new TimeoutError('collection stopped'));
+    await this._inFlight;
+    const connection = this._connection;
+    this._dropConnection();
+    if (connection) await closeQuietly(connection, this._tuning.closeTimeoutMillis);
+  }
+
+  private _schedule(delayMillis: number): void {
+    if (this._stopController.signal.aborted) return;
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
+      this._inFlight = this._cycle()
+        .catch((error: unknown) => {
+          // A bug, not a router problem: keep polling rather than let the router go silent.
+          this._logger.error({ router: this._router.name, error: describeError(error) }, 'poll cycle failed unexpectedly');
+          if (this._timer === undefined) this._schedule(this._router.intervalMillis);
+        })
+        .finally(() => {
+          this._inFlight = undefined;
+        });
+    }, delayMillis);
+  }
+
+  private async _cycle(): Promise<void> {
+    const stopSignal = this._stopController.signal;
+    let release: () => void;
+    try {
+      release = await this._limiter.acquire(stopSignal);
+    } catch {
+      return; // stopped while waiting for a slot
+    }
+    const startedMillis = this._tuning.now();
+    const startedAt = performance.now();
+    // One controller per cycle, aborted by the deadline or by stop; linked by hand rather than with
+    // AbortSignal.any, whose listeners on the long-lived stop signal are only freed by GC.
+    const cycle = new AbortController();
+    // Every command in flight listens on this signal (and removes its listener when done); a
+    // collector may run dozens at once, which is not the leak Node's default warning is about.
+    setMaxListeners(0, cycle.signal);
+    const onStop = (): void => cycle.abort(stopSignal.reason);
+    stopSignal.addEventListener('abort', onStop, { once: true });
+    const deadline = setTimeout(() => {
+      cycle.abort(new TimeoutError(`poll did not finish within ${this._router.timeoutMillis} ms`));
+    }, this._router.timeoutMillis);
+    let outcome: PollOutcome;
+    try {
+      outcome = await untilAborted(this._poll(cycle.signal, startedMillis), cycle.signal);
+    } catch (error) {
+      outcome = { ok: false, reason: routerReason(error, 'connection_failed'), error };
+    } finally {
+      clearTimeout(deadline);
+      stopSignal.removeEventListener('abort', onStop);
+      release();
+    }
+    if (stopSignal.aborted) return; // shutting down: publish nothing, log nothing
+    const seconds = (performance.now() - startedAt) / 1000;
+    const delay = outcome.ok ? this._succeed(outcome.runs) : this._fail(outcome.reason, outcome.error);
+    this._metrics?.recordPoll(this._router.name, outcome.ok ? 'ok' : 'error', seconds);
+    this._cycles += 1;
+    this._publish();
+    this._schedule(delay);
+  }
+
+  /** Connects if needed, detects facts, runs the due collectors. Never mutates shared state after an abort. */
+  private async _poll(signal: AbortSignal, nowMillis: number): Promise<PollOutcome> {
+    const connection = await this._ensureConnection(signal);
+    if (this._facts === undefined) {
+      const facts = await detectFacts(connection, signal);
+      if (signal.aborted) throw signal.reason;
+      this._facts = facts;
+      if (facts.version !== undefined) this._version = facts.version;
+    }
+    const facts = this._facts;
+    const due = this._enabled.filter((entry) => this._isDue(entry, nowMillis));
+    const settled = await Promise.allSettled(
+      due.map((entry) => this._runCollector(entry, connection, facts, signal, nowMillis)),
+    );
+    if (signal.aborted) throw signal.reason;
+    const runs: CollectorRun[] = [];
+    for (const result of settled) {
+      // _runCollector turns every collector failure into a run; only a throwing metrics recorder
+      // could reject, and that run is then simply missing from this cycle.
+      if (result.status === 'fulfilled') runs.push(result.value);
+    }
+    for (const run of runs) {
+      if (run.kind !== 'ok' && isRouterFailure(run.kind)) return { ok: false, reason: run.kind, error: run.error };
+    }
+    for (const entry of due) this._lastRunMillis.set(entry.collector.name, nowMillis);
+    return { ok: true, runs };
+  }
+
+  private async _ensureConnection(signal: AbortSignal): Promise<RouterConnection> {
+    if (this._connection?.isOpen) return this._connection;
+    if (this._connection) this._dropConnection();
+    this._tls ??= buildTlsOptions(this._router);
+    let connection: RouterConnection;
+    try {
+      const tls = await this._tls.catch((error: unknown) => {
+        this._tls = undefined; // the file may appear later: read it again next time
+        throw error;
+      });
+      connection = await this._connect({
+        host: this._router.host,
+        port: this._router.port,
+        username: this._router.username,
+        password: this._router.password,
+        ...(tls ? { tls } : {}),
+        connectTimeoutMillis: this._router.timeoutMillis,
+        commandTimeoutMillis: this._router.timeoutMillis,
+        ...(this._tuning.idleProbeMillis !== undefined ? { idleProbeMillis: this._tuning.idleProbeMillis } : {}),
+        signal,
+      });
+    } catch (error) {
+      if (!this._stopController.signal.aborted) {
+        const reason = routerReason(error, 'connection_failed');
+        this._metrics?.recordConnectionAttempt(reason === 'authentication_failed' ? 'auth_failed' : 'failed');
+      }
+      throw error;
+    }
+    this._metrics?.recordConnectionAttempt('ok');
+    if (signal.aborted) {
+      void closeQuietly(connection, this._tuning.closeTimeoutMillis);
+      throw signal.reason;
+    }
+    this._adopt(connection);
+    return connection;
+  }
+
+  private _adopt(connection: RouterConnection): void {
+    this._connection = connection;
+    this._facts = undefined;
+    this._unsupported.clear();
+    this._lastRunMillis.clear();
+    connection.closed.then(
+      (cause) => this._onClosed(connection, cause),
+      (cause: unknown) => this._onClosed(connection, cause),
+    );
+  }
+
+  private _onClosed(connection: RouterConnection, cause: unknown): void {
+    if (this._connection !== connection) return;
+    // Between cycles: the next cycle reconnects; the router is only marked down if that fails.
+    this._logger.debug(
+      { router: this._router.name, reason: cause === undefined ? 'closed' : describeError(cause, this._secrets()) },
+      'router connection closed',
+    );
+    this._dropConnection();
+  }
+
+  private _dropConnection(): void {
+    this._connection = undefined;
+    this._facts = undefined;
+  }
+
+  private _isDue(entry: EnabledCollector, nowMillis: number): boolean {
+    if (this._unsupported.has(entry.collector.name)) return false;
+    const last = this._lastRunMillis.get(entry.collector.name);
+    if (last === undefined) return true;
+    // Half an interval of slack: cycle starts drift by queueing, and a collector due "just after"
+    // this cycle must not wait a whole extra interval.
+    return nowMillis - last >= entry.intervalMillis - this._router.intervalMillis / 2;
+  }
+
+  private async _runCollector(
+    entry: EnabledCollector,
+    api: RouterConnection,
+    facts: RouterFacts,
+    signal: AbortSignal,
+    nowMillis: number,
+  ): Promise<CollectorRun> {
+    const name = entry.collector.name;
+    const startedAt = performance.now();
+    let run: CollectorRun;
+    try {
+      const output: CollectOutput = await entry.collector.collect({
+        api,
+        router: facts,
+        options: entry.config,
+        signal,
+        nowMillis,
+      });
+      if (!Array.isArray(output?.samples)) throw new Error(`collector ${name} returned no samples array`);
+      run = {
+        name,
+        kind: 'ok',
+        state: Object.freeze({
+          status: 'ok',
+          samples: Object.freeze([...output.samples]),
+          durationSeconds: (performance.now() - startedAt) / 1000,
+          finishedAtMillis: this._tuning.now(),
+          dropped: output.dropped ?? 0,
+        }),
+      };
+    } catch (error) {
+      const kind = classifyFailure(error, 'collector');
+      const unsupported = kind === 'unsupported';
+      if (unsupported && !signal.aborted) this._unsupported.add(name);
+      run = {
+        name,
+        kind,
+        error,
+        state: Object.freeze({
+          status: unsupported ? 'unsupported' : 'error',
+          samples: NO_SAMPLES,
+          durationSeconds: (performance.now() - startedAt) / 1000,
+          finishedAtMillis: this._tuning.now(),
+          error: describeError(error, this._secrets()),
+          dropped: 0,
+        }),
+      };
+    }
+    if (!this._stopController.signal.aborted) {
+      this._metrics?.recordCollectorRun(name, run.state.status, run.state.durationSeconds);
+    }
+    return run;
+  }
+
+  /** Applies a successful cycle; returns the delay to the next one. */
+  private _succeed(runs: readonly CollectorRun[]): number {
+    this._connectBackoff.reset();
+    this._authBackoff.reset();
+    this._consecutiveFailures = 0;
+    this._lastSuccessMillis = this._tuning.now();
+    const states = new Map(this._states);
+    for (const run of runs) {
+      this._stateLog.collector(run.name, run.state);
+      states.set(run.name, run.state);
+    }
+    this._states = states;
+    this._up = true;
+    this._downReason = undefined;
+    this._stateLog.up(this._version);
+    return this._nextAlignedDelay();
+  }
+
+  /** Applies a failed cycle: drops the connection; returns the backoff delay. */
+  private _fail(reason: RouterDownReason, error: unknown): number {
+    const connection = this._connection;
+    this._dropConnection();
+    this._lastRunMillis.clear();
+    this._unsupported.clear();
+    // A timed-out or broken connection cannot be trusted with the next cycle. Not awaited: close()
+    // ends the session at once, and the snapshot should not wait for the socket to finish closing.
+    if (connection) void closeQuietly(connection, this._tuning.closeTimeoutMillis);
+    this._consecutiveFailures += 1;
+    this._lastError = describeError(error, this._secrets());
+    const text = this._lastError;
+    const failedAt = this._tuning.now();
+    const states = new Map<string, CollectorState>();
+    for (const entry of this._enabled) {
+      states.set(
+        entry.collector.name,
+        Object.freeze({ status: 'error', samples: NO_SAMPLES, durationSeconds: 0, finishedAtMillis: failedAt, error: text, dropped: 0 }),
+      );
+    }
+    this._states = states;
+    const delay = reason === 'authentication_failed' ? this._authBackoff.next() : this._connectBackoff.next();
+    this._stateLog.down({ reason, error: text, retryInMillis: delay });
+    this._up = false;
+    this._downReason = reason;
+    return delay;
+  }
+
+  private _publish(): void {
+    this._snapshot = this._buildSnapshot(this._up, this._downReason);
+    try {
+      this._onCycle?.(this._snapshot);
+    } catch (error) {
+      this._logger.error({ router: this._router.name, error: describeError(error) }, 'snapshot listener failed');
+    }
+  }
+
+  private _buildSnapshot(up: boolean, downReason: RouterDownReason | undefined): RouterSnapshot {
+    const snapshot: RouterSnapshot = {
+      name: this._router.name,
+      address: this._address,
+      labels: this._router.labels,
+      up,
+      ...(downReason !== undefined ? { downReason } : {}),
+      ...(this._version !== undefined ? { version: this._version } : {}),
+      ...(this._lastSuccessMillis !== undefined ? { lastSuccessMillis: this._lastSuccessMillis } : {}),
+      ...(this._lastError !== undefined ? { lastError: this._lastError } : {}),
+      consecutiveFailures: this._consecutiveFailures,
+      collectors: this._states,
+    };
+    return Object.freeze(snapshot);
+  }
+
+  private _nextAlignedDelay(): number {
+    const now = this._tuning.now();
+    const interval = this._router.intervalMillis;
+    const anchor = this._anchorMillis ?? now;
+    // The next slot on the router's grid strictly after now: an overrunning cycle skips slots
+    // instead of starting back-to-back cycles.
+    const slots = Math.floor((now - anchor) / interval) + 1;
+    return Math.max(0, anchor + slots * interval - now);
+  }
+
+  private _secrets(): string[] {
+    return [this._router.password];
+  }
+}
+
+/** The collectors a router runs, with their effective interval. */
+export function enabledCollectors(router: RouterConfig, collectors: readonly Collector[]): EnabledCollector[] {
+  const enabled: EnabledCollector[] = [];
+  for (const collector of collectors) {
+    const config = router.collectors[collector.name] ?? { enabled: collector.defaultEnabled };
+    if (!config.enabled) continue;
+    const intervalMillis = Math.max(
+      router.intervalMillis,
+      config.intervalMillis ?? collector.defaultIntervalMillis ?? router.intervalMillis,
+    );
+    enabled.push({ collector, config, intervalMillis });
+  }
+  return enabled;
+}
+
+function routerReason(error: unknown, unknownAs: RouterDownReason): RouterDownReason {
+  const kind = classifyFailure(error, unknownAs);
+  return isRouterFailure(kind) ? kind : unknownAs;
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as it aborts: a collector that
+ * ignores its signal cannot hold the cycle past the deadline. The abandoned promise is observed so
+ * its eventual rejection is not unhandled.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  promise.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

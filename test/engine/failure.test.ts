@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { classifyFailure, describeError, isRouterFailure } from '../../src/engine/failure.js';
+import { parseVersion } from '../../src/engine/facts.js';
+import {
+  AuthenticationError,
+  ConnectionLostError,
+  FatalError,
+  ProtocolError,
+  TimeoutError,
+  TrapError,
+} from '../../src/routeros/errors.js';
+
+describe('classifyFailure', () => {
+  it('maps client errors to router states', () => {
+    expect(classifyFailure(new AuthenticationError('invalid user name or password (6)'), 'collector')).toBe(
+      'authentication_failed',
+    );
+    expect(classifyFailure(new TimeoutError('deadline'), 'collector')).toBe('timeout');
+    expect(classifyFailure(new ConnectionLostError('reset'), 'collector')).toBe('connection_failed');
+    expect(classifyFailure(new ProtocolError('bad length'), 'collector')).toBe('protocol_error');
+    expect(classifyFailure(new FatalError('session terminated'), 'collector')).toBe('fatal');
+  });
+
+  it('tells a missing feature from a failing command', () => {
+    expect(classifyFailure(new TrapError('no such command prefix', 0), 'collector')).toBe('unsupported');
+    expect(classifyFailure(new TrapError('input does not match any value of type', 1), 'collector')).toBe('collector');
+  });
+
+  it('finds a client error wrapped by a collector', () => {
+    const wrapped = new Error('interface: print failed', { cause: new ConnectionLostError('socket closed') });
+    expect(classifyFailure(wrapped, 'collector')).toBe('connection_failed');
+  });
+
+  it('uses the caller default for unknown errors', () => {
+    expect(classifyFailure(new TypeError('x is undefined'), 'collector')).toBe('collector');
+    expect(classifyFailure('weird', 'connection_failed')).toBe('connection_failed');
+    expect(isRouterFailure('collector')).toBe(false);
+    expect(isRouterFailure('unsupported')).toBe(false);
+    expect(isRouterFailure('timeout')).toBe(true);
+  });
+});
+
+describe('describeError', () => {
+  it('masks secrets and keeps one bounded line', () => {
+    expect(describeError(new Error('login as admin with s3cret!\nfailed'), ['s3cret!'])).toBe(
+      'login as admin with *** failed',
+    );
+    expect(describeError(new Error('x'.repeat(1000))).length).toBe(300);
+    expect(describeError(42)).toBe('unknown error');
+  });
+});
+
+describe('parseVersion', () => {
+  it('reads the RouterOS version forms', () => {
+    expect(parseVersion('7.16.1 (stable)')).toEqual({ version: '7.16.1', major: 7, minor: 16 });
+    expect(parseVersion('6.47.1 (stable)')).toEqual({ version: '6.47.1', major: 6, minor: 47 });
+    expect(parseVersion('7.1beta4 (development)')).toEqual({ version: '7.1beta4', major: 7, minor: 1 });
+    expect(parseVersion('7.16 (stable)')).toEqual({ version: '7.16', major: 7, minor: 16 });
+    expect(parseVersion(undefined)).toEqual({ version: undefined, major: 0, minor: 0 });
+    expect(parseVersion('unknown')).toEqual({ version: undefined, major: 0, minor: 0 });
+  });
+});

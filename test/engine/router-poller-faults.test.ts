@@ -1,0 +1,144 @@
+/**
+ * Router faults from the real simulator: hung routers, rejected credentials, refused and dropped
+ * connections. Backoff is shortened through the tuning options.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectFn } from '../../src/engine/connection.js';
+import { RouterOsClient } from '../../src/routeros/client.js';
+import {
+  EngineHarness,
+  FAST_TUNING,
+  ProbeCollector,
+  sleep,
+  snapshotOf,
+  waitFor,
+} from './helpers/engine-fixtures.js';
+
+const harness = new EngineHarness();
+afterEach(() => harness.cleanup());
+
+describe('RouterPoller faults', () => {
+  it('a hung router is marked down for timeout without delaying the others', async () => {
+    const fleet = await harness.fleetOf(3);
+    const interval = 300;
+    const timeout = 600;
+    const { engine, lines } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: interval, timeoutMillis: timeout }));
+    engine.start();
+    await engine.whenFirstRoundDone();
+    const hungAt = Date.now();
+    fleet.routers[0]!.setFault({ kind: 'hang-after-login' });
+    await waitFor('r0 down for timeout', () => snapshotOf(engine, 'r0').downReason === 'timeout', 3_000);
+    expect(Date.now() - hungAt).toBeLessThanOrEqual(interval + timeout + 400);
+    // The healthy routers keep succeeding on their own schedule the whole time.
+    for (let check = 0; check < 8; check += 1) {
+      for (const name of ['r1', 'r2']) {
+        const snap = snapshotOf(engine, name);
+        expect(snap.up).toBe(true);
+        expect(Date.now() - (snap.lastSuccessMillis ?? 0)).toBeLessThan(interval + 300);
+      }
+      await sleep(150);
+    }
+    const down = snapshotOf(engine, 'r0');
+    expect(down.up).toBe(false);
+    expect(down.consecutiveFailures).toBeGreaterThanOrEqual(1);
+    expect(down.lastError).toBeTruthy();
+    expect([...down.collectors.values()].every((state) => state.status === 'error' && state.samples.length === 0)).toBe(true);
+    const downLogs = lines.filter((line) => line.msg === 'router is down' && line['router'] === 'r0');
+    expect(downLogs).toHaveLength(1);
+    expect(downLogs[0]?.['reason']).toBe('timeout');
+
+    fleet.routers[0]!.setFault(undefined);
+    await waitFor('r0 back up', () => snapshotOf(engine, 'r0').up, 3_000);
+    expect(lines.filter((line) => line.msg === 'router recovered' && line['router'] === 'r0')).toHaveLength(1);
+  });
+
+  it('backs off after rejected credentials and logs it once', async () => {
+    const fleet = await harness.fleetOf(2);
+    const routers = harness.routersOf(fleet, { intervalMillis: 100, timeoutMillis: 1_000 });
+    const { engine, lines } = harness.engineFor(routers);
+    fleet.routers[0]!.setFault({ kind: 'auth-failure' });
+    engine.start();
+    await waitFor('r0 auth failure', () => snapshotOf(engine, 'r0').downReason === 'authentication_failed');
+    const startFailed = fleet.routers[0]!.stats.failedLogins;
+    await sleep(1_500);
+    const attempts = fleet.routers[0]!.stats.failedLogins - startFailed;
+    // 1.5 s at a 400 ms auth backoff: at most 4 more logins; without backoff (100 ms interval) ~15.
+    expect(attempts).toBeGreaterThanOrEqual(2);
+    expect(attempts).toBeLessThanOrEqual(4);
+    const authLogs = lines.filter((line) => line['router'] === 'r0' && line['reason'] === 'authentication_failed');
+    expect(authLogs).toHaveLength(1);
+    expect(authLogs[0]?.level).toBe(50);
+    expect(JSON.stringify(lines)).not.toContain('"password"');
+    expect(snapshotOf(engine, 'r0').consecutiveFailures).toBeGreaterThanOrEqual(3);
+    // The other router is unaffected.
+    expect(snapshotOf(engine, 'r1').up).toBe(true);
+
+    fleet.routers[0]!.setFault(undefined);
+    await waitFor('r0 up after the credentials work again', () => snapshotOf(engine, 'r0').up, 3_000);
+    expect(snapshotOf(engine, 'r0').consecutiveFailures).toBe(0);
+  });
+
+  it('retries a refused connection with backoff and recovers when it is accepted again', async () => {
+    const fleet = await harness.fleetOf(1);
+    const attempts: number[] = [];
+    const connect: ConnectFn = (options) => {
+      attempts.push(Date.now());
+      return RouterOsClient.connect(options);
+    };
+    const { engine, lines } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 50 }), {
+      connect,
+      tuning: { ...FAST_TUNING, connectBackoff: { initialMillis: 150, maxMillis: 300, jitter: 'none' } },
+    });
+    fleet.routers[0]!.setFault({ kind: 'refuse' });
+    engine.start();
+    await waitFor('connection_failed', () => snapshotOf(engine, 'r0').downReason === 'connection_failed');
+    const failedSince = attempts.length;
+    await sleep(1_000);
+    const retries = attempts.length - failedSince;
+    // Delays 150, 300, 300, …: about 4 retries in 1 s, against ~20 at the 50 ms interval.
+    expect(retries).toBeGreaterThanOrEqual(2);
+    expect(retries).toBeLessThanOrEqual(5);
+    const gaps = attempts.slice(1).map((at, index) => at - attempts[index]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(140);
+
+    fleet.routers[0]!.setFault(undefined);
+    await waitFor('recovery', () => snapshotOf(engine, 'r0').up, 3_000);
+    expect(snapshotOf(engine, 'r0').collectors.get('system')?.status).toBe('ok');
+    expect(lines.filter((line) => line.msg === 'router is down')).toHaveLength(1);
+  });
+
+  it('reconnects after the router drops the connection mid-reply', async () => {
+    const fleet = await harness.fleetOf(1);
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100 }));
+    engine.start();
+    await waitFor('up', () => snapshotOf(engine, 'r0').up);
+    const connectionsBefore = fleet.routers[0]!.stats.logins;
+    fleet.routers[0]!.setFault({ kind: 'drop-mid-reply' });
+    await waitFor('down', () => snapshotOf(engine, 'r0').downReason === 'connection_failed');
+    fleet.routers[0]!.setFault(undefined);
+    await waitFor('up again', () => snapshotOf(engine, 'r0').up);
+    expect(fleet.routers[0]!.stats.logins).toBeGreaterThan(connectionsBefore);
+    expect(snapshotOf(engine, 'r0').collectors.get('interface')?.status).toBe('ok');
+  });
+
+  it('stops quickly with a hung router in flight, and stop is idempotent', async () => {
+    const fleet = await harness.fleetOf(2);
+    const probe = new ProbeCollector();
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100, timeoutMillis: 10_000 }), { collectors: [probe] });
+    engine.start();
+    await engine.whenFirstRoundDone();
+    fleet.routers[0]!.setFault({ kind: 'hang-after-login' });
+    await sleep(300);
+    const stoppedAt = Date.now();
+    const first = engine.stop();
+    expect(engine.stop()).toBe(first);
+    await first;
+    expect(Date.now() - stoppedAt).toBeLessThan(2_000);
+    const runs = [...probe.records.values()].reduce((sum, record) => sum + record.runs, 0);
+    await sleep(300);
+    expect([...probe.records.values()].reduce((sum, record) => sum + record.runs, 0)).toBe(runs);
+    // A stopped engine keeps serving its last snapshots.
+    expect(engine.snapshots()).toHaveLength(2);
+  });
+
+});

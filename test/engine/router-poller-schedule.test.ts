@@ -1,0 +1,130 @@
+/**
+ * A router's schedule and collector isolation: no overlapping cycles, per-collector intervals,
+ * unsupported and failing collectors, the per-cycle deadline, one persistent connection.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { COLLECTORS } from '../../src/collectors/registry.js';
+import type { Collector } from '../../src/collectors/collector.js';
+import {
+  EngineHarness,
+  FlakyCollector,
+  MissingMenuCollector,
+  ProbeCollector,
+  sleep,
+  snapshotOf,
+  waitFor,
+} from './helpers/engine-fixtures.js';
+
+const harness = new EngineHarness();
+afterEach(() => harness.cleanup());
+
+describe('RouterPoller schedule', () => {
+  it('a collector that ignores its abort signal cannot hold the cycle past the deadline', async () => {
+    const fleet = await harness.fleetOf(1);
+    const stuck: Collector = {
+      name: 'stuck',
+      defaultEnabled: true,
+      summary: 'Never finishes.',
+      paths: [],
+      metrics: [],
+      collect: () => new Promise(() => undefined),
+    };
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100, timeoutMillis: 300 }), {
+      collectors: [...COLLECTORS, stuck],
+    });
+    const startedAt = Date.now();
+    engine.start();
+    await engine.whenFirstRoundDone();
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    expect(snapshotOf(engine, 'r0')).toMatchObject({ up: false, downReason: 'timeout' });
+    expect(snapshotOf(engine, 'r0').lastError).toContain('300 ms');
+  });
+
+  it('marks a missing menu unsupported, keeps the other collectors, and does not retry it on the same connection', async () => {
+    const fleet = await harness.fleetOf(1);
+    const missing = new MissingMenuCollector();
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100 }), { collectors: [...COLLECTORS, missing] });
+    engine.start();
+    await waitFor('first cycle', () => snapshotOf(engine, 'r0').up);
+    const cyclesBefore = Date.now();
+    await sleep(500);
+    const snap = snapshotOf(engine, 'r0');
+    expect(snap.up).toBe(true);
+    expect(snap.collectors.get('missing')).toMatchObject({ status: 'unsupported', samples: [] });
+    expect(snap.collectors.get('missing')?.error).toMatch(/no such command/);
+    expect(snap.collectors.get('system')?.status).toBe('ok');
+    expect(snap.collectors.get('interface')?.status).toBe('ok');
+    expect(snap.collectors.get('system')!.finishedAtMillis).toBeGreaterThan(cyclesBefore);
+    expect(missing.calls).toBe(1);
+  });
+
+  it('a failing collector reports error without touching the router or the other collectors; logged once', async () => {
+    const fleet = await harness.fleetOf(1);
+    const flaky = new FlakyCollector();
+    const { engine, lines } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100 }), { collectors: [...COLLECTORS, flaky] });
+    engine.start();
+    await waitFor('flaky error', () => snapshotOf(engine, 'r0').collectors.get('flaky')?.status === 'error');
+    await sleep(400);
+    const snap = snapshotOf(engine, 'r0');
+    expect(snap.up).toBe(true);
+    expect(snap.consecutiveFailures).toBe(0);
+    expect(snap.collectors.get('flaky')).toMatchObject({ status: 'error', samples: [], error: 'cannot map identity rows' });
+    expect(snap.collectors.get('system')?.status).toBe('ok');
+    expect(fleet.routers[0]!.stats.logins).toBe(1);
+    const failed = lines.filter((line) => line.msg === 'collector failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ router: 'r0', collector: 'flaky', error: 'cannot map identity rows' });
+
+    flaky.failing = false;
+    await waitFor('flaky ok', () => snapshotOf(engine, 'r0').collectors.get('flaky')?.status === 'ok');
+    expect(snapshotOf(engine, 'r0').collectors.get('flaky')?.samples).toHaveLength(1);
+    expect(lines.filter((line) => line.msg === 'collector recovered')).toHaveLength(1);
+  });
+
+  it('never overlaps cycles of one router, even when a cycle outlasts the interval', async () => {
+    const fleet = await harness.fleetOf(2);
+    const probe = new ProbeCollector();
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100, timeoutMillis: 2_000 }), { collectors: [probe] });
+    fleet.routers[0]!.setFault({ kind: 'latency', millis: 120 });
+    engine.start();
+    await sleep(1_500);
+    await engine.stop();
+    expect(probe.records.size).toBe(2);
+    for (const [identity, record] of probe.records) {
+      expect(record.peakActive, identity).toBe(1);
+      expect(record.runs, identity).toBeGreaterThanOrEqual(2);
+    }
+    // The slow router (2 × 120 ms round trips per probe run) fits fewer cycles than the fast one.
+    const runs = [...probe.records.values()].map((record) => record.runs).sort((a, b) => a - b);
+    expect(runs[0]).toBeLessThan(runs[1]!);
+    expect(snapshotOf(engine, 'r0').up).toBe(true);
+  });
+
+  it('runs a collector with its own longer interval only when due and keeps its last state between runs', async () => {
+    const fleet = await harness.fleetOf(1);
+    const every = new ProbeCollector('every-cycle');
+    const slow = new ProbeCollector('slow', 600);
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100 }), { collectors: [every, slow] });
+    engine.start();
+    await sleep(1_300);
+    await engine.stop();
+    const fast = [...every.records.values()][0]!;
+    const slowRecord = [...slow.records.values()][0]!;
+    expect(fast.runs).toBeGreaterThanOrEqual(8);
+    expect(slowRecord.runs).toBeGreaterThanOrEqual(2);
+    expect(slowRecord.runs).toBeLessThanOrEqual(3);
+    const slowState = snapshotOf(engine, 'r0').collectors.get('slow');
+    expect(slowState?.status).toBe('ok');
+    expect(slowState?.samples).toHaveLength(1);
+  });
+
+  it('uses one persistent connection while the router is healthy', async () => {
+    const fleet = await harness.fleetOf(1);
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100 }));
+    engine.start();
+    await sleep(800);
+    expect(snapshotOf(engine, 'r0').up).toBe(true);
+    expect(fleet.routers[0]!.stats.logins).toBe(1);
+  });
+
+});
