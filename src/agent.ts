@@ -176,9 +176,11 @@ function simulatedRouters(
   collectors: readonly Collector[],
 ): RouterConfig[] {
   const taken = new Set(config.routers.map((router) => router.name));
-  const collectorDefaults = Object.fromEntries(
-    collectors.map((collector) => [collector.name, { enabled: collector.defaultEnabled }]),
-  );
+  // `defaults:` applies to simulated routers too, so the demo can toggle collectors like a real fleet.
+  const defaults = config.routerDefaults;
+  const collectorDefaults =
+    defaults?.collectors ??
+    Object.fromEntries(collectors.map((collector) => [collector.name, { enabled: collector.defaultEnabled }]));
   return fleet.routers.map((router) => {
     const base = router.name.startsWith('sim-') ? router.name : `sim-${router.name}`;
     let name = base;
@@ -191,9 +193,9 @@ function simulatedRouters(
       username: SIMULATOR_USERNAME,
       password: SIMULATOR_PASSWORD,
       tls: { enabled: false, caFile: '', serverName: '', fingerprint: '', insecure: false, anonymous: false },
-      labels: {},
-      intervalMillis: config.collection.intervalMillis,
-      timeoutMillis: config.collection.timeoutMillis,
+      labels: defaults?.labels ?? {},
+      intervalMillis: defaults?.intervalMillis ?? config.collection.intervalMillis,
+      timeoutMillis: defaults?.timeoutMillis ?? config.collection.timeoutMillis,
       collectors: collectorDefaults,
     };
   });

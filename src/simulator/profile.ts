@@ -29,6 +29,8 @@ export type MonitorData = Record<string, SimRow>;
 export interface RouterProfile {
   /** Profile id used by `--profile` and in `profiles.ts` (`hap-ac2-v6`, `ccr2004-v7`, …). */
   id: string;
+  /** One line for `--help` and docs: board, version and what the profile is for. */
+  description?: string;
   /** RouterOS version string as `/system/resource` reports it: `7.16.1 (stable)`. */
   version: string;
   /** Identity (`/system/identity` name) default; the fleet appends an index. */

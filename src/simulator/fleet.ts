@@ -1,0 +1,94 @@
+/**
+ * A fleet of simulated routers in one process, for the demo, load tests and `simulate`.
+ * Routers share their (frozen) profiles, so a thousand of them stay small.
+ */
+import { profilesFor } from './profiles.js';
+import { SimulatedRouter } from './router.js';
+
+/** Options of {@link SimulatedFleet.start}. */
+export interface FleetOptions {
+  /** Number of routers, 1..10000. */
+  count: number;
+  /** `mixed`, `v6`, `v7` or a profile id (see PROFILES). */
+  profile: string;
+  /** Listen address of every router. @default '127.0.0.1' */
+  host?: string;
+  /** Router i listens on portBase + i; 0 gives each an ephemeral port. @default 0 */
+  portBase?: number;
+  /** @default 'admin' */
+  username?: string;
+  /** @default 'admin' */
+  password?: string;
+  /** Serve api-ssl with the bundled demo certificate. @default false */
+  tls?: boolean;
+}
+
+const MAX_FLEET_SIZE = 10_000;
+/** Listeners opened at once; enough to start a thousand routers quickly without a burst of binds. */
+const START_CONCURRENCY = 64;
+
+/** Checks fleet options and returns every problem at once (empty when valid). */
+export function fleetOptionProblems(options: FleetOptions): string[] {
+  const problems: string[] = [];
+  const { count, portBase = 0 } = options;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_FLEET_SIZE) {
+    problems.push(`count: must be an integer from 1 to ${MAX_FLEET_SIZE}, got ${String(count)}`);
+  }
+  if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65_535) {
+    problems.push(`portBase: must be 0 (ephemeral ports) or a port number, got ${String(portBase)}`);
+  } else if (portBase > 0 && Number.isInteger(count) && portBase + count - 1 > 65_535) {
+    problems.push(`portBase: ${portBase} + ${count} routers runs past port 65535`);
+  }
+  try {
+    profilesFor(options.profile, 1);
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  return problems;
+}
+
+/** Routers started together and stopped together. */
+export class SimulatedFleet {
+  readonly routers: readonly SimulatedRouter[];
+
+  private constructor(routers: readonly SimulatedRouter[]) {
+    this.routers = routers;
+  }
+
+  /**
+   * Starts `count` routers named `<identity>-<n>` (n from 1). With `portBase`, router i listens on
+   * `portBase + i`; if any port is taken, the routers already started are stopped and the error names it.
+   */
+  static async start(options: FleetOptions): Promise<SimulatedFleet> {
+    const problems = fleetOptionProblems(options);
+    if (problems.length > 0) throw new Error(`invalid simulator fleet options: ${problems.join('; ')}`);
+    const portBase = options.portBase ?? 0;
+    const routers = profilesFor(options.profile, options.count).map(
+      (profile, index) =>
+        new SimulatedRouter({
+          profile,
+          name: `${profile.identity}-${index + 1}`,
+          host: options.host ?? '127.0.0.1',
+          port: portBase === 0 ? 0 : portBase + index,
+          ...(options.username === undefined ? {} : { username: options.username }),
+          ...(options.password === undefined ? {} : { password: options.password }),
+          ...(options.tls ? { tls: { mode: 'certificate' as const } } : {}),
+        }),
+    );
+    const fleet = new SimulatedFleet(routers);
+    try {
+      for (let first = 0; first < routers.length; first += START_CONCURRENCY) {
+        await Promise.all(routers.slice(first, first + START_CONCURRENCY).map((router) => router.start()));
+      }
+    } catch (error) {
+      await fleet.stop();
+      throw error;
+    }
+    return fleet;
+  }
+
+  /** Stops every router. Idempotent. */
+  async stop(): Promise<void> {
+    await Promise.all(this.routers.map((router) => router.stop()));
+  }
+}

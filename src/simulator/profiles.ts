@@ -1,0 +1,361 @@
+/**
+ * The built-in router profiles: one board and RouterOS version each, combining the dataset
+ * families. `mixed` cycles through all of them, `v6`/`v7` through those of one major version.
+ */
+import { combineDatasets } from './datasets/dataset.js';
+import { healthDataset, type HealthSensor } from './datasets/health.js';
+import { interfacesDataset, type EthernetPortSpec } from './datasets/interfaces.js';
+import { systemDataset, type BoardSpec } from './datasets/system.js';
+import type { RouterProfile } from './profile.js';
+import { parseRosVersion } from './version.js';
+
+const MIB = 1024 * 1024;
+
+interface ProfileSpec {
+  id: string;
+  description: string;
+  version: string;
+  identity: string;
+  packages: string[];
+  board: BoardSpec;
+  buildTime: string;
+  uptimeSeconds: number;
+  latestVersion?: string;
+  /** Undefined: the board has no `/system/health` menu. */
+  sensors: HealthSensor[] | undefined;
+  interfaces: Omit<Parameters<typeof interfacesDataset>[0], 'version'>;
+}
+
+function buildProfile(spec: ProfileSpec): RouterProfile {
+  const parts = [
+    systemDataset({
+      version: spec.version,
+      identity: spec.identity,
+      board: spec.board,
+      packages: spec.packages,
+      buildTime: spec.buildTime,
+      uptimeSeconds: spec.uptimeSeconds,
+      ...(spec.latestVersion === undefined ? {} : { latestVersion: spec.latestVersion }),
+    }),
+    ...(spec.sensors === undefined ? [] : [healthDataset({ version: spec.version, sensors: spec.sensors })]),
+    interfacesDataset({ version: spec.version, ...spec.interfaces }),
+  ];
+  return deepFreeze({
+    id: spec.id,
+    description: spec.description,
+    version: spec.version,
+    identity: spec.identity,
+    packages: spec.packages,
+    ...combineDatasets(...parts),
+  });
+}
+
+/** Profiles are shared by every simulated router of a fleet; freezing keeps one router from changing all. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function ports(prefix: string, count: number, rate: string, extra: Partial<EthernetPortSpec> = {}): EthernetPortSpec[] {
+  return Array.from({ length: count }, (_, index) => ({ name: `${prefix}${index + 1}`, rate, ...extra }));
+}
+
+const hapAc2V6 = buildProfile({
+  id: 'hap-ac2-v6',
+  description: 'hAP ac² (RBD52G), RouterOS 6.49.17 long-term: flat health record, mmm/dd/yyyy dates, wlan interfaces',
+  version: '6.49.17 (long-term)',
+  identity: 'hap-ac2',
+  packages: ['routeros-arm', 'system', 'ipv6', 'wireless', 'hotspot', 'dhcp', 'ppp', 'routing', 'security', 'advanced-tools'],
+  board: {
+    boardName: 'hAP ac^2',
+    model: 'RBD52G-5HacD2HnD',
+    serialNumber: 'D7C20B9A1F23',
+    firmwareType: 'ipq4000L',
+    factoryFirmware: '6.44',
+    revision: 'r2',
+    architecture: 'arm',
+    cpu: 'ARMv7',
+    cpuCount: 4,
+    cpuFrequencyMhz: 716,
+    cpuLoadPercent: 3,
+    totalMemoryBytes: 128 * MIB,
+    freeMemoryBytes: 50_106_368,
+    totalHddBytes: 16 * MIB,
+    freeHddBytes: 1_495_040,
+    factorySoftware: '6.44',
+    writeSectors: { sinceReboot: 17_390, total: 45_359 },
+    badBlocksPercent: 0,
+  },
+  buildTime: '2025-01-02 10:00:00',
+  uptimeSeconds: 3 * 86_400 + 3 * 3_600 + 42 * 60 + 53,
+  latestVersion: '6.49.18',
+  sensors: [
+    { name: 'voltage', value: '24.1', type: 'V' },
+    { name: 'temperature', value: '35', type: 'C' },
+    { name: 'cpu-temperature', value: '45', type: 'C' },
+  ],
+  interfaces: {
+    macPrefix: 'B8:69:F4:2A:10',
+    ports: [
+      { name: 'ether1', rate: '1Gbps', comment: 'WAN' },
+      ...ports('ether', 4, '1Gbps').slice(1),
+      { name: 'ether5', rate: '1Gbps', link: false },
+    ],
+    wireless: ['wlan1', 'wlan2'],
+    bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2'] },
+    linkUpTime: '2025-03-14 08:12:40',
+  },
+});
+
+const rb750V6Legacy = buildProfile({
+  id: 'rb750-v6-legacy',
+  description: 'hEX (RB750Gr3), RouterOS 6.40.9 bugfix: legacy MD5 challenge login, `cannot log in` on bad credentials',
+  version: '6.40.9 (bugfix)',
+  identity: 'rb750',
+  packages: ['routeros-mmips', 'system', 'ipv6', 'dhcp', 'ppp', 'routing', 'security', 'advanced-tools'],
+  board: {
+    boardName: 'hEX',
+    model: 'RB750Gr3',
+    serialNumber: '8A1E09C4D2B7',
+    firmwareType: 'mt7621L',
+    factoryFirmware: '3.41',
+    architecture: 'mmips',
+    cpu: 'MIPS 1004Kc V2.15',
+    cpuCount: 4,
+    cpuFrequencyMhz: 880,
+    cpuLoadPercent: 1,
+    totalMemoryBytes: 256 * MIB,
+    freeMemoryBytes: 221_134_848,
+    totalHddBytes: 16 * MIB,
+    freeHddBytes: 4_038_656,
+    factorySoftware: '6.34.2',
+    writeSectors: { sinceReboot: 2_115, total: 98_442 },
+  },
+  buildTime: '2017-09-21 11:31:05',
+  uptimeSeconds: 15 * 604_800 + 3 * 86_400 + 3 * 3_600 + 42 * 60 + 53,
+  sensors: [
+    { name: 'voltage', value: '24.3', type: 'V' },
+    { name: 'cpu-temperature', value: '47', type: 'C' },
+  ],
+  interfaces: {
+    macPrefix: 'CC:2D:E0:71:44',
+    ports: ports('ether', 5, '1Gbps'),
+    bridge: { name: 'bridge-lan', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
+    linkUpTime: '2024-11-02 17:45:03',
+  },
+});
+
+const hexV7 = buildProfile({
+  id: 'hex-v7',
+  description: 'hEX (RB750Gr3), RouterOS 7.16.2 stable: health as name/value/type rows, ISO dates',
+  version: '7.16.2 (stable)',
+  identity: 'hex',
+  packages: ['routeros'],
+  board: {
+    boardName: 'hEX',
+    model: 'RB750Gr3',
+    serialNumber: 'HCQ08A1PXB3',
+    firmwareType: 'mt7621L',
+    factoryFirmware: '6.44.6',
+    revision: 'r3',
+    architecture: 'mmips',
+    cpu: 'MIPS 1004Kc V2.15',
+    cpuCount: 4,
+    cpuFrequencyMhz: 880,
+    cpuLoadPercent: 4,
+    totalMemoryBytes: 256 * MIB,
+    freeMemoryBytes: 187_469_824,
+    totalHddBytes: 16 * MIB,
+    freeHddBytes: 3_227_648,
+    factorySoftware: '6.44.6',
+    writeSectors: { sinceReboot: 1_204, total: 61_877 },
+    badBlocksPercent: 0,
+  },
+  buildTime: '2024-12-11 09:04:52',
+  uptimeSeconds: 2 * 86_400 + 20 * 3_600 + 12 * 60 + 20,
+  latestVersion: '7.16.2',
+  sensors: [
+    { name: 'voltage', value: '24.2', type: 'V' },
+    { name: 'cpu-temperature', value: '51', type: 'C' },
+  ],
+  interfaces: {
+    macPrefix: '48:8F:5A:1C:2D',
+    ports: [{ name: 'ether1', rate: '1Gbps', comment: 'uplink' }, ...ports('ether', 5, '1Gbps').slice(1)],
+    bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
+    vlans: [{ parent: 'bridge', firstId: 10, count: 3, step: 10 }],
+    linkUpTime: '2025-06-01 04:10:33',
+  },
+});
+
+const rb4011V79 = buildProfile({
+  id: 'rb4011-v7-9',
+  description: 'RB4011iGS+, RouterOS 7.9.2 stable: v7 health rows with v6-style mmm/dd/yyyy dates (before 7.10)',
+  version: '7.9.2 (stable)',
+  identity: 'rb4011',
+  packages: ['routeros'],
+  board: {
+    boardName: 'RB4011iGS+',
+    model: 'RB4011iGS+',
+    serialNumber: 'D4530C2B8E61',
+    firmwareType: 'al2',
+    factoryFirmware: '6.45.9',
+    revision: 'r2',
+    architecture: 'arm',
+    cpu: 'ARMv7',
+    cpuCount: 4,
+    cpuFrequencyMhz: 1400,
+    cpuLoadPercent: 6,
+    totalMemoryBytes: 1024 * MIB,
+    freeMemoryBytes: 902_643_712,
+    totalHddBytes: 512 * MIB,
+    freeHddBytes: 480_690_176,
+    factorySoftware: '6.45.9',
+    writeSectors: { sinceReboot: 5_530, total: 1_204_877 },
+    badBlocksPercent: 0,
+  },
+  buildTime: '2023-05-10 12:22:41',
+  uptimeSeconds: 7 * 604_800 + 6 * 86_400 + 9 * 3_600 + 34 * 60,
+  latestVersion: '7.9.2',
+  sensors: [
+    { name: 'voltage', value: '23.9', type: 'V' },
+    { name: 'temperature', value: '39', type: 'C' },
+    { name: 'cpu-temperature', value: '48', type: 'C' },
+    { name: 'fan1-speed', value: '1890', type: 'RPM' },
+  ],
+  interfaces: {
+    macPrefix: 'DC:2C:6E:40:A1',
+    ports: [...ports('ether', 10, '1Gbps'), { name: 'sfp-sfpplus1', rate: '10Gbps', sfp: true, comment: 'core' }],
+    bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5', 'ether6', 'ether7', 'ether8'] },
+    vlans: [{ parent: 'sfp-sfpplus1', firstId: 100, count: 4 }],
+    linkUpTime: '2025-02-20 22:03:17',
+  },
+});
+
+const chrV718 = buildProfile({
+  id: 'chr-v7-18',
+  description: 'Cloud Hosted Router, RouterOS 7.19.4 stable: no health sensors (empty prints answer !empty), no fast path',
+  version: '7.19.4 (stable)',
+  identity: 'chr',
+  packages: ['routeros', 'container'],
+  board: {
+    boardName: 'CHR QEMU Standard PC (i440FX + PIIX, 1996)',
+    architecture: 'x86_64',
+    cpu: 'QEMU',
+    cpuCount: 2,
+    cpuFrequencyMhz: 2_400,
+    cpuLoadPercent: 0,
+    totalMemoryBytes: 1024 * MIB,
+    freeMemoryBytes: 862_412_800,
+    totalHddBytes: 128 * MIB,
+    freeHddBytes: 88_743_936,
+    factorySoftware: '7.19.4',
+    writeSectors: { sinceReboot: 810, total: 2_044 },
+  },
+  buildTime: '2025-07-28 08:30:12',
+  uptimeSeconds: 42 * 60 + 53,
+  sensors: [],
+  interfaces: {
+    macPrefix: '0C:00:E6:1F:95',
+    ports: [
+      { name: 'ether1', rate: '1Gbps' },
+      { name: 'ether2', rate: '1Gbps', comment: 'TO-R18M' },
+    ],
+    virtual: true,
+    linkUpTime: '2026-03-02 10:07:14',
+  },
+});
+
+const ccr2004V7 = buildProfile({
+  id: 'ccr2004-v7',
+  description: 'CCR2004-16G-2S+, RouterOS 7.19.4 stable: 18 ports, bridge, 48 VLANs, uplink counters beyond 2^53, fans and PSUs',
+  version: '7.19.4 (stable)',
+  identity: 'ccr2004',
+  packages: ['routeros', 'container', 'wireless'],
+  board: {
+    boardName: 'CCR2004-16G-2S+',
+    model: 'CCR2004-16G-2S+',
+    serialNumber: 'HEB08Z3Q1KT',
+    firmwareType: 'al64v2',
+    factoryFirmware: '7.0.4',
+    revision: 'r2',
+    architecture: 'arm64',
+    cpu: 'ARM64',
+    cpuCount: 4,
+    cpuFrequencyMhz: 1_700,
+    cpuLoadPercent: 14,
+    totalMemoryBytes: 4 * 1024 * MIB,
+    freeMemoryBytes: 3_513_696_256,
+    totalHddBytes: 128 * MIB,
+    freeHddBytes: 93_294_592,
+    factorySoftware: '7.0.4',
+    writeSectors: { sinceReboot: 40_122, total: 3_977_401 },
+    badBlocksPercent: 0,
+  },
+  buildTime: '2025-07-28 08:30:12',
+  uptimeSeconds: 30 * 604_800 + 2 * 86_400 + 5 * 3_600 + 7 * 60 + 11,
+  sensors: [
+    { name: 'voltage', value: '12.1', type: 'V' },
+    { name: 'temperature', value: '41', type: 'C' },
+    { name: 'cpu-temperature', value: '58', type: 'C' },
+    { name: 'board-temperature1', value: '44', type: 'C' },
+    { name: 'fan-state', value: 'ok', type: '' },
+    { name: 'fan1-speed', value: '5310', type: 'RPM' },
+    { name: 'fan2-speed', value: '5190', type: 'RPM' },
+    { name: 'psu1-state', value: 'ok', type: '' },
+    { name: 'psu2-state', value: 'fail', type: '' },
+  ],
+  interfaces: {
+    macPrefix: '18:FD:74:7C:00',
+    ports: [
+      ...ports('ether', 16, '1Gbps').map((port, index) => (index >= 12 ? { ...port, link: false } : port)),
+      { name: 'sfp-sfpplus1', rate: '10Gbps', sfp: true, comment: 'uplink-isp', rxBytes: '9345678901234567', txBytes: '3178304112009341' },
+      { name: 'sfp-sfpplus2', rate: '10Gbps', sfp: true, comment: 'uplink-core' },
+    ],
+    bridge: { name: 'bridge', ports: ports('ether', 12, '1Gbps').map((port) => port.name).slice(1) },
+    vlans: [
+      { parent: 'bridge', firstId: 100, count: 24 },
+      { parent: 'sfp-sfpplus2', firstId: 2000, count: 24, step: 2 },
+    ],
+    maxL2mtu: 9796,
+    linkUpTime: '2025-08-14 03:55:09',
+  },
+});
+
+/** Built-in profiles by id, in `mixed` order. Frozen: routers share them. */
+export const PROFILES: Readonly<Record<string, RouterProfile>> = Object.freeze({
+  [hapAc2V6.id]: hapAc2V6,
+  [rb750V6Legacy.id]: rb750V6Legacy,
+  [hexV7.id]: hexV7,
+  [rb4011V79.id]: rb4011V79,
+  [chrV718.id]: chrV718,
+  [ccr2004V7.id]: ccr2004V7,
+});
+
+/** Selections `profilesFor` accepts besides a profile id. */
+export const PROFILE_SELECTIONS = ['mixed', 'v6', 'v7'] as const;
+
+/**
+ * The profiles of `count` routers: `mixed` cycles through every profile, `v6`/`v7` through those of
+ * that major version, a profile id repeats that profile. Throws on an unknown selection.
+ */
+export function profilesFor(selection: string, count: number): RouterProfile[] {
+  if (!Number.isInteger(count) || count < 0) throw new Error(`count: must be a non-negative integer, got ${count}`);
+  const all = Object.values(PROFILES);
+  let pool: RouterProfile[];
+  if (selection === 'mixed') pool = all;
+  else if (selection === 'v6' || selection === 'v7') {
+    const major = Number(selection.slice(1));
+    pool = all.filter((profile) => parseRosVersion(profile.version).major === major);
+  } else {
+    const profile = PROFILES[selection];
+    if (!profile) {
+      const known = [...PROFILE_SELECTIONS, ...Object.keys(PROFILES)].join(', ');
+      throw new Error(`profile: unknown profile "${selection}" (known: ${known})`);
+    }
+    pool = [profile];
+  }
+  return Array.from({ length: count }, (_, index) => pool[index % pool.length]!);
+}
