@@ -2,7 +2,17 @@
  * The built-in router profiles: one board and RouterOS version each, combining the dataset
  * families. `mixed` cycles through all of them, `v6`/`v7` through those of one major version.
  */
-import { combineDatasets } from './datasets/dataset.js';
+import { BGP_V6, BGP_V7 } from './datasets/bgp.js';
+import { CONNTRACK_V6, CONNTRACK_V7 } from './datasets/conntrack.js';
+import { combineDatasets, type DatasetPart } from './datasets/dataset.js';
+import { DHCP_V6, DHCP_V7 } from './datasets/dhcp.js';
+import { FIREWALL_V6, FIREWALL_V7 } from './datasets/firewall.js';
+import { IPSEC_V6, IPSEC_V7 } from './datasets/ipsec.js';
+import { OSPF_V6, OSPF_V7 } from './datasets/ospf.js';
+import { PPP_CONCENTRATOR_V7, PPP_V6 } from './datasets/ppp.js';
+import { QUEUE_V6, QUEUE_V7, queueDataset } from './datasets/queue.js';
+import { ROUTES_V6, ROUTES_V7, routesDataset } from './datasets/routes.js';
+import { WIREGUARD_V7 } from './datasets/wireguard.js';
 import { healthDataset, type HealthSensor } from './datasets/health.js';
 import { interfacesDataset, type EthernetPortSpec } from './datasets/interfaces.js';
 import { systemDataset, type BoardSpec } from './datasets/system.js';
@@ -24,6 +34,8 @@ interface ProfileSpec {
   /** Undefined: the board has no `/system/health` menu. */
   sensors: HealthSensor[] | undefined;
   interfaces: Omit<Parameters<typeof interfacesDataset>[0], 'version'>;
+  /** Further families (firewall, BGP, wireless, …) this board runs. */
+  extras?: DatasetPart[];
 }
 
 function buildProfile(spec: ProfileSpec): RouterProfile {
@@ -39,6 +51,7 @@ function buildProfile(spec: ProfileSpec): RouterProfile {
     }),
     ...(spec.sensors === undefined ? [] : [healthDataset({ version: spec.version, sensors: spec.sensors })]),
     interfacesDataset({ version: spec.version, ...spec.interfaces }),
+    ...(spec.extras ?? []),
   ];
   return deepFreeze({
     id: spec.id,
@@ -108,6 +121,7 @@ const hapAc2V6 = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2'] },
     linkUpTime: '2025-03-14 08:12:40',
   },
+  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6],
 });
 
 const rb750V6Legacy = buildProfile({
@@ -146,6 +160,7 @@ const rb750V6Legacy = buildProfile({
     bridge: { name: 'bridge-lan', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
     linkUpTime: '2024-11-02 17:45:03',
   },
+  extras: [FIREWALL_V6, DHCP_V6, ROUTES_V6, BGP_V6, OSPF_V6, IPSEC_V6, PPP_V6],
 });
 
 const hexV7 = buildProfile({
@@ -188,6 +203,7 @@ const hexV7 = buildProfile({
     vlans: [{ parent: 'bridge', firstId: 10, count: 3, step: 10 }],
     linkUpTime: '2025-06-01 04:10:33',
   },
+  extras: [FIREWALL_V7, CONNTRACK_V7, DHCP_V7, WIREGUARD_V7, routesDataset({ v7: true, ipv6: true, bgpRoutes: 0 }), QUEUE_V7],
 });
 
 const rb4011V79 = buildProfile({
@@ -232,6 +248,7 @@ const rb4011V79 = buildProfile({
     vlans: [{ parent: 'sfp-sfpplus1', firstId: 100, count: 4 }],
     linkUpTime: '2025-02-20 22:03:17',
   },
+  extras: [FIREWALL_V7, IPSEC_V7, WIREGUARD_V7, DHCP_V7],
 });
 
 const chrV718 = buildProfile({
@@ -322,6 +339,57 @@ const ccr2004V7 = buildProfile({
     maxL2mtu: 9796,
     linkUpTime: '2025-08-14 03:55:09',
   },
+  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, OSPF_V7, ROUTES_V7],
+});
+
+const ccr1036Pppoe = buildProfile({
+  id: 'ccr1036-pppoe-v7',
+  description: 'CCR1036-8G-2S+, RouterOS 7.16.2 stable: PPPoE concentrator with 300 subscribers and their dynamic queues',
+  version: '7.16.2 (stable)',
+  identity: 'bng1',
+  packages: ['routeros'],
+  board: {
+    boardName: 'CCR1036-8G-2S+',
+    model: 'CCR1036-8G-2S+',
+    serialNumber: '6F1A07B2C9D4',
+    firmwareType: 'tilegx',
+    factoryFirmware: '3.24',
+    revision: 'r2',
+    architecture: 'tile',
+    cpu: 'tilegx',
+    cpuCount: 36,
+    cpuFrequencyMhz: 1_200,
+    cpuLoadPercent: 22,
+    totalMemoryBytes: 4 * 1024 * MIB,
+    freeMemoryBytes: 3_221_225_472,
+    totalHddBytes: 128 * MIB,
+    freeHddBytes: 83_439_616,
+    factorySoftware: '6.18',
+    writeSectors: { sinceReboot: 9_913, total: 2_415_020 },
+    badBlocksPercent: 0,
+  },
+  buildTime: '2024-12-11 09:04:52',
+  uptimeSeconds: 9 * 604_800 + 4 * 86_400 + 7 * 3_600 + 3 * 60 + 9,
+  latestVersion: '7.16.2',
+  sensors: [
+    { name: 'voltage', value: '24.0', type: 'V' },
+    { name: 'temperature', value: '43', type: 'C' },
+    { name: 'cpu-temperature', value: '61', type: 'C' },
+    { name: 'fan1-speed', value: '6420', type: 'RPM' },
+    { name: 'psu1-state', value: 'ok', type: '' },
+    { name: 'psu2-state', value: 'ok', type: '' },
+  ],
+  interfaces: {
+    ports: [
+      ...ports('ether', 8, '1Gbps').map((port, index) => (index >= 4 ? { ...port, link: false } : port)),
+      { name: 'sfp-sfpplus1', rate: '10Gbps', sfp: true, comment: 'access-aggregation' },
+      { name: 'sfp-sfpplus2', rate: '10Gbps', sfp: true, comment: 'core' },
+    ],
+    vlans: [{ parent: 'sfp-sfpplus1', firstId: 100, count: 8 }],
+    macPrefix: '4C:5E:0C:3B:7A',
+    linkUpTime: '2025-09-30 02:14:55',
+  },
+  extras: [FIREWALL_V7, CONNTRACK_V7, PPP_CONCENTRATOR_V7, queueDataset({ subscribers: 300 }), routesDataset({ v7: true, ipv6: false, bgpRoutes: 0 })],
 });
 
 /** Built-in profiles by id, in `mixed` order. Frozen: routers share them. */
@@ -332,6 +400,7 @@ export const PROFILES: Readonly<Record<string, RouterProfile>> = Object.freeze({
   [rb4011V79.id]: rb4011V79,
   [chrV718.id]: chrV718,
   [ccr2004V7.id]: ccr2004V7,
+  [ccr1036Pppoe.id]: ccr1036Pppoe,
 });
 
 /** Selections `profilesFor` accepts besides a profile id. */
