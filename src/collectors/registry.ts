@@ -4,6 +4,17 @@
  */
 import { bgpCollector } from './bgp.js';
 import type { Collector } from './collector.js';
+import { ethernetCollector } from './ethernet.js';
+import { sfpCollector } from './sfp.js';
+import { poeCollector } from './poe.js';
+import { wirelessCollector } from './wireless.js';
+import { certificateCollector } from './certificate.js';
+import { netwatchCollector } from './netwatch.js';
+import { dnsCollector } from './dns.js';
+import { usersCollector } from './users.js';
+import { firmwareCollector } from './firmware.js';
+import { neighborsCollector } from './neighbors.js';
+import { lteCollector } from './lte.js';
 import { conntrackSourcesCollector } from './conntrack-sources.js';
 import { conntrackCollector } from './conntrack.js';
 import { dhcpLeasesCollector } from './dhcp-leases.js';
@@ -23,6 +34,9 @@ export const COLLECTORS: readonly Collector[] = [
   systemCollector,
   healthCollector,
   interfaceCollector,
+  ethernetCollector,
+  sfpCollector,
+  poeCollector,
   firewallCollector,
   conntrackCollector,
   conntrackSourcesCollector,
@@ -35,6 +49,14 @@ export const COLLECTORS: readonly Collector[] = [
   pppCollector,
   ipsecCollector,
   queueCollector,
+  wirelessCollector,
+  certificateCollector,
+  netwatchCollector,
+  dnsCollector,
+  usersCollector,
+  firmwareCollector,
+  neighborsCollector,
+  lteCollector,
 ];
 
 /** The collector called `name`, if any. */

@@ -13,6 +13,14 @@ import { PPP_CONCENTRATOR_V7, PPP_V6 } from './datasets/ppp.js';
 import { QUEUE_V6, QUEUE_V7, queueDataset } from './datasets/queue.js';
 import { ROUTES_V6, ROUTES_V7, routesDataset } from './datasets/routes.js';
 import { WIREGUARD_V7 } from './datasets/wireguard.js';
+import { CERTIFICATES_V6, CERTIFICATES_V7, certificateDataset } from './datasets/certificate.js';
+import { DNS } from './datasets/dns.js';
+import { LTE_V7 } from './datasets/lte.js';
+import { NEIGHBORS_V6, NEIGHBORS_V7 } from './datasets/neighbors.js';
+import { NETWATCH_V6, NETWATCH_V7 } from './datasets/netwatch.js';
+import { POE_SWITCH_V7, POE_V6 } from './datasets/poe.js';
+import { USERS_V6, USERS_V7 } from './datasets/users.js';
+import { CAPSMAN_LEGACY_V6, CAPSMAN_WIFI_V7, WIFIWAVE2_AP_V7_12, WIFI_AP_V7, WIRELESS_AP_V6 } from './datasets/wireless.js';
 import { healthDataset, type HealthSensor } from './datasets/health.js';
 import { interfacesDataset, type EthernetPortSpec } from './datasets/interfaces.js';
 import { systemDataset, type BoardSpec } from './datasets/system.js';
@@ -76,6 +84,31 @@ function ports(prefix: string, count: number, rate: string, extra: Partial<Ether
   return Array.from({ length: count }, (_, index) => ({ name: `${prefix}${index + 1}`, rate, ...extra }));
 }
 
+/** From 7.13 `/interface/wifi` exists on every v7 router, with an empty table when there is no radio. */
+const NO_WIFI_CLIENTS: DatasetPart = { menus: { '/interface/wifi/registration-table': { rows: [] } } };
+
+/** A small v7 board the access-layer profiles (wifi AP, LTE, PoE switch) vary. */
+const SMALL_V7_BOARD: BoardSpec = {
+  boardName: 'hAP ax^3',
+  model: 'C53UiG+5HPaxD2HPaxD',
+  serialNumber: 'HGD09QX2M41',
+  firmwareType: 'ipq6000',
+  factoryFirmware: '7.10.1',
+  revision: 'r1',
+  architecture: 'arm64',
+  cpu: 'ARM64',
+  cpuCount: 4,
+  cpuFrequencyMhz: 864,
+  cpuLoadPercent: 6,
+  totalMemoryBytes: 1024 * MIB,
+  freeMemoryBytes: 812_384_256,
+  totalHddBytes: 128 * MIB,
+  freeHddBytes: 101_322_752,
+  factorySoftware: '7.10.1',
+  writeSectors: { sinceReboot: 804, total: 22_140 },
+  badBlocksPercent: 0,
+};
+
 const hapAc2V6 = buildProfile({
   id: 'hap-ac2-v6',
   description: 'hAP ac² (RBD52G), RouterOS 6.49.17 long-term: flat health record, mmm/dd/yyyy dates, wlan interfaces',
@@ -121,7 +154,7 @@ const hapAc2V6 = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2'] },
     linkUpTime: '2025-03-14 08:12:40',
   },
-  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6],
+  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6],
 });
 
 const rb750V6Legacy = buildProfile({
@@ -160,7 +193,7 @@ const rb750V6Legacy = buildProfile({
     bridge: { name: 'bridge-lan', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
     linkUpTime: '2024-11-02 17:45:03',
   },
-  extras: [FIREWALL_V6, DHCP_V6, ROUTES_V6, BGP_V6, OSPF_V6, IPSEC_V6, PPP_V6],
+  extras: [FIREWALL_V6, DHCP_V6, ROUTES_V6, BGP_V6, OSPF_V6, IPSEC_V6, PPP_V6, CAPSMAN_LEGACY_V6, USERS_V6, NETWATCH_V6],
 });
 
 const hexV7 = buildProfile({
@@ -203,7 +236,20 @@ const hexV7 = buildProfile({
     vlans: [{ parent: 'bridge', firstId: 10, count: 3, step: 10 }],
     linkUpTime: '2025-06-01 04:10:33',
   },
-  extras: [FIREWALL_V7, CONNTRACK_V7, DHCP_V7, WIREGUARD_V7, routesDataset({ v7: true, ipv6: true, bgpRoutes: 0 }), QUEUE_V7],
+  extras: [
+    FIREWALL_V7,
+    CONNTRACK_V7,
+    DHCP_V7,
+    WIREGUARD_V7,
+    routesDataset({ v7: true, ipv6: true, bgpRoutes: 0 }),
+    QUEUE_V7,
+    CERTIFICATES_V7,
+    NETWATCH_V7,
+    USERS_V7,
+    DNS,
+    NEIGHBORS_V7,
+    NO_WIFI_CLIENTS,
+  ],
 });
 
 const rb4011V79 = buildProfile({
@@ -248,7 +294,7 @@ const rb4011V79 = buildProfile({
     vlans: [{ parent: 'sfp-sfpplus1', firstId: 100, count: 4 }],
     linkUpTime: '2025-02-20 22:03:17',
   },
-  extras: [FIREWALL_V7, IPSEC_V7, WIREGUARD_V7, DHCP_V7],
+  extras: [FIREWALL_V7, IPSEC_V7, WIREGUARD_V7, DHCP_V7, certificateDataset('7.9.2 (stable)')],
 });
 
 const chrV718 = buildProfile({
@@ -283,6 +329,7 @@ const chrV718 = buildProfile({
     virtual: true,
     linkUpTime: '2026-03-02 10:07:14',
   },
+  extras: [CAPSMAN_WIFI_V7, CERTIFICATES_V7],
 });
 
 const ccr2004V7 = buildProfile({
@@ -339,7 +386,7 @@ const ccr2004V7 = buildProfile({
     maxL2mtu: 9796,
     linkUpTime: '2025-08-14 03:55:09',
   },
-  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, OSPF_V7, ROUTES_V7],
+  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, OSPF_V7, ROUTES_V7, USERS_V7, NO_WIFI_CLIENTS],
 });
 
 const ccr1036Pppoe = buildProfile({
@@ -389,7 +436,94 @@ const ccr1036Pppoe = buildProfile({
     macPrefix: '4C:5E:0C:3B:7A',
     linkUpTime: '2025-09-30 02:14:55',
   },
-  extras: [FIREWALL_V7, CONNTRACK_V7, PPP_CONCENTRATOR_V7, queueDataset({ subscribers: 300 }), routesDataset({ v7: true, ipv6: false, bgpRoutes: 0 })],
+  extras: [FIREWALL_V7, CONNTRACK_V7, PPP_CONCENTRATOR_V7, queueDataset({ subscribers: 300 }), routesDataset({ v7: true, ipv6: false, bgpRoutes: 0 }), NO_WIFI_CLIENTS],
+});
+
+const hapAx3Wifi = buildProfile({
+  id: 'hap-ax3-wifi-v7',
+  description: 'hAP ax³, RouterOS 7.16.2 stable with wifi-qcom: a wifi AP with local clients',
+  version: '7.16.2 (stable)',
+  identity: 'hap-ax3',
+  packages: ['routeros', 'wifi-qcom'],
+  board: SMALL_V7_BOARD,
+  buildTime: '2024-12-11 09:04:52',
+  uptimeSeconds: 6 * 86_400 + 1_234,
+  latestVersion: '7.16.2',
+  sensors: [{ name: 'cpu-temperature', value: '54', type: 'C' }],
+  interfaces: {
+    macPrefix: '78:9A:18:4E:01',
+    ports: [{ name: 'ether1', rate: '2.5Gbps', comment: 'uplink' }, ...ports('ether', 5, '1Gbps').slice(1)],
+    bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
+    linkUpTime: '2025-08-02 11:20:05',
+  },
+  extras: [WIFI_AP_V7, DHCP_V7, USERS_V7, NEIGHBORS_V7],
+});
+
+const hapAx2Wave2 = buildProfile({
+  id: 'hap-ax2-wifiwave2-v7-12',
+  description: 'hAP ax², RouterOS 7.12.1 stable with the wifiwave2 package (before the wifi rename in 7.13)',
+  version: '7.12.1 (stable)',
+  identity: 'hap-ax2',
+  packages: ['routeros', 'wifiwave2'],
+  board: { ...SMALL_V7_BOARD, boardName: 'hAP ax^2', model: 'C52iG-5HaxD2HaxD', serialNumber: 'HF609RT3K27', firmwareType: 'ipq6000' },
+  buildTime: '2023-11-29 14:36:51',
+  uptimeSeconds: 21 * 86_400 + 55,
+  latestVersion: '7.12.1',
+  sensors: [{ name: 'cpu-temperature', value: '49', type: 'C' }],
+  interfaces: {
+    macPrefix: '78:9A:18:4E:02',
+    ports: ports('ether', 5, '1Gbps'),
+    bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
+    linkUpTime: '2025-08-02 11:20:05',
+  },
+  extras: [WIFIWAVE2_AP_V7_12],
+});
+
+const chateauLte = buildProfile({
+  id: 'chateau-lte-v7',
+  description: 'Chateau LTE12, RouterOS 7.16.2 stable: an LTE modem up and a second one disabled',
+  version: '7.16.2 (stable)',
+  identity: 'chateau',
+  packages: ['routeros'],
+  board: { ...SMALL_V7_BOARD, boardName: 'Chateau LTE12', model: 'D53G-5HacD2HnD-TC&EG12-EA', serialNumber: 'HD808KWT6A1', architecture: 'arm' },
+  buildTime: '2024-12-11 09:04:52',
+  uptimeSeconds: 12 * 86_400 + 3_601,
+  latestVersion: '7.16.2',
+  sensors: [{ name: 'cpu-temperature', value: '57', type: 'C' }],
+  interfaces: {
+    macPrefix: 'DC:2C:6E:90:11',
+    ports: ports('ether', 5, '1Gbps'),
+    bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
+    linkUpTime: '2025-07-19 06:00:41',
+  },
+  extras: [LTE_V7, NO_WIFI_CLIENTS, DHCP_V7],
+});
+
+const crs328Poe = buildProfile({
+  id: 'crs328-poe-v7',
+  description: 'CRS328-24P-4S+, RouterOS 7.16.2 stable: an 802.3af/at PoE switch with SFP+ uplinks',
+  version: '7.16.2 (stable)',
+  identity: 'crs328',
+  packages: ['routeros'],
+  board: { ...SMALL_V7_BOARD, boardName: 'CRS328-24P-4S+', model: 'CRS328-24P-4S+', serialNumber: 'D4F20AB9C611', architecture: 'arm', cpuCount: 1, cpuFrequencyMhz: 800 },
+  buildTime: '2024-12-11 09:04:52',
+  uptimeSeconds: 88 * 86_400,
+  latestVersion: '7.16.2',
+  sensors: [
+    { name: 'temperature', value: '46', type: 'C' },
+    { name: 'psu1-voltage', value: '53.4', type: 'V' },
+    { name: 'poe-out-consumption', value: '43.2', type: 'W' },
+  ],
+  interfaces: {
+    macPrefix: '2C:C8:1B:55:70',
+    ports: [
+      ...ports('ether', 24, '1Gbps').map((port, index) => (index >= 8 ? { ...port, link: false } : port)),
+      { name: 'sfp-sfpplus1', rate: '10Gbps', sfp: true, comment: 'uplink' },
+    ],
+    bridge: { name: 'bridge', ports: ['ether1', 'ether2', 'ether3', 'ether4', 'ether5', 'ether6', 'ether7', 'ether8'] },
+    linkUpTime: '2025-05-09 13:13:13',
+  },
+  extras: [POE_SWITCH_V7, NO_WIFI_CLIENTS, NEIGHBORS_V7],
 });
 
 /** Built-in profiles by id, in `mixed` order. Frozen: routers share them. */
@@ -401,6 +535,10 @@ export const PROFILES: Readonly<Record<string, RouterProfile>> = Object.freeze({
   [chrV718.id]: chrV718,
   [ccr2004V7.id]: ccr2004V7,
   [ccr1036Pppoe.id]: ccr1036Pppoe,
+  [hapAx3Wifi.id]: hapAx3Wifi,
+  [hapAx2Wave2.id]: hapAx2Wave2,
+  [chateauLte.id]: chateauLte,
+  [crs328Poe.id]: crs328Poe,
 });
 
 /** Selections `profilesFor` accepts besides a profile id. */

@@ -57,9 +57,13 @@ export function readRatioFromPercent(row: Row, field: string): number | undefine
   return percent === undefined ? undefined : percent / 100;
 }
 
-/** A rate (`1Gbps`, `65Mbps-20MHz/1S`) in bits per second. */
-export function readRateBitsPerSecond(row: Row, field: string): number | undefined {
-  return parseRate(row[field]);
+/**
+ * A rate (`1Gbps`, `65Mbps-20MHz/1S`) in bytes per second: Prometheus' base unit is the byte, as in
+ * node_exporter's `node_network_speed_bytes`, and promtool flags `bits` in a name.
+ */
+export function readRateBytesPerSecond(row: Row, field: string): number | undefined {
+  const bits = parseRate(row[field]);
+  return bits === undefined ? undefined : bits / 8;
 }
 
 /** A megahertz number (`cpu-frequency`) in hertz. */

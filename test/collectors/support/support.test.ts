@@ -11,7 +11,7 @@ import {
   readFlag,
   readMegahertzAsHertz,
   readNumber,
-  readRateBitsPerSecond,
+  readRateBytesPerSecond,
   readRatioFromPercent,
   readText,
   readTimestampSeconds,
@@ -63,7 +63,7 @@ describe('rows', () => {
     expect(readTimestampSeconds(row, 'at')).toBe(Date.UTC(2025, 0, 2, 10) / 1000);
     expect(readRatioFromPercent(row, 'load')).toBe(0.25);
     expect(readMegahertzAsHertz(row, 'mhz')).toBe(672e6);
-    expect(readRateBitsPerSecond(row, 'rate')).toBe(2.5e9);
+    expect(readRateBytesPerSecond(row, 'rate')).toBe(2.5e9 / 8);
     expect(readNumber(row, 'volts')).toBe(24.1);
     expect(readNumber(row, 'missing')).toBeUndefined();
   });

@@ -1,0 +1,142 @@
+/**
+ * `ethernet`: negotiated link speed, duplex and auto-negotiation state of the running ethernet
+ * ports, from `/interface/ethernet/monitor =once=`. RouterOS answers a monitor for every port
+ * named in `numbers`, so all running ports go out in ONE monitor call per cycle (mktxp and
+ * nshttpd issue one call per port, their main source of scrape latency on big switches).
+ * Monitor rows carry no `.id`: series are keyed by interface name.
+ *
+ * Also home of the helpers every monitor-based family shares ({@link monitorOnce}) and of
+ * state-set series ({@link addStateSet}).
+ */
+import type { Row } from '../routeros/api.js';
+import type { CollectContext, CollectOutput, Collector, CollectorOptions, MetricDefinition, Sample } from './collector.js';
+import { gauge } from './support/define.js';
+import { printRows } from './support/fetch.js';
+import { createNameFilter, type NameFilter } from './support/filter.js';
+import { readFlag, readRateBytesPerSecond, readText } from './support/rows.js';
+import { SampleList } from './support/samples.js';
+
+const BY_INTERFACE = ['interface'] as const;
+
+// Speeds are bytes per second, named like node_exporter's `node_network_speed_bytes`. Unit '' on
+// purpose: with a UCUM rate unit (`By/s`) OTLP consumers (prometheus/otlptranslator) append
+// `_per_second` even when the name already says it, so scraped and OTLP-stored names would differ.
+export const ETHERNET_SPEED = gauge(
+  'routeros.ethernet.speed.bytes',
+  '',
+  'Negotiated link speed of the running ethernet port, in bytes per second (bits per second / 8).',
+  BY_INTERFACE,
+);
+export const ETHERNET_FULL_DUPLEX = gauge(
+  'routeros.ethernet.full_duplex',
+  '',
+  'Whether the link runs full duplex (1) or half duplex (0).',
+  BY_INTERFACE,
+);
+export const ETHERNET_AUTO_NEGOTIATION = gauge(
+  'routeros.ethernet.auto_negotiation',
+  '',
+  'Auto-negotiation state of the link: 1 for the current state, 0 for the other known states (done, incomplete).',
+  ['interface', 'state'],
+);
+
+/** Auto-negotiation states RouterOS documents; another reported state gets its own series. */
+export const AUTO_NEGOTIATION_STATES: readonly string[] = ['done', 'incomplete'];
+
+export const ETHERNET_PATH = '/interface/ethernet';
+export const ETHERNET_MONITOR = '/interface/ethernet/monitor';
+
+/** Properties read from the monitor. */
+export const ETHERNET_MONITOR_PROPLIST: readonly string[] = ['name', 'status', 'rate', 'full-duplex', 'auto-negotiation'];
+
+/**
+ * One `<command> =numbers=a,b,c =once=` for all `items`: the rows by item. Rows are paired with
+ * items by their `name` when RouterOS sends one, else by position (RouterOS answers in the order
+ * of `numbers`). No items, no command; items whose name contains a comma are skipped.
+ * `numbersKey` is `number` for v6 commands taking one item.
+ */
+export async function monitorOnce(
+  context: CollectContext,
+  command: string,
+  items: readonly string[],
+  proplist: readonly string[],
+  numbersKey = 'numbers',
+): Promise<Map<string, Row>> {
+  // A name with a comma cannot go into the `numbers` list without breaking the whole batch.
+  const unique = [...new Set(items)].filter((item) => item !== '' && !item.includes(','));
+  const byItem = new Map<string, Row>();
+  if (unique.length === 0) return byItem;
+  const rows = await context.api.execute(
+    command,
+    { [numbersKey]: unique.join(','), once: '' },
+    { proplist, signal: context.signal },
+  );
+  rows.forEach((row, index) => {
+    const item = readText(row, 'name') ?? unique[index];
+    if (item !== undefined && !byItem.has(item)) byItem.set(item, row);
+  });
+  return byItem;
+}
+
+/**
+ * Adds a state set: one series per known state (1 for the current, 0 for the others) plus the
+ * current state when it is not a known one. The state goes into the metric's LAST attribute key
+ * (`state`, `status`). An absent state adds nothing. States compare case-insensitively and are
+ * reported in lower case, so `Registered` and `registered` stay one series.
+ */
+export function addStateSet(
+  list: SampleList,
+  metric: MetricDefinition,
+  attributes: Readonly<Record<string, string | undefined>>,
+  known: readonly string[],
+  current: string | undefined,
+): void {
+  const state = current?.trim().toLowerCase();
+  const key = metric.attributes.at(-1);
+  if (state === undefined || state === '' || key === undefined) return;
+  for (const candidate of known) list.add(metric, { ...attributes, [key]: candidate }, candidate === state ? 1 : 0);
+  if (!known.includes(state)) list.add(metric, { ...attributes, [key]: state }, 1);
+}
+
+/** Settings from `collectors.ethernet.*`. */
+export interface EthernetSettings {
+  /** `include` / `exclude`: regular expressions over the interface name. */
+  readonly names: NameFilter;
+}
+
+/** Reads the options; a bad pattern throws CollectorOptionError naming the key. */
+export function ethernetSettings(options: CollectorOptions): EthernetSettings {
+  return { names: createNameFilter(options) };
+}
+
+/** The running ports: `/interface/ethernet/print ?running=true`, name only. */
+export async function fetchRunningPorts(context: CollectContext, settings: EthernetSettings): Promise<string[]> {
+  const rows = await printRows(context, ETHERNET_PATH, ['name'], { query: ['running=true'] });
+  return rows.map((row) => readText(row, 'name')).filter((name): name is string => name !== undefined && settings.names.matches(name));
+}
+
+/** Maps monitor rows (by interface) to samples. Pure. */
+export function mapEthernet(monitor: ReadonlyMap<string, Row>): Sample[] {
+  const list = new SampleList();
+  for (const [name, row] of monitor) {
+    const labels = { interface: name };
+    list.add(ETHERNET_SPEED, labels, readRateBytesPerSecond(row, 'rate'));
+    list.add(ETHERNET_FULL_DUPLEX, labels, readFlag(row, 'full-duplex'));
+    addStateSet(list, ETHERNET_AUTO_NEGOTIATION, labels, AUTO_NEGOTIATION_STATES, readText(row, 'auto-negotiation'));
+  }
+  return list.samples;
+}
+
+export const ethernetCollector: Collector = {
+  name: 'ethernet',
+  defaultEnabled: true,
+  summary:
+    'Link speed, duplex and auto-negotiation state of running ethernet ports, from one monitor call for all ports; options include/exclude (interface regexes).',
+  paths: [ETHERNET_PATH, ETHERNET_MONITOR],
+  metrics: [ETHERNET_SPEED, ETHERNET_FULL_DUPLEX, ETHERNET_AUTO_NEGOTIATION],
+  async collect(context: CollectContext): Promise<CollectOutput> {
+    const settings = ethernetSettings(context.options);
+    const ports = await fetchRunningPorts(context, settings);
+    return { samples: mapEthernet(await monitorOnce(context, ETHERNET_MONITOR, ports, ETHERNET_MONITOR_PROPLIST)) };
+  },
+};
