@@ -18,13 +18,13 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 const example = (name: string) => new URL(`../../examples/${name}`, import.meta.url).pathname;
 
 describe('examples', () => {
-  it('demo.yaml is valid: four simulated routers on 127.0.0.1:9436', async () => {
+  it('demo.yaml is valid: one simulated router of each of the 11 profiles on 127.0.0.1:9436', async () => {
     const result = await run(['check-config', '--config', example('demo.yaml')]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
     const config = parse(result.out) as { server: { host: string; port: number }; simulator: { enabled: boolean; count: number; profile: string }; routers: unknown[]; collection: { intervalMillis: number } };
     expect(config.server).toMatchObject({ host: '127.0.0.1', port: 9436 });
-    expect(config.simulator).toMatchObject({ enabled: true, count: 4, profile: 'mixed' });
+    expect(config.simulator).toMatchObject({ enabled: true, count: 11, profile: 'mixed' });
     expect(config.collection.intervalMillis).toBe(10_000);
     expect(config.routers).toEqual([]);
   });

@@ -60,8 +60,8 @@ afterAll(async () => {
 });
 
 describe('Prometheus scraping the demo fleet', () => {
-  it('polls the four routers of examples/demo.yaml', () => {
-    expect(agent.config.simulator).toMatchObject({ enabled: true, count: 4, profile: 'mixed' });
+  it('polls the eleven routers of examples/demo.yaml', () => {
+    expect(agent.config.simulator).toMatchObject({ enabled: true, count: 11, profile: 'mixed' });
     expect(agent.agent.engine.snapshots().map((snapshot) => snapshot.name)).toEqual(fleet.map((router) => router.name));
   });
 
@@ -132,7 +132,8 @@ describe('Prometheus scraping the demo fleet', () => {
     const v7 = fleet.filter((router) => profileMajor(router.profile) >= 7);
     expect(v7.length).toBeGreaterThan(0);
     for (const router of v7) {
-      expect(byRouter[router.name], router.name).toEqual(v7TemperatureSensors(router.profile).sort());
+      // A board without temperature sensors (CHR) has no series at all.
+      expect(byRouter[router.name] ?? [], router.name).toEqual(v7TemperatureSensors(router.profile).sort());
     }
   });
 
