@@ -2,6 +2,7 @@
  * The built-in router profiles: one board and RouterOS version each, combining the dataset
  * families. `mixed` cycles through all of them, `v6`/`v7` through those of one major version.
  */
+import { baseDataset } from './datasets/base.js';
 import { BGP_V6, BGP_V7 } from './datasets/bgp.js';
 import { CONNTRACK_V6, CONNTRACK_V7 } from './datasets/conntrack.js';
 import { combineDatasets, type DatasetPart } from './datasets/dataset.js';
@@ -48,6 +49,7 @@ interface ProfileSpec {
 
 function buildProfile(spec: ProfileSpec): RouterProfile {
   const parts = [
+    baseDataset(parseRosVersion(spec.version).major, spec.packages),
     systemDataset({
       version: spec.version,
       identity: spec.identity,

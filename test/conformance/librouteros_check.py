@@ -111,7 +111,7 @@ def session(spec):
                 row["name"] for row in api.rawCmd("/interface/ethernet/monitor", "=numbers=ether1,ether2", "=once=")
             ],
             "unknownPath": trap_of(lambda: list(api.rawCmd("/ip/adress/print"))),
-            "missingMenu": trap_of(lambda: list(api.path("routing", "bgp", "session"))),
+            "missingMenu": trap_of(lambda: list(api.path("interface", "lte"))),
             "identityAfterTraps": identity(api),
         }
     finally:

@@ -102,7 +102,7 @@ describe('node-routeros 1.6.9 against the simulator', () => {
     const router = await harness.router('hex-v7', { name: 'nr-hex' });
     const api = await connectApi(router);
     await expect(api.write('/ip/adress/print')).rejects.toThrow('no such command or directory (adress)');
-    await expect(api.write('/routing/bgp/session/print')).rejects.toThrow('no such command prefix');
+    await expect(api.write('/interface/lte/print')).rejects.toThrow('no such command prefix');
     expect(await api.write('/system/identity/print')).toEqual([{ name: 'nr-hex' }]);
   });
 

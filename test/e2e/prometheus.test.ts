@@ -43,7 +43,7 @@ function routerNames(samples: readonly InstantSample[]): string[] {
 beforeAll(async () => {
   agent = await startTestAgent({
     file: DEMO_CONFIG,
-    env: { MIKROTIK_AGENT_COLLECTION_INTERVAL: '1s', MIKROTIK_AGENT_COLLECTION_TIMEOUT: '1s' },
+    env: { MIKROTIK_AGENT_COLLECTION_INTERVAL: '2s', MIKROTIK_AGENT_COLLECTION_TIMEOUT: '2s' },
     overrides: { listen: '127.0.0.1:0' },
   });
   const { simulator } = agent.config;

@@ -148,7 +148,7 @@ describe('RouterOsClient against SimulatedRouter: features', () => {
   it('maps a missing menu or unknown path to TrapError.isMissingFeature and stays usable', async () => {
     const router = await harness.router('hex-v7', { name: 'hex' });
     const client = await harness.client(router);
-    const prefix = await rejectionOf(client.print('/routing/bgp/session'));
+    const prefix = await rejectionOf(client.print('/interface/lte'));
     expect(prefix).toBeInstanceOf(TrapError);
     expect(prefix.message).toBe('no such command prefix');
     expect((prefix as TrapError).isMissingFeature).toBe(true);

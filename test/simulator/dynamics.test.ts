@@ -127,13 +127,13 @@ describe('dynamic data', () => {
     const router = await startRouter('hex-v7');
     const other = await startRouter('hex-v7', { name: 'other' });
     const client = await loggedIn(router);
-    router.setRows('/ppp/active', [
-      { '.id': '*1', name: 'sub1', service: 'pppoe' },
-      { '.id': '*2', name: 'vpn1', service: 'l2tp' },
+    router.setRows('/interface/lte', [
+      { '.id': '*1', name: 'lte1', running: 'true' },
+      { '.id': '*2', name: 'lte2', running: 'false' },
     ]);
-    expect(await client.command('/ppp/active/print', '=count-only=', '?service=pppoe')).toEqual([['!done', '=ret=1']]);
+    expect(await client.command('/interface/lte/print', '=count-only=', '?running=true')).toEqual([['!done', '=ret=1']]);
     const otherClient = await loggedIn(other);
-    expect(await otherClient.command('/ppp/active/print')).toEqual([['!trap', '=message=no such command prefix'], ['!done']]);
+    expect(await otherClient.command('/interface/lte/print')).toEqual([['!trap', '=message=no such command prefix'], ['!done']]);
     router.setRows('/system/health', []);
     expect(await client.command('/system/health/print')).toEqual([['!done']]);
     expect((await otherClient.command('/system/health/print')).length).toBe(3);

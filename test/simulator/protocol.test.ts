@@ -230,7 +230,7 @@ describe('errors', () => {
   it('answers "no such command prefix" for a RouterOS menu the profile lacks', async () => {
     const router = await startRouter('hex-v7');
     const client = await loggedIn(router);
-    expect(await client.command('/routing/bgp/session/print')).toEqual([
+    expect(await client.command('/interface/lte/print')).toEqual([
       ['!trap', '=message=no such command prefix'],
       ['!done'],
     ]);
