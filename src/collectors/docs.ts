@@ -3,6 +3,7 @@
  * what the agent exports. Regenerate with `npm run docs:metrics`; a test compares the file.
  */
 import type { Collector, MetricDefinition } from './collector.js';
+import { type CycleCost, DETECTION_COMMANDS, MEASURED_CYCLE_COSTS } from './cost.js';
 import { COLLECTORS } from './registry.js';
 import { ROUTER_METRICS, prometheusName } from '../telemetry/router-metrics.js';
 import { AGENT_METRIC_DEFINITIONS, type AgentMetricDefinition } from '../telemetry/agent-metrics.js';
@@ -106,6 +107,37 @@ export function renderMetricsDoc(collectors: readonly Collector[] = COLLECTORS):
     ...METRIC_TABLE_HEADER,
     ...AGENT_METRIC_DEFINITIONS.map(agentMetricRow),
     '',
+    ...renderCycleCosts(collectors),
   ];
   return lines.join('\n');
+}
+
+/** The measured API cost of one cycle on the largest simulated routers (src/collectors/cost.ts). */
+function renderCycleCosts(collectors: readonly Collector[]): string[] {
+  const defaults = collectors.filter((collector) => collector.defaultEnabled);
+  const total = (cost: CycleCost, hourly: boolean) =>
+    defaults
+      .filter((collector) => hourly || collector.defaultIntervalMillis === undefined)
+      .reduce((sum, collector) => sum + (cost.commands[collector.name] ?? 0), 0);
+  return [
+    '## API commands per cycle',
+    '',
+    'Measured against the simulator with every default collector on (test/collectors/cost.test.ts keeps',
+    'these figures true). Independent commands run concurrently as tagged commands on the router\'s one',
+    `connection. Each new connection adds ${DETECTION_COMMANDS} commands to detect the version and packages.`,
+    'Collectors with their own interval (hourly) run only when due.',
+    '',
+    `| Collector | ${MEASURED_CYCLE_COSTS.map((cost) => `\`${cost.profile}\``).join(' | ')} |`,
+    `|---|${MEASURED_CYCLE_COSTS.map(() => '---').join('|')}|`,
+    ...defaults.map(
+      (collector) =>
+        `| ${collector.name}${collector.defaultIntervalMillis === undefined ? '' : ' (hourly)'} | ${MEASURED_CYCLE_COSTS.map((cost) => String(cost.commands[collector.name] ?? 0)).join(' | ')} |`,
+    ),
+    `| **every cycle** | ${MEASURED_CYCLE_COSTS.map((cost) => `**${total(cost, false)}**`).join(' | ')} |`,
+    `| **with the hourly collectors** | ${MEASURED_CYCLE_COSTS.map((cost) => `**${total(cost, true)}**`).join(' | ')} |`,
+    `| series | ${MEASURED_CYCLE_COSTS.map((cost) => String(cost.series)).join(' | ')} |`,
+    '',
+    ...MEASURED_CYCLE_COSTS.map((cost) => `- \`${cost.profile}\`: ${cost.description}.`),
+    '',
+  ];
 }

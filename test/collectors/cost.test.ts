@@ -1,0 +1,79 @@
+/**
+ * The API cost of one cycle on the largest simulated routers, with every default collector on. Each
+ * collector runs alone over a real connection and the simulator counts the commands it receives.
+ * The figures are recorded in src/collectors/cost.ts (and so in docs/metrics.md); when a collector's
+ * cost changes on purpose, update them there and run `npm run docs:metrics`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DETECTION_COMMANDS, MEASURED_CYCLE_COSTS } from '../../src/collectors/cost.js';
+import { COLLECTORS } from '../../src/collectors/registry.js';
+import { detectFacts } from '../../src/engine/facts.js';
+import { RouterOsClient } from '../../src/routeros/client.js';
+import { PROFILES } from '../../src/simulator/profiles.js';
+import { SimulatedRouter } from '../../src/simulator/router.js';
+
+const DEFAULT_COLLECTORS = COLLECTORS.filter((collector) => collector.defaultEnabled);
+
+interface Measured {
+  commands: Record<string, number>;
+  series: number;
+  detection: number;
+}
+
+async function measure(profileId: string): Promise<Measured> {
+  const profile = PROFILES[profileId];
+  if (!profile) throw new Error(`no profile ${profileId}`);
+  const router = new SimulatedRouter({ profile, name: 'cost', password: 'cost-pass' });
+  const { port } = await router.start();
+  const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'cost-pass' });
+  try {
+    const signal = new AbortController().signal;
+    let before = router.stats.commands;
+    const facts = await detectFacts(client, signal);
+    const detection = router.stats.commands - before;
+    const commands: Record<string, number> = {};
+    let series = 0;
+    for (const collector of DEFAULT_COLLECTORS) {
+      before = router.stats.commands;
+      try {
+        const output = await collector.collect({ api: client, router: facts, options: {}, signal, nowMillis: Date.now() });
+        series += output.samples.length;
+      } catch {
+        // An unsupported family still cost the commands that found out.
+      }
+      commands[collector.name] = router.stats.commands - before;
+    }
+    return { commands, series, detection };
+  } finally {
+    await client.close();
+    await router.stop();
+  }
+}
+
+describe('API commands per cycle', () => {
+  const measured = new Map<string, Measured>();
+  beforeAll(async () => {
+    for (const cost of MEASURED_CYCLE_COSTS) measured.set(cost.profile, await measure(cost.profile));
+  });
+  afterAll(() => {
+    // Printed so a deliberate change can be copied into src/collectors/cost.ts.
+    for (const [profile, result] of measured) console.log(profile, JSON.stringify(result));
+  });
+
+  it.each(MEASURED_CYCLE_COSTS.map((cost) => [cost.profile, cost] as const))(
+    '%s costs what src/collectors/cost.ts records',
+    (profile, cost) => {
+      const result = measured.get(profile)!;
+      expect(result.detection).toBe(DETECTION_COMMANDS);
+      expect(result.commands).toEqual(cost.commands);
+      expect(result.series).toBe(cost.series);
+    },
+  );
+
+  it('stays bounded: no default collector sends more than 12 commands, a whole cycle at most 80', () => {
+    for (const result of measured.values()) {
+      for (const [name, count] of Object.entries(result.commands)) expect(count, name).toBeLessThanOrEqual(12);
+      expect(Object.values(result.commands).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(80);
+    }
+  });
+});
