@@ -6,7 +6,8 @@
  */
 import type { Row } from '../routeros/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { connectionPath, hasIpv6, readFamilies, type IpFamily } from './conntrack.js';
+import { connectionPath } from './conntrack.js';
+import { hasIpv6, readFamilies, type IpFamily } from './support/ip-families.js';
 import { capItems } from './support/cap.js';
 import { gauge } from './support/define.js';
 import { isMissingFeature, printRows } from './support/fetch.js';

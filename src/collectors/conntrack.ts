@@ -4,8 +4,9 @@
  * answers with one `!done`, the table itself (tens of thousands of rows) never crosses the wire.
  */
 import type { Row } from '../routeros/api.js';
-import type { CollectContext, CollectOutput, Collector, CollectorOptions, RouterFacts } from './collector.js';
+import type { CollectContext, CollectOutput, Collector, CollectorOptions } from './collector.js';
 import { gauge } from './support/define.js';
+import { hasIpv6, readFamilies, type IpFamily } from './support/ip-families.js';
 import { isMissingFeature, printRows } from './support/fetch.js';
 import { CollectorOptionError, readStringList } from './support/options.js';
 import { readCounter } from './support/rows.js';
@@ -28,10 +29,6 @@ export const CONNTRACK_MAX_ENTRIES = gauge(
   '{entry}',
   'Maximum number of entries the connection tracking table holds.',
 );
-
-/** Address families of the IP menus (`/ip/…` and `/ipv6/…`); firewall and routes use them too. */
-export const IP_FAMILIES = ['ipv4', 'ipv6'] as const;
-export type IpFamily = (typeof IP_FAMILIES)[number];
 
 /**
  * Protocols counted by default. ICMP for IPv6 is its own protocol; that RouterOS names it `icmpv6`
@@ -59,17 +56,6 @@ export interface ConntrackSettings {
 
 const PROTOCOL_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
-/** The `families` option (conntrack, conntrack_sources, firewall, routes): `ipv4`, `ipv6` or both (default). */
-export function readFamilies(options: CollectorOptions): IpFamily[] {
-  const families = readStringList(options, 'families');
-  for (const family of families) {
-    if (!(IP_FAMILIES as readonly string[]).includes(family)) {
-      throw new CollectorOptionError(`families: unknown value ${JSON.stringify(family)} (expected ipv4, ipv6)`);
-    }
-  }
-  return IP_FAMILIES.filter((family) => families.length === 0 || families.includes(family));
-}
-
 /** Reads the conntrack options; a bad value throws CollectorOptionError naming the key. */
 export function conntrackSettings(options: CollectorOptions): ConntrackSettings {
   const protocols = readStringList(options, 'protocols');
@@ -83,14 +69,6 @@ export function conntrackSettings(options: CollectorOptions): ConntrackSettings 
     families: readFamilies(options),
     protocols: protocols.length === 0 ? CONNTRACK_DEFAULT_PROTOCOLS : { ipv4: protocols, ipv6: protocols },
   };
-}
-
-/**
- * On RouterOS 6 IPv6 is a separate package that is often disabled; when the package list is
- * known and lacks it, skip the IPv6 menu instead of sending commands that trap every cycle.
- */
-export function hasIpv6(router: RouterFacts): boolean {
-  return !(router.major === 6 && router.packages.size > 0 && !router.packages.has('ipv6'));
 }
 
 /** The counts of one family. */

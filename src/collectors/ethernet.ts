@@ -11,10 +11,10 @@
 import type { Row } from '../routeros/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, MetricDefinition, Sample } from './collector.js';
 import { gauge } from './support/define.js';
-import { printRows } from './support/fetch.js';
+import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readFlag, readRateBytesPerSecond, readText } from './support/rows.js';
-import { SampleList } from './support/samples.js';
+import { SampleList, addStateSet } from './support/samples.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
@@ -48,55 +48,6 @@ export const ETHERNET_MONITOR = '/interface/ethernet/monitor';
 
 /** Properties read from the monitor. */
 export const ETHERNET_MONITOR_PROPLIST: readonly string[] = ['name', 'status', 'rate', 'full-duplex', 'auto-negotiation'];
-
-/**
- * One `<command> =numbers=a,b,c =once=` for all `items`: the rows by item. Rows are paired with
- * items by their `name` when RouterOS sends one, else by position (RouterOS answers in the order
- * of `numbers`). No items, no command; items whose name contains a comma are skipped.
- * `numbersKey` is `number` for v6 commands taking one item.
- */
-export async function monitorOnce(
-  context: CollectContext,
-  command: string,
-  items: readonly string[],
-  proplist: readonly string[],
-  numbersKey = 'numbers',
-): Promise<Map<string, Row>> {
-  // A name with a comma cannot go into the `numbers` list without breaking the whole batch.
-  const unique = [...new Set(items)].filter((item) => item !== '' && !item.includes(','));
-  const byItem = new Map<string, Row>();
-  if (unique.length === 0) return byItem;
-  const rows = await context.api.execute(
-    command,
-    { [numbersKey]: unique.join(','), once: '' },
-    { proplist, signal: context.signal },
-  );
-  rows.forEach((row, index) => {
-    const item = readText(row, 'name') ?? unique[index];
-    if (item !== undefined && !byItem.has(item)) byItem.set(item, row);
-  });
-  return byItem;
-}
-
-/**
- * Adds a state set: one series per known state (1 for the current, 0 for the others) plus the
- * current state when it is not a known one. The state goes into the metric's LAST attribute key
- * (`state`, `status`). An absent state adds nothing. States compare case-insensitively and are
- * reported in lower case, so `Registered` and `registered` stay one series.
- */
-export function addStateSet(
-  list: SampleList,
-  metric: MetricDefinition,
-  attributes: Readonly<Record<string, string | undefined>>,
-  known: readonly string[],
-  current: string | undefined,
-): void {
-  const state = current?.trim().toLowerCase();
-  const key = metric.attributes.at(-1);
-  if (state === undefined || state === '' || key === undefined) return;
-  for (const candidate of known) list.add(metric, { ...attributes, [key]: candidate }, candidate === state ? 1 : 0);
-  if (!known.includes(state)) list.add(metric, { ...attributes, [key]: state }, 1);
-}
 
 /** Settings from `collectors.ethernet.*`. */
 export interface EthernetSettings {

@@ -8,7 +8,7 @@
 import type { Row } from '../routeros/api.js';
 import { TrapError } from '../routeros/errors.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { IP_FAMILIES, hasIpv6, readFamilies, type IpFamily } from './conntrack.js';
+import { IP_FAMILIES, hasIpv6, readFamilies, type IpFamily } from './support/ip-families.js';
 import { capItems } from './support/cap.js';
 import { counter, info } from './support/define.js';
 import { isMissingFeature, printRows } from './support/fetch.js';

@@ -6,12 +6,11 @@
  */
 import type { Row } from '../routeros/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { addStateSet, monitorOnce } from './ethernet.js';
 import { gauge } from './support/define.js';
-import { printRows } from './support/fetch.js';
+import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readDurationSeconds, readNumber, readText } from './support/rows.js';
-import { SampleList } from './support/samples.js';
+import { SampleList, addStateSet } from './support/samples.js';
 
 const BY_INTERFACE = ['interface'] as const;
 

@@ -7,12 +7,11 @@
 import type { Row } from '../routeros/api.js';
 import { parseQuantity } from '../routeros/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { addStateSet, monitorOnce } from './ethernet.js';
 import { gauge, info } from './support/define.js';
-import { printRows } from './support/fetch.js';
+import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readNumber, readText } from './support/rows.js';
-import { SampleList } from './support/samples.js';
+import { SampleList, addStateSet } from './support/samples.js';
 
 const BY_INTERFACE = ['interface'] as const;
 

@@ -5,7 +5,7 @@
  * properties on v6 and v7 alike (`bgp=true`), so the same queries work on both.
  */
 import type { CollectContext, CollectOutput, Collector, CollectorOptions } from './collector.js';
-import { hasIpv6, IP_FAMILIES, readFamilies, type IpFamily } from './conntrack.js';
+import { hasIpv6, IP_FAMILIES, readFamilies, type IpFamily } from './support/ip-families.js';
 import { gauge } from './support/define.js';
 import { isMissingFeature } from './support/fetch.js';
 import { CollectorOptionError, readStringList } from './support/options.js';

@@ -11,9 +11,9 @@
 import type { Row } from '../routeros/api.js';
 import { parseBoolean, parseQuantity } from '../routeros/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { ETHERNET_MONITOR, ETHERNET_PATH, monitorOnce } from './ethernet.js';
+import { ETHERNET_MONITOR, ETHERNET_PATH } from './ethernet.js';
 import { gauge, info } from './support/define.js';
-import { printRows } from './support/fetch.js';
+import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readFlag, readNumber, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';

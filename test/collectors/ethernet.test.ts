@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  addStateSet,
-  ETHERNET_AUTO_NEGOTIATION,
-  ETHERNET_MONITOR_PROPLIST,
-  ethernetCollector,
-  monitorOnce,
-} from '../../src/collectors/ethernet.js';
-import { SampleList } from '../../src/collectors/support/samples.js';
+import { ETHERNET_AUTO_NEGOTIATION, ETHERNET_MONITOR_PROPLIST, ethernetCollector } from '../../src/collectors/ethernet.js';
+import { monitorOnce } from '../../src/collectors/support/fetch.js';
+import { SampleList, addStateSet } from '../../src/collectors/support/samples.js';
 import { CollectorOptionError } from '../../src/collectors/support/options.js';
 import type { TrapError } from '../../src/routeros/errors.js';
 import { callsWithoutProplist, commands, namingProblems, render, repliesFrom, V6, V7 } from './helpers/fixture-api-families.js';

@@ -4,6 +4,7 @@
 import type { PrintOptions, Row } from '../../routeros/api.js';
 import { TrapError } from '../../routeros/errors.js';
 import type { CollectContext } from '../collector.js';
+import { readText } from './rows.js';
 
 /** Print options besides the proplist and the signal, which the helpers set. */
 export type ExtraPrintOptions = Omit<PrintOptions, 'proplist' | 'signal'>;
@@ -40,4 +41,33 @@ export async function printOptionalRows(
     if (isMissingFeature(error)) return [];
     throw error;
   }
+}
+
+/**
+ * One `<command> =numbers=a,b,c =once=` for all `items`: the rows by item. Rows are paired with
+ * items by their `name` when RouterOS sends one, else by position (RouterOS answers in the order
+ * of `numbers`). No items, no command; items whose name contains a comma are skipped.
+ * `numbersKey` is `number` for v6 commands taking one item.
+ */
+export async function monitorOnce(
+  context: CollectContext,
+  command: string,
+  items: readonly string[],
+  proplist: readonly string[],
+  numbersKey = 'numbers',
+): Promise<Map<string, Row>> {
+  // A name with a comma cannot go into the `numbers` list without breaking the whole batch.
+  const unique = [...new Set(items)].filter((item) => item !== '' && !item.includes(','));
+  const byItem = new Map<string, Row>();
+  if (unique.length === 0) return byItem;
+  const rows = await context.api.execute(
+    command,
+    { [numbersKey]: unique.join(','), once: '' },
+    { proplist, signal: context.signal },
+  );
+  rows.forEach((row, index) => {
+    const item = readText(row, 'name') ?? unique[index];
+    if (item !== undefined && !byItem.has(item)) byItem.set(item, row);
+  });
+  return byItem;
 }

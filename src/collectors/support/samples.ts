@@ -32,3 +32,23 @@ export function attributesOf(
   for (const key of metric.attributes) result[key] = attributes[key] ?? '';
   return result;
 }
+
+/**
+ * Adds a state set: one series per known state (1 for the current, 0 for the others) plus the
+ * current state when it is not a known one. The state goes into the metric's LAST attribute key
+ * (`state`, `status`). An absent state adds nothing. States compare case-insensitively and are
+ * reported in lower case, so `Registered` and `registered` stay one series.
+ */
+export function addStateSet(
+  list: SampleList,
+  metric: MetricDefinition,
+  attributes: Readonly<Record<string, string | undefined>>,
+  known: readonly string[],
+  current: string | undefined,
+): void {
+  const state = current?.trim().toLowerCase();
+  const key = metric.attributes.at(-1);
+  if (state === undefined || state === '' || key === undefined) return;
+  for (const candidate of known) list.add(metric, { ...attributes, [key]: candidate }, candidate === state ? 1 : 0);
+  if (!known.includes(state)) list.add(metric, { ...attributes, [key]: state }, 1);
+}
