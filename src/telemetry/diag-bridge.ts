@@ -52,9 +52,31 @@ const MAX_MESSAGE_CHARS = 2000;
 
 /** One line from a diag call: message plus its arguments, errors as `Name: message`. */
 export function formatDiagMessage(message: string, args: readonly unknown[]): string {
-  const parts = [message, ...args.map(describeArgument)].filter((part) => part !== '');
+  const parts = [unwrapStringifiedError(message), ...args.map(describeArgument)].filter((part) => part !== '');
   const text = parts.join(' ');
   return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
+}
+
+/**
+ * The SDK's default global error handler (used by the periodic OTLP reader) logs an exception as
+ * `JSON.stringify` of its own properties, stack included. Keep the readable part: the message, or the
+ * stack's first line.
+ */
+function unwrapStringifiedError(message: string): string {
+  if (!message.startsWith('{')) return message;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    return message;
+  }
+  if (parsed === null || typeof parsed !== 'object') return message;
+  const record = parsed as Record<string, unknown>;
+  const stackLine = typeof record['stack'] === 'string' ? record['stack'].split('\n', 1)[0] : undefined;
+  const text = typeof record['message'] === 'string' && record['message'] !== '' ? record['message'] : stackLine;
+  if (text === undefined) return message;
+  const name = typeof record['name'] === 'string' && !text.startsWith(record['name']) ? `${record['name']}: ` : '';
+  return `${name}${text}`;
 }
 
 function describeArgument(value: unknown): string {

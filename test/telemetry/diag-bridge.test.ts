@@ -10,6 +10,17 @@ describe('formatDiagMessage', () => {
     );
   });
 
+  it('turns an error the SDK logged as JSON (stack included) into one readable line', () => {
+    const error = new Error('PeriodicExportingMetricReader: metrics export failed (error OTLPExporterError: Unauthorized)');
+    const stringified = JSON.stringify(error, Object.getOwnPropertyNames(error));
+    expect(stringified).toContain('\\n    at ');
+    expect(formatDiagMessage(stringified, [])).toBe(
+      'PeriodicExportingMetricReader: metrics export failed (error OTLPExporterError: Unauthorized)',
+    );
+    expect(formatDiagMessage(JSON.stringify({ stack: 'Error: boom\n    at x (y.js:1:1)' }), [])).toBe('Error: boom');
+    expect(formatDiagMessage('{not json', [])).toBe('{not json');
+  });
+
   it('caps very long messages', () => {
     expect(formatDiagMessage('x'.repeat(5000), []).length).toBe(2001);
   });
