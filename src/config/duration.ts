@@ -18,9 +18,11 @@ export const MAX_DURATION_MILLIS = 365 * 86_400_000;
 
 /**
  * Parses `1h30m`, `500ms`, `2.5s` … into whole milliseconds (rounded).
- * Returns undefined for anything else (empty text, bare numbers, unknown units, negative values).
+ * Returns undefined for anything else (empty text, bare numbers, unknown units, negative values,
+ * and values that are not text at all: config trees may hold anything where a duration belongs).
  */
-export function parseDuration(text: string): number | undefined {
+export function parseDuration(text: unknown): number | undefined {
+  if (typeof text !== 'string') return undefined;
   const input = text.trim();
   if (input === '') return undefined;
   let total = 0;
@@ -39,10 +41,21 @@ export function parseDuration(text: string): number | undefined {
   return millis <= MAX_DURATION_MILLIS ? millis : undefined;
 }
 
-/** The message used when a value is not a duration (the value is shown: durations are not secret). */
+const DURATION_HINT = 'use a number with a unit: 500ms, 30s, 1m, 1h30m';
+
+/**
+ * The message used when a value is not a duration. A scalar is shown (durations are not secret);
+ * a list or mapping is only named, as its text would be noise.
+ */
 export function durationProblem(value: unknown): string {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return `${shown} is not a duration (use a number with a unit: 500ms, 30s, 1m, 1h30m)`;
+  if (typeof value === 'string') {
+    // Long text is cut: the message is for a person, and the text could be anything pasted by mistake.
+    const shown = value.length > 32 ? `${JSON.stringify(value.slice(0, 32)).slice(0, -1)}…"` : JSON.stringify(value);
+    return `${shown} is not a duration (${DURATION_HINT})`;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return `${String(value)} is not a duration (${DURATION_HINT})`;
+  const kind = Array.isArray(value) ? 'a list' : value !== null && typeof value === 'object' ? 'a mapping' : 'empty';
+  return `must be a duration like 30s, not ${kind} (${DURATION_HINT})`;
 }
 
 /** Formats milliseconds compactly (`90000` → `1m30s`, `1500` → `1.5s`), for messages. */

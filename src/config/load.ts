@@ -1,6 +1,7 @@
 /**
- * Loads the agent configuration: parse (YAML or JSON) → substitute `${ENV}` → convict (fixed
- * sections, `MIKROTIK_AGENT_*` variables, unknown keys) → OTEL_* variables → flags → router rules.
+ * Loads the agent configuration: parse (YAML or JSON) → substitute `${ENV}` → shape of the fixed
+ * sections (unknown keys, lists or mappings where a value belongs) → convict (coercion,
+ * `MIKROTIK_AGENT_*` variables) → value checks → OTEL_* variables → flags → router rules.
  * Every problem is collected with its key path and reported at once as a {@link ConfigError};
  * warnings are returned for the caller to log.
  */
@@ -14,7 +15,18 @@ import { parseDuration } from './duration.js';
 import { ConfigError, type ConfigProblem, joinPath, Problems } from './errors.js';
 import { normaliseOtlp } from './otlp.js';
 import { normaliseRouters, readStringMap } from './routers.js';
-import { isSection, type RawConfig, registerFormats, SCHEMA, schemaEnvVars, schemaNode } from './schema.js';
+import {
+  isLeaf,
+  isSection,
+  leafProblem,
+  type RawConfig,
+  registerFormats,
+  SCHEMA,
+  type SchemaLeaf,
+  schemaEnvVars,
+  schemaLeaves,
+  schemaNode,
+} from './schema.js';
 import { normaliseServer } from './server.js';
 import { substituteEnv } from './substitute.js';
 import type { AgentConfig, LogConfig, StartupCheck } from './types.js';
@@ -73,27 +85,26 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const parsed = parseText(text, file ?? '<config>', problems);
   problems.throwIfAny();
 
-  // Substitute, then drop keys without a value (`key:` in YAML means "use the default").
-  const substitution = substituteEnv(dropNulls(parsed), env, problems);
+  // Drop keys without a value (`key:` in YAML means "use the default"), then substitute.
+  const substitution = substituteEnv(cleanTree(parsed, '', 0, problems), env, problems);
   const tree = substitution.value as Record<string, unknown>;
   const plainSecrets: string[] = [];
 
-  // The fixed sections through convict. Sections must be mappings for convict to make sense of them.
+  // The fixed sections through convict. Convict trusts the shape of what it loads (a mapping where a
+  // setting belongs makes it throw, a dotted key becomes nesting), so it only gets known keys with
+  // values of the right shape; everything else becomes a problem with its key path here.
   const { defaults: rawDefaults, routers: rawRouters, ...fixed } = tree;
   checkSections(fixed, [], problems);
   const maps = takeMaps(fixed, problems);
+  const pruned = pruneToSchema(fixed);
   registerFormats();
   const schema = convict<RawConfig>(SCHEMA as unknown as convict.Schema<RawConfig>, {
     env: agentEnv(env),
     args: [],
   });
-  schema.load(fixed);
-  for (const problem of validateSchema(schema, env)) {
-    problems.add(problem.path, problem.message);
-    // Later rules read defaults instead of values known to be bad.
-    const node = schemaNode(problem.path.split('.'));
-    if (node !== undefined && !isSection(node)) schema.reset(problem.path as never);
-  }
+  schema.load(pruned.clean);
+  for (const problem of validateLeaves(schema, pruned.leafProblems, env)) problems.add(problem.path, problem.message);
+  for (const problem of pruned.unknownKeys) problems.add(problem.path, problem.message);
   const raw = schema.getProperties();
   raw.server.auth.basic_users = maps.basicUsers ?? raw.server.auth.basic_users;
   raw.otlp.headers = maps.headers ?? raw.otlp.headers;
@@ -185,17 +196,17 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
 /** Parses YAML (JSON is YAML too); problems carry `file:line:column`, never the source text. */
 function parseText(text: string, name: string, problems: Problems): Record<string, unknown> {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
-  for (const error of document.errors) {
-    const position = lineCounter.linePos(error.pos[0]);
-    problems.add(`${name}:${position.line}:${position.col}`, lowerFirst(error.message));
-  }
-  if (document.errors.length > 0) return {};
   let value: unknown;
   try {
+    const document = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
+    for (const error of document.errors) {
+      const position = lineCounter.linePos(error.pos[0]);
+      problems.add(`${name}:${position.line}:${position.col}`, parserMessage(error));
+    }
+    if (document.errors.length > 0) return {};
     value = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    problems.add(name, lowerFirst((error as Error).message));
+    problems.add(name, parserMessage(error));
     return {};
   }
   if (value === null || value === undefined) return {};
@@ -206,21 +217,39 @@ function parseText(text: string, name: string, problems: Problems): Record<strin
   return value as Record<string, unknown>;
 }
 
-function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
+/** The parser's message for a person: one line, lower-case first; a stack overflow says what it means. */
+function parserMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof RangeError || /call stack/i.test(text)) return 'the document is nested too deeply';
+  const line = (text.split('\n')[0] ?? '').trim();
+  if (line === '') return 'cannot parse the document';
+  return line.charAt(0).toLowerCase() + line.slice(1);
 }
 
-/** Removes mapping entries whose value is null, recursively. */
-function dropNulls(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(dropNulls);
-  if (node !== null && typeof node === 'object') {
-    return Object.fromEntries(
-      Object.entries(node as Record<string, unknown>)
-        .filter(([, value]) => value !== null)
-        .map(([key, value]) => [key, dropNulls(value)]),
-    );
+/** Deeper than any sensible config; the limit keeps every later walk of the tree far from the stack limit. */
+const MAX_DEPTH = 32;
+
+/**
+ * Removes mapping entries whose value is null, recursively. A `__proto__` key is a problem and is
+ * dropped (assigning it would replace an object's prototype); so is anything nested deeper than
+ * {@link MAX_DEPTH}.
+ */
+function cleanTree(node: unknown, path: string, depth: number, problems: Problems): unknown {
+  if (node === null || typeof node !== 'object') return node;
+  if (depth >= MAX_DEPTH) {
+    problems.add(path, `is nested too deeply (more than ${MAX_DEPTH} levels)`);
+    return Array.isArray(node) ? [] : {};
   }
-  return node;
+  if (Array.isArray(node)) return node.map((item: unknown, index) => cleanTree(item, joinPath(path, index), depth + 1, problems));
+  const entries: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
+    if (key === '__proto__') {
+      problems.add(joinPath(path, key), 'is not allowed as a key');
+      continue;
+    }
+    if (value !== null) entries.push([key, cleanTree(value, joinPath(path, key), depth + 1, problems)]);
+  }
+  return Object.fromEntries(entries);
 }
 
 /** A section given as a scalar or list is a problem; it is removed so convict keeps its defaults. */
@@ -276,62 +305,104 @@ function agentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return selected;
 }
 
-const VALUE_WAS = ': value was ';
-
-/** Runs convict's strict validation and turns its one combined message into problems. */
-function validateSchema(schema: convict.Config<RawConfig>, env: NodeJS.ProcessEnv): ConfigProblem[] {
-  try {
-    schema.validate({ allowed: 'strict' });
-    return [];
-  } catch (error) {
-    const envByPath = new Map([...schemaEnvVars()].map(([name, path]) => [path, name]));
-    const found: ConfigProblem[] = [];
-    for (const line of (error as Error).message.split('\n')) {
-      const undeclared = /^configuration param '(.+)' not declared in the schema$/.exec(line);
-      if (undeclared !== null) {
-        found.push(unknownKeyProblem(undeclared[1] ?? ''));
-        continue;
-      }
-      const missing = /^configuration param '(.+)' missing from config/.exec(line);
-      if (missing !== null) {
-        found.push({ path: missing[1] ?? '', message: 'is missing' });
-        continue;
-      }
-      const separator = line.indexOf(': ');
-      if (separator < 0) {
-        found.push({ path: '', message: line });
-        continue;
-      }
-      const path = line.slice(0, separator);
-      let message = line.slice(separator + 2);
-      // Convict appends the offending value; values may be secrets, and our messages show what is safe.
-      const valueAt = message.indexOf(VALUE_WAS);
-      if (valueAt >= 0) message = message.slice(0, valueAt);
-      if (message.startsWith('must be one of the possible values: ')) {
-        const allowed = JSON.parse(message.slice('must be one of the possible values: '.length)) as string[];
-        message = `must be one of ${allowed.join(', ')}`;
-      }
-      const variable = envByPath.get(path);
-      if (variable !== undefined && env[variable] !== undefined && env[variable] !== '') {
-        message += ` (from ${variable})`;
-      }
-      found.push({ path, message });
-    }
-    return found;
-  }
+/** The part of the fixed sections that is safe to give convict, and what was left out. */
+interface PrunedTree {
+  /** Known keys only, each setting with a value of the right shape (a scalar, or a list where one is expected). */
+  readonly clean: Record<string, unknown>;
+  /** Settings given a mapping or list where they take something else, by key path. */
+  readonly leafProblems: ReadonlyMap<string, string>;
+  /** Keys the schema does not know, breadth first like the settings (shallowest unknown key only). */
+  readonly unknownKeys: readonly ConfigProblem[];
 }
 
-/** Reports an unknown key at its shallowest unknown segment, with a hint. */
-function unknownKeyProblem(dotted: string): ConfigProblem {
-  const parts = dotted.split('.');
-  for (let index = 0; index < parts.length; index += 1) {
-    const parent = parts.slice(0, index);
-    const parentNode = index === 0 ? SCHEMA : schemaNode(parent);
-    if (schemaNode(parts.slice(0, index + 1)) !== undefined) continue;
-    const siblings = isSection(parentNode) ? Object.keys(parentNode) : [];
-    return { path: parts.slice(0, index + 1).join('.'), message: unknownMessage('key', parts[index] ?? '', siblings) };
+/** Copies the known, well-shaped part of the fixed sections; non-mapping sections were removed by checkSections. */
+function pruneToSchema(fixed: Record<string, unknown>): PrunedTree {
+  const clean: Record<string, unknown> = {};
+  const leafProblems = new Map<string, string>();
+  const unknownKeys: ConfigProblem[] = [];
+  interface Pending {
+    readonly node: Record<string, unknown>;
+    readonly section: Record<string, unknown>;
+    readonly path: string;
+    readonly target: Record<string, unknown>;
   }
-  return { path: dotted, message: 'unknown key' };
+  const queue: Pending[] = [{ node: fixed, section: SCHEMA as unknown as Record<string, unknown>, path: '', target: clean }];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    const { node, section, path, target } = next;
+    for (const key of Object.keys(section)) {
+      if (!Object.hasOwn(node, key)) continue;
+      const value = node[key];
+      const childPath = joinPath(path, key);
+      const child = section[key];
+      if (isLeaf(child)) {
+        // Free-form maps (basic_users, headers, resource_attributes) were taken out by takeMaps.
+        if (child.format === 'agent-map') continue;
+        if (hasLeafShape(child, value)) target[key] = value;
+        else leafProblems.set(childPath, leafProblem(child, value) ?? 'has the wrong type');
+      } else if (isPlainMapping(value) && isSection(child)) {
+        const nested: Record<string, unknown> = {};
+        target[key] = nested;
+        queue.push({ node: value, section: child, path: childPath, target: nested });
+      }
+    }
+    for (const key of Object.keys(node)) {
+      if (!Object.hasOwn(section, key)) {
+        unknownKeys.push({ path: joinPath(path, key), message: unknownKeyMessage(key, Object.keys(section)) });
+      }
+    }
+  }
+  return { clean, leafProblems, unknownKeys };
+}
+
+function isPlainMapping(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A scalar, or a list for a list setting: what convict can load without surprises. */
+function hasLeafShape(leaf: SchemaLeaf, value: unknown): boolean {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return true;
+  return Array.isArray(value) && leaf.format === 'agent-list';
+}
+
+function unknownKeyMessage(key: string, known: readonly string[]): string {
+  if (key.trim() === '') return 'unknown key: keys must not be empty';
+  if (key.includes('.')) return 'unknown key (a key cannot contain dots: write nested keys as mappings)';
+  return unknownMessage('key', key, known);
+}
+
+/**
+ * Checks every setting convict holds (file, `MIKROTIK_AGENT_*` or default) in schema order; a bad
+ * value is reported and reset to its default so later rules read something sane. Problems with the
+ * shape of a file value come first at their path.
+ */
+function validateLeaves(
+  schema: convict.Config<RawConfig>,
+  shapeProblems: ReadonlyMap<string, string>,
+  env: NodeJS.ProcessEnv,
+): ConfigProblem[] {
+  const found: ConfigProblem[] = [];
+  const values: unknown = schema.getProperties();
+  for (const { path, leaf } of schemaLeaves()) {
+    const key = path.join('.');
+    const shapeProblem = shapeProblems.get(key);
+    if (shapeProblem !== undefined) found.push({ path: key, message: shapeProblem });
+    const message = leafProblem(leaf, valueAt(values, path));
+    if (message === undefined) continue;
+    const variable = leaf.env;
+    const fromEnv = variable !== undefined && env[variable] !== undefined && env[variable] !== '';
+    found.push({ path: key, message: fromEnv ? `${message} (from ${variable})` : message });
+    schema.reset(key as never);
+  }
+  return found;
+}
+
+function valueAt(tree: unknown, path: readonly string[]): unknown {
+  let node = tree;
+  for (const key of path) {
+    if (!isPlainMapping(node) || !Object.hasOwn(node, key)) return undefined;
+    node = node[key];
+  }
+  return node;
 }
 
 function isWorldReadable(file: string): boolean {

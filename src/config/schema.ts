@@ -1,6 +1,7 @@
 /**
  * The convict schema of the fixed sections: every key with its doc, format, default and, where it
- * makes sense, a `MIKROTIK_AGENT_*` environment variable. `defaults` and `routers` are declared
+ * makes sense, a `MIKROTIK_AGENT_*` environment variable. Convict loads and coerces; the loader
+ * checks shapes and values itself ({@link leafProblem}) so every problem is data with a key path. `defaults` and `routers` are declared
  * here for completeness but validated by the rules in `routers.ts` (convict cannot describe lists
  * of objects).
  */
@@ -46,69 +47,75 @@ export interface RawConfig {
 const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
 const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
 
+/** One of the agent's value formats: a check that returns the problem (or undefined), and an optional coercion. */
+interface AgentFormat {
+  /** The problem with `value`, or undefined when it is valid. Never shows a value that could be secret. */
+  check(value: unknown): string | undefined;
+  /** Turns text (environment variables, file strings) into the value type; convict applies it. */
+  coerce?(text: string): unknown;
+}
+
+function isMappingValue(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The agent's formats by name; the schema refers to them, convict runs their coercions. */
+const FORMATS: Readonly<Record<string, AgentFormat>> = {
+  'agent-duration': {
+    check: (value) => (typeof value === 'string' && parseDuration(value) !== undefined ? undefined : durationProblem(value)),
+  },
+  'agent-boolean': {
+    check: (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'),
+    // Environment values arrive as strings; convict's own boolean coercion turns any typo into true.
+    coerce(text: string): unknown {
+      const word = text.trim().toLowerCase();
+      if (TRUE_WORDS.has(word)) return true;
+      if (FALSE_WORDS.has(word)) return false;
+      return text;
+    },
+  },
+  'agent-positive-int': {
+    check: (value) =>
+      typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 ? undefined : 'must be a whole number of at least 1',
+    coerce: coerceInteger,
+  },
+  'agent-nat': {
+    check: (value) =>
+      typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= 65_535
+        ? undefined
+        : 'must be a whole number from 0 to 65535',
+    coerce: coerceInteger,
+  },
+  'agent-listen': {
+    check: (value) => (typeof value === 'string' && parseListen(value) !== undefined ? undefined : LISTEN_PROBLEM),
+  },
+  'agent-string': {
+    check: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
+  },
+  'agent-map': {
+    check: (value) => (isMappingValue(value) ? undefined : 'must be a mapping of names to values'),
+  },
+  'agent-list': {
+    check: (value) => (Array.isArray(value) ? undefined : 'must be a list'),
+  },
+};
+
 let formatsRegistered = false;
 
-/** Registers the agent's convict formats (convict keeps formats in a global registry). */
+/**
+ * Registers the agent's convict formats (convict keeps formats in a global registry). Convict only
+ * uses them to coerce; the loader validates with {@link leafProblem}, which returns problems as data.
+ */
 export function registerFormats(): void {
   if (formatsRegistered) return;
   formatsRegistered = true;
-  convict.addFormats({
-    'agent-duration': {
-      validate(value: unknown): void {
-        if (typeof value !== 'string' || parseDuration(value) === undefined) throw new Error(durationProblem(value));
-      },
-    },
-    'agent-boolean': {
-      validate(value: unknown): void {
-        if (typeof value !== 'boolean') throw new Error('must be true or false');
-      },
-      // Environment values arrive as strings; convict's own boolean coercion turns any typo into true.
-      coerce(value: string): unknown {
-        const word = value.trim().toLowerCase();
-        if (TRUE_WORDS.has(word)) return true;
-        if (FALSE_WORDS.has(word)) return false;
-        return value;
-      },
-    },
-    'agent-positive-int': {
-      validate(value: unknown): void {
-        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-          throw new Error('must be a whole number of at least 1');
-        }
-      },
-      coerce: coerceInteger,
-    },
-    'agent-nat': {
-      validate(value: unknown): void {
-        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0 || value > 65_535) {
-          throw new Error('must be a whole number from 0 to 65535');
-        }
-      },
-      coerce: coerceInteger,
-    },
-    'agent-listen': {
-      validate(value: unknown): void {
-        if (typeof value !== 'string' || parseListen(value) === undefined) throw new Error(LISTEN_PROBLEM);
-      },
-    },
-    'agent-string': {
-      validate(value: unknown): void {
-        if (typeof value !== 'string') throw new Error('must be a string');
-      },
-    },
-    'agent-map': {
-      validate(value: unknown): void {
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          throw new Error('must be a mapping of names to values');
-        }
-      },
-    },
-    'agent-list': {
-      validate(value: unknown): void {
-        if (!Array.isArray(value)) throw new Error('must be a list');
-      },
-    },
-  });
+  for (const [name, format] of Object.entries(FORMATS)) {
+    const validate = (value: unknown): void => {
+      const problem = format.check(value);
+      if (problem !== undefined) throw new Error(problem);
+    };
+    convict.addFormat(format.coerce === undefined ? { name, validate } : { name, validate, coerce: format.coerce });
+  }
 }
 
 function coerceInteger(value: string): unknown {
@@ -321,13 +328,40 @@ export const SCHEMA = {
 } as const;
 
 /** A schema node that is a leaf (has a default) rather than a section. */
-interface SchemaLeaf {
+export interface SchemaLeaf {
   readonly default: unknown;
+  /** An agent format name or the list of allowed values. */
+  readonly format: string | readonly string[];
   readonly env?: string;
 }
 
-function isLeaf(node: unknown): node is SchemaLeaf {
+/** Whether a schema node is a leaf (a setting) rather than a section. */
+export function isLeaf(node: unknown): node is SchemaLeaf {
   return node !== null && typeof node === 'object' && 'default' in node;
+}
+
+/** The problem with `value` for the setting `leaf`, or undefined when it is valid. */
+export function leafProblem(leaf: SchemaLeaf, value: unknown): string | undefined {
+  const { format } = leaf;
+  if (typeof format !== 'string') {
+    return typeof value === 'string' && format.includes(value) ? undefined : `must be one of ${format.join(', ')}`;
+  }
+  const rule = FORMATS[format];
+  return rule === undefined ? `has an unknown format ${format}` : rule.check(value);
+}
+
+/** Every leaf of the schema with its key path, breadth first in schema order (the order problems are listed in). */
+export function schemaLeaves(): readonly { readonly path: readonly string[]; readonly leaf: SchemaLeaf }[] {
+  const leaves: { path: readonly string[]; leaf: SchemaLeaf }[] = [];
+  const queue: { path: readonly string[]; node: unknown }[] = [{ path: [], node: SCHEMA }];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const [key, child] of Object.entries(next.node as Record<string, unknown>)) {
+      const path = [...next.path, key];
+      if (isLeaf(child)) leaves.push({ path, leaf: child });
+      else if (child !== null && typeof child === 'object') queue.push({ path, node: child });
+    }
+  }
+  return leaves;
 }
 
 /** A section or leaf of the schema by dotted path, or undefined. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDuration } from '../../src/config/duration.js';
+import { durationProblem, formatDuration, parseDuration } from '../../src/config/duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -37,5 +37,21 @@ describe('formatDuration', () => {
   ])('formats %i as %s', (millis, text) => {
     expect(formatDuration(millis)).toBe(text);
     expect(parseDuration(text)).toBe(millis);
+  });
+});
+
+describe('parseDuration and durationProblem on values that are not text', () => {
+  it.each([undefined, null, 30, true, ['30s'], { '.': 1 }, { server: {} }])('parseDuration(%j) is undefined', (value) => {
+    expect(parseDuration(value)).toBeUndefined();
+  });
+
+  it('shows scalars, names lists and mappings, and cuts long text', () => {
+    expect(durationProblem('30x')).toBe('"30x" is not a duration (use a number with a unit: 500ms, 30s, 1m, 1h30m)');
+    expect(durationProblem(30)).toBe('30 is not a duration (use a number with a unit: 500ms, 30s, 1m, 1h30m)');
+    expect(durationProblem({ '.': 1 })).toBe('must be a duration like 30s, not a mapping (use a number with a unit: 500ms, 30s, 1m, 1h30m)');
+    expect(durationProblem(['30s'])).toBe('must be a duration like 30s, not a list (use a number with a unit: 500ms, 30s, 1m, 1h30m)');
+    const long = durationProblem('y'.repeat(500));
+    expect(long).toContain(`"${'y'.repeat(32)}…"`);
+    expect(long).not.toContain('y'.repeat(33));
   });
 });
