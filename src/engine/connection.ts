@@ -3,6 +3,7 @@
  * narrow connection surface the engine uses, and the mapping from a router's config to options.
  */
 import { readFile } from 'node:fs/promises';
+import { Socket } from 'node:net';
 import type { RouterApi } from '../routeros/api.js';
 import type { RouterConfig, RouterTlsConfig } from '../config/types.js';
 import type { RouterOsClientOptions, RouterOsTlsOptions } from '../routeros/client.js';
@@ -74,4 +75,42 @@ export async function closeQuietly(connection: RouterConnection, timeoutMillis: 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Options of {@link probePort}. */
+export interface PortProbeOptions {
+  host: string;
+  port: number;
+  /** Gives up (answers false) after this long. */
+  timeoutMillis: number;
+  /** Gives up (answers false) at once when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Whether anything accepts a TCP connection on the router's API port: a bare connect, closed as
+ * soon as it is established. No TLS handshake, no login, no API session; never rejects.
+ */
+export function probePort(options: PortProbeOptions): Promise<boolean> {
+  const { signal } = options;
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise<boolean>((resolve) => {
+    const socket = new Socket();
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (reachable: boolean): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      socket.off('connect', onConnect);
+      socket.destroy();
+      resolve(reachable);
+    };
+    const onConnect = (): void => finish(true);
+    const onAbort = (): void => finish(false);
+    // Kept for the socket's whole life: an 'error' without a listener would throw.
+    socket.on('error', () => finish(false));
+    socket.once('connect', onConnect);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    timer = setTimeout(() => finish(false), options.timeoutMillis);
+    socket.connect({ host: options.host, port: options.port });
+  });
 }

@@ -6,7 +6,7 @@ import type { Collector } from '../collectors/collector.js';
 import type { CollectionConfig, RouterConfig } from '../config/types.js';
 import { RouterOsClient } from '../routeros/client.js';
 import { buildTlsOptions, closeQuietly, type ConnectFn } from './connection.js';
-import { describeError } from './failure.js';
+import { describeRouterError } from './failure.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { RouterPoller, type EngineLogger, type EngineMetrics, type PollerTuning } from './router-poller.js';
 import type { RouterSnapshot, SnapshotSource } from './snapshot.js';
@@ -129,7 +129,7 @@ export class CollectionEngine implements SnapshotSource {
       await closeQuietly(connection, 2_000);
       return undefined;
     } catch (error) {
-      const message = describeError(error, [router.password]);
+      const message = describeRouterError(error, router);
       return { router: router.name, error: new Error(message, { cause: error }) };
     } finally {
       release();

@@ -36,10 +36,11 @@ export function parseVersion(text: string | undefined): ParsedVersion {
  * fact unknown; connection-level errors propagate so the caller treats the router as down.
  */
 export async function detectFacts(api: RouterApi, signal: AbortSignal): Promise<RouterFacts> {
-  const resource = await tolerateTrap(api.print('/system/resource', { proplist: ['version'], signal }));
-  const packageRows = await tolerateTrap(
-    api.print('/system/package', { proplist: ['name', 'disabled'], signal }),
-  );
+  // Both at once: on a slow link every sequential round trip counts against the reconnect deadline.
+  const [resource, packageRows] = await Promise.all([
+    tolerateTrap(api.print('/system/resource', { proplist: ['version'], signal })),
+    tolerateTrap(api.print('/system/package', { proplist: ['name', 'disabled'], signal })),
+  ]);
   const parsed = parseVersion(resource?.[0]?.['version']);
   const packages = new Set<string>();
   for (const row of packageRows ?? []) {

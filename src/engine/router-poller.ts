@@ -1,6 +1,18 @@
 /**
- * One router's collection loop: one persistent connection, its own schedule, a hard deadline per
- * cycle, collectors isolated from each other, and a new immutable snapshot after every cycle.
+ * One router's collection loop: one persistent connection, its own schedule, hard deadlines per
+ * cycle (one for opening the session, one for collecting), collectors isolated from each other,
+ * and a new immutable snapshot after every cycle.
+ *
+ * Retries after a failure follow two clocks. Full connection attempts (TCP, TLS, login) follow the
+ * exponential backoff: up to 5 minutes for connection failures, 30 for rejected credentials, so
+ * a broken or locked router is not hammered. But a router that is simply gone (refused, no route,
+ * no answer at the TCP level) is checked at the router's own schedule ticks with a bare TCP
+ * connect, the cheapest thing that can tell it is back: no TLS, no login, no API session, no slot
+ * of the shared concurrency limit. When the port answers again, the backoff is cut short and the
+ * router is polled at once, so a router back from a long outage (an upgrade reboot) is polled
+ * within one interval instead of up to a whole backoff delay (5 minutes) later. A router whose port
+ * stays open while it fails (hung API, TLS or protocol errors) gets no probes beyond the first
+ * one that finds the port open, and recovers on the backoff schedule.
  */
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -11,13 +23,21 @@ import { Backoff, type BackoffOptions } from './backoff.js';
 import {
   buildTlsOptions,
   closeQuietly,
+  probePort,
   routerAddress,
   type ConnectFn,
   type RouterConnection,
   type RouterTlsOptions,
 } from './connection.js';
 import { detectFacts } from './facts.js';
-import { classifyFailure, describeError, isRouterFailure, type FailureKind } from './failure.js';
+import {
+  classifyFailure,
+  describeError,
+  describeRouterError,
+  isRouterFailure,
+  isUnreachable,
+  type FailureKind,
+} from './failure.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import { RouterStateLog, type EngineLogger } from './state-log.js';
 import type { CollectorState, CollectorStatus, RouterDownReason, RouterSnapshot } from './snapshot.js';
@@ -39,7 +59,11 @@ export interface EngineMetrics {
 
 /** Timing knobs. Defaults suit production; tests shorten them. Not part of the user config. */
 export interface PollerTuning {
-  /** Reconnect backoff after connection failures. @default 1 s doubling-ish up to 5 min, decorrelated */
+  /**
+   * Reconnect backoff after connection failures. A router unreachable at the TCP level is also
+   * probed (bare TCP connect) at its schedule ticks meanwhile, and retried at once when it answers.
+   * @default 1 s doubling-ish up to 5 min, decorrelated
+   */
   connectBackoff: BackoffOptions;
   /** Backoff after rejected credentials. @default 30 s up to 30 min, decorrelated */
   authBackoff: BackoffOptions;
@@ -101,6 +125,17 @@ type PollOutcome =
   | { readonly ok: true; readonly runs: readonly CollectorRun[] }
   | { readonly ok: false; readonly reason: RouterDownReason; readonly error: unknown };
 
+/**
+ * What the last failure says about the router's API port: reachable (it accepted the connection;
+ * only a full attempt can tell when the router works again), unreachable (refused, no route, no
+ * answer: a TCP probe can tell when it is back) or unknown (a timeout or a dropped connection;
+ * one probe finds out which).
+ */
+type Reachability = 'reachable' | 'unreachable' | 'unknown';
+
+/** What the schedule timer starts. */
+type Task = 'cycle' | 'probe';
+
 const NO_SAMPLES: readonly never[] = Object.freeze([]);
 
 /** Polls one router on its own schedule until stopped. */
@@ -139,6 +174,9 @@ export class RouterPoller {
   private _version: string | undefined;
   private _up = false;
   private _downReason: RouterDownReason | undefined = 'connecting';
+  /** While backing off: when the backoff allows the next full attempt (tuning.now() clock). */
+  private _retryAtMillis: number | undefined;
+  private _reachability: Reachability = 'reachable';
   private _started = false;
   private _stopPromise: Promise<void> | undefined;
 
@@ -201,11 +239,12 @@ export class RouterPoller {
     if (connection) await closeQuietly(connection, this._tuning.closeTimeoutMillis);
   }
 
-  private _schedule(delayMillis: number): void {
+  private _schedule(delayMillis: number, task: Task = 'cycle'): void {
     if (this._stopController.signal.aborted) return;
     this._timer = setTimeout(() => {
       this._timer = undefined;
-      this._inFlight = this._cycle()
+      // Cycles and probes of one router run from this one timer, so they never overlap.
+      this._inFlight = (task === 'probe' ? this._probe() : this._cycle())
         .catch((error: unknown) => {
           // A bug, not a router problem: keep polling rather than let the router go silent.
           this._logger.error({ router: this._router.name, error: describeError(error) }, 'poll cycle failed unexpectedly');
@@ -225,27 +264,15 @@ export class RouterPoller {
     } catch {
       return; // stopped while waiting for a slot
     }
+    this._retryAtMillis = undefined;
     const startedMillis = this._tuning.now();
     const startedAt = performance.now();
-    // One controller per cycle, aborted by the deadline or by stop; linked by hand rather than with
-    // AbortSignal.any, whose listeners on the long-lived stop signal are only freed by GC.
-    const cycle = new AbortController();
-    // Every command in flight listens on this signal (and removes its listener when done); a
-    // collector may run dozens at once, which is not the leak Node's default warning is about.
-    setMaxListeners(0, cycle.signal);
-    const onStop = (): void => cycle.abort(stopSignal.reason);
-    stopSignal.addEventListener('abort', onStop, { once: true });
-    const deadline = setTimeout(() => {
-      cycle.abort(new TimeoutError(`poll did not finish within ${this._router.timeoutMillis} ms`));
-    }, this._router.timeoutMillis);
     let outcome: PollOutcome;
     try {
-      outcome = await untilAborted(this._poll(cycle.signal, startedMillis), cycle.signal);
+      outcome = await this._poll(startedMillis);
     } catch (error) {
       outcome = { ok: false, reason: routerReason(error, 'connection_failed'), error };
     } finally {
-      clearTimeout(deadline);
-      stopSignal.removeEventListener('abort', onStop);
       release();
     }
     if (stopSignal.aborted) return; // shutting down: publish nothing, log nothing
@@ -254,11 +281,51 @@ export class RouterPoller {
     this._metrics?.recordPoll(this._router.name, outcome.ok ? 'ok' : 'error', seconds);
     this._cycles += 1;
     this._publish();
-    this._schedule(delay);
+    if (outcome.ok) this._schedule(delay);
+    else this._scheduleRetry(delay);
   }
 
-  /** Connects if needed, detects facts, runs the due collectors. Never mutates shared state after an abort. */
-  private async _poll(signal: AbortSignal, nowMillis: number): Promise<PollOutcome> {
+  /**
+   * Opens the session if needed, then collects, each part under its own deadline of the router's
+   * timeout. A new session costs round trips a steady poll does not (TCP and TLS handshakes, login,
+   * version detection); under one shared deadline a router whose polls fit, but only just, could
+   * never log in again after its session dropped.
+   */
+  private async _poll(nowMillis: number): Promise<PollOutcome> {
+    const timeout = this._router.timeoutMillis;
+    const session = await this._withDeadline(`connecting and logging in did not finish within ${timeout} ms`, (signal) =>
+      this._openSession(signal),
+    );
+    return this._withDeadline(`poll did not finish within ${timeout} ms`, (signal) =>
+      this._collect(session.connection, session.facts, signal, nowMillis),
+    );
+  }
+
+  /**
+   * Runs `work` with a signal aborted by stop or, with a TimeoutError of `timeoutText`, after the
+   * router's timeout. Linked to the stop signal by hand rather than with AbortSignal.any, whose
+   * listeners on the long-lived stop signal are only freed by GC.
+   */
+  private async _withDeadline<T>(timeoutText: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const stopSignal = this._stopController.signal;
+    if (stopSignal.aborted) throw stopSignal.reason;
+    const phase = new AbortController();
+    // Every command in flight listens on this signal (and removes its listener when done); a
+    // collector may run dozens at once, which is not the leak Node's default warning is about.
+    setMaxListeners(0, phase.signal);
+    const onStop = (): void => phase.abort(stopSignal.reason);
+    stopSignal.addEventListener('abort', onStop, { once: true });
+    const deadline = setTimeout(() => phase.abort(new TimeoutError(timeoutText)), this._router.timeoutMillis);
+    try {
+      return await untilAborted(work(phase.signal), phase.signal);
+    } finally {
+      clearTimeout(deadline);
+      stopSignal.removeEventListener('abort', onStop);
+    }
+  }
+
+  /** A logged-in connection and its facts: the current ones, or new ones. Never mutates shared state after an abort. */
+  private async _openSession(signal: AbortSignal): Promise<{ connection: RouterConnection; facts: RouterFacts }> {
     const connection = await this._ensureConnection(signal);
     if (this._facts === undefined) {
       const facts = await detectFacts(connection, signal);
@@ -266,7 +333,16 @@ export class RouterPoller {
       this._facts = facts;
       if (facts.version !== undefined) this._version = facts.version;
     }
-    const facts = this._facts;
+    return { connection, facts: this._facts };
+  }
+
+  /** Runs the due collectors. Never mutates shared state after an abort. */
+  private async _collect(
+    connection: RouterConnection,
+    facts: RouterFacts,
+    signal: AbortSignal,
+    nowMillis: number,
+  ): Promise<PollOutcome> {
     const due = this._enabled.filter((entry) => this._isDue(entry, nowMillis));
     const settled = await Promise.allSettled(
       due.map((entry) => this._runCollector(entry, connection, facts, signal, nowMillis)),
@@ -283,6 +359,49 @@ export class RouterPoller {
     }
     for (const entry of due) this._lastRunMillis.set(entry.collector.name, nowMillis);
     return { ok: true, runs };
+  }
+
+  /** Waits out a backoff delay: probes at the schedule ticks before it ends while they can tell something. */
+  private _scheduleRetry(delayMillis: number): void {
+    this._retryAtMillis = this._tuning.now() + delayMillis;
+    this._scheduleBackoffStep();
+  }
+
+  private _scheduleBackoffStep(): void {
+    const now = this._tuning.now();
+    const untilRetry = Math.max(0, (this._retryAtMillis ?? now) - now);
+    if (this._reachability !== 'reachable') {
+      // Never more often than the router's own schedule: the probe replaces a poll, it does not add load.
+      const untilTick = this._nextAlignedDelay();
+      if (untilTick < untilRetry) {
+        this._schedule(untilTick, 'probe');
+        return;
+      }
+    }
+    this._schedule(untilRetry);
+  }
+
+  /** One schedule tick during a backoff: is the router's port open? If it just came back, poll now. */
+  private async _probe(): Promise<void> {
+    const reachable = await probePort({
+      host: this._router.host,
+      port: this._router.port,
+      timeoutMillis: this._router.timeoutMillis,
+      signal: this._stopController.signal,
+    });
+    if (this._stopController.signal.aborted) return;
+    if (reachable && this._reachability === 'unreachable') {
+      this._logger.debug(
+        { router: this._router.name, address: this._address },
+        'router answers again; retrying before the backoff delay ends',
+      );
+      await this._cycle();
+      return;
+    }
+    // Open all along (unknown → reachable): the failure is above TCP and only the backoff's
+    // attempts can tell when it is over; no more probes until the next failure.
+    this._reachability = reachable ? 'reachable' : 'unreachable';
+    this._scheduleBackoffStep();
   }
 
   private async _ensureConnection(signal: AbortSignal): Promise<RouterConnection> {
@@ -337,7 +456,7 @@ export class RouterPoller {
     if (this._connection !== connection) return;
     // Between cycles: the next cycle reconnects; the router is only marked down if that fails.
     this._logger.debug(
-      { router: this._router.name, reason: cause === undefined ? 'closed' : describeError(cause, this._secrets()) },
+      { router: this._router.name, reason: cause === undefined ? 'closed' : describeRouterError(cause, this._router) },
       'router connection closed',
     );
     this._dropConnection();
@@ -400,7 +519,7 @@ export class RouterPoller {
           samples: NO_SAMPLES,
           durationSeconds: (performance.now() - startedAt) / 1000,
           finishedAtMillis: this._tuning.now(),
-          error: describeError(error, this._secrets()),
+          error: describeRouterError(error, this._router),
           dropped: 0,
         }),
       };
@@ -416,6 +535,7 @@ export class RouterPoller {
     this._connectBackoff.reset();
     this._authBackoff.reset();
     this._consecutiveFailures = 0;
+    this._reachability = 'reachable';
     this._lastSuccessMillis = this._tuning.now();
     const states = new Map(this._states);
     for (const run of runs) {
@@ -439,7 +559,8 @@ export class RouterPoller {
     // ends the session at once, and the snapshot should not wait for the socket to finish closing.
     if (connection) void closeQuietly(connection, this._tuning.closeTimeoutMillis);
     this._consecutiveFailures += 1;
-    this._lastError = describeError(error, this._secrets());
+    this._lastError = describeRouterError(error, this._router);
+    this._reachability = reachabilityAfter(reason, error);
     const text = this._lastError;
     const failedAt = this._tuning.now();
     const states = new Map<string, CollectorState>();
@@ -491,10 +612,6 @@ export class RouterPoller {
     const slots = Math.floor((now - anchor) / interval) + 1;
     return Math.max(0, anchor + slots * interval - now);
   }
-
-  private _secrets(): string[] {
-    return [this._router.password];
-  }
 }
 
 /** The collectors a router runs, with their effective interval. */
@@ -510,6 +627,12 @@ export function enabledCollectors(router: RouterConfig, collectors: readonly Col
     enabled.push({ collector, config, intervalMillis });
   }
   return enabled;
+}
+
+/** What a failure says about the router's port (see {@link Reachability}). */
+function reachabilityAfter(reason: RouterDownReason, error: unknown): Reachability {
+  if (reason !== 'connection_failed' && reason !== 'timeout') return 'reachable';
+  return isUnreachable(error) ? 'unreachable' : 'unknown';
 }
 
 function routerReason(error: unknown, unknownAs: RouterDownReason): RouterDownReason {

@@ -21,10 +21,15 @@ export interface CollectorState {
   readonly dropped: number;
 }
 
-/** Why a router is not up, for /health. */
+/**
+ * Why a router is not up, for /health. tls_error: the router's TLS certificate was refused
+ * (untrusted chain, wrong name, fingerprint mismatch); other TLS and socket failures are
+ * connection_failed.
+ */
 export type RouterDownReason =
   | 'connecting'
   | 'connection_failed'
+  | 'tls_error'
   | 'authentication_failed'
   | 'timeout'
   | 'protocol_error'

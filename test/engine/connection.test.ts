@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RouterTlsConfig } from '../../src/config/types.js';
-import { buildTlsOptions, routerAddress, tlsMode } from '../../src/engine/connection.js';
+import { createServer } from 'node:net';
+import { buildTlsOptions, probePort, routerAddress, tlsMode } from '../../src/engine/connection.js';
 import { DEMO_CERTIFICATE_PEM } from '../../src/simulator/demo-certificate.js';
 import { EngineHarness, simRouter, snapshotOf, waitFor } from './helpers/engine-fixtures.js';
 
@@ -61,7 +62,7 @@ describe('routerAddress', () => {
 });
 
 describe('TLS routers in the engine', () => {
-  it('polls api-ssl routers in verified, pinned and insecure modes; a wrong pin keeps the router down', async () => {
+  it('polls api-ssl routers in verified, pinned and insecure modes; a refused certificate is a tls_error', async () => {
     const fleet = await harness.fleetOf(1, 'v7', { tls: true });
     const port = fleet.routers[0]!.port;
     const dir = await mkdtemp(join(tmpdir(), 'engine-tls-'));
@@ -75,6 +76,8 @@ describe('TLS routers in the engine', () => {
         simRouter('pinned', port, { tls: { ...NO_TLS, enabled: true, fingerprint } }),
         simRouter('insecure', port, { tls: { ...NO_TLS, enabled: true, insecure: true } }),
         simRouter('wrong-pin', port, { tls: { ...NO_TLS, enabled: true, fingerprint: wrong } }),
+        // The simulator's self-signed certificate against Node's default CAs.
+        simRouter('untrusted', port, { tls: { ...NO_TLS, enabled: true } }),
       ]);
       engine.start();
       await engine.whenFirstRoundDone();
@@ -82,10 +85,41 @@ describe('TLS routers in the engine', () => {
         ['verified', 'pinned', 'insecure'].every((name) => snapshotOf(engine, name).up),
       );
       expect(snapshotOf(engine, 'verified').collectors.get('system')?.status).toBe('ok');
-      expect(snapshotOf(engine, 'wrong-pin')).toMatchObject({ up: false, downReason: 'connection_failed' });
+      expect(snapshotOf(engine, 'wrong-pin')).toMatchObject({ up: false, downReason: 'tls_error' });
       expect(snapshotOf(engine, 'wrong-pin').lastError).toMatch(/fingerprint/i);
+      expect(snapshotOf(engine, 'untrusted')).toMatchObject({ up: false, downReason: 'tls_error' });
+      expect(snapshotOf(engine, 'untrusted').lastError).toMatch(/certificate/i);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('probePort', () => {
+  it('answers true for a listening port and closes its connection at once', async () => {
+    let accepted = 0;
+    let closed = 0;
+    const server = createServer((socket) => {
+      accepted += 1;
+      socket.on('close', () => (closed += 1));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      expect(await probePort({ host: '127.0.0.1', port, timeoutMillis: 1_000 })).toBe(true);
+      await waitFor('the probe connection closed', () => closed === 1, 1_000);
+      expect(accepted).toBe(1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('answers false for a closed port and for an aborted probe', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(await probePort({ host: '127.0.0.1', port, timeoutMillis: 1_000 })).toBe(false);
+    expect(await probePort({ host: '127.0.0.1', port, timeoutMillis: 1_000, signal: AbortSignal.abort() })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, describeError, isRouterFailure } from '../../src/engine/failure.js';
+import { classifyFailure, describeError, describeRouterError, isRouterFailure, isUnreachable } from '../../src/engine/failure.js';
 import { parseVersion } from '../../src/engine/facts.js';
 import {
   AuthenticationError,
@@ -9,6 +9,7 @@ import {
   TimeoutError,
   TrapError,
 } from '../../src/routeros/errors.js';
+import { TlsVerificationError } from '../../src/routeros/transport.js';
 
 describe('classifyFailure', () => {
   it('maps client errors to router states', () => {
@@ -24,6 +25,13 @@ describe('classifyFailure', () => {
   it('tells a missing feature from a failing command', () => {
     expect(classifyFailure(new TrapError('no such command prefix', 0), 'collector')).toBe('unsupported');
     expect(classifyFailure(new TrapError('input does not match any value of type', 1), 'collector')).toBe('collector');
+  });
+
+  it('names a refused TLS certificate apart from other connection failures', () => {
+    expect(classifyFailure(new TlsVerificationError('TLS certificate fingerprint mismatch'), 'collector')).toBe('tls_error');
+    const wrapped = new Error('connect failed', { cause: new TlsVerificationError('self-signed certificate') });
+    expect(classifyFailure(wrapped, 'connection_failed')).toBe('tls_error');
+    expect(isRouterFailure('tls_error')).toBe(true);
   });
 
   it('finds a client error wrapped by a collector', () => {
@@ -47,6 +55,45 @@ describe('describeError', () => {
     );
     expect(describeError(new Error('x'.repeat(1000))).length).toBe(300);
     expect(describeError(42)).toBe('unknown error');
+  });
+});
+
+describe('describeRouterError', () => {
+  const admin = { username: 'admin', password: 'admin' };
+
+  it('keeps the user name when the password equals it', () => {
+    const error = new AuthenticationError('login as "admin" refused: invalid user name or password (6)');
+    expect(describeRouterError(error, admin)).toBe('login as "admin" refused: invalid user name or password (6)');
+    expect(describeRouterError(new AuthenticationError('user "admin" may not use the API'), admin)).toBe(
+      'user "admin" may not use the API',
+    );
+  });
+
+  it('still masks the password wherever it is not the quoted user name', () => {
+    const echoed = new AuthenticationError('login as "admin" refused: bad password admin for admin');
+    expect(describeRouterError(echoed, admin)).toBe('login as "admin" refused: bad password *** for ***');
+    const other = { username: 'monitor', password: 's3cret-pw' };
+    expect(describeRouterError(new Error('login as "monitor" refused: got s3cret-pw'), other)).toBe(
+      'login as "monitor" refused: got ***',
+    );
+    // A user name that contains the password stays whole.
+    const partial = { username: 'administrator', password: 'admin' };
+    expect(describeRouterError(new Error('login as "administrator" refused: admin'), partial)).toBe(
+      'login as "administrator" refused: ***',
+    );
+  });
+});
+
+describe('isUnreachable', () => {
+  it('is true only for socket errors that mean nothing answered', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(isUnreachable(new ConnectionLostError('cannot connect', { cause: refused }))).toBe(true);
+    const noRoute = Object.assign(new Error('connect EHOSTUNREACH'), { code: 'EHOSTUNREACH' });
+    expect(isUnreachable(new Error('wrapped', { cause: new ConnectionLostError('x', { cause: noRoute }) }))).toBe(true);
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    expect(isUnreachable(new ConnectionLostError('closed', { cause: reset }))).toBe(false);
+    expect(isUnreachable(new TimeoutError('connecting timed out'))).toBe(false);
+    expect(isUnreachable('ECONNREFUSED')).toBe(false);
   });
 });
 

@@ -69,6 +69,8 @@ describe('RouterPoller faults', () => {
     expect(authLogs).toHaveLength(1);
     expect(authLogs[0]?.level).toBe(50);
     expect(JSON.stringify(lines)).not.toContain('"password"');
+    // admin/admin: the user name is named as such, not masked as if it were the password.
+    expect(snapshotOf(engine, 'r0').lastError).toMatch(/^login as "admin" refused/);
     expect(snapshotOf(engine, 'r0').consecutiveFailures).toBeGreaterThanOrEqual(3);
     // The other router is unaffected.
     expect(snapshotOf(engine, 'r1').up).toBe(true);

@@ -123,7 +123,7 @@ describe('TLS towards routers, agent level', () => {
       if (entry.expect === 'up') {
         expect([row.name, row.up, row.metric]).toEqual([entry.name, true, 1]);
       } else {
-        expect([row.name, row.up, row.metric, row.reason]).toEqual([entry.name, false, 0, 'connection_failed']);
+        expect([row.name, row.up, row.metric, row.reason]).toEqual([entry.name, false, 0, 'tls_error']);
         expect(row.error, entry.name).toMatch(entry.expect);
       }
     }
