@@ -9,9 +9,10 @@ import type { CollectContext, CollectOutput, Collector, CollectorOptions, Router
 import { gauge, info } from './support/define.js';
 import { isMissingFeature, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { CollectorOptionError } from './support/options.js';
+import { CollectorOptionError, readSwitch } from './support/options.js';
 import { readBoolean, readCounter, readDurationSeconds, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions, switchOption } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -82,11 +83,8 @@ export interface BgpSettings {
 
 /** Reads the options; a bad value throws CollectorOptionError naming the key. */
 export function bgpSettings(options: CollectorOptions): BgpSettings {
-  const advertised = options['advertised_prefixes'];
-  if (advertised !== undefined && advertised !== null && typeof advertised !== 'boolean') {
-    throw new CollectorOptionError('advertised_prefixes: must be true or false');
-  }
-  return { sessions: createNameFilter(options), advertisedPrefixes: advertised ?? true };
+  const advertised = readSwitch(options, 'advertised_prefixes', true);
+  return { sessions: createNameFilter(options), advertisedPrefixes: advertised };
 }
 
 /** One session and, when counted, its advertised prefixes. */
@@ -168,6 +166,11 @@ export const bgpCollector: Collector = {
     BGP_SESSION_RECEIVED_PREFIXES,
     BGP_SESSION_ADVERTISED_PREFIXES,
   ],
+  options: [
+    ...filterOptions('the session (v7) or peer (v6) name'),
+    switchOption('advertised_prefixes', 'count advertised prefixes per session, one count query each, which costs router CPU on full-table sessions', true),
+  ],
+  checkOptions: bgpSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = bgpSettings(context.options);
     return { samples: mapBgp(await fetchBgp(context, settings), bgpDialect(context.router)).samples };

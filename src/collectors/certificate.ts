@@ -11,6 +11,7 @@ import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readDurationSeconds, readText, readTimestampSeconds } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -103,6 +104,8 @@ export const certificateCollector: Collector = {
   paths: [CERTIFICATE_PATH],
   metrics: [CERTIFICATE_INFO, CERTIFICATE_NOT_BEFORE, CERTIFICATE_NOT_AFTER, CERTIFICATE_EXPIRES_IN],
   defaultIntervalMillis: CERTIFICATE_INTERVAL_MILLIS,
+  options: filterOptions('the certificate name'),
+  checkOptions: certificateSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = certificateSettings(context.options);
     return { samples: mapCertificates(await printRows(context, CERTIFICATE_PATH, CERTIFICATE_PROPLIST), settings, context.nowMillis) };

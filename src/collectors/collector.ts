@@ -42,6 +42,17 @@ export interface RouterFacts {
 /** Per-collector settings from the config (filters, caps). Collectors read what they know. */
 export type CollectorOptions = Readonly<Record<string, unknown>>;
 
+/**
+ * One per-collector option key besides `enabled` and `interval` (which every collector has). The
+ * config loader rejects keys a collector does not declare, and docs/metrics.md lists them.
+ */
+export interface CollectorOptionSpec {
+  /** The key under `collectors.<name>` (`include`, `max_series`). */
+  readonly name: string;
+  /** One sentence ending in a period: what it selects, its form and its default. */
+  readonly description: string;
+}
+
 /** Everything a collector run gets. */
 export interface CollectContext {
   readonly api: RouterApi;
@@ -71,5 +82,15 @@ export interface Collector {
   readonly metrics: readonly MetricDefinition[];
   /** Its own slower interval (certificates, firmware); the router's interval when absent. */
   readonly defaultIntervalMillis?: number;
+  /**
+   * The option keys it reads from `context.options`. Every registered collector declares them
+   * (`[]` for none); when absent the config loader cannot check keys and passes them through.
+   */
+  readonly options?: readonly CollectorOptionSpec[];
+  /**
+   * Reads the options the way `collect` does, so the config loader can report a bad value at load
+   * instead of every run; throws CollectorOptionError whose message starts with the key.
+   */
+  readonly checkOptions?: (options: CollectorOptions) => void;
   collect(context: CollectContext): Promise<CollectOutput>;
 }

@@ -15,6 +15,7 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCount } from './support/options.js';
 import { readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { FAMILIES_OPTION, filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 export const CONNTRACK_SOURCE_ENTRIES = gauge(
   'routeros.conntrack.source.entries',
@@ -110,6 +111,12 @@ export const conntrackSourcesCollector: Collector = {
     'Tracked connections per source address (prints the connection table, src-address only; off by default); options families, include/exclude (address regexes), max_series (sources, default 500, busiest kept).',
   paths: [connectionPath('ipv4'), connectionPath('ipv6')],
   metrics: [CONNTRACK_SOURCE_ENTRIES],
+  options: [
+    FAMILIES_OPTION,
+    ...filterOptions('the source address (`192\\.168\\..*`)'),
+    maxSeriesOption('source addresses', CONNTRACK_SOURCES_DEFAULT_MAX, 'the busiest are kept'),
+  ],
+  checkOptions: conntrackSourcesSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = conntrackSourcesSettings(context.options);
     const families = settings.families.filter((family) => family === 'ipv4' || hasIpv6(context.router));

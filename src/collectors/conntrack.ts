@@ -11,6 +11,7 @@ import { isMissingFeature, printRows } from './support/fetch.js';
 import { CollectorOptionError, readStringList } from './support/options.js';
 import { readCounter } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { FAMILIES_OPTION } from './support/option-specs.js';
 
 export const CONNTRACK_ENTRIES = gauge(
   'routeros.conntrack.entries',
@@ -129,6 +130,11 @@ export const conntrackCollector: Collector = {
     'Connection tracking entries by family and protocol (count-only, the table is never printed) and the table maximum; options families, protocols.',
   paths: [connectionPath('ipv4'), connectionPath('ipv6'), CONNTRACK_TRACKING_PATH],
   metrics: [CONNTRACK_ENTRIES, CONNTRACK_PROTOCOL_ENTRIES, CONNTRACK_MAX_ENTRIES],
+  options: [
+    FAMILIES_OPTION,
+    { name: 'protocols', description: 'Protocol names counted in every family (one count query each); default `tcp`, `udp`, `icmp` (IPv4) and `tcp`, `udp`, `icmpv6` (IPv6).' },
+  ],
+  checkOptions: conntrackSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = conntrackSettings(context.options);
     const families = settings.families.filter((family) => family === 'ipv4' || hasIpv6(context.router));

@@ -13,6 +13,7 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCount } from './support/options.js';
 import { readDurationSeconds, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -115,6 +116,8 @@ export const dhcpLeasesCollector: Collector = {
     'Per-lease info (address, MAC, host name), bound state, seconds until expiry and since last seen (off by default); options include/exclude (server regexes), max_series (leases, default 2000).',
   paths: [DHCP_LEASE_PATH],
   metrics: [DHCP_LEASE_INFO, DHCP_LEASE_BOUND, DHCP_LEASE_EXPIRES_AFTER, DHCP_LEASE_LAST_SEEN],
+  options: [...filterOptions("the lease's DHCP server name"), maxSeriesOption('leases', DHCP_LEASES_DEFAULT_MAX)],
+  checkOptions: dhcpLeasesSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = dhcpLeasesSettings(context.options);
     return mapDhcpLeases(await printRows(context, DHCP_LEASE_PATH, DHCP_LEASE_PROPLIST), settings);

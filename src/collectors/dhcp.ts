@@ -14,6 +14,7 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { CollectorOptionError, readStringList } from './support/options.js';
 import { readCounter, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 export const DHCP_SERVER_LEASES = gauge(
   'routeros.dhcp.server.leases',
@@ -221,6 +222,12 @@ export const dhcpCollector: Collector = {
     'DHCP leases per server and status, IP pool size and used addresses (all count-only); options include/exclude (server regexes), statuses, include_pools/exclude_pools.',
   paths: [DHCP_SERVER_PATH, DHCP_LEASE_PATH, IP_POOL_PATH, IP_POOL_USED_PATH],
   metrics: [DHCP_SERVER_LEASES, IP_POOL_ADDRESSES, IP_POOL_USED_ADDRESSES],
+  options: [
+    ...filterOptions('the DHCP server name'),
+    { name: 'statuses', description: 'Lease statuses counted per server (one count query each); default `bound`, `waiting`, `offered`, `busy`.' },
+    ...filterOptions('the IP pool name', 'include_pools', 'exclude_pools'),
+  ],
+  checkOptions: dhcpSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = dhcpSettings(context.options);
     return { samples: mapDhcp(await fetchDhcp(context, settings)).samples };

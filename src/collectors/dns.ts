@@ -41,6 +41,7 @@ export const dnsCollector: Collector = {
   summary: 'DNS cache size and use, in bytes.',
   paths: [DNS_PATH],
   metrics: [DNS_CACHE_SIZE, DNS_CACHE_USED],
+  options: [],
   async collect(context: CollectContext): Promise<CollectOutput> {
     return { samples: mapDns(await printRows(context, DNS_PATH, DNS_PROPLIST)) };
   },

@@ -52,10 +52,24 @@ function renderCollector(collector: Collector): string[] {
     `- Default: ${collector.defaultEnabled ? '**on**' : 'off'}`,
     `- RouterOS paths: ${collector.paths.map(code).join(', ')}`,
     `- Interval: ${interval}`,
+    ...renderOptions(collector),
     '',
     ...METRIC_TABLE_HEADER,
     ...collector.metrics.map(routerMetricRow),
     '',
+  ];
+}
+
+/** The collector's option keys under `collectors.<name>`, after its bullet list. */
+function renderOptions(collector: Collector): string[] {
+  const options = collector.options ?? [];
+  if (options.length === 0) return ['- Options: none besides `enabled` and `interval`'];
+  return [
+    '- Options (besides `enabled` and `interval`):',
+    '',
+    '| Option | Description |',
+    '|---|---|',
+    ...options.map((option) => `| ${code(option.name)} | ${cell(option.description)} |`),
   ];
 }
 

@@ -15,6 +15,7 @@ import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readFlag, readRateBytesPerSecond, readText } from './support/rows.js';
 import { SampleList, addStateSet } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
@@ -85,6 +86,8 @@ export const ethernetCollector: Collector = {
     'Link speed, duplex and auto-negotiation state of running ethernet ports, from one monitor call for all ports; options include/exclude (interface regexes).',
   paths: [ETHERNET_PATH, ETHERNET_MONITOR],
   metrics: [ETHERNET_SPEED, ETHERNET_FULL_DUPLEX, ETHERNET_AUTO_NEGOTIATION],
+  options: filterOptions('the ethernet port name'),
+  checkOptions: ethernetSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = ethernetSettings(context.options);
     const ports = await fetchRunningPorts(context, settings);

@@ -16,6 +16,7 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { CollectorOptionError, readCount, readStringList } from './support/options.js';
 import { readCounter, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { FAMILIES_OPTION, filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const RULE_KEY = ['family', 'table', 'chain', 'id'] as const;
 
@@ -166,6 +167,13 @@ export const firewallCollector: Collector = {
     'Bytes and packets per firewall rule (filter, nat, mangle, raw; IPv4 and IPv6) keyed by rule id, with an info series; options tables, families, include_chains/exclude_chains, max_series (rules, default 1000).',
   paths: IP_FAMILIES.flatMap((family) => FIREWALL_TABLES.map((table) => firewallPath(family, table))),
   metrics: METRICS,
+  options: [
+    { name: 'tables', description: 'Tables to read: `filter`, `nat`, `mangle`, `raw` (default all four); one print per table and family.' },
+    FAMILIES_OPTION,
+    ...filterOptions('the chain name', 'include_chains', 'exclude_chains'),
+    maxSeriesOption('rules', FIREWALL_DEFAULT_MAX_RULES),
+  ],
+  checkOptions: firewallSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = firewallSettings(context.options);
     return mapFirewall(await fetchFirewall(context, settings), settings);

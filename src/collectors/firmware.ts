@@ -113,6 +113,7 @@ export const firmwareCollector: Collector = {
   paths: [PACKAGE_UPDATE_PATH, ROUTERBOARD_PATH],
   metrics: [FIRMWARE_INFO, FIRMWARE_UPDATE_AVAILABLE, FIRMWARE_ROUTERBOOT_UPGRADE_AVAILABLE],
   defaultIntervalMillis: FIRMWARE_INTERVAL_MILLIS,
+  options: [],
   async collect(context: CollectContext): Promise<CollectOutput> {
     return { samples: mapFirmware(await fetchFirmware(context)) };
   },

@@ -141,6 +141,7 @@ export const healthCollector: Collector = {
   summary: 'Hardware sensors: temperatures, voltages, currents, power, fan speeds and PSU/fan states.',
   paths: ['/system/health'],
   metrics: [HEALTH_TEMPERATURE, HEALTH_VOLTAGE, HEALTH_CURRENT, HEALTH_POWER, HEALTH_FAN_SPEED, HEALTH_STATE],
+  options: [],
   async collect(context: CollectContext): Promise<CollectOutput> {
     return { samples: mapHealth(await fetchHealth(context)) };
   },

@@ -12,6 +12,7 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readStringList } from './support/options.js';
 import { readCounter, readFlag, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
@@ -144,6 +145,12 @@ export const interfaceCollector: Collector = {
     INTERFACE_DISABLED,
     ...COUNTERS.map(([metric]) => metric),
   ],
+  options: [
+    ...filterOptions('the interface name'),
+    { name: 'include_types', description: 'Interface types to keep, exact (`ether`, `vlan`); sent to the router as a query; all when unset.' },
+    { name: 'exclude_types', description: 'Interface types to skip, exact (`pppoe-in`); sent to the router as a query.' },
+  ],
+  checkOptions: interfaceFilter,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const filter = interfaceFilter(context.options);
     return { samples: mapInterfaces(await fetchInterfaces(context, filter), filter) };

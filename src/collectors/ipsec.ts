@@ -13,6 +13,7 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCount } from './support/options.js';
 import { readCounter, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -133,6 +134,8 @@ export const ipsecCollector: Collector = {
     IPSEC_PEER_RECEIVE_PACKETS,
     IPSEC_PEER_TRANSMIT_PACKETS,
   ],
+  options: [...filterOptions('the remote peer address (per-peer series only)'), maxSeriesOption('peers', IPSEC_DEFAULT_MAX_PEERS)],
+  checkOptions: ipsecSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = ipsecSettings(context.options);
     // `=stats=` asks for the traffic counters, as in the CLI's `print stats`.

@@ -11,6 +11,7 @@ import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readDurationSeconds, readNumber, readText } from './support/rows.js';
 import { SampleList, addStateSet } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
@@ -82,6 +83,8 @@ export const lteCollector: Collector = {
     'LTE signal (RSSI, RSRP, RSRQ, SINR), registration state and session uptime per interface; v6 needs the test policy; options include/exclude (interface regexes).',
   paths: [LTE_PATH, LTE_MONITOR, LTE_INFO],
   metrics: [LTE_RSSI, LTE_RSRP, LTE_RSRQ, LTE_SINR, LTE_REGISTRATION_STATE, LTE_SESSION_UPTIME],
+  options: filterOptions('the LTE interface name'),
+  checkOptions: lteSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = lteSettings(context.options);
     return { samples: mapLte(await fetchLteMonitor(context, await fetchLteInterfaces(context, settings))) };

@@ -10,9 +10,10 @@ import { capItems } from './support/cap.js';
 import { gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { CollectorOptionError, readCount } from './support/options.js';
+import { CollectorOptionError, readCount, readSwitch } from './support/options.js';
 import { readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions, maxSeriesOption, switchOption } from './support/option-specs.js';
 
 export const NEIGHBOR_ENTRIES = gauge(
   'routeros.neighbor.entries',
@@ -52,13 +53,10 @@ export interface NeighborSettings {
 
 /** Reads the options; a bad value throws CollectorOptionError naming the key. */
 export function neighborSettings(options: CollectorOptions): NeighborSettings {
-  const perNeighbor = options['per_neighbor'];
-  if (perNeighbor !== undefined && perNeighbor !== null && typeof perNeighbor !== 'boolean') {
-    throw new CollectorOptionError('per_neighbor: must be true or false');
-  }
+  const perNeighbor = readSwitch(options, 'per_neighbor', false);
   return {
     interfaces: createNameFilter(options),
-    perNeighbor: perNeighbor ?? false,
+    perNeighbor,
     maxNeighbors: readCount(options, 'max_series', NEIGHBOR_DEFAULT_MAX_SERIES),
   };
 }
@@ -102,6 +100,12 @@ export const neighborsCollector: Collector = {
     'Discovered neighbors (MNDP/CDP/LLDP) per interface; per_neighbor: true adds one info series per neighbor; options include/exclude (interface regexes), max_series (neighbors, default 500).',
   paths: [NEIGHBOR_PATH],
   metrics: [NEIGHBOR_ENTRIES, NEIGHBOR_INFO],
+  options: [
+    ...filterOptions('the interface the neighbor was seen on'),
+    switchOption('per_neighbor', 'add one info series per neighbor'),
+    maxSeriesOption('neighbors', NEIGHBOR_DEFAULT_MAX_SERIES),
+  ],
+  checkOptions: neighborSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = neighborSettings(context.options);
     const proplist = settings.perNeighbor ? NEIGHBOR_DETAIL_PROPLIST : NEIGHBOR_COUNT_PROPLIST;

@@ -13,6 +13,7 @@ import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCounter, readNumber, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -166,6 +167,8 @@ export const netwatchCollector: Collector = {
     ...TIMES.map(([metric]) => metric),
     NETWATCH_HTTP_STATUS_CODE,
   ],
+  options: filterOptions('the netwatch entry name or host'),
+  checkOptions: netwatchSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = netwatchSettings(context.options);
     // Disabled entries keep a stale status; the router leaves them out.

@@ -12,6 +12,7 @@ import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 export const OSPF_NEIGHBORS = gauge(
   'routeros.ospf.neighbors',
@@ -74,6 +75,8 @@ export const ospfCollector: Collector = {
     'OSPF neighbors by instance and state, every state of every instance reported (0 included); options include/exclude (instance regexes).',
   paths: [OSPF_NEIGHBOR_PATH, OSPF_INSTANCE_PATH],
   metrics: [OSPF_NEIGHBORS],
+  options: filterOptions('the OSPF instance name'),
+  checkOptions: ospfSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = ospfSettings(context.options);
     const [instances, neighbors] = await Promise.all([

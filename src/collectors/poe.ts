@@ -12,6 +12,7 @@ import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readNumber, readText } from './support/rows.js';
 import { SampleList, addStateSet } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
@@ -104,6 +105,8 @@ export const poeCollector: Collector = {
     'PoE-out status, voltage, current and power per port, from one monitor call for all PoE ports; options include/exclude (interface regexes).',
   paths: [POE_PATH, POE_MONITOR],
   metrics: [POE_OUT_INFO, POE_OUT_STATUS, POE_OUT_VOLTAGE, POE_OUT_CURRENT, POE_OUT_POWER],
+  options: filterOptions('the PoE port name'),
+  checkOptions: poeSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = poeSettings(context.options);
     const ports = poePorts(await printRows(context, POE_PATH, POE_PROPLIST), settings);

@@ -10,9 +10,10 @@ import { capItems } from './support/cap.js';
 import { gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { CollectorOptionError, readCount, readStringList } from './support/options.js';
+import { CollectorOptionError, readCount, readStringList, readSwitch } from './support/options.js';
 import { readDurationSeconds, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions, maxSeriesOption, switchOption } from './support/option-specs.js';
 
 export const PPP_ACTIVE_SESSIONS = gauge(
   'routeros.ppp.active.sessions',
@@ -62,13 +63,10 @@ export function pppSettings(options: CollectorOptions): PppSettings {
   for (const service of services) {
     if (!SERVICE_NAME.test(service)) throw new CollectorOptionError(`services: invalid service ${JSON.stringify(service)}`);
   }
-  const perSession = options['per_session'];
-  if (perSession !== undefined && perSession !== null && typeof perSession !== 'boolean') {
-    throw new CollectorOptionError('per_session: must be true or false');
-  }
+  const perSession = readSwitch(options, 'per_session', false);
   return {
     services: services.length > 0 ? services : PPP_DEFAULT_SERVICES,
-    perSession: perSession ?? false,
+    perSession,
     names: createNameFilter(options),
     maxSessions: readCount(options, 'max_series', PPP_DEFAULT_MAX_SESSIONS),
   };
@@ -119,6 +117,13 @@ export const pppCollector: Collector = {
     'Active PPP sessions by service (count-only); per_session: true adds per-session info and uptime; options services, include/exclude (user regexes), max_series (sessions, default 1000).',
   paths: [PPP_ACTIVE_PATH],
   metrics: [PPP_ACTIVE_SESSIONS, PPP_SESSION_INFO, PPP_SESSION_UPTIME],
+  options: [
+    { name: 'services', description: 'PPP services counted (one count query each unless `per_session`); default `pppoe`, `l2tp`, `sstp`, `ovpn`, `pptp`, `async`.' },
+    switchOption('per_session', 'also report one info and uptime series per session'),
+    ...filterOptions("the session's user name (per-session series only)"),
+    maxSeriesOption('sessions', PPP_DEFAULT_MAX_SESSIONS),
+  ],
+  checkOptions: pppSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = pppSettings(context.options);
     if (settings.perSession) return mapPppSessions(await printRows(context, PPP_ACTIVE_PATH, PPP_SESSION_PROPLIST), settings);

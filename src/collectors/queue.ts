@@ -16,6 +16,7 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { CollectorOptionError, readCount, readStringList } from './support/options.js';
 import { readCounter, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const QUEUE_KEY = ['type', 'name', 'direction'] as const;
 
@@ -141,6 +142,12 @@ export const queueCollector: Collector = {
     'Simple queues (upload/download) and queue tree: bytes, packets, dropped, queued bytes and packets by type and name; options types, include/exclude (name regexes), max_series (queues, default 1000).',
   paths: QUEUE_TYPES.map(queuePath),
   metrics: [QUEUE_INFO, ...VALUES.map(([metric]) => metric)],
+  options: [
+    { name: 'types', description: 'Queue kinds to read: `simple`, `tree` or both (default); one print each.' },
+    ...filterOptions('the queue name'),
+    maxSeriesOption('queues', QUEUE_DEFAULT_MAX),
+  ],
+  checkOptions: queueSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = queueSettings(context.options);
     const menus = await Promise.all(

@@ -10,6 +10,7 @@ import { gauge } from './support/define.js';
 import { isMissingFeature } from './support/fetch.js';
 import { CollectorOptionError, readStringList } from './support/options.js';
 import { SampleList } from './support/samples.js';
+import { FAMILIES_OPTION } from './support/option-specs.js';
 
 export const ROUTE_ACTIVE_ROUTES = gauge(
   'routeros.route.active.routes',
@@ -99,6 +100,11 @@ export const routesCollector: Collector = {
     'Active routes by family and protocol (count-only, the table is never printed); options families, protocols (route flags, default connect, static, bgp, ospf).',
   paths: IP_FAMILIES.map(routePath),
   metrics: [ROUTE_ACTIVE_ROUTES, ROUTE_PROTOCOL_ACTIVE_ROUTES],
+  options: [
+    FAMILIES_OPTION,
+    { name: 'protocols', description: 'Route flags counted per family (`rip`, `dhcp`, …; one count query each); default `connect`, `static`, `bgp`, `ospf`.' },
+  ],
+  checkOptions: routesSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = routesSettings(context.options);
     const families = settings.families.filter((family) => family === 'ipv4' || hasIpv6(context.router));

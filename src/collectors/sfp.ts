@@ -17,6 +17,7 @@ import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readFlag, readNumber, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions } from './support/option-specs.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
@@ -147,6 +148,8 @@ export const sfpCollector: Collector = {
     SFP_RX_LOSS,
     SFP_TX_FAULT,
   ],
+  options: filterOptions('the SFP port name'),
+  checkOptions: sfpSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = sfpSettings(context.options);
     const ports = sfpPorts(await printRows(context, ETHERNET_PATH, ['name', 'default-name']), settings);

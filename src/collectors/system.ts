@@ -115,6 +115,7 @@ export const systemCollector: Collector = {
     SYSTEM_DISK_FREE,
     SYSTEM_DISK_TOTAL,
   ],
+  options: [],
   async collect(context: CollectContext): Promise<CollectOutput> {
     return { samples: mapSystem(await fetchSystem(context)) };
   },

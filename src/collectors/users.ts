@@ -39,6 +39,7 @@ export const usersCollector: Collector = {
   summary: 'Active login sessions by service (winbox, ssh, api, web, …).',
   paths: [USER_ACTIVE_PATH],
   metrics: [USER_SESSIONS],
+  options: [],
   async collect(context: CollectContext): Promise<CollectOutput> {
     return { samples: mapUserSessions(await printRows(context, USER_ACTIVE_PATH, ['via'])) };
   },

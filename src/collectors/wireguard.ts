@@ -14,6 +14,7 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCount } from './support/options.js';
 import { readCounter, readDurationSeconds, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -132,6 +133,8 @@ export const wireguardCollector: Collector = {
     'Per WireGuard peer: bytes received and transmitted, seconds since the last handshake, info with the configured endpoint (RouterOS 7); options include/exclude (interface regexes), max_series (peers, default 1000).',
   paths: [WIREGUARD_PEERS_PATH],
   metrics: [WIREGUARD_PEER_INFO, WIREGUARD_PEER_RECEIVE_BYTES, WIREGUARD_PEER_TRANSMIT_BYTES, WIREGUARD_PEER_LAST_HANDSHAKE],
+  options: [...filterOptions('the WireGuard interface name'), maxSeriesOption('peers', WIREGUARD_DEFAULT_MAX_PEERS)],
+  checkOptions: wireguardSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = wireguardSettings(context.options);
     // A disabled peer never handshakes; `disabled=true` negated also keeps rows without the flag.

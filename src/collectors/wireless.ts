@@ -26,9 +26,10 @@ import { capItems } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
 import { isMissingFeature, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { CollectorOptionError, readCount } from './support/options.js';
+import { CollectorOptionError, readCount, readSwitch } from './support/options.js';
 import { readRateBytesPerSecond, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
+import { filterOptions, maxSeriesOption, switchOption } from './support/option-specs.js';
 
 const BY_CLIENT = ['interface', 'mac_address'] as const;
 
@@ -126,13 +127,10 @@ export interface WirelessSettings {
 
 /** Reads the options; a bad value throws CollectorOptionError naming the key. */
 export function wirelessSettings(options: CollectorOptions): WirelessSettings {
-  const clients = options['clients'];
-  if (clients !== undefined && clients !== null && typeof clients !== 'boolean') {
-    throw new CollectorOptionError('clients: must be true or false');
-  }
+  const clients = readSwitch(options, 'clients', false);
   return {
     interfaces: createNameFilter(options),
-    clients: clients ?? false,
+    clients,
     maxClients: readCount(options, 'max_series', WIRELESS_DEFAULT_MAX_CLIENTS),
   };
 }
@@ -275,6 +273,12 @@ export const wirelessCollector: Collector = {
     'Registered wireless clients per interface, SSID and band for the legacy wireless, CAPsMAN, wifiwave2 and wifi stacks (whichever is installed); clients: true adds per-client signal, rates and bytes; options include/exclude (interface regexes), max_series (clients, default 500).',
   paths: [LEGACY_INTERFACE_PATH, ...WIRELESS_STACKS.map(registrationTablePath)],
   metrics: [WIRELESS_CLIENTS, ...CLIENT_METRICS],
+  options: [
+    ...filterOptions('the wireless interface name'),
+    switchOption('clients', 'add per-client signal, rate and byte series'),
+    maxSeriesOption('clients', WIRELESS_DEFAULT_MAX_CLIENTS),
+  ],
+  checkOptions: wirelessSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = wirelessSettings(context.options);
     return mapWireless(await fetchWireless(context, settings), settings);

@@ -1,9 +1,9 @@
 /**
  * `collectors:` blocks (in `defaults` and in each router). A collector is set with a boolean
  * (`interface: false`) or an object of options (`interface: { include: [ether.*], interval: 1h }`);
- * an object enables the collector unless it says `enabled: false`. Option keys other than
- * `enabled` and `interval` reach the collector unchanged, so its own error messages name the key
- * as the user wrote it.
+ * an object enables the collector unless it says `enabled: false`. Other keys must be options the
+ * collector declares (a typo such as `exlude` would otherwise silently do nothing); they reach the
+ * collector unchanged, and its own option reader runs here so a bad value fails at load.
  */
 import type { Collector } from '../collectors/collector.js';
 import { durationProblem, parseDuration } from './duration.js';
@@ -11,7 +11,10 @@ import { joinPath, type Problems } from './errors.js';
 import type { CollectorConfig } from './types.js';
 
 /** What the loader needs to know about a collector. */
-export type KnownCollector = Pick<Collector, 'name' | 'defaultEnabled'>;
+export type KnownCollector = Pick<Collector, 'name' | 'defaultEnabled' | 'options' | 'checkOptions'>;
+
+/** Keys every collector takes besides its declared options. */
+const COMMON_KEYS = ['enabled', 'interval'] as const;
 
 /** One layer's settings for one collector (only what that layer set). */
 export interface CollectorLayer {
@@ -116,7 +119,8 @@ export function readCollectorsBlock(
   const names = known.map((collector) => collector.name);
   for (const [name, setting] of Object.entries(value)) {
     const settingPath = joinPath(path, name);
-    if (!names.includes(name)) {
+    const collector = known.find((candidate) => candidate.name === name);
+    if (collector === undefined) {
       problems.add(settingPath, `${unknownMessage('collector', name, names)}; known: ${names.join(', ')}`);
       continue;
     }
@@ -132,8 +136,14 @@ export function readCollectorsBlock(
     let enabled = true;
     let intervalMillis: number | undefined;
     const options: Record<string, unknown> = {};
+    // Undeclared options (a collector that predates `options`) are passed through unchecked.
+    const optionKeys = collector.options?.map((option) => option.name);
     for (const [key, option] of Object.entries(setting)) {
       const optionPath = joinPath(settingPath, key);
+      if (optionKeys !== undefined && !(COMMON_KEYS as readonly string[]).includes(key) && !optionKeys.includes(key)) {
+        problems.add(optionPath, unknownOptionMessage(key, [...COMMON_KEYS, ...optionKeys]));
+        continue;
+      }
       if (option === null || option === undefined) continue;
       switch (key) {
         case 'enabled': {
@@ -166,9 +176,42 @@ export function readCollectorsBlock(
           options[key] = option;
       }
     }
+    if (collector.checkOptions !== undefined) {
+      checkValues(collector.checkOptions, options, settingPath, problems);
+    }
     layers[name] = intervalMillis === undefined ? { enabled, options } : { enabled, intervalMillis, options };
   }
   return layers;
+}
+
+/** `unknown option (known: enabled, interval, include, …)`, plus a hint for a near miss. */
+function unknownOptionMessage(key: string, known: readonly string[]): string {
+  const hint = suggest(key, known);
+  const message = `unknown option (known: ${known.join(', ')})`;
+  return hint === undefined ? message : `${message}; did you mean ${hint}?`;
+}
+
+/** The key (and list index) an option reader's message starts with: `include[0]: invalid …`. */
+const OPTION_MESSAGE = /^([A-Za-z0-9_]+)((?:\[\d+\])*): ([\s\S]*)$/;
+
+/**
+ * Runs the collector's own option reader over one layer, so a value it would reject on every run
+ * (`families: [ipv5]`) is a config problem at its key path instead.
+ */
+function checkValues(
+  check: (options: Readonly<Record<string, unknown>>) => void,
+  options: Readonly<Record<string, unknown>>,
+  settingPath: string,
+  problems: Problems,
+): void {
+  try {
+    check(options);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const match = OPTION_MESSAGE.exec(message);
+    if (match === null) problems.add(settingPath, message);
+    else problems.add(`${joinPath(settingPath, match[1] ?? '')}${match[2] ?? ''}`, match[3] ?? message);
+  }
 }
 
 /** Merges the layers (general first) over each collector's default into the final settings. */

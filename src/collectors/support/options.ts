@@ -26,3 +26,15 @@ export function readCount(options: CollectorOptions, key: string, fallback: numb
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
   throw new CollectorOptionError(`${key}: must be a non-negative integer`);
 }
+
+/**
+ * An on/off switch: a boolean, or the text `true`/`false` that `${VAR}` substitution produces;
+ * `fallback` when absent.
+ */
+export function readSwitch(options: CollectorOptions, key: string, fallback: boolean): boolean {
+  const value = options[key];
+  if (value === undefined || value === null) return fallback;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new CollectorOptionError(`${key}: must be true or false`);
+}

@@ -3,7 +3,7 @@ import { capItems, capSamples } from '../../../src/collectors/support/cap.js';
 import { counter, gauge, info, metric } from '../../../src/collectors/support/define.js';
 import { isMissingFeature, printOptionalRows, printRows } from '../../../src/collectors/support/fetch.js';
 import { createNameFilter } from '../../../src/collectors/support/filter.js';
-import { CollectorOptionError, readCount, readStringList } from '../../../src/collectors/support/options.js';
+import { CollectorOptionError, readCount, readStringList, readSwitch } from '../../../src/collectors/support/options.js';
 import {
   readBoolean,
   readCounter,
@@ -148,5 +148,16 @@ describe('fetch', () => {
     expect(isMissingFeature(missingMenu())).toBe(true);
     expect(isMissingFeature(denied)).toBe(false);
     expect(isMissingFeature(new Error('no such command prefix'))).toBe(false);
+  });
+});
+
+describe('readSwitch', () => {
+  it('takes booleans and the true/false text ${VAR} substitution produces, nothing else', () => {
+    expect(readSwitch({ clients: true }, 'clients', false)).toBe(true);
+    expect(readSwitch({ clients: 'true' }, 'clients', false)).toBe(true);
+    expect(readSwitch({ clients: 'false' }, 'clients', true)).toBe(false);
+    expect(readSwitch({}, 'clients', true)).toBe(true);
+    expect(() => readSwitch({ clients: 'yes' }, 'clients', false)).toThrow(CollectorOptionError);
+    expect(() => readSwitch({ clients: 1 }, 'clients', false)).toThrow('clients: must be true or false');
   });
 });
