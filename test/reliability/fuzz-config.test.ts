@@ -55,7 +55,7 @@ const VALID = {
   defaults: {
     username: 'monitor',
     labels: { env: 'prod' },
-    collectors: { system: true, interface: { include: ['^ether', '^sfp'], exclude: ['^<pppoe-'], max_series: 500 } },
+    collectors: { system: true, interface: { include: ['ether.*', 'sfp.*'], exclude: ['<pppoe-.*'], exclude_types: ['pppoe-in'] } },
   },
   routers: [
     { name: 'core1', address: '10.0.0.1', password: SECRET_PASSWORD, labels: { site: 'ams' }, interval: '15s', timeout: '5s' },
