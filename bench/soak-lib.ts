@@ -1,0 +1,678 @@
+/**
+ * The soak run shared by bench/soak.ts (ten minutes, 200 routers) and the CI variant
+ * test/reliability/soak-short.test.ts (two minutes, 50 routers): a simulated fleet with churn, the
+ * real agent polling it over loopback, scrapes of /metrics and an OTLP endpoint that goes down for
+ * a tenth of the run and comes back. Everything runs in one process, so memory figures are the
+ * agent's plus the simulator's plus this harness's (the harness keeps only bounded state).
+ *
+ * A series is STALE when it refers to an entity removed from the simulator more than one poll
+ * interval + timeout before the scrape (or the OTLP collection): a removed interface name, an
+ * expired lease id, a gone conntrack source address, a departed wireless client. A reboot is not a
+ * removal. The run passes when no stale series was ever seen, on either path, and memory did not
+ * grow by more than `maxGrowth` between the first window after warm-up and the last window.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { Agent } from '../src/agent.js';
+import { findCollector } from '../src/collectors/registry.js';
+import { subscribeDiagErrors } from '../src/telemetry/diag-bridge.js';
+import { startBenchFleet, type BenchFleet } from './lib/bench-fleet.js';
+import { benchAgentConfig, LogCounter, scrape, startBenchAgent, type Scrape } from './lib/agent-harness.js';
+import { countSeries, forEachSeries, type LineSelector } from './lib/exposition.js';
+import { DEFAULT_CHURN, FleetChurn, RemovalLedger, type ChurnRates, type EntityKind } from './lib/fleet-churn.js';
+import { OtlpSink, type PointWalk } from './lib/otlp-sink.js';
+import {
+  heapUsedAfterGc,
+  median,
+  megabytes,
+  percentile,
+  sampleMemory,
+  seededRandom,
+  sleep,
+  type MemorySample,
+} from './lib/process-stats.js';
+
+/** Which memory figure decides the growth check. */
+export type MemoryMetric = 'rss' | 'heap-after-gc';
+
+/** Options of {@link runSoak}. Build them with {@link soakOptions}. */
+export interface SoakOptions {
+  readonly routers: number;
+  /**
+   * Simulator profiles: `edge` (every built-in profile but the PPPoE concentrator), `mixed`, `v6`, `v7`,
+   * a profile id or a comma-separated list of ids. @default 'edge'
+   */
+  readonly profile: string;
+  /** Length of the measured run (after the agent's first round). */
+  readonly durationMillis: number;
+  /** Ignored for the growth check: caches fill, V8 sizes its heap. */
+  readonly warmupMillis: number;
+  /** The growth check compares the median of [warm-up, warm-up + window) with the last window. */
+  readonly windowMillis: number;
+  readonly intervalMillis: number;
+  readonly timeoutMillis: number;
+  readonly concurrency: number;
+  readonly scrapeEveryMillis: number;
+  readonly reportEveryMillis: number;
+  readonly sampleEveryMillis: number;
+  readonly otlpIntervalMillis: number;
+  readonly otlpTimeoutMillis: number;
+  /** When the OTLP endpoint goes down, from the start of the run. */
+  readonly outageStartMillis: number;
+  readonly outageMillis: number;
+  readonly churn: ChurnRates;
+  readonly seed: number;
+  /** How long removals are remembered (≫ interval + timeout; see RemovalLedger). */
+  readonly retentionMillis: number;
+  readonly memoryMetric: MemoryMetric;
+  /** Largest accepted growth, as a fraction (0.1 = 10 %). */
+  readonly maxGrowth: number;
+  /** Progress lines; the final summary is returned, not logged. */
+  readonly log: (line: string) => void;
+}
+
+/**
+ * Defaults scaled to the duration: warm-up min(60 s, a third), window min(60 s, a sixth), the OTLP
+ * outage from 40 % for a tenth of the run (five minutes of a 50-minute real run), OTLP pushed at
+ * least four times per outage length (every 10 s at most), /metrics scraped every 10 s at most.
+ */
+export function soakOptions(overrides: Partial<SoakOptions> & Pick<SoakOptions, 'routers' | 'durationMillis'>): SoakOptions {
+  const duration = overrides.durationMillis;
+  const outage = overrides.outageMillis ?? Math.round(duration / 10);
+  const otlpInterval = overrides.otlpIntervalMillis ?? Math.max(1_000, Math.min(10_000, Math.round(outage / 4)));
+  return {
+    profile: 'edge',
+    warmupMillis: Math.min(60_000, Math.round(duration / 3)),
+    windowMillis: Math.min(60_000, Math.round(duration / 6)),
+    // 2 s / 1.5 s saturates two cores at 200 routers (docs/benchmarks.md); 5 s / 3 s does not.
+    intervalMillis: 5_000,
+    timeoutMillis: 3_000,
+    concurrency: 64,
+    scrapeEveryMillis: Math.max(1_000, Math.min(10_000, Math.round(duration / 24))),
+    reportEveryMillis: 10_000,
+    sampleEveryMillis: 1_000,
+    otlpIntervalMillis: otlpInterval,
+    otlpTimeoutMillis: Math.round(otlpInterval * 0.8),
+    outageStartMillis: Math.round(duration * 0.4),
+    outageMillis: outage,
+    churn: DEFAULT_CHURN,
+    seed: 20261122,
+    retentionMillis: 60_000,
+    memoryMetric: 'rss',
+    maxGrowth: 0.1,
+    log: (line: string) => console.log(line),
+    ...overrides,
+  };
+}
+
+/** One pass/fail criterion. */
+export interface SoakCheck {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** A stale series as seen, for the report. */
+export interface StaleExample {
+  readonly path: 'prometheus' | 'otlp';
+  readonly metric: string;
+  readonly router: string;
+  readonly kind: EntityKind;
+  readonly key: string;
+  /** How long before the scrape/collection the entity was removed. */
+  readonly removedAgoMillis: number;
+  /**
+   * `lagging`: the router has not finished a poll cycle that started after the removal (the agent is
+   * behind: overload, queueing, a skipped slot). `fresh-poll`: it has, and still exports the entity —
+   * the snapshot or the producer keeps removed entities.
+   */
+  readonly cause: StaleCause;
+  /** Between the removal and the (estimated) start of the router's last successful cycle; negative: before. */
+  readonly lastCycleStartAfterRemovalMillis: number | undefined;
+}
+
+export type StaleCause = 'lagging' | 'fresh-poll';
+
+export interface SoakResult {
+  readonly passed: boolean;
+  readonly checks: readonly SoakCheck[];
+  readonly options: Omit<SoakOptions, 'log' | 'churn'>;
+  readonly wireless: boolean;
+  readonly scrapes: { ok: number; failed: number; medianMillis?: number; p99Millis?: number; medianSeries?: number; maxBytes: number };
+  readonly stale: { prometheus: number; otlp: number; freshPoll: number; examples: readonly StaleExample[] };
+  readonly otlp: {
+    accepted: number;
+    failed: number;
+    rejected: number;
+    postOutageExports: number;
+    postOutageStale: number;
+    removedDuringOutage: number;
+  };
+  readonly memory: {
+    metric: MemoryMetric;
+    firstWindowMedian?: number;
+    lastWindowMedian?: number;
+    growth?: number;
+    rssFirst?: number;
+    rssLast?: number;
+    rssPeak: number;
+    heapFirst?: number;
+    heapLast?: number;
+  };
+  readonly churn: FleetChurn['counts'];
+  readonly logs: { warn: number; error: number; byMessage: readonly [string, number][]; lastErrors: readonly string[] };
+  readonly processErrors: readonly string[];
+  readonly eventLoopDelayP99Millis: number;
+  readonly elapsedMillis: number;
+}
+
+/** Series families that carry a churned entity, by Prometheus name prefix, and the label holding its key. */
+const FAMILY_KEYS: readonly { prefix: string; kind: EntityKind; label: string }[] = [
+  { prefix: 'routeros_dhcp_lease', kind: 'lease', label: 'id' },
+  { prefix: 'routeros_conntrack_source', kind: 'source', label: 'address' },
+  { prefix: 'routeros_wireless_client', kind: 'client', label: 'mac_address' },
+];
+const CHURNED_INTERFACE = 'interface="soak-';
+
+/** The entity a series refers to, if it is of a churned kind. */
+function entityOf(metric: string, label: (key: string) => string | undefined): { kind: EntityKind; key: string } | undefined {
+  for (const family of FAMILY_KEYS) {
+    if (metric.startsWith(family.prefix)) {
+      const key = label(family.label);
+      return key === undefined ? undefined : { kind: family.kind, key };
+    }
+  }
+  const iface = label('interface');
+  return iface?.startsWith('soak-') ? { kind: 'interface', key: iface } : undefined;
+}
+
+const LAST_SUCCESS_PROMETHEUS = 'routeros_last_success_timestamp_seconds';
+const LAST_SUCCESS_OTLP = 'routeros.last.success.timestamp.seconds';
+const COLLECTION_DURATION_PROMETHEUS = 'routeros_collection_duration_seconds';
+const COLLECTION_DURATION_OTLP = 'routeros.collection.duration.seconds';
+const CHURNED_LINES: LineSelector = {
+  prefixes: [LAST_SUCCESS_PROMETHEUS, COLLECTION_DURATION_PROMETHEUS, ...FAMILY_KEYS.map((family) => family.prefix)],
+  marker: CHURNED_INTERFACE,
+};
+
+/** Margin for the fresh-poll classification (see SoakRun._classify). */
+const FRESH_POLL_MARGIN_MILLIS = 250;
+
+/** Per router: end of the last successful cycle and its slowest collector, from the liveness metrics. */
+class CycleTimes {
+  private readonly _ends = new Map<string, number>();
+  private readonly _durations = new Map<string, number>();
+
+  end(router: string, seconds: number | undefined): void {
+    if (seconds !== undefined) this._ends.set(router, seconds * 1000);
+  }
+
+  duration(router: string, seconds: number | undefined): void {
+    if (seconds !== undefined) this._durations.set(router, Math.max(this._durations.get(router) ?? 0, seconds * 1000));
+  }
+
+  /** Estimated start of the last successful cycle, ms since the epoch. */
+  startMillis(router: string): number | undefined {
+    const end = this._ends.get(router);
+    return end === undefined ? undefined : end - (this._durations.get(router) ?? 0);
+  }
+}
+
+interface StaleCandidate {
+  readonly metric: string;
+  readonly router: string;
+  readonly kind: EntityKind;
+  readonly key: string;
+  readonly removedAt: number;
+  /** Scrape start or point collection time. */
+  readonly atMillis: number;
+}
+
+/** Runs the soak; never throws for a failed check (see `passed`), only for a broken setup. */
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const run = new SoakRun(options);
+  return run.execute();
+}
+
+class SoakRun {
+  private readonly _o: SoakOptions;
+  private readonly _ledger: RemovalLedger;
+  private readonly _random: () => number;
+  private readonly _graceMillis: number;
+  private readonly _memory: MemorySample[] = [];
+  private readonly _heapAfterGc: { atMillis: number; bytes: number }[] = [];
+  private readonly _scrapeMillis: number[] = [];
+  private readonly _seriesCounts: number[] = [];
+  private readonly _staleExamples: StaleExample[] = [];
+  private readonly _processErrors: string[] = [];
+  private readonly _logs = new LogCounter();
+  private _stalePrometheus = 0;
+  private _staleFreshPoll = 0;
+  private _staleOtlp = 0;
+  private _lastScrapeStale = 0;
+  private _lastSeries = 0;
+  private _scrapesOk = 0;
+  private _scrapesFailed = 0;
+  private _maxBodyBytes = 0;
+  private _otlpFailed = 0;
+  private _restoredAtMillis: number | undefined;
+  private _postOutageExports = 0;
+  private _postOutageStale = 0;
+  private _removedBeforeOutage = 0;
+  private _removedDuringOutage = 0;
+  private _startMillis = 0;
+  private _churn: FleetChurn | undefined;
+
+  constructor(options: SoakOptions) {
+    this._o = options;
+    this._ledger = new RemovalLedger(options.retentionMillis);
+    this._random = seededRandom(options.seed);
+    this._graceMillis = options.intervalMillis + options.timeoutMillis;
+  }
+
+  async execute(): Promise<SoakResult> {
+    const o = this._o;
+    const onProcessError = (error: unknown): void => {
+      this._processErrors.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    };
+    process.on('unhandledRejection', onProcessError);
+    process.on('uncaughtException', onProcessError);
+    const unsubscribe = subscribeDiagErrors((message) => {
+      if (message.includes('export failed')) this._otlpFailed += 1;
+    });
+    const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+    const sink = new OtlpSink({ onExport: (body, at) => this._checkExport(body, at) });
+    let fleet: BenchFleet | undefined;
+    let agent: Agent | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    try {
+      await sink.up();
+      fleet = await startBenchFleet(o.routers, o.profile);
+      const wireless = findCollector('wireless') !== undefined;
+      const config = benchAgentConfig({
+        routers: fleet.routers,
+        intervalMillis: o.intervalMillis,
+        timeoutMillis: o.timeoutMillis,
+        concurrency: o.concurrency,
+        collectors: {
+          dhcp_leases: true,
+          conntrack_sources: true,
+          ...(wireless ? { wireless: { enabled: true, clients: true } } : {}),
+        },
+        otlp: { url: sink.url, intervalMillis: o.otlpIntervalMillis, timeoutMillis: o.otlpTimeoutMillis },
+      });
+      const churn = new FleetChurn({
+        routers: fleet.routers,
+        agentNames: config.routers.map((router) => router.name),
+        ledger: this._ledger,
+        rates: o.churn,
+        random: this._random,
+        wireless,
+      });
+      this._churn = churn;
+      agent = await startBenchAgent(config, this._logs);
+      const firstRound = Date.now();
+      while (!agent.engine.firstRoundDone && Date.now() - firstRound < 60_000) await sleep(100);
+      o.log(
+        `soak: ${o.routers} routers (${o.profile}), ${Math.round(o.durationMillis / 1000)} s, interval ${o.intervalMillis} ms, ` +
+          `timeout ${o.timeoutMillis} ms, concurrency ${o.concurrency}; first round in ${Date.now() - firstRound} ms; ` +
+          `churn on ${churn.leaseRouters} routers with DHCP leases, ${churn.sourceRouters} with conntrack, ` +
+          `${wireless ? `${churn.wirelessRouters} with wireless` : 'no wireless (collector not registered)'}; ` +
+          `OTLP down at ${Math.round(o.outageStartMillis / 1000)} s for ${Math.round(o.outageMillis / 1000)} s`,
+      );
+
+      this._startMillis = Date.now();
+      loopDelay.enable();
+      const elapsed = (): number => Date.now() - this._startMillis;
+      churn.tick();
+      timers.push(
+        setInterval(() => {
+          churn.tick();
+          this._ledger.prune(Date.now());
+        }, 1_000),
+      );
+      timers.push(setInterval(() => this._memory.push(sampleMemory(elapsed())), o.sampleEveryMillis));
+      // Heap after a full GC (the live heap) is always sampled for the report, rarely in RSS mode so
+      // forced GCs do not shape the RSS being measured; in heap mode after every scrape (below).
+      if (o.memoryMetric === 'rss') {
+        timers.push(setInterval(() => this._heapAfterGc.push({ atMillis: elapsed(), bytes: heapUsedAfterGc() }), 30_000));
+      }
+      timers.push(setInterval(() => this._report(elapsed(), sink), o.reportEveryMillis));
+      timers.push(
+        setTimeout(() => {
+          this._removedBeforeOutage = this._removedTotal();
+          void sink.down().then(() => o.log(`[${seconds(elapsed())}] OTLP endpoint down`));
+        }, o.outageStartMillis),
+      );
+      timers.push(
+        setTimeout(() => {
+          this._removedDuringOutage = this._removedTotal() - this._removedBeforeOutage;
+          void sink.up().then(
+            () => {
+              this._restoredAtMillis = Date.now();
+              o.log(`[${seconds(elapsed())}] OTLP endpoint back (${this._removedDuringOutage} entities removed while down)`);
+            },
+            (error: unknown) => this._processErrors.push(`OTLP endpoint could not come back: ${String(error)}`),
+          );
+        }, o.outageStartMillis + o.outageMillis),
+      );
+
+      while (elapsed() < o.durationMillis) {
+        const next = Date.now() + o.scrapeEveryMillis;
+        await this._scrapeAndCheck(agent);
+        if (o.memoryMetric === 'heap-after-gc') this._heapAfterGc.push({ atMillis: elapsed(), bytes: heapUsedAfterGc() });
+        await sleep(Math.max(0, Math.min(next, this._startMillis + o.durationMillis) - Date.now()));
+      }
+      await this._scrapeAndCheck(agent);
+      this._report(elapsed(), sink);
+    } finally {
+      for (const timer of timers) clearTimeout(timer);
+      loopDelay.disable();
+      this._churn?.endFlaps();
+      await agent?.shutdown();
+      await sink.down();
+      await fleet?.stop();
+      unsubscribe();
+      process.off('unhandledRejection', onProcessError);
+      process.off('uncaughtException', onProcessError);
+    }
+    return this._result(sink, loopDelay.percentile(99) / 1e6);
+  }
+
+  private _removedTotal(): number {
+    const removed = this._churn?.counts.removed;
+    return removed ? removed.interface + removed.lease + removed.source + removed.client : 0;
+  }
+
+  private async _scrapeAndCheck(agent: Agent): Promise<void> {
+    let result: Scrape;
+    try {
+      result = await scrape(agent.address, { timeoutMillis: 30_000 });
+    } catch (error) {
+      this._scrapesFailed += 1;
+      this._o.log(`scrape failed: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (result.status !== 200) {
+      this._scrapesFailed += 1;
+      this._o.log(`scrape answered ${result.status}: ${result.text.slice(0, 200)}`);
+      return;
+    }
+    this._scrapesOk += 1;
+    this._scrapeMillis.push(result.durationMillis);
+    this._maxBodyBytes = Math.max(this._maxBodyBytes, result.wireBytes);
+    this._lastSeries = countSeries(result.text);
+    this._seriesCounts.push(this._lastSeries);
+    const candidates: StaleCandidate[] = [];
+    const cycles = new CycleTimes();
+    forEachSeries(result.text, CHURNED_LINES, (series) => {
+      const router = series.labels.get('router') ?? '';
+      if (series.name === LAST_SUCCESS_PROMETHEUS) return cycles.end(router, series.value);
+      if (series.name === COLLECTION_DURATION_PROMETHEUS) return cycles.duration(router, series.value);
+      const candidate = this._staleCandidate(series.name, router, (key) => series.labels.get(key), result.startedAtMillis);
+      if (candidate) candidates.push(candidate);
+    });
+    this._lastScrapeStale = candidates.length;
+    this._stalePrometheus += candidates.length;
+    this._classify('prometheus', candidates, cycles);
+  }
+
+  private _checkExport(points: PointWalk, receivedAtMillis: number): void {
+    const candidates: StaleCandidate[] = [];
+    const cycles = new CycleTimes();
+    points((metric, point) => {
+      const router = point.attribute('router') ?? '';
+      if (metric === LAST_SUCCESS_OTLP) return cycles.end(router, point.value);
+      if (metric === COLLECTION_DURATION_OTLP) return cycles.duration(router, point.value);
+      // Prometheus names for the prefix tests; the collection time of the point, not its arrival
+      // (a retried export arrives late).
+      const name = metric.replace(/\./g, '_');
+      const collectedAt = point.timeMillis > 0 ? point.timeMillis : receivedAtMillis;
+      const candidate = this._staleCandidate(name, router, (key) => point.attribute(key), collectedAt);
+      if (candidate) candidates.push(candidate);
+    });
+    this._staleOtlp += candidates.length;
+    this._classify('otlp', candidates, cycles);
+    if (this._restoredAtMillis !== undefined && receivedAtMillis >= this._restoredAtMillis) {
+      this._postOutageExports += 1;
+      this._postOutageStale += candidates.length;
+    }
+  }
+
+  /** A series of a removed entity, past the grace period; undefined when the series is fine. */
+  private _staleCandidate(
+    metric: string,
+    router: string,
+    label: (key: string) => string | undefined,
+    atMillis: number,
+  ): StaleCandidate | undefined {
+    const entity = entityOf(metric, label);
+    if (entity === undefined) return undefined;
+    const removedAt = this._ledger.removedAt(router, entity.kind, entity.key);
+    if (removedAt === undefined || atMillis - removedAt <= this._graceMillis) return undefined;
+    return { metric, router, kind: entity.kind, key: entity.key, removedAt, atMillis };
+  }
+
+  /**
+   * The router's last successful cycle began about (end − its slowest collector); when that is
+   * clearly after the removal, the cycle cannot have read the entity, and a stale series is the
+   * agent keeping removed entities rather than the agent being behind. A heuristic for the report:
+   * event-loop lag between a collector's end and the cycle's end makes it err towards "fresh-poll".
+   */
+  private _classify(path: StaleExample['path'], candidates: readonly StaleCandidate[], cycles: CycleTimes): void {
+    for (const candidate of candidates) {
+      const start = cycles.startMillis(candidate.router);
+      const after = start === undefined ? undefined : start - candidate.removedAt;
+      const cause: StaleCause = after !== undefined && after > FRESH_POLL_MARGIN_MILLIS ? 'fresh-poll' : 'lagging';
+      if (cause === 'fresh-poll') this._staleFreshPoll += 1;
+      if (this._staleExamples.filter((example) => example.cause === cause).length < 6) {
+        this._staleExamples.push({
+          path,
+          metric: candidate.metric,
+          router: candidate.router,
+          kind: candidate.kind,
+          key: candidate.key,
+          removedAgoMillis: candidate.atMillis - candidate.removedAt,
+          cause,
+          lastCycleStartAfterRemovalMillis: after,
+        });
+      }
+    }
+  }
+
+  private _report(elapsedMillis: number, sink: OtlpSink): void {
+    const memory = this._memory.at(-1) ?? sampleMemory(elapsedMillis);
+    const churn = this._churn?.counts;
+    const gcHeap = this._heapAfterGc.at(-1);
+    this._o.log(
+      `[${seconds(elapsedMillis)}] rss ${megabytes(memory.rssBytes)} heap ${megabytes(memory.heapUsedBytes)}` +
+        (gcHeap ? ` (after gc ${megabytes(gcHeap.bytes)})` : '') +
+        ` | series ${this._lastSeries} stale ${this._lastScrapeStale} (total prom ${this._stalePrometheus} otlp ${this._staleOtlp})` +
+        ` | otlp ok ${sink.stats.accepted} failed ${this._otlpFailed}${sink.isUp ? '' : ' [endpoint down]'}` +
+        (churn
+          ? ` | removed if ${churn.removed.interface} lease ${churn.removed.lease} src ${churn.removed.source} wifi ${churn.removed.client}` +
+            ` reboots ${churn.reboots} flaps ${churn.flaps}`
+          : ''),
+    );
+  }
+
+  private _result(sink: OtlpSink, eventLoopDelayP99Millis: number): SoakResult {
+    const o = this._o;
+    const firstFrom = o.warmupMillis;
+    const firstTo = o.warmupMillis + o.windowMillis;
+    const lastFrom = o.durationMillis - o.windowMillis;
+    const inWindow = <T extends { atMillis: number }>(samples: readonly T[], from: number, to: number): T[] =>
+      samples.filter((sample) => sample.atMillis >= from && sample.atMillis < to);
+    const rssFirst = median(inWindow(this._memory, firstFrom, firstTo).map((sample) => sample.rssBytes));
+    const rssLast = median(inWindow(this._memory, lastFrom, Infinity).map((sample) => sample.rssBytes));
+    // The smallest live heap of a window: a sample taken while a scrape or an export is being built
+    // holds that collection too (≈ 0.5 KB per series), so medians of a few samples jump around.
+    const heapFirst = minimum(inWindow(this._heapAfterGc, firstFrom, firstTo).map((sample) => sample.bytes));
+    const heapLast = minimum(inWindow(this._heapAfterGc, lastFrom, Infinity).map((sample) => sample.bytes));
+    const [first, last] = o.memoryMetric === 'rss' ? [rssFirst, rssLast] : [heapFirst, heapLast];
+    const growth = first !== undefined && last !== undefined ? last / first - 1 : undefined;
+    const churn = this._churn?.counts ?? {
+      added: { interface: 0, lease: 0, source: 0, client: 0 },
+      removed: { interface: 0, lease: 0, source: 0, client: 0 },
+      reboots: 0,
+      flaps: 0,
+    };
+    const wireless = (this._churn?.wirelessRouters ?? 0) > 0;
+    const metricName = o.memoryMetric === 'rss' ? 'RSS (window medians)' : 'heap used after GC (window minimums)';
+    const checks: SoakCheck[] = [
+      {
+        name: 'no stale series on /metrics',
+        ok: this._stalePrometheus === 0,
+        detail: `${this._stalePrometheus} stale series over ${this._scrapesOk} scrapes`,
+      },
+      {
+        name: 'no stale series in OTLP exports',
+        ok: this._staleOtlp === 0,
+        detail: `${this._staleOtlp} stale points over ${sink.stats.accepted} exports`,
+      },
+      {
+        name: 'OTLP recovers after the outage with no stale series',
+        ok: this._postOutageExports > 0 && this._postOutageStale === 0 && this._otlpFailed > 0,
+        detail:
+          `${this._otlpFailed} exports failed while down, ${this._postOutageExports} accepted after, ` +
+          `${this._postOutageStale} stale points in them; ${this._removedDuringOutage} entities removed while down`,
+      },
+      {
+        name: `${metricName} growth after warm-up ≤ ${Math.round(o.maxGrowth * 100)} %`,
+        ok: growth !== undefined && growth <= o.maxGrowth,
+        detail:
+          `${megabytes(first)} in [${seconds(firstFrom)}, ${seconds(firstTo)}) → ${megabytes(last)} in ` +
+          `[${seconds(lastFrom)}, end]: ${growth === undefined ? 'no samples' : `${(growth * 100).toFixed(1)} %`}`,
+      },
+      {
+        name: 'churn happened (every kind removed at least once)',
+        ok:
+          churn.removed.interface > 0 &&
+          churn.removed.lease > 0 &&
+          churn.removed.source > 0 &&
+          (!wireless || churn.removed.client > 0) &&
+          churn.reboots > 0 &&
+          churn.flaps > 0,
+        detail: `removed interfaces ${churn.removed.interface}, leases ${churn.removed.lease}, sources ${churn.removed.source}, wireless clients ${churn.removed.client}${wireless ? '' : ' (no wireless collector)'}; reboots ${churn.reboots}, flaps ${churn.flaps}`,
+      },
+      {
+        name: 'scrapes answered',
+        ok: this._scrapesOk > 0 && this._scrapesFailed === 0,
+        detail: `${this._scrapesOk} ok, ${this._scrapesFailed} failed`,
+      },
+      {
+        name: 'no unhandled errors',
+        ok: this._processErrors.length === 0 && this._logs.count('fatal') === 0,
+        detail: this._processErrors.length === 0 ? 'none' : this._processErrors.slice(0, 3).join('; '),
+      },
+    ];
+    return {
+      passed: checks.every((check) => check.ok),
+      checks,
+      options: { ...withoutLog(o) },
+      wireless,
+      scrapes: {
+        ok: this._scrapesOk,
+        failed: this._scrapesFailed,
+        ...optional('medianMillis', median(this._scrapeMillis)),
+        ...optional('p99Millis', percentile(this._scrapeMillis, 99)),
+        ...optional('medianSeries', median(this._seriesCounts)),
+        maxBytes: this._maxBodyBytes,
+      },
+      stale: {
+        prometheus: this._stalePrometheus,
+        otlp: this._staleOtlp,
+        freshPoll: this._staleFreshPoll,
+        examples: this._staleExamples,
+      },
+      otlp: {
+        accepted: sink.stats.accepted,
+        failed: this._otlpFailed,
+        rejected: sink.stats.rejected,
+        postOutageExports: this._postOutageExports,
+        postOutageStale: this._postOutageStale,
+        removedDuringOutage: this._removedDuringOutage,
+      },
+      memory: {
+        metric: o.memoryMetric,
+        ...optional('firstWindowMedian', first),
+        ...optional('lastWindowMedian', last),
+        ...optional('growth', growth),
+        ...optional('rssFirst', rssFirst),
+        ...optional('rssLast', rssLast),
+        rssPeak: Math.max(0, ...this._memory.map((sample) => sample.rssBytes)),
+        ...optional('heapFirst', heapFirst),
+        ...optional('heapLast', heapLast),
+      },
+      churn,
+      logs: {
+        warn: this._logs.count('warn'),
+        error: this._logs.count('error'),
+        byMessage: [...this._logs.byMessage].sort((a, b) => b[1] - a[1]),
+        lastErrors: this._logs.lastErrors,
+      },
+      processErrors: this._processErrors,
+      eventLoopDelayP99Millis,
+      elapsedMillis: Date.now() - this._startMillis,
+    };
+  }
+}
+
+function minimum(values: readonly number[]): number | undefined {
+  return values.length === 0 ? undefined : Math.min(...values);
+}
+
+function withoutLog(options: SoakOptions): Omit<SoakOptions, 'log' | 'churn'> {
+  const { log: _log, churn: _churn, ...rest } = options;
+  return rest;
+}
+
+function optional<K extends string>(key: K, value: number | undefined): { [P in K]?: number } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: number };
+}
+
+function seconds(millis: number): string {
+  return `${Math.round(millis / 1000)} s`.padStart(5);
+}
+
+/** The final summary, one fact per line. */
+export function formatSoakSummary(result: SoakResult): string {
+  const o = result.options;
+  const m = result.memory;
+  const lines = [
+    `SOAK ${result.passed ? 'PASS' : 'FAIL'}: ${o.routers} routers, ${(result.elapsedMillis / 1000).toFixed(0)} s, interval ${o.intervalMillis} ms, timeout ${o.timeoutMillis} ms, concurrency ${o.concurrency}`,
+    ...result.checks.map((check) => `  [${check.ok ? 'ok' : 'FAIL'}] ${check.name}: ${check.detail}`),
+    `  series (median per scrape) ${result.scrapes.medianSeries ?? '—'}; largest body ${megabytes(result.scrapes.maxBytes)}; scrape median ${fmtMillis(result.scrapes.medianMillis)}, p99 ${fmtMillis(result.scrapes.p99Millis)}`,
+    `  RSS first window ${megabytes(m.rssFirst)}, last window ${megabytes(m.rssLast)}, peak ${megabytes(m.rssPeak)}` +
+      (m.heapFirst !== undefined ? `; heap after GC ${megabytes(m.heapFirst)} → ${megabytes(m.heapLast)}` : ''),
+    `  OTLP accepted ${result.otlp.accepted}, failed ${result.otlp.failed}, rejected ${result.otlp.rejected}; after the outage ${result.otlp.postOutageExports} exports, ${result.otlp.postOutageStale} stale points`,
+    `  churn added: interfaces ${result.churn.added.interface}, leases ${result.churn.added.lease}, sources ${result.churn.added.source}, wireless clients ${result.churn.added.client}; reboots ${result.churn.reboots}, flaps ${result.churn.flaps}`,
+    `  agent log lines: warn ${result.logs.warn}, error ${result.logs.error}` +
+      (result.logs.byMessage.length > 0
+        ? ` (${result.logs.byMessage
+            .slice(0, 4)
+            .map(([message, count]) => `${count}× "${message}"`)
+            .join(', ')})`
+        : '') +
+      `; event-loop delay p99 ${result.eventLoopDelayP99Millis.toFixed(0)} ms`,
+  ];
+  if (result.stale.prometheus + result.stale.otlp > 0) {
+    lines.push(
+      `  stale series exported after a poll cycle that started after the removal: ${result.stale.freshPoll} ` +
+        `(the agent keeps removed entities); the rest were lagging (no such cycle had finished yet: the agent was behind)`,
+    );
+  }
+  for (const example of result.stale.examples) {
+    const after = example.lastCycleStartAfterRemovalMillis;
+    lines.push(
+      `  stale (${example.path}, ${example.cause}): ${example.metric} router=${example.router} ${example.kind}=${example.key}, ` +
+        `removed ${(example.removedAgoMillis / 1000).toFixed(1)} s before; last successful cycle began ` +
+        (after === undefined ? 'unknown' : `${(Math.abs(after) / 1000).toFixed(1)} s ${after >= 0 ? 'after' : 'before'} the removal`),
+    );
+  }
+  for (const error of result.logs.lastErrors) lines.push(`  agent error: ${error}`);
+  return lines.join('\n');
+}
+
+function fmtMillis(value: number | undefined): string {
+  return value === undefined ? '—' : `${value.toFixed(0)} ms`;
+}
