@@ -11,7 +11,7 @@
 import type { Row } from '../routeros/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, MetricDefinition, Sample } from './collector.js';
 import { gauge } from './support/define.js';
-import { monitorOnce, printRows } from './support/fetch.js';
+import { monitorListed, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readFlag, readRateBytesPerSecond, readText } from './support/rows.js';
 import { SampleList, addStateSet } from './support/samples.js';
@@ -90,7 +90,12 @@ export const ethernetCollector: Collector = {
   checkOptions: ethernetSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = ethernetSettings(context.options);
-    const ports = await fetchRunningPorts(context, settings);
-    return { samples: mapEthernet(await monitorOnce(context, ETHERNET_MONITOR, ports, ETHERNET_MONITOR_PROPLIST)) };
+    const monitor = await monitorListed(
+      context,
+      () => fetchRunningPorts(context, settings),
+      ETHERNET_MONITOR,
+      ETHERNET_MONITOR_PROPLIST,
+    );
+    return { samples: mapEthernet(monitor) };
   },
 };

@@ -71,3 +71,23 @@ export async function monitorOnce(
   });
   return byItem;
 }
+
+/**
+ * Lists items, then monitors them in one call. An item removed between the two commands makes
+ * RouterOS refuse the whole batch (`input does not match any value of interface`, category 1); then
+ * the list is read again and the monitor retried once, so a churning port list does not cost the
+ * family a cycle.
+ */
+export async function monitorListed(
+  context: CollectContext,
+  list: () => Promise<readonly string[]>,
+  command: string,
+  proplist: readonly string[],
+): Promise<Map<string, Row>> {
+  try {
+    return await monitorOnce(context, command, await list(), proplist);
+  } catch (error) {
+    if (!(error instanceof TrapError) || error.category !== 1) throw error;
+    return monitorOnce(context, command, await list(), proplist);
+  }
+}
