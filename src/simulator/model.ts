@@ -133,12 +133,20 @@ export class RouterModel {
     const overlay = this.ownRows(INTERFACE_MENU);
     const index = overlay.rows.findIndex((row) => row.name === name);
     if (index < 0) throw new Error(`removeInterface: no such interface "${name}"`);
-    overlay.rows.splice(index, 1);
+    const [removed] = overlay.rows.splice(index, 1);
+    // Forget the removed rows entirely, so long churn runs do not accumulate them.
+    if (removed !== undefined) overlay.since.delete(removed);
     if (this.hasMenu(ETHERNET_MENU)) {
       const ethernet = this.ownRows(ETHERNET_MENU);
+      for (const row of ethernet.rows) if (row.name === name) ethernet.since.delete(row);
       ethernet.rows = ethernet.rows.filter((row) => row.name !== name);
     }
-    if (this.hasMonitor(ETHERNET_MONITOR)) this.monitorOverlay(ETHERNET_MONITOR).set(name, null);
+    if (this.hasMonitor(ETHERNET_MONITOR)) {
+      const monitor = this.monitorOverlay(ETHERNET_MONITOR);
+      // Hide a port the profile itself monitors; one added at run time just goes.
+      if (Object.hasOwn(this.profile.monitors[ETHERNET_MONITOR] ?? {}, name)) monitor.set(name, null);
+      else monitor.delete(name);
+    }
   }
 
   /** Replaces every row of a menu (creating the menu when the profile lacks it). */
