@@ -3,6 +3,7 @@
  * formats by it) and the installed packages (wireless flavour, container, …).
  */
 import { TrapError } from '../routeros/errors.js';
+import { parseVersion as parseRouterOsVersion } from '../routeros/values.js';
 import type { RouterApi } from '../routeros/api.js';
 import type { RouterFacts } from '../collectors/collector.js';
 
@@ -22,13 +23,11 @@ export interface ParsedVersion {
   readonly minor: number;
 }
 
-const VERSION = /^(\d+)\.(\d+)\S*/;
-
 /** `7.16.1 (stable)` → 7.16.1 / 7 / 16; `7.1beta4 (development)` → 7.1beta4 / 7 / 1; junk → unknown. */
 export function parseVersion(text: string | undefined): ParsedVersion {
-  const match = typeof text === 'string' ? VERSION.exec(text.trim()) : null;
-  if (!match) return { version: undefined, major: 0, minor: 0 };
-  return { version: match[0], major: Number(match[1]), minor: Number(match[2]) };
+  const parsed = parseRouterOsVersion(text);
+  if (parsed === undefined) return { version: undefined, major: 0, minor: 0 };
+  return { version: parsed.text, major: parsed.major, minor: parsed.minor };
 }
 
 /**

@@ -2,6 +2,7 @@
  * RouterOS version arithmetic and the version-dependent value formats of the simulator
  * (routeros-api.md §8–§9, routeros-replies.md §2).
  */
+import { parseVersion } from '../routeros/values.js';
 
 /** A parsed RouterOS version: `7.16.1 (stable)` → 7, 16, 1. */
 export interface RosVersion {
@@ -12,16 +13,11 @@ export interface RosVersion {
   readonly text: string;
 }
 
-const VERSION = /^(\d+)\.(\d+)(?:\.(\d+))?/;
-
 /** Parses the leading number of a RouterOS version string; throws on anything else. */
 export function parseRosVersion(version: string): RosVersion {
-  const match = VERSION.exec(version.trim());
-  if (!match) throw new Error(`version: not a RouterOS version: "${version}"`);
-  const major = Number(match[1]);
-  const minor = Number(match[2]);
-  const patch = match[3] === undefined ? 0 : Number(match[3]);
-  return { major, minor, patch, text: match[0] };
+  const parsed = parseVersion(version);
+  if (parsed === undefined) throw new Error(`version: not a RouterOS version: "${version}"`);
+  return { major: parsed.major, minor: parsed.minor, patch: parsed.patch, text: parsed.text };
 }
 
 /** True when `version` is at least `major.minor.patch`. */
