@@ -59,6 +59,11 @@ export class SimulatedRouter {
   private readonly model: RouterModel;
   private readonly host: SessionHost;
   private readonly sessions = new Set<ApiSession>();
+  /**
+   * Every accepted TCP socket, including TLS ones still in their handshake: those have no session
+   * yet, and `server.close()` would wait for them (Node's handshake timeout is 120 s).
+   */
+  private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
   private currentFault: Fault | undefined;
   private boundHost: string;
@@ -212,6 +217,10 @@ export class SimulatedRouter {
         onSocket,
       );
     }
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     // Failed handshakes and resets on half-open sockets must not surface as process errors.
     server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
     server.on('error', () => undefined);
@@ -245,5 +254,7 @@ export class SimulatedRouter {
   private dropConnections(): void {
     for (const session of this.sessions) session.destroy();
     this.sessions.clear();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
   }
 }

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createConnection } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { DEMO_CERTIFICATE_PEM } from '../../src/simulator/demo-certificate.js';
@@ -48,5 +50,28 @@ describe('api-ssl', () => {
       tls: { ciphers: 'ADH-AES256-GCM-SHA384:@SECLEVEL=0', maxVersion: 'TLSv1.2', rejectUnauthorized: false },
     });
     expect(client.isClosed).toBe(false);
+  });
+});
+
+describe('api-ssl listener lifecycle', () => {
+  it('stop() and the refuse fault return promptly while a client sits in its TLS handshake', async () => {
+    for (const action of ['stop', 'refuse'] as const) {
+      const router = await startRouter('hex-v7', { tls: { mode: 'certificate' } });
+      // A raw TCP client that never sends a ClientHello: no session exists for it yet.
+      const idle = createConnection({ host: '127.0.0.1', port: router.port });
+      idle.on('error', () => undefined);
+      await once(idle, 'connect');
+      const closed = once(idle, 'close');
+      const startedAt = Date.now();
+      if (action === 'stop') {
+        await router.stop();
+      } else {
+        router.setFault({ kind: 'refuse' });
+        await router.settled();
+      }
+      expect(Date.now() - startedAt, action).toBeLessThan(1_000);
+      await closed;
+      await router.stop();
+    }
   });
 });
