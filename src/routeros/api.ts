@@ -22,6 +22,12 @@ export interface PrintOptions extends CommandOptions {
   query?: readonly string[];
   /** Extra flags or attributes sent as `=key=value` (`stats: ''`, `detail: ''`). */
   attributes?: Readonly<Record<string, string>>;
+  /**
+   * Sends `=count-only=`: the router counts the matching rows instead of sending them, and
+   * `print` resolves with one row, `{ ret: '<count>' }` (`proplist` is not sent). `count()` is
+   * the same with the number parsed.
+   */
+  countOnly?: boolean;
 }
 
 /** What a collector may ask of a router. */

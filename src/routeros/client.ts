@@ -8,7 +8,7 @@
  */
 import type { Socket } from 'node:net';
 import type { CommandOptions, PrintOptions, RouterApi, Row } from './api.js';
-import { ConnectionLostError, FatalError, ProtocolError, RouterOsError, TimeoutError, TrapError } from './errors.js';
+import { ConnectionLostError, FatalError, ProtocolError, ReplyTooLargeError, RouterOsError, TimeoutError, TrapError } from './errors.js';
 import { login } from './login.js';
 import { DEFAULT_MAX_WORD_BYTES, encodeSentence, SentenceDecoder } from './protocol/codec.js';
 import { describeWord, fatalReasonOf, parseReply, trapErrorOf } from './protocol/reply.js';
@@ -36,6 +36,12 @@ export interface RouterOsClientOptions {
   idleProbeMillis?: number;
   /** Largest accepted reply word. @default 16 MiB */
   maxWordBytes?: number;
+  /**
+   * Largest reply one command may collect (its rows' keys and values plus a fixed overhead per
+   * property). Past it the command is cancelled with ReplyTooLargeError; the connection stays open.
+   * @default 64 MiB
+   */
+  maxReplyBytes?: number;
   /** Aborts connect and login (rejects with TimeoutError). */
   signal?: AbortSignal;
 }
@@ -52,6 +58,12 @@ export const IDLE_PROBE_COMMAND: readonly string[] = ['/system/identity/print', 
 /** Node turns longer timer delays into 1 ms (with a warning); treat them as "no deadline". */
 const MAX_TIMER_MILLIS = 2_147_483_647;
 
+/** Default of {@link RouterOsClientOptions.maxReplyBytes}. */
+export const DEFAULT_MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
+/** What one property costs beyond its characters (strings, object slot), for the reply budget. */
+const PROPERTY_OVERHEAD_BYTES = 48;
+
 /** How long close() waits for `/quit` to flush before destroying the socket. */
 const CLOSE_GRACE_MILLIS = 1_000;
 
@@ -62,11 +74,14 @@ interface Settings {
   commandTimeoutMillis: number;
   idleProbeMillis: number;
   maxWordBytes: number;
+  maxReplyBytes: number;
 }
 
 interface PendingCommand {
   command: string;
   rows: Row[];
+  /** Approximate memory held by `rows`, against maxReplyBytes. */
+  bytes: number;
   resolve(result: CommandResult): void;
   reject(error: Error): void;
   /** Clears the deadline timer and the abort listener. */
@@ -186,6 +201,10 @@ export class RouterOsClient implements RouterApi {
    * Resolves with the `!re` rows (none for `!empty`).
    */
   async print(path: string, options: PrintOptions = {}): Promise<Row[]> {
+    if (options.countOnly === true) {
+      const { proplist: _ignored, ...rest } = options;
+      return [{ ret: String(await this.count(path, rest)) }];
+    }
     const words = [`${menuPath(path)}/print`, ...printWords(options)];
     return (await this.command(words, options)).rows;
   }
@@ -244,6 +263,7 @@ export class RouterOsClient implements RouterApi {
       this.pending.set(tag, {
         command,
         rows: [],
+        bytes: 0,
         resolve,
         reject,
         dispose: () => {
@@ -314,9 +334,20 @@ export class RouterOsClient implements RouterApi {
       return;
     }
     switch (reply.kind) {
-      case 're':
+      case 're': {
+        pending.bytes += rowBytes(reply.attributes);
+        if (pending.bytes > this.settings.maxReplyBytes) {
+          this.cancel(
+            reply.tag,
+            new ReplyTooLargeError(
+              `${pending.command} on ${this.endpoint}: reply exceeds ${this.settings.maxReplyBytes} bytes after ${pending.rows.length} rows`,
+            ),
+          );
+          return;
+        }
         pending.rows.push(reply.attributes);
         return;
+      }
       case 'empty':
         // RouterOS ≥ 7.18: no rows; the `!done` still follows.
         return;
@@ -429,8 +460,18 @@ function resolveSettings(options: RouterOsClientOptions): Settings {
   if (!Number.isInteger(maxWordBytes) || maxWordBytes < 1) {
     throw new TypeError(`maxWordBytes must be a positive integer; got ${String(maxWordBytes)}`);
   }
+  const maxReplyBytes = options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+  if (!Number.isInteger(maxReplyBytes) || maxReplyBytes < 1) {
+    throw new TypeError(`maxReplyBytes must be a positive integer; got ${String(maxReplyBytes)}`);
+  }
   const endpoint = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-  return { host, port, endpoint, commandTimeoutMillis, idleProbeMillis, maxWordBytes };
+  return { host, port, endpoint, commandTimeoutMillis, idleProbeMillis, maxWordBytes, maxReplyBytes };
+}
+
+function rowBytes(row: Row): number {
+  let bytes = 0;
+  for (const key in row) bytes += key.length + (row[key]?.length ?? 0) + PROPERTY_OVERHEAD_BYTES;
+  return bytes;
 }
 
 function checkTimeout(field: string, value: number, infiniteAllowed: boolean): void {

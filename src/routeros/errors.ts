@@ -56,3 +56,11 @@ export class ConnectionLostError extends RouterOsError {
 export class ProtocolError extends RouterOsError {
   override name = 'ProtocolError';
 }
+
+/**
+ * A reply grew past the client's `maxReplyBytes`. The command is cancelled; the connection stays
+ * usable, so only the collector that asked fails.
+ */
+export class ReplyTooLargeError extends RouterOsError {
+  override name = 'ReplyTooLargeError';
+}

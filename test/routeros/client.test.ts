@@ -8,6 +8,7 @@ import {
   ConnectionLostError,
   FatalError,
   ProtocolError,
+  ReplyTooLargeError,
   TimeoutError,
   TrapError,
 } from '../../src/routeros/errors.js';
@@ -185,6 +186,15 @@ describe('RouterOsClient commands', () => {
     expect(request.slice(0, 3)).toEqual(['/ip/firewall/connection/print', '=count-only=', '?protocol=tcp']);
     connection.reply(request, ['!done', '=ret=123']);
     expect(await pending).toBe(123);
+  });
+
+  it('print with countOnly sends =count-only= (no proplist) and resolves with the ret row', async () => {
+    const { client, connection } = await connected();
+    const pending = client.print('/ip/firewall/connection', { countOnly: true, proplist: ['src-address'], query: ['protocol=udp'] });
+    const request = await connection.read();
+    expect(request.slice(0, -1)).toEqual(['/ip/firewall/connection/print', '=count-only=', '?protocol=udp']);
+    connection.reply(request, ['!done', '=ret=42']);
+    expect(await pending).toEqual([{ ret: '42' }]);
   });
 
   it.each([[[]], [['=ret=']], [['=ret=12x']], [['=ret=-1']]])('count rejects a done of %j with ProtocolError', async (extra) => {
@@ -428,6 +438,32 @@ describe('RouterOsClient connection failures', () => {
     const error = (await pending) as Error;
     expect(error).toBeInstanceOf(ProtocolError);
     expect(error.message).toMatch(/exceeds the limit of 64/);
+  });
+});
+
+describe('RouterOsClient reply budget', () => {
+  it('cancels a command whose reply outgrows maxReplyBytes, and keeps the connection for the others', async () => {
+    const { client, connection } = await connected({ maxReplyBytes: 4_096 });
+    const flooded = caught(client.print('/ip/firewall/connection', { proplist: ['src-address'] }));
+    const flood = await connection.read();
+    const other = client.print('/system/identity', { proplist: ['name'] });
+    const otherRequest = await connection.read();
+    // Each row costs about 70 bytes against the budget: 100 rows are well past 4 KiB.
+    for (let row = 0; row < 100; row++) connection.reply(flood, ['!re', `=src-address=10.0.${row >> 8}.${row & 255}`]);
+    const error = (await flooded) as Error;
+    expect(error).toBeInstanceOf(ReplyTooLargeError);
+    expect(error.message).toMatch(/\/ip\/firewall\/connection\/print on 127\.0\.0\.1:\d+: reply exceeds 4096 bytes after \d+ rows/);
+    const cancel = await connection.read();
+    expect(cancel).toEqual(['/cancel', `=tag=${tagOf(flood)}`]);
+    connection.reply(otherRequest, ['!re', '=name=core1']);
+    connection.reply(otherRequest, ['!done']);
+    expect(await other).toEqual([{ name: 'core1' }]);
+    expect(client.isOpen).toBe(true);
+  });
+
+  it('rejects an invalid maxReplyBytes', async () => {
+    const router = await startRouter();
+    await expect(RouterOsClient.connect(router.clientOptions({ maxReplyBytes: 0 }))).rejects.toThrow(/maxReplyBytes must be a positive integer/);
   });
 });
 

@@ -12,6 +12,19 @@ export const DEFAULT_MAX_WORD_BYTES = 16 * 1024 * 1024;
 /** Default cap on one sentence (all its words), for the same reason: a peer could otherwise stream words forever. */
 export const DEFAULT_MAX_SENTENCE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Default cap on the words of one sentence. A real reply row has tens of words, a few hundred at
+ * most; without a count, a peer sending one-byte words makes a string and an array slot per wire byte.
+ */
+export const DEFAULT_MAX_SENTENCE_WORDS = 65_536;
+
+/**
+ * What a decoded word costs beyond its bytes (V8 string header, array slot), charged against the
+ * sentence limit so that the limit bounds memory, not only payload: measured about 10 × the wire
+ * size for one-byte words without it.
+ */
+const WORD_OVERHEAD_BYTES = 32;
+
 /** Encodes a word length as its 1–5 byte prefix. */
 export function encodeLength(length: number): Buffer {
   if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) {
@@ -91,8 +104,13 @@ export function decodeWord(bytes: Buffer): string {
 export interface SentenceDecoderOptions {
   /** Largest accepted word in bytes. @default 16 MiB */
   maxWordBytes?: number;
-  /** Largest accepted sentence (sum of its words) in bytes. @default max(64 MiB, 4 × maxWordBytes) */
+  /**
+   * Largest accepted sentence in bytes: its words, their prefixes and a fixed overhead per word.
+   * @default max(64 MiB, 4 × maxWordBytes)
+   */
   maxSentenceBytes?: number;
+  /** Most words accepted in one sentence. @default 65,536 */
+  maxSentenceWords?: number;
 }
 
 /**
@@ -106,6 +124,7 @@ export interface SentenceDecoderOptions {
 export class SentenceDecoder {
   private readonly maxWordBytes: number;
   private readonly maxSentenceBytes: number;
+  private readonly maxSentenceWords: number;
   private chunks: Buffer[] = [];
   private buffered = 0;
   /** Buffered bytes needed before parsing can make progress again. */
@@ -117,6 +136,7 @@ export class SentenceDecoder {
   constructor(options: SentenceDecoderOptions = {}) {
     this.maxWordBytes = options.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES;
     this.maxSentenceBytes = options.maxSentenceBytes ?? Math.max(DEFAULT_MAX_SENTENCE_BYTES, 4 * this.maxWordBytes);
+    this.maxSentenceWords = options.maxSentenceWords ?? DEFAULT_MAX_SENTENCE_WORDS;
   }
 
   /** Bytes held for an incomplete word or prefix. */
@@ -144,8 +164,12 @@ export class SentenceDecoder {
         if (prefix.length > this.maxWordBytes) {
           throw new ProtocolError(`word of ${prefix.length} bytes exceeds the limit of ${this.maxWordBytes}`);
         }
-        if (this.sentenceBytes + prefix.length > this.maxSentenceBytes) {
+        const cost = prefix.length === 0 ? 0 : prefix.size + prefix.length + WORD_OVERHEAD_BYTES;
+        if (this.sentenceBytes + cost > this.maxSentenceBytes) {
           throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceBytes} bytes`);
+        }
+        if (prefix.length > 0 && this.words.length >= this.maxSentenceWords) {
+          throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceWords} words`);
         }
         const end = offset + prefix.size + prefix.length;
         if (end > buffer.length) {
@@ -158,7 +182,7 @@ export class SentenceDecoder {
           this.sentenceBytes = 0;
         } else {
           this.words.push(decodeWord(buffer.subarray(offset + prefix.size, end)));
-          this.sentenceBytes += prefix.length;
+          this.sentenceBytes += cost;
         }
         offset = end;
       }

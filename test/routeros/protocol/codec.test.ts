@@ -129,9 +129,40 @@ describe('SentenceDecoder', () => {
   });
 
   it('rejects a sentence that grows past maxSentenceBytes', () => {
-    const decoder = new SentenceDecoder({ maxWordBytes: 10, maxSentenceBytes: 25 });
-    const words = Buffer.concat(Array.from({ length: 3 }, () => Buffer.concat([encodeLength(10), Buffer.alloc(10, 0x61)])));
-    expect(() => decoder.push(words)).toThrow(/sentence exceeds the limit of 25 bytes/);
+    // Each 10-byte word costs its prefix, its bytes and a fixed 32-byte overhead: 43; two fit in 100.
+    const decoder = new SentenceDecoder({ maxWordBytes: 10, maxSentenceBytes: 100 });
+    const tenBytes = Buffer.concat([encodeLength(10), Buffer.alloc(10, 0x61)]);
+    expect(decoder.push(Buffer.concat([tenBytes, tenBytes, Buffer.from([0])]))).toHaveLength(1);
+    expect(() => decoder.push(Buffer.concat([tenBytes, tenBytes, tenBytes]))).toThrow(/sentence exceeds the limit of 100 bytes/);
+  });
+
+  it('rejects a sentence with more words than maxSentenceWords', () => {
+    const decoder = new SentenceDecoder({ maxSentenceWords: 4 });
+    expect(decoder.push(encodeSentence(['!re', '=a=1', '=b=2', '=c=3']))).toHaveLength(1);
+    expect(() => decoder.push(encodeSentence(['!re', '=a=1', '=b=2', '=c=3', '=d=4']))).toThrow(/limit of 4 words/);
+  });
+
+  it('bounds what a flood of one-byte words can hold, with the default limits', () => {
+    // 1 MB of wire: half a million words. Without a word limit that is half a million strings
+    // (about ten times the wire size in heap) held until the sentence ends, which it never does.
+    const flood = Buffer.alloc(1024 * 1024);
+    for (let offset = 0; offset < flood.length; offset += 2) {
+      flood[offset] = 1;
+      flood[offset + 1] = 0x61;
+    }
+    const decoder = new SentenceDecoder();
+    let error: unknown;
+    let words = 0;
+    try {
+      for (let offset = 0; offset < flood.length; offset += 4096) decoder.push(flood.subarray(offset, offset + 4096));
+    } catch (caught) {
+      error = caught;
+      words = (decoder as unknown as { words: string[] }).words.length;
+    }
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toMatch(/limit of 65536 words/);
+    // Failing also released what it held.
+    expect(words).toBe(0);
   });
 
   it('stays failed after a protocol error', () => {
@@ -184,6 +215,42 @@ describe('SentenceDecoder properties', () => {
         expect(decoder.pendingBytes).toBe(0);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('round-trips words with 1- to 4-byte prefixes whatever the chunk boundaries, prefixes split included', () => {
+    // Lengths at each prefix boundary: 0x7f/0x80 (1/2 bytes), 0x3fff/0x4000 (2/3), 0x1fffff/0x200000 (3/4).
+    const lengths = fc.constantFrom(0x7f, 0x80, 0x3fff, 0x4000, 0x1fffff, 0x200000);
+    fc.assert(
+      fc.property(
+        fc.array(lengths, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 8 }),
+        (wordLengths, smallCuts) => {
+          const sentence = ['!re', ...wordLengths.map((length, index) => `=${index}=`.padEnd(length, 'v'))];
+          const bytes = encodeSentence(sentence);
+          // Cut in small pieces around every prefix, in big pieces inside the words.
+          const prefixStarts = new Set<number>();
+          let at = 0;
+          for (const word of sentence) {
+            prefixStarts.add(at);
+            const size = Buffer.byteLength(word);
+            at += encodeLength(size).length + size;
+          }
+          const chunks: Buffer[] = [];
+          let offset = 0;
+          let cut = 0;
+          while (offset < bytes.length) {
+            const nearPrefix = [...prefixStarts].some((start) => offset >= start - 4 && offset <= start + 5);
+            const size = nearPrefix ? smallCuts[cut++ % smallCuts.length]! : 65_536;
+            chunks.push(bytes.subarray(offset, offset + size));
+            offset += size;
+          }
+          const decoder = new SentenceDecoder();
+          expect(decodeAll(chunks, decoder)).toEqual([sentence]);
+          expect(decoder.pendingBytes).toBe(0);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 
