@@ -5,13 +5,16 @@
  * collector declares (a typo such as `exlude` would otherwise silently do nothing); they reach the
  * collector unchanged, and its own option reader runs here so a bad value fails at load.
  */
-import type { Collector } from '../collectors/collector.js';
+import type { Collector, MetricDefinition } from '../collectors/collector.js';
 import { durationProblem, parseDuration } from './duration.js';
 import { joinPath, type Problems } from './errors.js';
 import type { CollectorConfig } from './types.js';
 
 /** What the loader needs to know about a collector. */
-export type KnownCollector = Pick<Collector, 'name' | 'defaultEnabled' | 'options' | 'checkOptions'>;
+export type KnownCollector = Pick<Collector, 'name' | 'defaultEnabled' | 'options' | 'checkOptions'> & {
+  /** Its metrics' attribute keys: a router label must not take one of their names. */
+  readonly metrics: readonly Pick<MetricDefinition, 'name' | 'attributes'>[];
+};
 
 /** Keys every collector takes besides its declared options. */
 const COMMON_KEYS = ['enabled', 'interval'] as const;

@@ -16,6 +16,7 @@ import {
 import { durationProblem, formatDuration, parseDuration } from './duration.js';
 import { joinPath, type Problems } from './errors.js';
 import { checkReadable, readSecretFile, resolveFile } from './files.js';
+import { checkLabelCollisions, LabelRules } from './labels.js';
 import type { CollectorConfig, RouterConfig, RouterTlsConfig } from './types.js';
 
 /** What the router rules need from the loader. */
@@ -76,9 +77,11 @@ const TLS_KEYS: Readonly<Record<string, TlsKey>> = {
 };
 
 const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
-/** Attribute keys the agent sets itself. */
-const RESERVED_LABELS = new Set(['router', 'collector']);
+
+/** The router context plus what is derived from it once for every block. */
+interface LayerContext extends RouterContext {
+  readonly labelRules: LabelRules;
+}
 
 /** The built-in router defaults (before `defaults:`). */
 export const BUILTIN_ROUTER_DEFAULTS = {
@@ -124,13 +127,6 @@ export function readStringMap(
     else result[key] = text;
   }
   return result;
-}
-
-/** The problem with a label key, if any. */
-export function labelKeyProblem(key: string): string | undefined {
-  if (RESERVED_LABELS.has(key)) return `"${key}" is set by the agent and cannot be a label`;
-  if (!LABEL_KEY.test(key)) return 'label names must match [A-Za-z_][A-Za-z0-9_.-]* (at most 100 characters)';
-  return undefined;
 }
 
 function readDuration(value: unknown, path: string, minimumMillis: number, problems: Problems): number | undefined {
@@ -200,7 +196,7 @@ function readTls(value: unknown, path: string, context: RouterContext, layer: Ro
 }
 
 /** Reads one block (`defaults` when `isDefaults`, else a router) into a layer. */
-function readLayer(value: Record<string, unknown>, path: string, isDefaults: boolean, context: RouterContext): RouterLayer {
+function readLayer(value: Record<string, unknown>, path: string, isDefaults: boolean, context: LayerContext): RouterLayer {
   const { problems } = context;
   const layer: RouterLayer = { tls: {}, labels: {}, collectors: {} };
   for (const [key, item] of Object.entries(value)) {
@@ -259,7 +255,8 @@ function readLayer(value: Record<string, unknown>, path: string, isDefaults: boo
         readTls(item, itemPath, context, layer);
         break;
       case 'labels':
-        layer.labels = readStringMap(item, itemPath, problems, labelKeyProblem);
+        layer.labels = readStringMap(item, itemPath, problems, (label) => context.labelRules.keyProblem(label));
+        checkLabelCollisions([{ path: itemPath, labels: layer.labels }], problems);
         break;
       case 'interval': {
         const millis = readDuration(item, itemPath, 1_000, problems);
@@ -303,8 +300,9 @@ export interface ResolvedDefaults {
 export function normaliseRouters(
   rawDefaults: unknown,
   rawRouters: unknown,
-  context: RouterContext,
+  routerContext: RouterContext,
 ): { routers: RouterConfig[]; defaults: ResolvedDefaults } {
+  const context: LayerContext = { ...routerContext, labelRules: new LabelRules(routerContext.known) };
   const { problems } = context;
   let defaults: RouterLayer = { tls: {}, labels: {}, collectors: {} };
   if (rawDefaults !== undefined) {
@@ -336,6 +334,14 @@ export function normaliseRouters(
         if (first !== undefined) problems.add(layer.name.path, `duplicate router name "${layer.name.value}" (also ${first})`);
         else seen.set(layer.name.value, layer.name.path);
       }
+      // The router's labels are merged over the defaults' ones: together they must stay distinct.
+      checkLabelCollisions(
+        [
+          { path: 'defaults.labels', labels: defaults.labels },
+          { path: joinPath(path, 'labels'), labels: layer.labels },
+        ],
+        problems,
+      );
       const router = mergeRouter(defaults, layer, path, context);
       if (router !== undefined) routers.push(router);
     });

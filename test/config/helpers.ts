@@ -5,10 +5,10 @@ import type { KnownCollector } from '../../src/config/load.js';
 
 /** The collectors the config tests know (the real registry is tested by its owner). */
 export const TEST_COLLECTORS: readonly KnownCollector[] = [
-  { name: 'system', defaultEnabled: true },
-  { name: 'health', defaultEnabled: true },
-  { name: 'interface', defaultEnabled: true },
-  { name: 'wireless', defaultEnabled: false },
+  { name: 'system', defaultEnabled: true, metrics: [] },
+  { name: 'health', defaultEnabled: true, metrics: [{ name: 'routeros.health.state', attributes: ['sensor', 'state'] }] },
+  { name: 'interface', defaultEnabled: true, metrics: [{ name: 'routeros.interface.info', attributes: ['interface', 'mac_address'] }] },
+  { name: 'wireless', defaultEnabled: false, metrics: [] },
 ];
 
 /** A temporary directory with files; `cleanup()` removes it. */

@@ -1,0 +1,107 @@
+/**
+ * Router label keys (`labels:` in `defaults` and in each router). A label becomes an attribute on
+ * every series of its router, and Prometheus sees it under a sanitised name: `site.name` and
+ * `site_name` are both `site_name` there. Two labels with one Prometheus name, or a label named like
+ * an attribute the agent or a collector already sets, make a series carry a label twice, which
+ * fails the whole scrape ("duplicate label names"), or silently overwrite each other on some
+ * series. So such keys are config problems, judged by their Prometheus name.
+ */
+import { ROUTER_METRICS } from '../telemetry/router-metrics.js';
+import type { KnownCollector } from './collectors.js';
+import { joinPath, type Problems } from './errors.js';
+
+const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
+
+/** Labels Prometheus puts on every scraped series itself (`honor_labels: false` would rename ours). */
+const TARGET_LABELS = ['job', 'instance'];
+
+/** Prefix of the instrumentation-scope labels the Prometheus exporter adds to every series. */
+const SCOPE_PREFIX = 'otel_scope_';
+
+/**
+ * The name Prometheus shows for an attribute key, as the JS PrometheusExporter writes it: every
+ * character outside `[A-Za-z0-9_]` becomes `_`, then runs of `_` collapse to one.
+ */
+export function prometheusLabelName(key: string): string {
+  return underscored(key).replace(/_{2,}/g, '_');
+}
+
+/** Only the character replacement, as OTLP consumers (Prometheus, VictoriaMetrics) apply it. */
+function underscored(key: string): string {
+  return key.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+/**
+ * Prometheus label names that router series carry besides the router's labels, each with who sets
+ * it: `router` and the engine's `collector`, and every attribute any collector's metrics declare.
+ */
+export function reservedLabelNames(collectors: readonly KnownCollector[]): ReadonlyMap<string, string> {
+  const reserved = new Map<string, string>([['router', 'is set by the agent']]);
+  const claim = (attribute: string, owner: string): void => {
+    const name = prometheusLabelName(attribute);
+    if (!reserved.has(name)) reserved.set(name, owner);
+  };
+  for (const metric of ROUTER_METRICS) {
+    for (const attribute of metric.attributes) claim(attribute, `is set by the agent on ${metric.name}`);
+  }
+  for (const collector of collectors) {
+    for (const metric of collector.metrics) {
+      for (const attribute of metric.attributes) claim(attribute, `is a label of the ${collector.name} collector's metrics`);
+    }
+  }
+  for (const name of TARGET_LABELS) claim(name, 'is set by Prometheus on every scraped series');
+  return reserved;
+}
+
+/** Checks label keys against the syntax and the reserved names; see {@link checkLabelCollisions} for pairs. */
+export class LabelRules {
+  private readonly _reserved: ReadonlyMap<string, string>;
+
+  constructor(collectors: readonly KnownCollector[]) {
+    this._reserved = reservedLabelNames(collectors);
+  }
+
+  /** The problem with one label key on its own, if any. */
+  keyProblem(key: string): string | undefined {
+    if (!LABEL_KEY.test(key)) return 'label names must match [A-Za-z_][A-Za-z0-9_.-]* (at most 100 characters)';
+    const name = prometheusLabelName(key);
+    const shown = name === key ? `"${key}"` : `"${key}" (Prometheus label ${name})`;
+    const owner = this._reserved.get(name);
+    if (owner !== undefined) return `${shown} ${owner} and cannot be a label`;
+    if (underscored(key).startsWith('__')) return `${shown}: names starting with __ are reserved by Prometheus`;
+    if (name.startsWith(SCOPE_PREFIX)) {
+      return `${shown}: the Prometheus exporter sets ${SCOPE_PREFIX}* on every series; it cannot be a label`;
+    }
+    return undefined;
+  }
+}
+
+/** One `labels:` block with the key path it came from. */
+export interface LabelBlock {
+  readonly path: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * Reports label keys that end up on the same series with the same Prometheus name. `blocks` are
+ * merged in order (a router's labels over `defaults.labels`): the same key in a later block
+ * replaces the earlier value and is fine; a different key with the same Prometheus name is a
+ * problem at the later key's path.
+ */
+export function checkLabelCollisions(blocks: readonly LabelBlock[], problems: Problems): void {
+  const owners = new Map<string, { key: string; path: string }>();
+  for (const block of blocks) {
+    for (const key of Object.keys(block.labels)) {
+      const name = prometheusLabelName(key);
+      const path = joinPath(block.path, key);
+      const owner = owners.get(name);
+      if (owner === undefined) {
+        owners.set(name, { key, path });
+      } else if (owner.key === key) {
+        owners.set(name, { key, path });
+      } else {
+        problems.add(path, `collides with ${owner.path}: both become the Prometheus label ${name}`);
+      }
+    }
+  }
+}
