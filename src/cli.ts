@@ -12,7 +12,7 @@ import { stringify } from 'yaml';
 import { isValidHost } from './config/address.js';
 import { ConfigError, formatProblem } from './config/errors.js';
 import { type ConfigOverrides, type KnownCollector, type LoadedConfig, loadConfig } from './config/load.js';
-import { redactConfig } from './config/redact.js';
+import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
 import { createLogger, type Logger } from './log.js';
 import { AGENT_NAME, agentVersion } from './version.js';
@@ -105,8 +105,8 @@ Commands:
   docs metrics       Print the metrics reference (Markdown)
 
 Global options:
-  -h, --help         Show help (also: <command> --help)
-  -V, --version      Show the version
+  -h, --help         Show help; after a command, that command's help
+  -V, --version      Show the version (also after a command)
 
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 `;
@@ -167,8 +167,13 @@ export async function main(argv: readonly string[], io: CliIo, dependencies: Cli
     const rest = hasCommand ? argv.slice(1) : argv;
     const commandHelp = COMMAND_HELP[command];
     if (commandHelp === undefined) throw new UsageError(`unknown command "${command}"`);
+    // The global flags work after a command too (`run --help`, `run --version`), before its own options are parsed.
     if (rest.includes('--help') || rest.includes('-h')) {
       write(io.stdout, commandHelp);
+      return EXIT_OK;
+    }
+    if (rest.includes('--version') || rest.includes('-V')) {
+      write(io.stdout, agentVersion());
       return EXIT_OK;
     }
     switch (command) {
@@ -228,6 +233,11 @@ async function load(
   });
 }
 
+/** Leads the `check-config` output, which is itself a config file once the secrets are put back. */
+const CHECK_CONFIG_HEADER =
+  `# ${AGENT_NAME} check-config: the effective configuration, every default and substitution written out.\n` +
+  `# Secrets read ${JSON.stringify(REDACTED)}: put them back (or \${VAR}, password_file) to use it as a config file.\n`;
+
 async function checkConfigCommand(args: readonly string[], io: CliIo, deps: Dependencies): Promise<number> {
   const { values } = parse({
     args: [...args],
@@ -237,7 +247,8 @@ async function checkConfigCommand(args: readonly string[], io: CliIo, deps: Depe
   });
   const { config, warnings } = await load(configFile(values.config, io.env), {}, io, deps);
   for (const warning of warnings) io.stderr.write(`warning: ${formatProblem(warning)}\n`);
-  io.stdout.write(stringify(redactConfig(config), { lineWidth: 0 }));
+  io.stdout.write(CHECK_CONFIG_HEADER);
+  io.stdout.write(stringify(redactedConfigDocument(config), { lineWidth: 0, aliasDuplicateObjects: false }));
   return EXIT_OK;
 }
 

@@ -103,6 +103,32 @@ describe('main: usage', () => {
     expect(t.stdout()).toBe(`${version}\n`);
   });
 
+  it('takes --help and --version after a command too', async () => {
+    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
+      .version;
+    for (const argv of [['run', '--version'], ['run', '-V'], ['check-config', '--config', 'agent.yaml', '--version'], ['simulate', '-V'], ['--config', 'x.yaml', '--version']]) {
+      const t = testIo();
+      expect(await main(argv, t.io, baseDeps), argv.join(' ')).toBe(0);
+      expect(t.stdout()).toBe(`${version}\n`);
+      expect(t.stderr()).toBe('');
+    }
+    for (const [argv, usage] of [
+      [['run', '--help'], 'run '],
+      [['run', '--config', 'agent.yaml', '-h'], 'run '],
+      [['simulate', '--count', '2', '--help'], 'simulate '],
+      [['docs', '--help'], 'docs metrics'],
+      [['--config', 'agent.yaml', '--help'], 'run '],
+    ] as const) {
+      const t = testIo();
+      expect(await main(argv, t.io, baseDeps), argv.join(' ')).toBe(0);
+      expect(t.stdout().split('\n')[0]).toMatch(`Usage: mikrotik-otel-agent ${usage}`);
+    }
+    // Nothing was started or loaded along the way: an unknown command still fails first.
+    const unknown = testIo();
+    expect(await main(['frobnicate', '--version'], unknown.io, baseDeps)).toBe(2);
+    expect(unknown.stderr()).toContain('unknown command "frobnicate"');
+  });
+
   it('exits 2 for an unknown command, option or missing value', async () => {
     for (const argv of [['frobnicate'], ['run', '--bogus'], ['check-config', '--config'], ['docs', 'alerts'], ['simulate', '--count', 'lots']]) {
       const t = testIo();
@@ -121,8 +147,8 @@ describe('main: check-config', () => {
     cleanups.push(files.cleanup);
     const t = testIo({ CORE1_PASSWORD: 'Very-Secret-9999' });
     expect(await main(['check-config', '--config', files.path('agent.yaml')], t.io, baseDeps)).toBe(0);
-    const printed = parse(t.stdout()) as { routers: { name: string; port: number; password: string }[] };
-    expect(printed.routers[0]).toMatchObject({ name: 'core1', port: 8729, password: '<redacted>' });
+    const printed = parse(t.stdout()) as { routers: { name: string; address: string; password: string }[] };
+    expect(printed.routers[0]).toMatchObject({ name: 'core1', address: '10.0.0.1:8729', password: '<redacted>' });
     expect(t.stdout()).not.toContain('Very-Secret-9999');
     expect(t.stderr()).toBe('');
   });

@@ -22,10 +22,10 @@ describe('examples', () => {
     const result = await run(['check-config', '--config', example('demo.yaml')]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
-    const config = parse(result.out) as { server: { host: string; port: number }; simulator: { enabled: boolean; count: number; profile: string }; routers: unknown[]; collection: { intervalMillis: number } };
-    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 9436 });
+    const config = parse(result.out) as { server: { listen: string }; simulator: { enabled: boolean; count: number; profile: string }; routers: unknown[]; collection: { interval: string } };
+    expect(config.server.listen).toBe('127.0.0.1:9436');
     expect(config.simulator).toMatchObject({ enabled: true, count: 11, profile: 'mixed' });
-    expect(config.collection.intervalMillis).toBe(10_000);
+    expect(config.collection.interval).toBe('10s');
     expect(config.routers).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
-import { REDACTED, redactConfig } from '../../src/config/redact.js';
+import { REDACTED, redactedConfigDocument } from '../../src/config/redact.js';
 import { TEST_COLLECTORS, testDir } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -9,7 +9,7 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-describe('redactConfig', () => {
+describe('redactedConfigDocument', () => {
   it('leaves no secret in the serialised output and keeps everything else', () => {
     const files = testDir({
       'core2.secret': 'Secret-From-File-2222\n',
@@ -50,23 +50,23 @@ routers:
       expect(raw).toContain(secret);
     }
     // … and the redacted form holds none of them, in JSON or YAML.
-    const redacted = redactConfig(config);
+    const redacted = redactedConfigDocument(config);
     for (const text of [JSON.stringify(redacted), stringify(redacted)]) {
       expect(text).not.toMatch(/Secret-/);
       expect(text).not.toContain(hash);
     }
     const plain = redacted as {
-      server: { auth: { basicUsers: Record<string, string>; bearerToken: string; openPaths: string[] } };
+      server: { auth: { basic_users: Record<string, string>; bearer_token: string; open_paths: string[] } };
       otlp: { headers: Record<string, string>; endpoint: string; enabled: boolean };
-      routers: { name: string; password: string; host: string }[];
+      routers: { name: string; password: string; address: string }[];
     };
-    expect(plain.server.auth).toEqual({ basicUsers: { prometheus: REDACTED }, bearerToken: REDACTED, openPaths: ['/live', '/ready'] });
+    expect(plain.server.auth).toEqual({ basic_users: { prometheus: REDACTED }, bearer_token: REDACTED, open_paths: ['/live', '/ready'] });
     expect(plain.otlp.headers).toEqual({ 'X-Api-Key': REDACTED, Authorization: REDACTED, 'X-Scope-OrgID': REDACTED, 'X-Env': REDACTED });
     expect(plain.otlp.endpoint).toBe(`https://${REDACTED}@otlp.example.net/v1/metrics`);
-    expect(plain.routers.map((router) => [router.name, router.host, router.password])).toEqual([
-      ['core1', '10.0.0.1', REDACTED],
-      ['core2', '10.0.0.2', REDACTED],
-      ['core3', '10.0.0.3', ''],
+    expect(plain.routers.map((router) => [router.name, router.address, router.password])).toEqual([
+      ['core1', '10.0.0.1:8728', REDACTED],
+      ['core2', '10.0.0.2:8728', REDACTED],
+      ['core3', '10.0.0.3:8728', ''],
     ]);
     // The config itself is untouched.
     expect(config.routers[0]?.password).toBe('Secret-Default-7777');

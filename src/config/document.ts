@@ -1,0 +1,147 @@
+/**
+ * The normalised configuration written back in the config file's own keys and formats
+ * (`server.listen`, `interval: 30s`, `routers[].address`), so `check-config` output can be read
+ * next to the file it came from and fed back to the agent. Every value is explicit: what came from
+ * defaults, `${ENV}`, `password_file`, `headers_file` or `OTEL_*` variables is written in place, so
+ * the document alone loads to the same AgentConfig. Secrets pass through `secret` on the way out.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { formatHostPort } from './address.js';
+import { formatDuration } from './duration.js';
+import type { AgentConfig, CollectorConfig, RouterConfig, RouterDefaultsConfig } from './types.js';
+
+/** Options of {@link configDocument}. */
+export interface ConfigDocumentOptions {
+  /**
+   * Writes one secret: a router password, the bearer token, a basic-auth hash, an OTLP header value or
+   * the credentials in the OTLP endpoint URL. `check-config` redacts them.
+   */
+  readonly secret: (value: string) => string;
+}
+
+/** A config document: plain data for a YAML or JSON writer. */
+export type ConfigDocument = Record<string, unknown>;
+
+/** `config` in the file's shape; see the module comment. */
+export function configDocument(config: AgentConfig, options: ConfigDocumentOptions): ConfigDocument {
+  const { secret } = options;
+  const { server, collection, otlp, simulator, log } = config;
+  return {
+    server: {
+      listen: formatHostPort(server.host, server.port),
+      ...(server.tls === undefined ? {} : { tls: { cert_file: server.tls.certFile, key_file: server.tls.keyFile } }),
+      ...(server.auth === undefined
+        ? {}
+        : {
+            auth: {
+              basic_users: mapValues(server.auth.basicUsers, secret),
+              bearer_token: secret(server.auth.bearerToken),
+              open_paths: [...server.auth.openPaths],
+            },
+          }),
+      max_concurrent_scrapes: server.maxConcurrentScrapes,
+      request_timeout: formatDuration(server.requestTimeoutMillis),
+      max_header_bytes: server.maxHeaderBytes,
+    },
+    collection: {
+      interval: formatDuration(collection.intervalMillis),
+      timeout: formatDuration(collection.timeoutMillis),
+      concurrency: collection.concurrency,
+      startup_check: collection.startupCheck,
+    },
+    otlp: {
+      enabled: otlp.enabled,
+      endpoint: replaceUrlCredentials(otlp.endpoint, secret),
+      protocol: otlp.protocol,
+      headers: mapValues(otlp.headers, secret),
+      interval: formatDuration(otlp.intervalMillis),
+      timeout: formatDuration(otlp.timeoutMillis),
+      compression: otlp.compression,
+      temporality: otlp.temporality,
+      tls: { ca_file: otlp.caFile, cert_file: otlp.clientCertFile, key_file: otlp.clientKeyFile },
+    },
+    ...(config.routerDefaults === undefined ? {} : { defaults: defaultsDocument(config.routerDefaults) }),
+    routers: config.routers.map((router) => routerDocument(router, config.routerDefaults, secret)),
+    simulator: {
+      enabled: simulator.enabled,
+      count: simulator.count,
+      profile: simulator.profile,
+      host: simulator.host,
+      port_base: simulator.portBase,
+    },
+    log: { level: log.level, format: log.format },
+    resource_attributes: { ...config.resourceAttributes },
+  };
+}
+
+function defaultsDocument(defaults: RouterDefaultsConfig): ConfigDocument {
+  return {
+    interval: formatDuration(defaults.intervalMillis),
+    timeout: formatDuration(defaults.timeoutMillis),
+    labels: { ...defaults.labels },
+    collectors: collectorsDocument(defaults.collectors, undefined),
+  };
+}
+
+function routerDocument(
+  router: RouterConfig,
+  defaults: RouterDefaultsConfig | undefined,
+  secret: ConfigDocumentOptions['secret'],
+): ConfigDocument {
+  const { tls } = router;
+  return {
+    name: router.name,
+    address: formatHostPort(router.host, router.port),
+    username: router.username,
+    password: secret(router.password),
+    tls: {
+      enabled: tls.enabled,
+      ca_file: tls.caFile,
+      server_name: tls.serverName,
+      fingerprint: tls.fingerprint,
+      insecure: tls.insecure,
+      anonymous: tls.anonymous,
+    },
+    labels: { ...router.labels },
+    interval: formatDuration(router.intervalMillis),
+    timeout: formatDuration(router.timeoutMillis),
+    collectors: collectorsDocument(router.collectors, defaults?.collectors),
+  };
+}
+
+/**
+ * Collector settings as `collectors:` takes them: `name: true|false`, or a mapping when the collector has
+ * its own interval or options. With `inherited` (the defaults' settings, which every router is merged
+ * over) only the collectors whose settings differ are written: the rest come from `defaults`.
+ */
+function collectorsDocument(
+  collectors: Readonly<Record<string, CollectorConfig>>,
+  inherited: Readonly<Record<string, CollectorConfig>> | undefined,
+): ConfigDocument {
+  const document: ConfigDocument = {};
+  for (const [name, setting] of Object.entries(collectors)) {
+    const base = inherited?.[name];
+    if (base !== undefined && isDeepStrictEqual(base, setting)) continue;
+    const { enabled, intervalMillis, ...collectorOptions } = setting;
+    if (intervalMillis === undefined && Object.keys(collectorOptions).length === 0) {
+      document[name] = enabled;
+      continue;
+    }
+    document[name] = {
+      enabled,
+      ...(intervalMillis === undefined ? {} : { interval: formatDuration(intervalMillis) }),
+      ...collectorOptions,
+    };
+  }
+  return document;
+}
+
+function mapValues(map: Readonly<Record<string, string>>, write: (value: string) => string): Record<string, string> {
+  return Object.fromEntries(Object.entries(map).map(([key, value]) => [key, write(value)]));
+}
+
+/** `https://user:pass@host/…` with the `user:pass` part passed through `write`; other URLs unchanged. */
+function replaceUrlCredentials(url: string, write: (value: string) => string): string {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/@]*)@/i.exec(url);
+  return match === null ? url : `${match[1] ?? ''}${write(match[2] ?? '')}@${url.slice(match[0].length)}`;
+}
