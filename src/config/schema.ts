@@ -171,7 +171,7 @@ export const SCHEMA = {
       },
     },
     max_concurrent_scrapes: {
-      doc: 'Scrapes served at once; more get HTTP 503.',
+      doc: 'Scrapes served at once; more get HTTP 429 (Too Many Requests) with Retry-After: 1.',
       format: 'agent-positive-int',
       default: 4,
       env: 'MIKROTIK_AGENT_MAX_CONCURRENT_SCRAPES',

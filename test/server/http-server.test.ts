@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SCHEMA } from '../../src/config/schema.js';
 import type { ServerConfig } from '../../src/config/types.js';
 import { createHttpServer, type AgentHttpServer, type HttpServerOptions } from '../../src/server/http-server.js';
 import { createTelemetry } from '../../src/telemetry/provider.js';
@@ -100,6 +102,10 @@ describe('createHttpServer', () => {
       const third = await request(port, '/metrics');
       expect(third.status).toBe(429);
       expect(third.headers['retry-after']).toBe('1');
+      // What the config help and the README promise is what a client gets.
+      const promise = `HTTP ${third.status} (Too Many Requests) with Retry-After: ${third.headers['retry-after']}`;
+      expect(SCHEMA.server.max_concurrent_scrapes.doc).toContain(promise);
+      expect(readFileSync(new URL('../../README.md', import.meta.url), 'utf8')).toContain(`\`server.max_concurrent_scrapes\`, default 4): ${promise}`);
       // Other routes are not affected by the scrape cap.
       expect((await request(port, '/live')).status).toBe(200);
 
