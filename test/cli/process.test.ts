@@ -1,0 +1,215 @@
+/**
+ * The real program as an operator runs it: `node dist/cli.js` in a process of its own, stopped by a real
+ * SIGTERM. `run` must serve polled router data and, on SIGTERM, log "shutdown complete" and exit 0 within the
+ * issue's 10 s; `simulate` must print one line per router, accept a RouterOS login with admin/admin (plain and
+ * api-ssl) and exit 0 promptly. dist/ is what `npm test` builds in its pretest step.
+ */
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AuthenticationError } from '../../src/routeros/errors.js';
+import { RouterOsClient, type RouterOsTlsOptions } from '../../src/routeros/client.js';
+import { DEMO_CERTIFICATE_PEM } from '../../src/simulator/demo-certificate.js';
+import { httpRequest, ManagedProcess } from '../helpers/processes.js';
+
+const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+/** The issue's bound for a graceful shutdown after SIGTERM. */
+const SHUTDOWN_BOUND_MILLIS = 10_000;
+/** `simulate` has nothing to flush: stopping a few listening sockets takes milliseconds, not seconds. */
+const SIMULATE_STOP_BOUND_MILLIS = 3_000;
+
+const processes: ManagedProcess[] = [];
+afterEach(async () => {
+  for (const proc of processes.splice(0)) await proc.stop();
+});
+
+/** The test runner's environment without the agent's and OpenTelemetry's own variables. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('MIKROTIK_AGENT_') && !name.startsWith('OTEL_')),
+  );
+}
+
+function startCli(name: string, args: string[], tempDirs: string[] = []): ManagedProcess {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it in pretest)`);
+  const proc = new ManagedProcess({ name, command: process.execPath, args: [CLI, ...args], env: cleanEnv(), tempDirs });
+  processes.push(proc);
+  return proc;
+}
+
+/** Polls the process's output until `find` returns a value; fails with the output when it exits or time runs out. */
+async function waitForOutput<T>(proc: ManagedProcess, what: string, find: (output: string) => T | undefined, timeoutMillis = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMillis;
+  for (;;) {
+    const found = find(proc.outputTail());
+    if (found !== undefined) return found;
+    if (proc.exitStatus !== undefined || Date.now() > deadline) {
+      const why = proc.exitStatus === undefined ? `not within ${timeoutMillis} ms` : `exited ${JSON.stringify(proc.exitStatus)}`;
+      throw new Error(`${proc.name}: ${what}: ${why}\n--- output ---\n${proc.outputTail().slice(-4_000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+interface LogLine {
+  readonly msg: string;
+  readonly [key: string]: unknown;
+}
+
+function logLines(output: string): LogLine[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+/** Sends a real SIGTERM to the process (not its group) and measures how long it takes to exit. */
+async function terminate(proc: ManagedProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; millis: number }> {
+  const pid = proc.pid;
+  if (pid === undefined) throw new Error(`${proc.name} has no pid`);
+  const sentAt = Date.now();
+  process.kill(pid, 'SIGTERM');
+  const exit = await proc.exited;
+  return { ...exit, millis: Date.now() - sentAt };
+}
+
+/** `count` consecutive TCP ports on 127.0.0.1 that were free a moment ago. */
+async function freePortRange(count: number): Promise<number> {
+  const bindable = (port: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    const results = await Promise.all(Array.from({ length: count }, (_, index) => bindable(base + index)));
+    if (results.every(Boolean)) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
+const LISTENING = /^router (\S+) listening on (\S+):(\d+) \(RouterOS (\S+)\)$/gm;
+
+interface ListeningRouter {
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly version: string;
+}
+
+function listeningRouters(output: string): ListeningRouter[] {
+  return [...output.matchAll(LISTENING)].map((match) => ({
+    name: match[1] ?? '',
+    host: match[2] ?? '',
+    port: Number(match[3]),
+    version: match[4] ?? '',
+  }));
+}
+
+/** Logs in with admin/admin and reads identity and version; a wrong password is refused. */
+async function loginAndRead(router: ListeningRouter, tls?: RouterOsTlsOptions): Promise<{ identity: string; version: string }> {
+  const options = { host: router.host, port: router.port, username: 'admin', ...(tls === undefined ? {} : { tls }) };
+  const client = await RouterOsClient.connect({ ...options, password: 'admin', connectTimeoutMillis: 5_000 });
+  try {
+    const [identity] = await client.print('/system/identity');
+    const [resource] = await client.print('/system/resource');
+    await expect(RouterOsClient.connect({ ...options, password: 'not-admin', connectTimeoutMillis: 5_000 })).rejects.toBeInstanceOf(
+      AuthenticationError,
+    );
+    return { identity: String(identity?.['name']), version: String(resource?.['version']) };
+  } finally {
+    await client.close();
+  }
+}
+
+describe('node dist/cli.js run', () => {
+  it('serves polled router data, and on SIGTERM logs "shutdown complete" and exits 0 within 10 s', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-process-'));
+    const config = join(dir, 'agent.yaml');
+    writeFileSync(
+      config,
+      [
+        'server: { listen: "127.0.0.1:0" }',
+        'collection: { interval: 5s, timeout: 3s }',
+        'simulator: { enabled: true, count: 2, profile: mixed }',
+        'log: { level: info, format: json }',
+      ].join('\n'),
+    );
+    const agent = startCli('agent run', ['run', '--config', config], [dir]);
+
+    // Port 0 in the config: the bound address is in the "agent started" line.
+    const address = await waitForOutput(agent, 'the "agent started" line', (output) => {
+      const started = logLines(output).find((line) => line.msg === 'agent started');
+      return started === undefined ? undefined : String(started['address']);
+    });
+    expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
+    const deadline = Date.now() + 15_000;
+    let body = '';
+    while (Date.now() < deadline) {
+      body = (await httpRequest(`http://${address}/metrics`, { timeoutMillis: 2_000 })).body;
+      if ((body.match(/^routeros_up\{[^}]*\} 1$/gm) ?? []).length === 2 && /^routeros_interface_receive_bytes_total\{/m.test(body)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(body.match(/^routeros_up\{[^}]*\} 1$/gm)).toHaveLength(2);
+    expect(body).toMatch(/^routeros_interface_receive_bytes_total\{[^}]*router="[^"]+"/m);
+
+    const exit = await terminate(agent);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.millis).toBeLessThan(SHUTDOWN_BOUND_MILLIS);
+    const messages = logLines(agent.outputTail());
+    expect(messages.find((line) => line.msg === 'shutting down')?.['signal']).toBe('SIGTERM');
+    expect(messages.map((line) => line.msg)).toContain('shutdown complete');
+    expect(messages.at(-1)?.msg).toBe('shutdown complete');
+  }, 40_000);
+});
+
+describe('node dist/cli.js simulate', () => {
+  it('--count 2 --port-base P: two routers on P and P+1 that accept admin/admin, and SIGTERM exits 0 promptly', async () => {
+    const portBase = await freePortRange(2);
+    const simulator = startCli('simulate', ['simulate', '--count', '2', '--port-base', String(portBase)]);
+    const routers = await waitForOutput(simulator, 'two "listening" lines', (output) => {
+      const found = listeningRouters(output);
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(routers.map((router) => [router.host, router.port])).toEqual([
+      ['127.0.0.1', portBase],
+      ['127.0.0.1', portBase + 1],
+    ]);
+    for (const router of routers) {
+      const read = await loginAndRead(router);
+      expect(read.identity).toBe(router.name);
+      expect(read.version.startsWith(router.version)).toBe(true);
+    }
+    const exit = await terminate(simulator);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.millis).toBeLessThan(SIMULATE_STOP_BOUND_MILLIS);
+    expect(listeningRouters(simulator.outputTail())).toHaveLength(2);
+  }, 30_000);
+
+  it('--tls serves api-ssl with the demo certificate; the default count is 3', async () => {
+    const simulator = startCli('simulate --tls', ['simulate', '--tls', '--port-base', '0']);
+    const routers = await waitForOutput(simulator, 'three "listening" lines', (output) => {
+      const found = listeningRouters(output);
+      return found.length >= 3 ? found : undefined;
+    });
+    const pinned: RouterOsTlsOptions = { mode: 'pinned', fingerprint: new X509Certificate(DEMO_CERTIFICATE_PEM).fingerprint256 };
+    for (const router of routers) {
+      const read = await loginAndRead(router, pinned);
+      expect(read.identity).toBe(router.name);
+    }
+    // Every line is printed before the routers are used, so by now a fourth would be there.
+    expect(listeningRouters(simulator.outputTail())).toHaveLength(3);
+    // Plain API on a TLS port gets no login.
+    await expect(
+      RouterOsClient.connect({ host: '127.0.0.1', port: routers[0]?.port ?? 0, username: 'admin', password: 'admin', connectTimeoutMillis: 1_000 }),
+    ).rejects.toThrow();
+    const exit = await terminate(simulator);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.millis).toBeLessThan(SIMULATE_STOP_BOUND_MILLIS);
+  }, 30_000);
+});
