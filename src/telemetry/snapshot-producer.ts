@@ -7,6 +7,13 @@
  * hold, bypasses the per-instrument cardinality limit, and lets us own counter start times.
  *
  * One producer per reader: counter state (start times, delta baselines) depends on when that reader collects.
+ *
+ * Counter state outlives its series for a while (counterRetentionMillis). A router that misses a cycle or
+ * two, or a collector that fails once, removes its series from the snapshot; without the state, the series
+ * would come back as a new baseline and a delta reader would lose the traffic of the whole gap. With it, the
+ * series continues where it left off: the next delta covers the gap from the last observation, a cumulative
+ * series keeps its start time. The value going down still means a restart. The state is only state: an
+ * absent series is never exported.
  */
 import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
@@ -46,14 +53,29 @@ export interface SnapshotMetricProducerOptions {
    * @default Date.now
    */
   readonly nowMillis?: () => number;
+  /**
+   * How long the counter state of a series that left the snapshots is kept, should it come back. Long
+   * enough for a router riding out a few reconnect backoffs (at most 5 minutes each); a series gone for
+   * longer starts over. @default 600_000 (10 minutes)
+   */
+  readonly counterRetentionMillis?: number;
+  /**
+   * At most this many absent series keep their state; past it the longest-absent are forgotten first, so
+   * series churn (PPP sessions, leases) cannot grow memory without bound. An entry takes roughly 300 bytes,
+   * so the default is about 30 MB at worst. @default 100_000
+   */
+  readonly maxRetainedCounters?: number;
 }
+
+export const DEFAULT_COUNTER_RETENTION_MILLIS = 10 * 60_000;
+export const DEFAULT_MAX_RETAINED_COUNTERS = 100_000;
 
 /** State of one counter series between collects. */
 interface CounterSeries {
   /** Cumulative: start of the current series (first observation or last reset). */
   startMillis: number;
   lastValue: number;
-  /** Delta: when lastValue was observed. */
+  /** When lastValue was observed: the start of the next delta, and the age of an absent series. */
   lastMillis: number;
 }
 
@@ -69,7 +91,9 @@ export class SnapshotMetricProducer implements MetricProducer {
   private readonly _temporality: Temporality;
   private readonly _scope: { name: string; version?: string };
   private readonly _nowMillis: () => number;
-  /** Counter state by series key; rebuilt on every collect so vanished series are forgotten. */
+  private readonly _retentionMillis: number;
+  private readonly _maxRetained: number;
+  /** Counter state by series key: every present series, plus absent ones within the retention. */
   private _counters = new Map<string, CounterSeries>();
 
   constructor(source: SnapshotSource, options: SnapshotMetricProducerOptions) {
@@ -80,6 +104,8 @@ export class SnapshotMetricProducer implements MetricProducer {
         ? { name: options.scopeName }
         : { name: options.scopeName, version: options.scopeVersion };
     this._nowMillis = options.nowMillis ?? Date.now;
+    this._retentionMillis = options.counterRetentionMillis ?? DEFAULT_COUNTER_RETENTION_MILLIS;
+    this._maxRetained = options.maxRetainedCounters ?? DEFAULT_MAX_RETAINED_COUNTERS;
   }
 
   /** The collect is synchronous inside, so concurrent scrapes cannot interleave their counter updates. */
@@ -102,13 +128,27 @@ export class SnapshotMetricProducer implements MetricProducer {
     for (const snapshot of this._source.snapshots()) {
       run.addRouter(snapshot);
     }
-    this._counters = run.nextCounters;
+    this._counters = this._withRetained(run.nextCounters, nowMillis);
     const metrics = run.metricData();
     return {
       // Ignored by MetricReader: the SDK's resource is used instead.
       resourceMetrics: { resource: emptyResource(), scopeMetrics: metrics.length > 0 ? [{ scope: this._scope, metrics }] : [] },
       errors: run.errors(),
     };
+  }
+
+  /** `present` plus the state of absent series seen within the retention, newest first up to the cap. */
+  private _withRetained(present: Map<string, CounterSeries>, nowMillis: number): Map<string, CounterSeries> {
+    const absent: [string, CounterSeries][] = [];
+    for (const entry of this._counters) {
+      if (!present.has(entry[0]) && nowMillis - entry[1].lastMillis <= this._retentionMillis) absent.push(entry);
+    }
+    if (absent.length > this._maxRetained) {
+      absent.sort((a, b) => b[1].lastMillis - a[1].lastMillis);
+      absent.length = this._maxRetained;
+    }
+    for (const [key, series] of absent) present.set(key, series);
+    return present;
   }
 }
 
@@ -208,7 +248,8 @@ class CollectRun {
    * before we saw it is unknown, and emitting the full total as one delta would report e.g. a router's
    * lifetime traffic as traffic of the last interval. After a decrease (reset) the new value is the
    * increase since the restart, so it is emitted as the delta; deltas are never negative.
-   * A series that disappears (router down, interface removed) is forgotten and starts over with a baseline.
+   * A series back after a gap (within the retention) gets one delta over the whole gap, from its last
+   * observation; one gone for longer starts over with a baseline.
    */
   private _deltaPoint(key: string, value: number): Omit<DataPoint<number>, 'attributes'> | undefined {
     const previous = this._previousCounters.get(key);

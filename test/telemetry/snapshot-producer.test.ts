@@ -273,30 +273,81 @@ describe('SnapshotMetricProducer', () => {
       expect(fourth && hrTimeToMilliseconds(fourth.startTime)).toBe(t3);
     });
 
-    it('forgets a series that disappeared: it comes back with a new start time', async () => {
+    it('a series that disappears is absent while gone; back soon and higher, it keeps its start time', async () => {
       const clock = new TestClock();
       const source = new TestSnapshotSource([rxRouter('r', { e1: 100 })]);
       const producer = new SnapshotMetricProducer(source, { scopeName: 's', nowMillis: clock.now });
+      const t1 = clock.millis;
       await producer.collect();
 
-      clock.advance(10_000);
+      clock.advance(30_000);
+      source.routers = [routerSnapshot('r', {}, { up: false })];
+      expect(metric(await producer.collect(), RX_BYTES.name)).toBeUndefined();
+
+      clock.advance(30_000);
+      source.routers = [rxRouter('r', { e1: 500 })];
+      const back = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(back && [hrTimeToMilliseconds(back.startTime), back.value]).toEqual([t1, 500]);
+    });
+
+    it('a series back lower after a gap (the router rebooted meanwhile) starts anew', async () => {
+      const clock = new TestClock();
+      const source = new TestSnapshotSource([rxRouter('r', { e1: 100_000 })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's', nowMillis: clock.now });
+      await producer.collect();
+      clock.advance(30_000);
       source.routers = [routerSnapshot('r', {}, { up: false })];
       await producer.collect();
+      clock.advance(30_000);
+      source.routers = [rxRouter('r', { e1: 70 })];
+      const back = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
+      expect(back && [hrTimeToMilliseconds(back.startTime), back.value]).toEqual([clock.millis, 70]);
+    });
+
+    it('forgets a series gone for longer than the retention: it comes back with a new start time', async () => {
+      const clock = new TestClock();
+      const source = new TestSnapshotSource([rxRouter('r', { e1: 100 })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's', nowMillis: clock.now, counterRetentionMillis: 60_000 });
+      await producer.collect();
+
+      clock.advance(30_000);
+      source.routers = [routerSnapshot('r', {}, { up: false })];
+      await producer.collect();
+      expect(producer['_counters'].size).toBe(1);
+      clock.advance(31_000);
+      await producer.collect();
+      expect(producer['_counters'].size).toBe(0);
 
       clock.advance(10_000);
       source.routers = [rxRouter('r', { e1: 500 })];
       const back = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
       expect(back && [hrTimeToMilliseconds(back.startTime), back.value]).toEqual([clock.millis, 500]);
-      expect(producer['_counters'].size).toBe(1);
     });
 
-    it('keeps counter state per series only (bounded by the current snapshot)', async () => {
+    it('bounds the state of absent series by the retention and by count, dropping the longest-absent first', async () => {
+      const clock = new TestClock();
       const source = new TestSnapshotSource();
-      const producer = new SnapshotMetricProducer(source, { scopeName: 's' });
+      const producer = new SnapshotMetricProducer(source, {
+        scopeName: 's',
+        nowMillis: clock.now,
+        counterRetentionMillis: 60_000,
+        maxRetainedCounters: 250,
+      });
+      // Five rounds of 100 new series each (churn): the present 100 plus at most 250 absent ones.
       for (let round = 0; round < 5; round++) {
         source.routers = [rxRouter('r', Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`if${round}-${i}`, i])))];
         await producer.collect();
+        clock.advance(10_000);
       }
+      const keys = [...producer['_counters'].keys()];
+      expect(keys).toHaveLength(350);
+      // Rounds 4 (present), 3 and 2 (absent, most recent) whole; half of round 1; none of round 0.
+      const perRound = [0, 1, 2, 3, 4].map((round) => keys.filter((key) => key.includes(`"if${round}-`)).length);
+      expect(perRound).toEqual([0, 50, 100, 100, 100]);
+
+      // Past the retention only the present series are left.
+      clock.advance(60_000);
+      await producer.collect();
       expect(producer['_counters'].size).toBe(100);
     });
   });
@@ -361,6 +412,60 @@ describe('SnapshotMetricProducer', () => {
         }),
         { numRuns: 200 },
       );
+    });
+
+    it('a series back after missed cycles gets one delta over the whole gap, from its last observation', async () => {
+      const clock = new TestClock();
+      const source = new TestSnapshotSource([rxRouter('r', { e1: 1_000, e2: 5_000 })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's', temporality: 'delta', nowMillis: clock.now });
+      await producer.collect();
+      const lastSeen = clock.millis;
+
+      // Two collects with the router down (or its interface collector failing): nothing to export.
+      for (let missed = 0; missed < 2; missed++) {
+        clock.advance(60_000);
+        source.routers = [routerSnapshot('r', {}, { up: false })];
+        expect(metric(await producer.collect(), RX_BYTES.name)).toBeUndefined();
+      }
+
+      clock.advance(60_000);
+      // e1 grew across the gap; e2 went down: the router rebooted meanwhile.
+      source.routers = [rxRouter('r', { e1: 4_000, e2: 300 })];
+      const back = await producer.collect();
+      const e1 = point(back, RX_BYTES.name, { interface: 'e1' });
+      expect(e1 && [hrTimeToMilliseconds(e1.startTime), hrTimeToMilliseconds(e1.endTime), e1.value]).toEqual([
+        lastSeen,
+        clock.millis,
+        3_000,
+      ]);
+      const e2 = point(back, RX_BYTES.name, { interface: 'e2' });
+      expect(e2 && [hrTimeToMilliseconds(e2.startTime), e2.value]).toEqual([lastSeen, 300]);
+
+      clock.advance(60_000);
+      source.routers = [rxRouter('r', { e1: 4_500, e2: 400 })];
+      const next = await producer.collect();
+      expect(point(next, RX_BYTES.name, { interface: 'e1' })?.value).toBe(500);
+      expect(point(next, RX_BYTES.name, { interface: 'e2' })?.value).toBe(100);
+    });
+
+    it('a series gone longer than the retention starts over with a baseline', async () => {
+      const clock = new TestClock();
+      const source = new TestSnapshotSource([rxRouter('r', { e1: 1_000 })]);
+      const producer = new SnapshotMetricProducer(source, {
+        scopeName: 's',
+        temporality: 'delta',
+        nowMillis: clock.now,
+        counterRetentionMillis: 120_000,
+      });
+      await producer.collect();
+      source.routers = [routerSnapshot('r', {}, { up: false })];
+      for (let missed = 0; missed < 3; missed++) {
+        clock.advance(60_000);
+        await producer.collect();
+      }
+      clock.advance(60_000);
+      source.routers = [rxRouter('r', { e1: 9_000 })];
+      expect(metric(await producer.collect(), RX_BYTES.name)).toBeUndefined();
     });
 
     it('keeps separate state per producer instance (one per reader)', async () => {
