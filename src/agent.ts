@@ -125,8 +125,9 @@ async function start(
   // Registered before the server so they run after it: the last scrape finishes, then the final
   // export, then connections and the simulator go.
   cleanup.add('router connections', 2_000, () => engine.stop());
-  cleanup.add('telemetry shutdown', 1_500, () => telemetry.shutdown());
-  cleanup.add('final export', 2_500, () => telemetry.forceFlush());
+  // The provider's shutdown is the final export: every reader collects and pushes once, then stops.
+  // A forceFlush before it would push the same data twice.
+  cleanup.add('final export and telemetry shutdown', 4_000, () => telemetry.shutdown());
 
   const server = createHttpServer({
     config: config.server,
@@ -215,7 +216,10 @@ function warnAboutTls(routers: readonly RouterConfig[], logger: Logger): void {
   }
 }
 
-/** Engine metrics that go nowhere until telemetry exists (the engine is built first). */
+/**
+ * Engine metrics that go nowhere until telemetry exists (the engine is built first). Nothing is
+ * lost: the engine records only once started, and it is started after the target is set.
+ */
 class ForwardingMetrics implements EngineMetrics {
   target: EngineMetrics | undefined;
 
@@ -229,6 +233,10 @@ class ForwardingMetrics implements EngineMetrics {
 
   recordConnectionAttempt(...args: Parameters<EngineMetrics['recordConnectionAttempt']>): void {
     this.target?.recordConnectionAttempt(...args);
+  }
+
+  recordConnectionState(...args: Parameters<EngineMetrics['recordConnectionState']>): void {
+    this.target?.recordConnectionState(...args);
   }
 }
 

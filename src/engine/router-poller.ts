@@ -50,11 +50,27 @@ export type PollResult = 'ok' | 'error';
 /** Outcome of one connection attempt. */
 export type ConnectionAttemptResult = 'ok' | 'failed' | 'auth_failed';
 
+/**
+ * Where a router's connection stands. connecting: no session yet, or it closed between cycles and
+ * the next cycle opens a new one; connected: a logged-in session is open; backoff: the last attempt
+ * or poll failed and the retry waits out the connection backoff; auth_backoff: the router rejected
+ * the credentials and the retry waits out the (longer) authentication backoff.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'backoff' | 'auth_backoff';
+
+/** Every {@link ConnectionState}, in the order a router usually passes them. */
+export const CONNECTION_STATES: readonly ConnectionState[] = Object.freeze(['connecting', 'connected', 'backoff', 'auth_backoff']);
+
 /** The agent self-metrics the engine records (AgentMetrics fits). */
 export interface EngineMetrics {
   recordCollectorRun(collector: string, result: CollectorStatus, seconds: number): void;
   recordPoll(router: string, result: PollResult, seconds: number): void;
   recordConnectionAttempt(result: ConnectionAttemptResult): void;
+  /**
+   * A router's connection moved from `from` to `to`; undefined is "not polled" (before start and
+   * after stop). Called once per change, so counts per state can be kept by adding and subtracting.
+   */
+  recordConnectionState(from: ConnectionState | undefined, to: ConnectionState | undefined): void;
 }
 
 /** Timing knobs. Defaults suit production; tests shorten them. Not part of the user config. */
@@ -69,7 +85,8 @@ export interface PollerTuning {
   authBackoff: BackoffOptions;
   /**
    * The first cycle starts at a random time in [0, min(interval, this)] so routers do not all
-   * connect at once, while metrics still appear within seconds of start.
+   * connect at the same instant, while metrics still appear within seconds of start. Later cycles
+   * follow each router's own random phase, spread over its whole interval (see start()).
    * @default 1000
    */
   firstPollSpreadMillis: number;
@@ -179,6 +196,7 @@ export class RouterPoller {
   private _reachability: Reachability = 'reachable';
   private _started = false;
   private _stopPromise: Promise<void> | undefined;
+  private _connectionState: ConnectionState | undefined;
 
   constructor(options: RouterPollerOptions) {
     this._router = options.router;
@@ -214,9 +232,17 @@ export class RouterPoller {
   start(): void {
     if (this._started || this._stopController.signal.aborted) return;
     this._started = true;
-    const spread = Math.min(this._router.intervalMillis, this._tuning.firstPollSpreadMillis);
+    this._setConnectionState('connecting');
+    const interval = this._router.intervalMillis;
+    const spread = Math.min(interval, this._tuning.firstPollSpreadMillis);
     const delay = Math.floor(this._tuning.random() * Math.max(0, spread));
-    this._anchorMillis = this._tuning.now() + delay;
+    // Two clocks: the first poll comes soon (metrics within seconds of start), but the steady
+    // schedule gets a phase drawn over the whole interval, so a fleet started together polls evenly
+    // spread instead of in one burst per interval. A phase drawn within only the first-poll spread
+    // (1 s) would keep a thousand routers on a 30 s interval polling in the same second. The grid
+    // starts at least half an interval after the first poll, so a router is not polled twice in a
+    // row right at start; the gap to the second poll is between half and one and a half intervals.
+    this._anchorMillis = this._tuning.now() + delay + interval / 2 + Math.floor(this._tuning.random() * interval);
     this._schedule(delay);
   }
 
@@ -236,7 +262,16 @@ export class RouterPoller {
     await this._inFlight;
     const connection = this._connection;
     this._dropConnection();
+    this._setConnectionState(undefined);
     if (connection) await closeQuietly(connection, this._tuning.closeTimeoutMillis);
+  }
+
+  /** Records a change of the connection state; nothing once stopped (the router is no longer counted). */
+  private _setConnectionState(next: ConnectionState | undefined): void {
+    const previous = this._connectionState;
+    if (previous === next || (next !== undefined && this._stopController.signal.aborted)) return;
+    this._connectionState = next;
+    this._metrics?.recordConnectionState(previous, next);
   }
 
   private _schedule(delayMillis: number, task: Task = 'cycle'): void {
@@ -296,19 +331,31 @@ export class RouterPoller {
     const session = await this._withDeadline(`connecting and logging in did not finish within ${timeout} ms`, (signal) =>
       this._openSession(signal),
     );
-    return this._withDeadline(`poll did not finish within ${timeout} ms`, (signal) =>
-      this._collect(session.connection, session.facts, signal, nowMillis),
-    );
+    return this._collect(session.connection, session.facts, nowMillis);
   }
 
   /**
-   * Runs `work` with a signal aborted by stop or, with a TimeoutError of `timeoutText`, after the
-   * router's timeout. Linked to the stop signal by hand rather than with AbortSignal.any, whose
-   * listeners on the long-lived stop signal are only freed by GC.
+   * Runs `work` under {@link _deadlinePhase}; rejects with the phase's reason as soon as it aborts,
+   * even when `work` ignores its signal.
    */
   private async _withDeadline<T>(timeoutText: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const stopSignal = this._stopController.signal;
     if (stopSignal.aborted) throw stopSignal.reason;
+    const phase = this._deadlinePhase(timeoutText);
+    try {
+      return await untilAborted(work(phase.signal), phase.signal);
+    } finally {
+      phase.end();
+    }
+  }
+
+  /**
+   * A signal aborted by stop or, with a TimeoutError of `timeoutText`, after the router's timeout;
+   * `end` releases the timer and the link to stop. Linked to the stop signal by hand rather than
+   * with AbortSignal.any, whose listeners on the long-lived stop signal are only freed by GC.
+   */
+  private _deadlinePhase(timeoutText: string): { readonly signal: AbortSignal; readonly end: () => void } {
+    const stopSignal = this._stopController.signal;
     const phase = new AbortController();
     // Every command in flight listens on this signal (and removes its listener when done); a
     // collector may run dozens at once, which is not the leak Node's default warning is about.
@@ -316,12 +363,13 @@ export class RouterPoller {
     const onStop = (): void => phase.abort(stopSignal.reason);
     stopSignal.addEventListener('abort', onStop, { once: true });
     const deadline = setTimeout(() => phase.abort(new TimeoutError(timeoutText)), this._router.timeoutMillis);
-    try {
-      return await untilAborted(work(phase.signal), phase.signal);
-    } finally {
-      clearTimeout(deadline);
-      stopSignal.removeEventListener('abort', onStop);
-    }
+    return {
+      signal: phase.signal,
+      end: () => {
+        clearTimeout(deadline);
+        stopSignal.removeEventListener('abort', onStop);
+      },
+    };
   }
 
   /** A logged-in connection and its facts: the current ones, or new ones. Never mutates shared state after an abort. */
@@ -336,29 +384,96 @@ export class RouterPoller {
     return { connection, facts: this._facts };
   }
 
-  /** Runs the due collectors. Never mutates shared state after an abort. */
-  private async _collect(
-    connection: RouterConnection,
-    facts: RouterFacts,
-    signal: AbortSignal,
-    nowMillis: number,
-  ): Promise<PollOutcome> {
+  /**
+   * Runs the due collectors under the router's deadline. Collectors finish on their own; when the
+   * deadline passes first, the ones that finished keep their results and the others are cut off as
+   * timed out: aborting the phase signal sends `/cancel` for each of their commands still in flight
+   * (the client drops late replies to a cancelled tag), so the connection stays usable for the next
+   * cycle. One slow collector (a huge firewall table) thus costs only its own data.
+   *
+   * The router goes down only when the session itself fails: a collector hit a connection-level
+   * error (connection lost, `!fatal`, a protocol error), or nothing answered within the deadline.
+   * A session that completed any collector in this cycle is alive, so the ones that did not are the
+   * collectors' own problem; a session that completed none cannot be told from a hung router, and
+   * every next cycle on it would hang the same way, so it is dropped and reconnected with backoff.
+   * Never mutates shared state after stop.
+   */
+  private async _collect(connection: RouterConnection, facts: RouterFacts, nowMillis: number): Promise<PollOutcome> {
+    const stopSignal = this._stopController.signal;
+    if (stopSignal.aborted) throw stopSignal.reason;
+    const timeout = this._router.timeoutMillis;
     const due = this._enabled.filter((entry) => this._isDue(entry, nowMillis));
-    const settled = await Promise.allSettled(
-      due.map((entry) => this._runCollector(entry, connection, facts, signal, nowMillis)),
+    const startedAt = performance.now();
+    const phase = this._deadlinePhase(`poll did not finish within ${timeout} ms`);
+    const finished = new Map<string, CollectorRun>();
+    let accepting = true;
+    let onAbort: () => void = () => undefined;
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = () => {
+        accepting = false;
+        resolve();
+      };
+    });
+    // Added before any command's listener, so it runs first: what finished is fixed at the moment
+    // of the deadline, before the aborted commands settle their collectors with rejections.
+    phase.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const all = Promise.all(
+        due.map(async (entry) => {
+          const run = await this._runCollector(entry, connection, facts, phase.signal, nowMillis);
+          if (accepting) finished.set(entry.collector.name, run);
+        }),
+      );
+      all.catch(() => undefined); // abandoned at the deadline; _runCollector does not reject anyway
+      await Promise.race([all, aborted]);
+      accepting = false;
+    } finally {
+      phase.signal.removeEventListener('abort', onAbort);
+      phase.end();
+    }
+    if (stopSignal.aborted) throw stopSignal.reason;
+    const cutOffSeconds = (performance.now() - startedAt) / 1000;
+    const runs = due.map(
+      (entry) => finished.get(entry.collector.name) ?? this._timedOutRun(entry.collector.name, timeout, cutOffSeconds),
     );
-    if (signal.aborted) throw signal.reason;
-    const runs: CollectorRun[] = [];
-    for (const result of settled) {
-      // _runCollector turns every collector failure into a run; only a throwing metrics recorder
-      // could reject, and that run is then simply missing from this cycle.
-      if (result.status === 'fulfilled') runs.push(result.value);
+    for (const run of runs) this._metrics?.recordCollectorRun(run.name, run.state.status, run.state.durationSeconds);
+    for (const run of runs) {
+      if (run.kind !== 'ok' && run.kind !== 'timeout' && isRouterFailure(run.kind)) {
+        return { ok: false, reason: run.kind, error: run.error };
+      }
+    }
+    if (runs.length > 0 && runs.every((run) => run.kind === 'timeout')) {
+      return {
+        ok: false,
+        reason: 'timeout',
+        error: new TimeoutError(`poll did not finish within ${timeout} ms: no collector got an answer from the router`),
+      };
     }
     for (const run of runs) {
-      if (run.kind !== 'ok' && isRouterFailure(run.kind)) return { ok: false, reason: run.kind, error: run.error };
+      // A failed run is retried at the next cycle, even by a collector with a long interval of its
+      // own (certificates, firmware): an error is not a result to keep for an hour.
+      if (run.state.status === 'ok') this._lastRunMillis.set(run.name, nowMillis);
+      else this._lastRunMillis.delete(run.name);
     }
-    for (const entry of due) this._lastRunMillis.set(entry.collector.name, nowMillis);
     return { ok: true, runs };
+  }
+
+  /** The run of a collector cut off by the deadline. */
+  private _timedOutRun(name: string, timeoutMillis: number, seconds: number): CollectorRun {
+    const error = new TimeoutError(`did not finish within the router's ${timeoutMillis} ms timeout; its commands were cancelled`);
+    return {
+      name,
+      kind: 'timeout',
+      error,
+      state: Object.freeze({
+        status: 'error',
+        samples: NO_SAMPLES,
+        durationSeconds: seconds,
+        finishedAtMillis: this._tuning.now(),
+        error: error.message,
+        dropped: 0,
+      }),
+    };
   }
 
   /** Waits out a backoff delay: probes at the schedule ticks before it ends while they can tell something. */
@@ -446,6 +561,7 @@ export class RouterPoller {
     this._facts = undefined;
     this._unsupported.clear();
     this._lastRunMillis.clear();
+    this._setConnectionState('connected');
     connection.closed.then(
       (cause) => this._onClosed(connection, cause),
       (cause: unknown) => this._onClosed(connection, cause),
@@ -460,6 +576,7 @@ export class RouterPoller {
       'router connection closed',
     );
     this._dropConnection();
+    this._setConnectionState('connecting');
   }
 
   private _dropConnection(): void {
@@ -524,9 +641,6 @@ export class RouterPoller {
         }),
       };
     }
-    if (!this._stopController.signal.aborted) {
-      this._metrics?.recordCollectorRun(name, run.state.status, run.state.durationSeconds);
-    }
     return run;
   }
 
@@ -541,6 +655,8 @@ export class RouterPoller {
     for (const run of runs) {
       this._stateLog.collector(run.name, run.state);
       states.set(run.name, run.state);
+      // /health shows one last_error per router: name the collector when it is the one that failed.
+      if (run.state.status === 'error') this._lastError = `collector ${run.name}: ${run.state.error ?? 'failed'}`;
     }
     this._states = states;
     this._up = true;
@@ -571,7 +687,9 @@ export class RouterPoller {
       );
     }
     this._states = states;
-    const delay = reason === 'authentication_failed' ? this._authBackoff.next() : this._connectBackoff.next();
+    const authFailed = reason === 'authentication_failed';
+    const delay = authFailed ? this._authBackoff.next() : this._connectBackoff.next();
+    this._setConnectionState(authFailed ? 'auth_backoff' : 'backoff');
     this._stateLog.down({ reason, error: text, retryInMillis: delay });
     this._up = false;
     this._downReason = reason;
@@ -607,9 +725,9 @@ export class RouterPoller {
     const now = this._tuning.now();
     const interval = this._router.intervalMillis;
     const anchor = this._anchorMillis ?? now;
-    // The next slot on the router's grid strictly after now: an overrunning cycle skips slots
-    // instead of starting back-to-back cycles.
-    const slots = Math.floor((now - anchor) / interval) + 1;
+    // The next slot on the router's grid strictly after now, and never before the grid's start:
+    // an overrunning cycle skips slots instead of starting back-to-back cycles.
+    const slots = Math.max(0, Math.floor((now - anchor) / interval) + 1);
     return Math.max(0, anchor + slots * interval - now);
   }
 }

@@ -3,12 +3,16 @@
  * router, so they never disappear and the SDK's aggregation suits them. Router names stay off these
  * instruments: per-router state lives in the snapshot producer's `routeros.*` metrics.
  */
-import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import { CONNECTION_STATES, type ConnectionState } from '../engine/router-poller.js';
 
 /** Name of the Meter (instrumentation scope) that owns the agent's instruments. */
 export const AGENT_METER_NAME = 'mikrotik-otel-agent';
 
-/** One agent instrument, as created and as listed in docs/metrics.md. */
+/**
+ * One agent instrument, as created and as listed in docs/metrics.md. A gauge is an UpDownCounter: a
+ * count that goes up and down (a Prometheus gauge, and a non-monotonic sum in OTLP).
+ */
 export interface AgentMetricDefinition {
   readonly name: string;
   readonly kind: 'counter' | 'histogram' | 'gauge';
@@ -55,6 +59,14 @@ export const AGENT_METRIC_DEFINITIONS = [
     attributes: ['result'],
   },
   {
+    name: 'mikrotik_agent.router.connections',
+    kind: 'gauge',
+    unit: '{router}',
+    description:
+      'Routers by connection state: connecting (no session yet, or reconnecting), connected, backoff (waiting to retry after a failure) or auth_backoff (credentials rejected).',
+    attributes: ['state'],
+  },
+  {
     name: 'mikrotik_agent.http.server.requests',
     kind: 'counter',
     unit: '{request}',
@@ -79,6 +91,7 @@ export class AgentMetrics {
   private readonly _collectorDuration: Histogram;
   private readonly _pollDuration: Histogram;
   private readonly _connectionAttempts: Counter;
+  private readonly _connections: UpDownCounter;
   private readonly _httpRequests: Counter;
   private readonly _httpDuration: Histogram;
 
@@ -88,6 +101,9 @@ export class AgentMetrics {
     this._collectorDuration = instruments.histogram('mikrotik_agent.collector.duration.seconds');
     this._pollDuration = instruments.histogram('mikrotik_agent.poll.duration.seconds');
     this._connectionAttempts = instruments.counter('mikrotik_agent.router.connection.attempts');
+    this._connections = instruments.upDownCounter('mikrotik_agent.router.connections');
+    // Every state from the start, 0 included: "no router is locked out" is a reading, not a gap.
+    for (const state of CONNECTION_STATES) this._connections.add(0, { state });
     this._httpRequests = instruments.counter('mikrotik_agent.http.server.requests');
     this._httpDuration = instruments.histogram('mikrotik_agent.http.server.request.duration.seconds');
   }
@@ -106,6 +122,13 @@ export class AgentMetrics {
     this._connectionAttempts.add(1, { result });
   }
 
+  /** One router left state `from` and entered `to` (undefined: not polled, before start or after stop). */
+  recordConnectionState(from: ConnectionState | undefined, to: ConnectionState | undefined): void {
+    if (from === to) return;
+    if (from !== undefined) this._connections.add(-1, { state: from });
+    if (to !== undefined) this._connections.add(1, { state: to });
+  }
+
   /** `route` must be a fixed route name (or 'other'), never a raw request path. */
   recordHttpRequest(route: string, status: number, seconds: number): void {
     this._httpRequests.add(1, { route, code: String(status) });
@@ -120,6 +143,11 @@ class AgentInstruments {
   counter(name: AgentMetricName): Counter<Attributes> {
     const definition = this._definition(name, 'counter');
     return this._meter.createCounter(definition.name, { unit: definition.unit, description: definition.description });
+  }
+
+  upDownCounter(name: AgentMetricName): UpDownCounter<Attributes> {
+    const definition = this._definition(name, 'gauge');
+    return this._meter.createUpDownCounter(definition.name, { unit: definition.unit, description: definition.description });
   }
 
   histogram(name: AgentMetricName): Histogram<Attributes> {

@@ -113,6 +113,9 @@ describe('startAgent', () => {
     expect(body).toContain('routeros_system_uptime_seconds');
     // The engine records the agent's self-metrics through telemetry.
     expect(body).toMatch(/mikrotik_agent_router_connection_attempts_total\{result="ok"[^}]*\} 3/);
+    expect(body).toMatch(/^# TYPE mikrotik_agent_router_connections gauge$/m);
+    expect(body).toMatch(/^mikrotik_agent_router_connections\{state="connected"[^}]*\} 3$/m);
+    expect(body).toMatch(/^mikrotik_agent_router_connections\{state="connecting"[^}]*\} 0$/m);
     expect(body).toMatch(/mikrotik_agent_collector_runs_total\{collector="system",result="ok"[^}]*\} [1-9]/);
     expect(body).toMatch(/mikrotik_agent_poll_duration_seconds_count\{result="ok"[^}]*\} [1-9]/);
   });

@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectFn } from '../../src/engine/connection.js';
+import type { ConnectionState, EngineMetrics } from '../../src/engine/router-poller.js';
 import { RouterOsClient } from '../../src/routeros/client.js';
 import {
   EngineHarness,
@@ -16,6 +17,24 @@ import {
 
 const harness = new EngineHarness();
 afterEach(() => harness.cleanup());
+
+/** Keeps routers per connection state the way an UpDownCounter does: +1 on entering, -1 on leaving. */
+class ConnectionStateCounts implements EngineMetrics {
+  readonly counts = new Map<ConnectionState, number>();
+
+  recordCollectorRun(): void {}
+  recordPoll(): void {}
+  recordConnectionAttempt(): void {}
+  recordConnectionState(from: ConnectionState | undefined, to: ConnectionState | undefined): void {
+    if (from !== undefined) this.counts.set(from, (this.counts.get(from) ?? 0) - 1);
+    if (to !== undefined) this.counts.set(to, (this.counts.get(to) ?? 0) + 1);
+  }
+
+  /** Non-zero counts, in a stable order. */
+  get nonZero(): Record<string, number> {
+    return Object.fromEntries([...this.counts].filter(([, count]) => count !== 0).sort(([a], [b]) => a.localeCompare(b)));
+  }
+}
 
 describe('RouterPoller faults', () => {
   it('a hung router is marked down for timeout without delaying the others', async () => {
@@ -121,6 +140,28 @@ describe('RouterPoller faults', () => {
     await waitFor('up again', () => snapshotOf(engine, 'r0').up);
     expect(fleet.routers[0]!.stats.logins).toBeGreaterThan(connectionsBefore);
     expect(snapshotOf(engine, 'r0').collectors.get('interface')?.status).toBe('ok');
+  });
+
+  it('reports each router\'s connection state: connected, backoff, auth_backoff, and none after stop', async () => {
+    const fleet = await harness.fleetOf(3);
+    const metrics = new ConnectionStateCounts();
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100 }), { metrics });
+    fleet.routers[2]!.setFault({ kind: 'auth-failure' });
+    expect(metrics.nonZero).toEqual({});
+    engine.start();
+    expect(metrics.nonZero).toEqual({ connecting: 3 });
+    await waitFor('two up, one locked out', () => metrics.nonZero['connected'] === 2 && metrics.nonZero['auth_backoff'] === 1);
+    expect(metrics.nonZero).toEqual({ auth_backoff: 1, connected: 2 });
+
+    fleet.routers[1]!.setFault({ kind: 'drop-mid-reply' });
+    await waitFor('r1 down', () => snapshotOf(engine, 'r1').downReason === 'connection_failed');
+    expect(metrics.nonZero).toEqual({ auth_backoff: 1, backoff: 1, connected: 1 });
+    fleet.routers[1]!.setFault(undefined);
+    await waitFor('r1 up again', () => snapshotOf(engine, 'r1').up, 3_000);
+    expect(metrics.nonZero).toEqual({ auth_backoff: 1, connected: 2 });
+
+    await engine.stop();
+    expect(metrics.nonZero).toEqual({});
   });
 
   it('stops quickly with a hung router in flight, and stop is idempotent', async () => {

@@ -5,7 +5,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../../src/collectors/registry.js';
 import type { Collector } from '../../src/collectors/collector.js';
+import type { ConnectFn } from '../../src/engine/connection.js';
+import { RouterOsClient } from '../../src/routeros/client.js';
 import {
+  EndlessMonitorCollector,
   EngineHarness,
   FlakyCollector,
   MissingMenuCollector,
@@ -19,7 +22,7 @@ const harness = new EngineHarness();
 afterEach(() => harness.cleanup());
 
 describe('RouterPoller schedule', () => {
-  it('a collector that ignores its abort signal cannot hold the cycle past the deadline', async () => {
+  it('a collector that ignores its abort signal is cut off at the deadline; only it fails, the router stays up', async () => {
     const fleet = await harness.fleetOf(1);
     const stuck: Collector = {
       name: 'stuck',
@@ -29,15 +32,76 @@ describe('RouterPoller schedule', () => {
       metrics: [],
       collect: () => new Promise(() => undefined),
     };
-    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100, timeoutMillis: 300 }), {
+    const { engine, lines } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100, timeoutMillis: 300 }), {
       collectors: [...COLLECTORS, stuck],
     });
     const startedAt = Date.now();
     engine.start();
     await engine.whenFirstRoundDone();
     expect(Date.now() - startedAt).toBeLessThan(1_000);
-    expect(snapshotOf(engine, 'r0')).toMatchObject({ up: false, downReason: 'timeout' });
-    expect(snapshotOf(engine, 'r0').lastError).toContain('300 ms');
+    const snap = snapshotOf(engine, 'r0');
+    expect(snap).toMatchObject({ up: true, consecutiveFailures: 0 });
+    expect(snap.collectors.get('stuck')).toMatchObject({ status: 'error', samples: [] });
+    expect(snap.collectors.get('stuck')?.error).toMatch(/did not finish within the router's 300 ms timeout/);
+    expect(snap.lastError).toMatch(/^collector stuck: did not finish within/);
+    for (const name of ['system', 'interface']) {
+      expect(snap.collectors.get(name)?.status, name).toBe('ok');
+      expect(snap.collectors.get(name)?.samples.length, name).toBeGreaterThan(0);
+    }
+    // The next cycles keep collecting on the same session.
+    const firstFinished = snap.collectors.get('system')!.finishedAtMillis;
+    await waitFor('a later cycle', () => snapshotOf(engine, 'r0').collectors.get('system')!.finishedAtMillis > firstFinished + 300, 3_000);
+    expect(snapshotOf(engine, 'r0').up).toBe(true);
+    expect(fleet.routers[0]!.stats.logins).toBe(1);
+    expect(lines.filter((line) => line.msg === 'router is down')).toEqual([]);
+    expect(lines.filter((line) => line.msg === 'collector failed' && line['collector'] === 'stuck')).toHaveLength(1);
+  });
+
+  it('cancels a command still running at the deadline and polls again on the same connection', async () => {
+    const fleet = await harness.fleetOf(1);
+    const endless = new EndlessMonitorCollector();
+    const clients: RouterOsClient[] = [];
+    const connect: ConnectFn = async (options) => {
+      const client = await RouterOsClient.connect(options);
+      clients.push(client);
+      return client;
+    };
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 200, timeoutMillis: 300 }), {
+      collectors: [...COLLECTORS, endless],
+      connect,
+    });
+    engine.start();
+    await waitFor('three runs of the endless collector', () => endless.endings.length >= 3, 5_000);
+    const snap = snapshotOf(engine, 'r0');
+    expect(snap.up).toBe(true);
+    expect(snap.collectors.get('endless')?.status).toBe('error');
+    expect(snap.collectors.get('interface')?.status).toBe('ok');
+    // Each run was aborted by the deadline (its command rejected as cancelled), none finished.
+    expect(endless.endings.every((ending) => ending === 'TimeoutError')).toBe(true);
+    expect(clients).toHaveLength(1);
+    expect(fleet.routers[0]!.stats.logins).toBe(1);
+    // Between cycles nothing is left pending on the client: cancelled tags are gone, not leaked.
+    await engine.stop();
+    expect(clients[0]!.pendingCommands).toBe(0);
+  });
+
+  it('retries a collector with its own long interval at the next cycle after it failed', async () => {
+    const fleet = await harness.fleetOf(1);
+    const hourly = new FlakyCollector(3_600_000);
+    const { engine } = harness.engineFor(harness.routersOf(fleet, { intervalMillis: 100 }), { collectors: [...COLLECTORS, hourly] });
+    engine.start();
+    await waitFor('flaky error', () => snapshotOf(engine, 'r0').collectors.get('flaky')?.status === 'error');
+    await sleep(600);
+    // About one retry per 100 ms cycle; waiting out its hour would mean a single call.
+    expect(hourly.calls).toBeGreaterThanOrEqual(3);
+
+    hourly.failing = false;
+    await waitFor('flaky ok', () => snapshotOf(engine, 'r0').collectors.get('flaky')?.status === 'ok');
+    const callsWhenOk = hourly.calls;
+    await sleep(500);
+    // Once it succeeded, it keeps its hour.
+    expect(hourly.calls).toBe(callsWhenOk);
+    expect(snapshotOf(engine, 'r0').collectors.get('flaky')?.status).toBe('ok');
   });
 
   it('marks a missing menu unsupported, keeps the other collectors, and does not retry it on the same connection', async () => {

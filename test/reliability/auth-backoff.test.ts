@@ -120,13 +120,14 @@ describe('authentication failure backoff, observed on the agent', () => {
     expect(router.stats.logins).toBe(0);
     expect(router.stats.failedLogins).toBeGreaterThanOrEqual(attempts.length);
 
-    // Draw 0 spread the first poll; each failure then took one draw for its delay.
-    const replay = draws.slice(1);
+    // Draw 0 spread the first poll, draw 1 placed the steady schedule's phase; each failure then
+    // took one draw for its delay.
+    const replay = draws.slice(2);
     const predictedScaled = new Backoff({ ...scaled, random: () => replay.shift() ?? 0.5 });
     const predictedGaps = attempts.slice(1).map(() => predictedScaled.next());
     const observedGaps = attempts.slice(1).map((at, index) => Math.round(at - attempts[index]!));
     // The same draws at full scale: attempts in the production hour.
-    const productionReplay = draws.slice(1);
+    const productionReplay = draws.slice(2);
     const production = attemptsInHour(new Backoff({ ...PRODUCTION, random: () => productionReplay.shift() ?? 0.5 }), 0);
     console.log(
       `agent, wrong password, ×600: ${attempts.length} attempts in 6 s (= 1 h); gaps ${observedGaps.join(', ')} ms; ` +

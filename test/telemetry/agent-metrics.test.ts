@@ -30,6 +30,7 @@ describe('AgentMetrics', () => {
       metrics.recordCollectorRun('interface', 'ok', 0.1);
       metrics.recordPoll('core1', 'error', 2);
       metrics.recordConnectionAttempt('auth_failed');
+      metrics.recordConnectionState(undefined, 'connecting');
       metrics.recordHttpRequest('/metrics', 503, 0.02);
     });
 
@@ -41,6 +42,7 @@ describe('AgentMetrics', () => {
       expect(metric?.descriptor.unit).toBe(definition.unit);
       expect(metric?.descriptor.description).toBe(definition.description);
       expect(metric?.dataPointType).toBe(definition.kind === 'histogram' ? DataPointType.HISTOGRAM : DataPointType.SUM);
+      if (metric?.dataPointType === DataPointType.SUM) expect(metric.isMonotonic).toBe(definition.kind === 'counter');
       for (const point of metric?.dataPoints ?? []) {
         expect(Object.keys(point.attributes).sort()).toEqual([...definition.attributes].sort());
       }
@@ -57,6 +59,35 @@ describe('AgentMetrics', () => {
     expect(poll?.dataPoints.map((point) => point.attributes)).toEqual([{ result: 'ok' }]);
     const requests = data.find((metric) => metric.descriptor.name === 'mikrotik_agent.http.server.requests');
     expect(requests?.dataPoints.map((point) => [point.attributes, point.value])).toEqual([[{ route: 'other', code: '404' }, 2]]);
+  });
+
+  it('counts routers per connection state as they move between states', async () => {
+    const data = await recorded((metrics) => {
+      for (let router = 0; router < 3; router++) metrics.recordConnectionState(undefined, 'connecting');
+      metrics.recordConnectionState('connecting', 'connected');
+      metrics.recordConnectionState('connecting', 'connected');
+      metrics.recordConnectionState('connecting', 'auth_backoff');
+      metrics.recordConnectionState('connected', 'backoff');
+      metrics.recordConnectionState('backoff', 'connected');
+      metrics.recordConnectionState('connected', 'connecting');
+      metrics.recordConnectionState('connecting', 'connecting');
+      metrics.recordConnectionState('connected', undefined);
+    });
+    const connections = data.find((metric) => metric.descriptor.name === 'mikrotik_agent.router.connections');
+    const byState = Object.fromEntries((connections?.dataPoints ?? []).map((point) => [point.attributes['state'], point.value]));
+    // Routers: one stopped, one reconnecting, one locked out; every state is reported, 0 included.
+    expect(byState).toEqual({ connecting: 1, connected: 0, auth_backoff: 1, backoff: 0 });
+  });
+
+  it('reports every connection state as 0 before any router is polled', async () => {
+    const data = await recorded(() => undefined);
+    const connections = data.find((metric) => metric.descriptor.name === 'mikrotik_agent.router.connections');
+    expect(connections?.dataPoints.map((point) => [point.attributes['state'], point.value])).toEqual([
+      ['connecting', 0],
+      ['connected', 0],
+      ['backoff', 0],
+      ['auth_backoff', 0],
+    ]);
   });
 
   it('uses second-scale buckets and clamps negative or invalid durations to 0', async () => {

@@ -137,7 +137,10 @@ export class MissingMenuCollector implements Collector {
   }
 }
 
-/** A collector that reads a real menu, then fails in its own mapping code while `failing` is set. */
+/**
+ * A collector that reads a real menu, then fails in its own mapping code while `failing` is set;
+ * counts its runs. `defaultIntervalMillis` gives it a slower schedule of its own (like certificate).
+ */
 export class FlakyCollector implements Collector {
   readonly name = 'flaky';
   readonly defaultEnabled = true;
@@ -147,11 +150,46 @@ export class FlakyCollector implements Collector {
     { name: 'test.flaky.rows', kind: 'gauge', unit: '1', description: 'Rows seen.', attributes: [] },
   ] as const;
   failing = true;
+  calls = 0;
+
+  constructor(readonly defaultIntervalMillis?: number) {}
 
   async collect(context: CollectContext): Promise<CollectOutput> {
+    this.calls += 1;
     const rows = await context.api.print('/system/identity', { proplist: ['name'], signal: context.signal });
     if (this.failing) throw new TypeError('cannot map identity rows');
     return { samples: [{ metric: this.metrics[0], attributes: {}, value: rows.length }] };
+  }
+}
+
+/**
+ * A collector whose command never completes: an endless `/interface/ethernet/monitor` stream (no
+ * `once`), like a print of a huge table that cannot finish within the deadline. It passes its
+ * signal, so the deadline cancels the command on the router (`/cancel`).
+ */
+export class EndlessMonitorCollector implements Collector {
+  readonly name = 'endless';
+  readonly defaultEnabled = true;
+  readonly summary = 'Never finishes.';
+  readonly paths = ['/interface/ethernet'];
+  readonly metrics = [];
+  calls = 0;
+  /** How each run ended: the error's name, or 'ok'. */
+  readonly endings: string[] = [];
+
+  async collect(context: CollectContext): Promise<CollectOutput> {
+    this.calls += 1;
+    try {
+      const ports = await context.api.print('/interface/ethernet', { proplist: ['name'], signal: context.signal });
+      const first = ports[0]?.['name'];
+      if (first === undefined) throw new Error('no ethernet port to monitor');
+      await context.api.execute('/interface/ethernet/monitor', { numbers: first }, { signal: context.signal });
+      this.endings.push('ok');
+      return { samples: [] };
+    } catch (error) {
+      this.endings.push(error instanceof Error ? error.name : 'unknown');
+      throw error;
+    }
   }
 }
 
