@@ -3,6 +3,11 @@
  * `/system/health`. RouterOS v6 answers one flat record with one property per sensor; v7 answers
  * one row per sensor (`name`, `value`, `type`). The shape of the reply decides, not the version,
  * so boards that changed format within a major version work too.
+ *
+ * Unknown sensors are kept with their unit: a number of a type without its own metric (`dB`, `%`)
+ * or a v6 property no list names goes to {@link HEALTH_SENSOR} with `sensor` and `unit`; a word
+ * that reads as a state goes to {@link HEALTH_STATE}. Only v6 fan settings beside the sensors
+ * (`fan-mode=auto`, `fan-on-threshold=70`) are left out.
  */
 import type { Row } from '../routeros/api.js';
 import { parseQuantity } from '../routeros/values.js';
@@ -21,6 +26,13 @@ export const HEALTH_STATE = info(
   'State reported by a health sensor (PSU, fan); always 1, the state is an attribute.',
   ['sensor', 'state'],
 );
+// Unit '' with the unit as an attribute: one metric for readings of every other unit.
+export const HEALTH_SENSOR = gauge(
+  'routeros.health.sensor.value',
+  '',
+  'Reading of a health sensor of a type without its own metric (dB, %, …); unit is its UCUM unit, empty when RouterOS gives none.',
+  ['sensor', 'unit'],
+);
 
 /** v7 `type` letters → metric. */
 const BY_TYPE: Readonly<Record<string, MetricDefinition>> = {
@@ -32,6 +44,33 @@ const BY_TYPE: Readonly<Record<string, MetricDefinition>> = {
 };
 
 type SensorKind = MetricDefinition | 'state';
+
+/** RouterOS unit texts → UCUM, for the `unit` attribute; texts not listed are kept as sent. */
+const UCUM_UNITS: Readonly<Record<string, string>> = {
+  C: 'Cel',
+  F: '[degF]',
+  RPM: '{rpm}',
+  rpm: '{rpm}',
+};
+
+/** The UCUM form of a RouterOS unit text (`%`, `dB`, `mA` are already UCUM). */
+export function ucumUnit(text: string): string {
+  const unit = text.trim();
+  return UCUM_UNITS[unit] ?? unit;
+}
+
+/** v6 settings that sit beside the sensors in the flat record; they are configuration, not readings. */
+const V6_SETTING = /^(fan-mode|use-fan|active-fan|fan-switch)$|threshold|target|min-speed|full-speed|control-interval/;
+
+/** Words a state sensor reports; an unknown v6 property with one of them is a state. */
+const STATE_WORDS: ReadonlySet<string> = new Set([
+  ...['ok', 'normal', 'good', 'present'],
+  ...['fail', 'failed', 'fault', 'error', 'warning', 'critical', 'bad', 'not-present', 'absent', 'missing'],
+]);
+
+function looksLikeState(sensor: string, text: string): boolean {
+  return /-(state|status)$/i.test(sensor) || STATE_WORDS.has(text.trim().toLowerCase());
+}
 
 /** Sensor kind from its name, for v6 (no `type`) and v7 rows with an empty or unknown `type`. */
 export function sensorKindFromName(name: string): SensorKind | undefined {
@@ -83,39 +122,62 @@ export const V6_SENSORS = [
 /** The `/system/health` proplist: the v7 row fields, then the v6 sensor properties. */
 export const HEALTH_PROPLIST: readonly string[] = ['name', 'value', 'type', ...V6_SENSORS];
 
-/** Reads `/system/health`. A board without the menu rejects with a missing-feature TrapError. */
+/**
+ * Reads `/system/health`. v6 goes out without a proplist: each sensor is its own property, so a
+ * proplist would hide every sensor it does not name, and the one record has nothing slow to compute.
+ * A board without the menu rejects with a missing-feature TrapError.
+ */
 export function fetchHealth(context: CollectContext): Promise<Row[]> {
-  return printRows(context, '/system/health', HEALTH_PROPLIST);
+  return printRows(context, '/system/health', context.router.major === 6 ? [] : HEALTH_PROPLIST);
 }
 
-function addSensor(list: SampleList, sensor: string, kind: SensorKind | undefined, text: string): void {
-  if (kind === 'state') {
-    list.addInfo(HEALTH_STATE, { sensor, state: text });
-    return;
-  }
-  // Numbers of unknown kind, and words on numeric sensors, are skipped.
-  if (kind !== undefined) list.add(kind, { sensor }, parseQuantity(text)?.value);
+function addState(list: SampleList, sensor: string, text: string): void {
+  list.addInfo(HEALTH_STATE, { sensor, state: text });
+}
+
+function addReading(list: SampleList, sensor: string, unit: string, value: number): void {
+  list.add(HEALTH_SENSOR, { sensor, unit: ucumUnit(unit) }, value);
 }
 
 function mapV7Row(list: SampleList, row: Row): void {
   const sensor = row['name'];
   const text = row['value'];
   if (sensor === undefined || sensor === '' || text === undefined || text === '') return;
-  const byType = BY_TYPE[row['type'] ?? ''];
+  const type = row['type'] ?? '';
+  const byType = BY_TYPE[type];
+  const quantity = parseQuantity(text);
   if (byType !== undefined) {
-    addSensor(list, sensor, byType, text);
+    // A word on a numeric sensor (`n/a`) is no reading.
+    list.add(byType, { sensor }, quantity?.value);
     return;
   }
-  // Empty (states) or unknown `type`: a word is a state (`fan-state ok ""`); a number gets its
-  // kind from the sensor name, as on v6.
-  addSensor(list, sensor, parseQuantity(text) === undefined ? 'state' : sensorKindFromName(sensor), text);
+  // Empty (states) or unknown `type`: a word is a state (`fan-state ok ""`).
+  if (quantity === undefined) {
+    addState(list, sensor, text);
+    return;
+  }
+  // A number of an unknown type keeps that type as its unit; the name cannot know its scale.
+  if (type !== '') {
+    addReading(list, sensor, type, quantity.value);
+    return;
+  }
+  // A number without a type: its kind from the sensor name, as on v6, else a plain reading.
+  const kind = sensorKindFromName(sensor);
+  if (kind === 'state') addState(list, sensor, text);
+  else if (kind !== undefined) list.add(kind, { sensor }, quantity.value);
+  else addReading(list, sensor, quantity.unit, quantity.value);
 }
 
 function mapV6Record(list: SampleList, row: Row): void {
   for (const [sensor, text] of Object.entries(row)) {
-    if (sensor.startsWith('.') || text === '') continue;
-    // v6 records also carry settings (`fan-mode=auto`, `use-fan=main`): only named sensors count.
-    addSensor(list, sensor, sensorKindFromName(sensor), text);
+    if (sensor.startsWith('.') || text === '' || V6_SETTING.test(sensor.toLowerCase())) continue;
+    const kind = sensorKindFromName(sensor);
+    const quantity = parseQuantity(text);
+    if (kind === 'state') addState(list, sensor, text);
+    else if (kind !== undefined) list.add(kind, { sensor }, quantity?.value);
+    else if (quantity !== undefined) addReading(list, sensor, quantity.unit, quantity.value);
+    // Other words (`use-fan=main`) are settings, not states.
+    else if (looksLikeState(sensor, text)) addState(list, sensor, text);
   }
 }
 
@@ -138,9 +200,9 @@ export function mapHealth(rows: readonly Row[]): Sample[] {
 export const healthCollector: Collector = {
   name: 'health',
   defaultEnabled: true,
-  summary: 'Hardware sensors: temperatures, voltages, currents, power, fan speeds and PSU/fan states.',
+  summary: 'Hardware sensors: temperatures, voltages, currents, power, fan speeds, PSU/fan states, and any other sensor with its unit.',
   paths: ['/system/health'],
-  metrics: [HEALTH_TEMPERATURE, HEALTH_VOLTAGE, HEALTH_CURRENT, HEALTH_POWER, HEALTH_FAN_SPEED, HEALTH_STATE],
+  metrics: [HEALTH_TEMPERATURE, HEALTH_VOLTAGE, HEALTH_CURRENT, HEALTH_POWER, HEALTH_FAN_SPEED, HEALTH_STATE, HEALTH_SENSOR],
   options: [],
   async collect(context: CollectContext): Promise<CollectOutput> {
     return { samples: mapHealth(await fetchHealth(context)) };

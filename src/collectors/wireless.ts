@@ -11,7 +11,10 @@
  *
  * Counts are rows of the registration table per interface (CAPsMAN rows carry the CAP interface),
  * which is what mktxp #160 got wrong. Legacy rows have no SSID or band; they come from
- * `/interface/wireless`, which also gives enabled interfaces without clients a 0.
+ * `/interface/wireless`, which also gives enabled interfaces without clients a 0. Legacy CAPsMAN
+ * rows carry the SSID but no band: it comes from the CAP interface's current channel
+ * (`/caps-man/interface`, one print for all interfaces, sent only when there are clients), as
+ * `<2ghz|5ghz>-<mode>` (`5180/20-Ceee/ac` → `5ghz-ac`), the form the wifi stack's bands take.
  *
  * Per-client series (signal, rates, bytes) are off by default (`clients: true`) and capped
  * (`max_series`, clients per router, default 500). They are keyed by interface and client MAC
@@ -24,7 +27,7 @@ import { parsePair, parseQuantity } from '../routeros/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, RouterFacts, Sample } from './collector.js';
 import { capItems } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
-import { isMissingFeature, printRows } from './support/fetch.js';
+import { isMissingFeature, printOptionalRows, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { CollectorOptionError, readCount, readSwitch } from './support/options.js';
 import { readRateBytesPerSecond, readText } from './support/rows.js';
@@ -98,6 +101,8 @@ export function registrationTablePath(stack: WirelessStack): string {
 
 export const LEGACY_INTERFACE_PATH = '/interface/wireless';
 export const LEGACY_INTERFACE_PROPLIST: readonly string[] = ['name', 'ssid', 'band'];
+export const CAPSMAN_INTERFACE_PATH = '/caps-man/interface';
+export const CAPSMAN_INTERFACE_PROPLIST: readonly string[] = ['name', 'current-channel'];
 
 /** Registration-table properties: the union over the stacks (RouterOS omits what a stack lacks). */
 export const REGISTRATION_PROPLIST: readonly string[] = ['interface', 'ssid', 'band', 'mac-address'];
@@ -158,12 +163,18 @@ export function wirelessStacks(router: RouterFacts): WirelessStack[] {
 export interface StackRows {
   readonly stack: WirelessStack;
   readonly registrations: readonly Row[];
-  /** `/interface/wireless` rows (legacy stack only). */
+  /** `/interface/wireless` rows (legacy stack) or `/caps-man/interface` rows (legacy CAPsMAN); else none. */
   readonly interfaces: readonly Row[];
 }
 
 async function fetchStack(context: CollectContext, stack: WirelessStack, clients: boolean): Promise<StackRows> {
   const proplist = clients ? CLIENT_PROPLIST : REGISTRATION_PROPLIST;
+  if (stack === 'caps-man') {
+    const registrations = await printRows(context, registrationTablePath(stack), proplist);
+    // The band is only a label of clients; a controller without any needs no interface print.
+    const interfaces = registrations.length === 0 ? [] : await printOptionalRows(context, CAPSMAN_INTERFACE_PATH, CAPSMAN_INTERFACE_PROPLIST);
+    return { stack, registrations, interfaces };
+  }
   if (stack !== 'wireless') {
     return { stack, registrations: await printRows(context, registrationTablePath(stack), proplist), interfaces: [] };
   }
@@ -200,6 +211,51 @@ export function parseSignal(text: string | undefined): number | undefined {
   return parseQuantity(text?.split('@')[0])?.value;
 }
 
+const BAND_BY_FREQUENCY: readonly { readonly from: number; readonly to: number; readonly band: string }[] = [
+  { from: 2_400, to: 2_500, band: '2ghz' },
+  { from: 4_900, to: 5_925, band: '5ghz' },
+];
+
+/**
+ * The band of a legacy CAPsMAN channel: `5180/20-Ceee/ac` → `5ghz-ac`, `2437/20-Ce/gn(20dBm)` →
+ * `2ghz-gn`, `5180/20` → `5ghz` (frequency in MHz, width and extension channels, mode, tx power).
+ * Undefined when the text does not start with a known frequency.
+ */
+export function bandFromChannel(channel: string | undefined): string | undefined {
+  const match = /^\s*(\d+)(?:\/[^/(]*)?(?:\/([a-z]+))?/i.exec(channel ?? '');
+  if (!match) return undefined;
+  const frequency = Number(match[1]);
+  const family = BAND_BY_FREQUENCY.find((range) => frequency >= range.from && frequency <= range.to)?.band;
+  if (family === undefined) return undefined;
+  const mode = match[2]?.toLowerCase();
+  return mode === undefined ? family : `${family}-${mode}`;
+}
+
+/** What the interface rows of a stack say about an interface: SSID and band when they know. */
+interface InterfaceFacts {
+  readonly ssid: string | undefined;
+  readonly band: string | undefined;
+}
+
+/**
+ * Facts by interface name. Legacy `/interface/wireless` rows give SSID and band and stand for
+ * interfaces that exist even without clients; `/caps-man/interface` rows only give a band.
+ */
+function interfaceFacts(stack: WirelessStack, rows: readonly Row[], filter: NameFilter): Map<string, InterfaceFacts> {
+  const facts = new Map<string, InterfaceFacts>();
+  for (const row of rows) {
+    const name = readText(row, 'name');
+    if (name === undefined || facts.has(name) || !filter.matches(name)) continue;
+    facts.set(
+      name,
+      stack === 'caps-man'
+        ? { ssid: undefined, band: bandFromChannel(readText(row, 'current-channel')) }
+        : { ssid: readText(row, 'ssid'), band: readText(row, 'band') },
+    );
+  }
+  return facts;
+}
+
 function signalOf(row: Row): number | undefined {
   return parseSignal(row['signal'] ?? row['signal-strength'] ?? row['rx-signal']);
 }
@@ -233,21 +289,17 @@ export function mapWireless(stacks: readonly StackRows[], settings: WirelessSett
   };
   const clients: ClientSeries[] = [];
   const seenClients = new Set<string>();
-  for (const { registrations, interfaces } of stacks) {
-    // Legacy rows carry no SSID/band: take them from the interface, which also reports 0 clients.
-    const legacy = new Map<string, Row>();
-    for (const row of interfaces) {
-      const name = readText(row, 'name');
-      if (name === undefined || legacy.has(name) || !settings.interfaces.matches(name)) continue;
-      legacy.set(name, row);
-      count(name, readText(row, 'ssid') ?? '', readText(row, 'band') ?? '', 0);
-    }
+  for (const { stack, registrations, interfaces } of stacks) {
+    const facts = interfaceFacts(stack, interfaces, settings.interfaces);
+    // A legacy interface without clients reports 0. A CAPsMAN interface does not: without clients
+    // its SSID is unknown, and a series whose ssid label changes with the first client is churn.
+    if (stack === 'wireless') for (const [name, fact] of facts) count(name, fact.ssid ?? '', fact.band ?? '', 0);
     for (const row of registrations) {
       const iface = readText(row, 'interface');
       if (iface === undefined || !settings.interfaces.matches(iface)) continue;
-      const config = legacy.get(iface);
-      const ssid = readText(row, 'ssid') ?? (config && readText(config, 'ssid')) ?? '';
-      const band = readText(row, 'band') ?? (config && readText(config, 'band')) ?? '';
+      const fact = facts.get(iface);
+      const ssid = readText(row, 'ssid') ?? fact?.ssid ?? '';
+      const band = readText(row, 'band') ?? fact?.band ?? '';
       count(iface, ssid, band, 1);
       const mac = readText(row, 'mac-address');
       if (!settings.clients || mac === undefined) continue;
@@ -271,7 +323,7 @@ export const wirelessCollector: Collector = {
   defaultEnabled: true,
   summary:
     'Registered wireless clients per interface, SSID and band for the legacy wireless, CAPsMAN, wifiwave2 and wifi stacks (whichever is installed); clients: true adds per-client signal, rates and bytes; options include/exclude (interface regexes), max_series (clients, default 500).',
-  paths: [LEGACY_INTERFACE_PATH, ...WIRELESS_STACKS.map(registrationTablePath)],
+  paths: [LEGACY_INTERFACE_PATH, CAPSMAN_INTERFACE_PATH, ...WIRELESS_STACKS.map(registrationTablePath)],
   metrics: [WIRELESS_CLIENTS, ...CLIENT_METRICS],
   options: [
     ...filterOptions('the wireless interface name'),

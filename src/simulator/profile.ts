@@ -41,4 +41,9 @@ export interface RouterProfile {
   menus: Record<string, MenuData>;
   /** Command path (`/interface/ethernet/monitor`) → item name → row. */
   monitors: Record<string, MonitorData>;
+  /**
+   * Commands that need a user policy beyond `api` and `read`, command path → policy: v6
+   * `/interface/lte/info` needs `test`. A user without it gets `not enough permissions (9)`.
+   */
+  requiredPolicies?: Record<string, string>;
 }

@@ -12,11 +12,11 @@ import { IPSEC_V6, IPSEC_V7 } from './datasets/ipsec.js';
 import { OSPF_V6, OSPF_V7 } from './datasets/ospf.js';
 import { PPP_CONCENTRATOR_V7, PPP_V6 } from './datasets/ppp.js';
 import { QUEUE_V6, QUEUE_V7, queueDataset } from './datasets/queue.js';
-import { ROUTES_V6, ROUTES_V7, routesDataset } from './datasets/routes.js';
+import { ROUTES_V6, ROUTES_V7, accessRoutesDataset, routesDataset } from './datasets/routes.js';
 import { WIREGUARD_V7 } from './datasets/wireguard.js';
 import { CERTIFICATES_V6, CERTIFICATES_V7, certificateDataset } from './datasets/certificate.js';
 import { DNS } from './datasets/dns.js';
-import { LTE_V7 } from './datasets/lte.js';
+import { LTE_V6, LTE_V7 } from './datasets/lte.js';
 import { NEIGHBORS_V6, NEIGHBORS_V7 } from './datasets/neighbors.js';
 import { NETWATCH_V6, NETWATCH_V7 } from './datasets/netwatch.js';
 import { POE_SWITCH_V7, POE_V6 } from './datasets/poe.js';
@@ -113,10 +113,10 @@ const SMALL_V7_BOARD: BoardSpec = {
 
 const hapAc2V6 = buildProfile({
   id: 'hap-ac2-v6',
-  description: 'hAP ac² (RBD52G), RouterOS 6.49.17 long-term: flat health record, mmm/dd/yyyy dates, wlan interfaces',
+  description: 'hAP ac² (RBD52G), RouterOS 6.49.17 long-term: flat health record, mmm/dd/yyyy dates, wlan interfaces, a USB LTE modem (v6 `info`, roaming)',
   version: '6.49.17 (long-term)',
   identity: 'hap-ac2',
-  packages: ['routeros-arm', 'system', 'ipv6', 'wireless', 'hotspot', 'dhcp', 'ppp', 'routing', 'security', 'advanced-tools'],
+  packages: ['routeros-arm', 'system', 'ipv6', 'wireless', 'hotspot', 'dhcp', 'ppp', 'routing', 'security', 'lte', 'advanced-tools'],
   board: {
     boardName: 'hAP ac^2',
     model: 'RBD52G-5HacD2HnD',
@@ -156,15 +156,17 @@ const hapAc2V6 = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2'] },
     linkUpTime: '2025-03-14 08:12:40',
   },
-  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6],
+  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6, LTE_V6],
 });
 
 const rb750V6Legacy = buildProfile({
   id: 'rb750-v6-legacy',
-  description: 'hEX (RB750Gr3), RouterOS 6.40.9 bugfix: legacy MD5 challenge login, `cannot log in` on bad credentials',
+  description:
+    'hEX (RB750Gr3), RouterOS 6.40.9 bugfix: legacy MD5 challenge login, `cannot log in` on bad credentials; a CAPsMAN controller (in the `wireless` package on v6) with 45 clients',
   version: '6.40.9 (bugfix)',
   identity: 'rb750',
-  packages: ['routeros-mmips', 'system', 'ipv6', 'dhcp', 'ppp', 'routing', 'security', 'advanced-tools'],
+  // No radio, but v6 CAPsMAN comes with the `wireless` package.
+  packages: ['routeros-mmips', 'system', 'ipv6', 'wireless', 'dhcp', 'ppp', 'routing', 'security', 'advanced-tools'],
   board: {
     boardName: 'hEX',
     model: 'RB750Gr3',
@@ -296,7 +298,23 @@ const rb4011V79 = buildProfile({
     vlans: [{ parent: 'sfp-sfpplus1', firstId: 100, count: 4 }],
     linkUpTime: '2025-02-20 22:03:17',
   },
-  extras: [FIREWALL_V7, IPSEC_V7, WIREGUARD_V7, DHCP_V7, certificateDataset('7.9.2 (stable)')],
+  extras: [
+    FIREWALL_V7,
+    IPSEC_V7,
+    WIREGUARD_V7,
+    DHCP_V7,
+    certificateDataset('7.9.2 (stable)'),
+    accessRoutesDataset({
+      v7: true,
+      gateway: '10.20.0.1',
+      wan: 'sfp-sfpplus1',
+      defaultFrom: 'static',
+      connected: [
+        { dst: '10.20.0.0/30', iface: 'sfp-sfpplus1', address: '10.20.0.2' },
+        { dst: '192.168.88.0/24', iface: 'bridge', address: '192.168.88.1' },
+      ],
+    }),
+  ],
 });
 
 const chrV718 = buildProfile({
@@ -331,7 +349,20 @@ const chrV718 = buildProfile({
     virtual: true,
     linkUpTime: '2026-03-02 10:07:14',
   },
-  extras: [CAPSMAN_WIFI_V7, CERTIFICATES_V7],
+  extras: [
+    CAPSMAN_WIFI_V7,
+    CERTIFICATES_V7,
+    accessRoutesDataset({
+      v7: true,
+      gateway: '10.0.2.2',
+      wan: 'ether1',
+      defaultFrom: 'dhcp',
+      connected: [
+        { dst: '10.0.2.0/24', iface: 'ether1', address: '10.0.2.15' },
+        { dst: '10.10.0.0/24', iface: 'ether2', address: '10.10.0.1' },
+      ],
+    }),
+  ],
 });
 
 const ccr2004V7 = buildProfile({
@@ -441,6 +472,22 @@ const ccr1036Pppoe = buildProfile({
   extras: [FIREWALL_V7, CONNTRACK_V7, PPP_CONCENTRATOR_V7, queueDataset({ subscribers: 300 }), routesDataset({ v7: true, ipv6: false, bgpRoutes: 0 }), NO_WIFI_CLIENTS],
 });
 
+/** A home AP behind an ISP router: a DHCP default route on ether1 and the bridge LAN. */
+function homeRoutes(wanHost: number): DatasetPart {
+  return accessRoutesDataset({
+    v7: true,
+    gateway: '192.0.2.1',
+    wan: 'ether1',
+    defaultFrom: 'dhcp',
+    connected: [
+      { dst: '192.0.2.0/24', iface: 'ether1', address: `192.0.2.${wanHost}` },
+      { dst: '192.168.88.0/24', iface: 'bridge', address: '192.168.88.1' },
+    ],
+  });
+}
+const HOME_ROUTES_AX3 = homeRoutes(23);
+const HOME_ROUTES_AX2 = homeRoutes(22);
+
 const hapAx3Wifi = buildProfile({
   id: 'hap-ax3-wifi-v7',
   description: 'hAP ax³, RouterOS 7.16.2 stable with wifi-qcom: a wifi AP with local clients',
@@ -458,7 +505,7 @@ const hapAx3Wifi = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
     linkUpTime: '2025-08-02 11:20:05',
   },
-  extras: [WIFI_AP_V7, DHCP_V7, USERS_V7, NEIGHBORS_V7],
+  extras: [WIFI_AP_V7, DHCP_V7, USERS_V7, NEIGHBORS_V7, HOME_ROUTES_AX3],
 });
 
 const hapAx2Wave2 = buildProfile({
@@ -478,7 +525,7 @@ const hapAx2Wave2 = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
     linkUpTime: '2025-08-02 11:20:05',
   },
-  extras: [WIFIWAVE2_AP_V7_12],
+  extras: [WIFIWAVE2_AP_V7_12, HOME_ROUTES_AX2],
 });
 
 const chateauLte = buildProfile({
@@ -498,7 +545,21 @@ const chateauLte = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
     linkUpTime: '2025-07-19 06:00:41',
   },
-  extras: [LTE_V7, NO_WIFI_CLIENTS, DHCP_V7],
+  extras: [
+    LTE_V7,
+    NO_WIFI_CLIENTS,
+    DHCP_V7,
+    accessRoutesDataset({
+      v7: true,
+      gateway: 'lte1',
+      wan: 'lte1',
+      defaultFrom: 'interface',
+      connected: [
+        { dst: '100.72.18.0/24', iface: 'lte1', address: '100.72.18.233' },
+        { dst: '192.168.88.0/24', iface: 'bridge', address: '192.168.88.1' },
+      ],
+    }),
+  ],
 });
 
 const crs328Poe = buildProfile({
@@ -515,6 +576,8 @@ const crs328Poe = buildProfile({
     { name: 'temperature', value: '46', type: 'C' },
     { name: 'psu1-voltage', value: '53.4', type: 'V' },
     { name: 'poe-out-consumption', value: '43.2', type: 'W' },
+    // Illustrative: a sensor whose unit has no metric of its own (kept as a plain reading).
+    { name: 'poe-out-budget', value: '11', type: '%' },
   ],
   interfaces: {
     macPrefix: '2C:C8:1B:55:70',
@@ -525,7 +588,18 @@ const crs328Poe = buildProfile({
     bridge: { name: 'bridge', ports: ['ether1', 'ether2', 'ether3', 'ether4', 'ether5', 'ether6', 'ether7', 'ether8'] },
     linkUpTime: '2025-05-09 13:13:13',
   },
-  extras: [POE_SWITCH_V7, NO_WIFI_CLIENTS, NEIGHBORS_V7],
+  extras: [
+    POE_SWITCH_V7,
+    NO_WIFI_CLIENTS,
+    NEIGHBORS_V7,
+    accessRoutesDataset({
+      v7: true,
+      gateway: '192.168.88.1',
+      wan: 'bridge',
+      defaultFrom: 'static',
+      connected: [{ dst: '192.168.88.0/24', iface: 'bridge', address: '192.168.88.2' }],
+    }),
+  ],
 });
 
 /** Built-in profiles by id, in `mixed` order. Frozen: routers share them. */

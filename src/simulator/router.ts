@@ -38,6 +38,11 @@ export interface SimulatedRouterOptions {
   username?: string;
   /** @default 'admin' */
   password?: string;
+  /**
+   * Policies of the API user (`api`, `read`, `test`, …); commands the profile marks as needing
+   * another policy are refused. @default every policy
+   */
+  policies?: readonly string[];
   /** Serve api-ssl instead of plain api. */
   tls?: SimulatedTlsOptions;
   /** Current time in milliseconds (counters, uptime). @default Date.now */
@@ -91,6 +96,8 @@ export class SimulatedRouter {
     const stats: SessionStats = { logins: 0, failedLogins: 0, commands: 0 };
     this.stats = stats;
     const features: VersionFeatures = featuresOf(version);
+    const policies = options.policies === undefined ? undefined : new Set(options.policies);
+    const required = this.profile.requiredPolicies ?? {};
     this.host = {
       model: this.model,
       features,
@@ -98,6 +105,10 @@ export class SimulatedRouter {
       username: options.username ?? 'admin',
       password: options.password ?? 'admin',
       stats,
+      allows: (command) => {
+        const policy = Object.hasOwn(required, command) ? required[command] : undefined;
+        return policies === undefined || policy === undefined || policies.has(policy);
+      },
       fault: () => this.currentFault,
     };
   }

@@ -28,6 +28,8 @@ export interface SessionHost {
   readonly username: string;
   readonly password: string;
   readonly stats: SessionStats;
+  /** False when the user lacks the policy `command` (`/interface/lte/info`) needs. */
+  allows(command: string): boolean;
   /** The fault active right now. */
   fault(): Fault | undefined;
 }
@@ -349,6 +351,7 @@ export class ApiSession {
     if (path === '/cancel') return { kind: 'reply', reply: this.cancel(command) };
     const target = this.resolve(path);
     if (target.kind === 'error') return { kind: 'reply', reply: trap(tag, target.message, target.category) };
+    if (!this.host.allows(path)) return { kind: 'reply', reply: trap(tag, 'not enough permissions (9)') };
     if (target.kind === 'print') return { kind: 'reply', reply: this.print(command, target.menu) };
     return this.monitor(command);
   }
@@ -404,7 +407,8 @@ export class ApiSession {
 
   private monitor(command: Command): Plan {
     const { path, tag } = command;
-    const numbers = command.attributes.get('numbers');
+    // v6 single-item commands (`/interface/lte/info`) take `number`.
+    const numbers = command.attributes.get('numbers') ?? command.attributes.get('number');
     const items = (numbers ?? '').split(',').map((item) => item.trim()).filter((item) => item !== '');
     if (items.length === 0) return { kind: 'reply', reply: trap(tag, 'missing value(s) of argument(s) numbers', 1) };
     const model = this.host.model;

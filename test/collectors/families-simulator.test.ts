@@ -12,6 +12,7 @@ import { conntrackCollector } from '../../src/collectors/conntrack.js';
 import { conntrackSourcesCollector } from '../../src/collectors/conntrack-sources.js';
 import { dhcpCollector } from '../../src/collectors/dhcp.js';
 import { dhcpLeasesCollector } from '../../src/collectors/dhcp-leases.js';
+import { dnsCollector } from '../../src/collectors/dns.js';
 import { firewallCollector } from '../../src/collectors/firewall.js';
 import { ipsecCollector } from '../../src/collectors/ipsec.js';
 import { ospfCollector } from '../../src/collectors/ospf.js';
@@ -33,6 +34,7 @@ import { queueDataset, QUEUE_V6 } from '../../src/simulator/datasets/queue.js';
 import { ROUTES_V6, ROUTES_V7 } from '../../src/simulator/datasets/routes.js';
 import { WIREGUARD_V7 } from '../../src/simulator/datasets/wireguard.js';
 import type { RouterProfile } from '../../src/simulator/profile.js';
+import { PROFILES as BUILT_IN } from '../../src/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/simulator/router.js';
 import { duplicateSeries, render } from './helpers/fixture-api-families.js';
 
@@ -195,5 +197,70 @@ describe('families against the simulator', () => {
     for (const name of ['firewall', 'conntrack', 'conntrack_sources', 'routes']) {
       expect(output(v6Results, name).samples.some((sample) => sample.attributes['family'] === 'ipv6'), name).toBe(false);
     }
+  });
+});
+
+describe('menus every RouterOS has, on the built-in profiles', () => {
+  const started: Connected[] = [];
+
+  async function run(id: string, collector: Collector): Promise<CollectOutput> {
+    const routerProfile = BUILT_IN[id];
+    if (routerProfile === undefined) throw new Error(`no profile ${id}`);
+    const connected = await connect(routerProfile);
+    started.push(connected);
+    const [major, minor] = routerProfile.version.split(/[.\s]/).map(Number);
+    return collector.collect(contextOf(connected.client, major ?? 0, minor ?? 0, routerProfile.packages));
+  }
+
+  afterAll(async () => {
+    await Promise.all(started.map((entry) => entry.client.close()));
+    await Promise.all(started.map((entry) => entry.router.stop()));
+  });
+
+  /** The routes collector's series for an IPv4 table of `active` routes, `connected` of them connected and `stat` static. */
+  function routeLines(active: number, connected: number, stat: number, ipv6: boolean): string[] {
+    const families = ipv6 ? ['ipv4', 'ipv6'] : ['ipv4'];
+    return families
+      .flatMap((family) => {
+        const v4 = family === 'ipv4';
+        return [
+          `routeros_route_active_routes{family="${family}"} ${v4 ? active : 0}`,
+          `routeros_route_protocol_active_routes{family="${family}",protocol="connect"} ${v4 ? connected : 0}`,
+          `routeros_route_protocol_active_routes{family="${family}",protocol="static"} ${v4 ? stat : 0}`,
+          `routeros_route_protocol_active_routes{family="${family}",protocol="bgp"} 0`,
+          `routeros_route_protocol_active_routes{family="${family}",protocol="ospf"} 0`,
+        ];
+      })
+      .sort();
+  }
+
+  it.each([
+    // A DHCP default route (neither static nor connected) and the connected networks.
+    ['chr-v7-18', 3, 2, 0],
+    ['hap-ax3-wifi-v7', 3, 2, 0],
+    ['hap-ax2-wifiwave2-v7-12', 3, 2, 0],
+    ['chateau-lte-v7', 3, 2, 0],
+    // A static default route.
+    ['rb4011-v7-9', 3, 2, 1],
+    ['crs328-poe-v7', 2, 1, 1],
+  ] as const)('counts the small routing table of %s (routes were unsupported before)', async (id, active, connected, stat) => {
+    expect(render((await run(id, routesCollector)).samples)).toEqual(routeLines(active, connected, stat, true));
+  });
+
+  it('reads the resolver settings every router has, without a DNS dataset', async () => {
+    expect(render((await run('ccr2004-v7', dnsCollector)).samples)).toEqual([
+      'routeros_dns_cache_size_bytes 2097152',
+      'routeros_dns_cache_used_bytes 14336',
+    ]);
+  });
+
+  it('gives RouterOS 6 with the ipv6 package IPv6 connection tracking but no IPv6 NAT', async () => {
+    const conntrack = render((await run('hap-ac2-v6', conntrackCollector)).samples);
+    expect(conntrack).toContain('routeros_conntrack_entries{family="ipv6"} 0');
+    const firewall = await run('hap-ac2-v6', firewallCollector);
+    expect(firewall.samples.some((sample) => sample.attributes['family'] === 'ipv6' && sample.attributes['table'] === 'nat')).toBe(false);
+    const { client } = started.at(-1)!;
+    await expect(client.print('/ipv6/firewall/nat', { proplist: ['.id'] })).rejects.toMatchObject({ isMissingFeature: true });
+    await expect(client.print('/ipv6/firewall/connection', { proplist: ['.id'] })).resolves.toEqual([]);
   });
 });

@@ -11,7 +11,8 @@ import { certificateCollector } from '../../src/collectors/certificate.js';
 import { dnsCollector } from '../../src/collectors/dns.js';
 import { ethernetCollector } from '../../src/collectors/ethernet.js';
 import { firmwareCollector } from '../../src/collectors/firmware.js';
-import { lteCollector } from '../../src/collectors/lte.js';
+import { healthCollector } from '../../src/collectors/health.js';
+import { LTE_STATES, lteCollector } from '../../src/collectors/lte.js';
 import { neighborsCollector } from '../../src/collectors/neighbors.js';
 import { netwatchCollector } from '../../src/collectors/netwatch.js';
 import { poeCollector } from '../../src/collectors/poe.js';
@@ -32,6 +33,7 @@ import { systemDataset } from '../../src/simulator/datasets/system.js';
 import { USERS_V6, USERS_V7 } from '../../src/simulator/datasets/users.js';
 import { CAPSMAN_LEGACY_V6, CAPSMAN_WIFI_V7, WIFI_AP_V7, WIFIWAVE2_AP_V7_12, WIRELESS_AP_V6 } from '../../src/simulator/datasets/wireless.js';
 import type { RouterProfile } from '../../src/simulator/profile.js';
+import { PROFILES as PROFILE_BY_ID } from '../../src/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/simulator/router.js';
 import { duplicateSeries, render } from './helpers/fixture-api-families.js';
 
@@ -297,16 +299,97 @@ describe('hardware families against the simulator', () => {
 
     const capsman = await runEach(connected.capsmanV6!, [wirelessCollector], { clients: true, max_series: 40 });
     const capsmanOutput = output(capsman, 'wireless');
-    expect(render(capsmanOutput.samples).filter((line) => line.startsWith('routeros_wireless_clients'))).toEqual(
-      [
-        'routeros_wireless_clients{interface="cap-lobby-1",ssid="corp",band=""} 12',
-        'routeros_wireless_clients{interface="cap-lobby-2",ssid="corp-5g",band=""} 20',
-        'routeros_wireless_clients{interface="cap-office-1",ssid="corp",band=""} 4',
-        'routeros_wireless_clients{interface="cap-office-2",ssid="corp-5g",band=""} 9',
-      ].sort(),
-    );
+    expect(render(capsmanOutput.samples).filter((line) => line.startsWith('routeros_wireless_clients'))).toEqual(CAPSMAN_V6_COUNTS);
     // 45 clients, 40 kept: 5 × 6 series dropped.
     expect(capsmanOutput.dropped).toBe(30);
     expect(duplicateSeries(capsmanOutput.samples)).toEqual([]);
+    // Both legacy tables, the legacy interfaces, and ONE CAPsMAN interface print for the bands.
+    expect(capsman.get('wireless')?.commands).toBe(4);
+    expect(render(capsmanOutput.samples)).toContain(
+      'routeros_wireless_client_info{interface="cap-lobby-2",mac_address="02:4D:54:00:00:0D",ssid="corp-5g",band="5ghz-ac"} 1',
+    );
+  });
+});
+
+/** The legacy CAPsMAN dataset's clients per CAP interface, bands from the CAPs' current channels. */
+const CAPSMAN_V6_COUNTS = [
+  'routeros_wireless_clients{interface="cap-lobby-1",ssid="corp",band="2ghz-gn"} 12',
+  'routeros_wireless_clients{interface="cap-lobby-2",ssid="corp-5g",band="5ghz-ac"} 20',
+  'routeros_wireless_clients{interface="cap-office-1",ssid="corp",band="2ghz-gn"} 4',
+  'routeros_wireless_clients{interface="cap-office-2",ssid="corp-5g",band="5ghz-ac"} 9',
+].sort();
+
+describe('built-in profiles against the simulator', () => {
+  const started: Connected[] = [];
+
+  async function connectBuiltIn(id: string, policies?: readonly string[]): Promise<Connected> {
+    const routerProfile = PROFILE_BY_ID[id];
+    if (routerProfile === undefined) throw new Error(`no profile ${id}`);
+    const router = new SimulatedRouter({ profile: routerProfile, name: id, ...(policies === undefined ? {} : { policies }) });
+    const { host, port } = await router.start();
+    const client = await RouterOsClient.connect({ host, port, username: 'admin', password: 'admin', idleProbeMillis: 0 });
+    const entry = { router, client, routerProfile };
+    started.push(entry);
+    return entry;
+  }
+
+  afterAll(async () => {
+    await Promise.all(started.map((entry) => entry.client.close()));
+    await Promise.all(started.map((entry) => entry.router.stop()));
+  });
+
+  it('collects the v6 CAPsMAN controller of rb750-v6-legacy (CAPsMAN is in the v6 wireless package): 45 clients', async () => {
+    const runs = await runEach(await connectBuiltIn('rb750-v6-legacy'), [wirelessCollector]);
+    const samples = output(runs, 'wireless').samples;
+    expect(render(samples)).toEqual(CAPSMAN_V6_COUNTS);
+    expect(samples.reduce((sum, sample) => sum + sample.value, 0)).toBe(45);
+    // Legacy registration table + interfaces (both empty: no radio), CAPsMAN table + interfaces.
+    expect(runs.get('wireless')?.commands).toBe(4);
+  });
+
+  it('reads v6 LTE with one `info =number=` per modem; roaming counts as registered', async () => {
+    const runs = await runEach(await connectBuiltIn('hap-ac2-v6'), [lteCollector]);
+    expect(render(output(runs, 'lte').samples)).toEqual(
+      [
+        'routeros_lte_rssi_dbm{interface="lte1"} -79',
+        'routeros_lte_rsrp_dbm{interface="lte1"} -108',
+        'routeros_lte_rsrq_db{interface="lte1"} -11',
+        'routeros_lte_sinr_db{interface="lte1"} 6',
+        'routeros_lte_session_uptime_seconds{interface="lte1"} 20472',
+        'routeros_lte_registered{interface="lte1"} 1',
+        ...LTE_STATES.map((state) => `routeros_lte_registration_state{interface="lte1",state="${state}"} ${state === 'roaming' ? 1 : 0}`),
+      ].sort(),
+    );
+    expect(runs.get('lte')?.commands).toBe(2);
+  });
+
+  it('names the `test` policy when the v6 API user lacks it', async () => {
+    const runs = await runEach(await connectBuiltIn('hap-ac2-v6', ['api', 'read']), [lteCollector]);
+    const error = runs.get('lte')?.result;
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(/^\/interface\/lte\/info: the router refused it \(not enough permissions \(9\)\); on RouterOS 6 the API user needs the "test" policy$/);
+    expect((error as Error).cause).toBeInstanceOf(TrapError);
+    // The same user may print: only the policy-bound command is refused.
+    expect(runs.get('lte')?.commands).toBe(2);
+  });
+
+  it('keeps health sensors without a metric of their own, with their unit (v7 rows, v6 record)', async () => {
+    const crs = output(await runEach(await connectBuiltIn('crs328-poe-v7'), [healthCollector]), 'health');
+    expect(render(crs.samples)).toEqual(
+      [
+        'routeros_health_temperature_celsius{sensor="temperature"} 46',
+        'routeros_health_voltage_volts{sensor="psu1-voltage"} 53.4',
+        'routeros_health_power_watts{sensor="poe-out-consumption"} 43.2',
+        'routeros_health_sensor_value{sensor="poe-out-budget",unit="%"} 11',
+      ].sort(),
+    );
+    const hap = output(await runEach(await connectBuiltIn('hap-ac2-v6'), [healthCollector]), 'health');
+    expect(render(hap.samples)).toEqual(
+      [
+        'routeros_health_voltage_volts{sensor="voltage"} 24.1',
+        'routeros_health_temperature_celsius{sensor="temperature"} 35',
+        'routeros_health_temperature_celsius{sensor="cpu-temperature"} 45',
+      ].sort(),
+    );
   });
 });

@@ -36,6 +36,12 @@ const EXPECTED: ReadonlyArray<readonly [string, MetricDefinition['kind'], string
   ['routeros.interface.info', 'gauge', '', 'routeros_interface_info', ['interface', 'id', 'type', 'mac_address', 'default_name', 'comment']],
 ];
 
+/**
+ * Core metrics the table has no row for: "health … keeps unknown sensors with their unit" (issue 3 §6)
+ * needs one metric with a `unit` attribute, which no table row has.
+ */
+const BEYOND_THE_TABLE: readonly string[] = ['routeros.health.sensor.value'];
+
 const ALL = COLLECTORS.flatMap((collector) => collector.metrics);
 
 describe('registry', () => {
@@ -83,6 +89,6 @@ describe('registry', () => {
 
   it('keeps the three core families exactly as the table says', () => {
     const core = COLLECTORS.filter((collector) => ['system', 'health', 'interface'].includes(collector.name)).flatMap((c) => c.metrics);
-    expect(core.map((metric) => metric.name).sort()).toEqual(EXPECTED.map(([name]) => name).sort());
+    expect(core.map((metric) => metric.name).sort()).toEqual([...EXPECTED.map(([name]) => name), ...BEYOND_THE_TABLE].sort());
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RouterFacts } from '../../src/collectors/collector.js';
 import { CollectorOptionError } from '../../src/collectors/support/options.js';
-import { parseSignal, wirelessCollector, wirelessStacks } from '../../src/collectors/wireless.js';
+import { bandFromChannel, CAPSMAN_INTERFACE_PROPLIST, parseSignal, wirelessCollector, wirelessStacks } from '../../src/collectors/wireless.js';
 import { TrapError } from '../../src/routeros/errors.js';
 import { callsWithoutProplist, commands, duplicateSeries, namingProblems, render, repliesFrom, setup, V6 } from './helpers/fixture-api-families.js';
 
 const V6_PACKAGES = ['routeros-arm', 'system', 'wireless', 'dhcp'];
-const LEGACY = ['interface-wireless', 'interface-wireless-registration-table', 'caps-man-registration-table'];
+const LEGACY = ['interface-wireless', 'interface-wireless-registration-table', 'caps-man-registration-table', 'caps-man-interface'];
 
 function clients(iface: string, ssid: string, band: string, count: number): string {
   return `routeros_wireless_clients{interface="${iface}",ssid="${ssid}",band="${band}"} ${count}`;
@@ -38,8 +38,9 @@ const LEGACY_COUNTS = [
   clients('wlan1', 'home', '2ghz-b/g/n', 2),
   clients('wlan2', 'home-5g', '5ghz-a/n/ac', 1),
   clients('wlan-guest', 'guest', '', 0),
-  clients('cap-lobby-1', 'corp', '', 2),
-  clients('cap-office-2', 'corp-5g', '', 1),
+  // Bands from the CAP interfaces' current channels; cap-lobby-2 has no clients and no series.
+  clients('cap-lobby-1', 'corp', '2ghz-gn', 2),
+  clients('cap-office-2', 'corp-5g', '5ghz-ac', 1),
 ];
 
 const WIFI_COUNTS = [
@@ -63,10 +64,30 @@ describe('wirelessCollector', () => {
       'print /interface/wireless/registration-table',
       'print /interface/wireless ?disabled=false',
       'print /caps-man/registration-table',
+      'print /caps-man/interface',
     ]);
     expect(callsWithoutProplist(api.calls)).toEqual([]);
     // Counting needs no per-client fields.
     expect(api.calls[0]?.options?.proplist).toEqual(['interface', 'ssid', 'band', 'mac-address']);
+    expect(api.calls[3]?.options?.proplist).toEqual(CAPSMAN_INTERFACE_PROPLIST);
+  });
+
+  it('sends no CAPsMAN interface print when the controller has no clients', async () => {
+    const { api, context } = setup(repliesFrom(V6, LEGACY, { '/caps-man/registration-table': [] }), '6.49.10 (long-term)', { packages: V6_PACKAGES });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples)).toEqual(LEGACY_COUNTS.filter((line) => !line.includes('cap-')).sort());
+    expect(commands(api.calls)).not.toContain('print /caps-man/interface');
+    expect(api.calls).toHaveLength(3);
+  });
+
+  it('leaves the band of CAPsMAN clients empty when their interface has no usable channel', async () => {
+    const { context } = setup(
+      repliesFrom(V6, LEGACY, { '/caps-man/interface': [{ name: 'cap-lobby-1', 'current-channel': 'unknown' }] }),
+      '6.49.10 (long-term)',
+      { packages: V6_PACKAGES },
+    );
+    const lines = render((await wirelessCollector.collect(context)).samples).filter((line) => line.includes('cap-'));
+    expect(lines).toEqual([clients('cap-lobby-1', 'corp', '', 2), clients('cap-office-2', 'corp-5g', '', 1)]);
   });
 
   it('adds capped per-client series with clients: true (signal forms, rate suffixes, tx,rx byte pairs)', async () => {
@@ -82,7 +103,7 @@ describe('wirelessCollector', () => {
         ...client('wlan1', 'AC:BC:32:00:00:02', { ssid: 'home', band: '2ghz-b/g/n', signal: -62, tx: 72_200_000, rx: 65e6, txBytes: 1500, rxBytes: 2600 }),
         // 9007199254740993 is beyond 2^53: the nearest double.
         ...client('wlan2', 'F0:18:98:00:00:03', { ssid: 'home-5g', band: '5ghz-a/n/ac', signal: -55, tx: 866_700_000, rx: 780e6, txBytes: 9007199254740992, rxBytes: 123456789 }),
-        ...client('cap-lobby-1', '3C:22:FB:00:00:01', { ssid: 'corp', band: '', signal: -62, tx: 130e6, rx: 117e6, txBytes: 10000, rxBytes: 20000 }),
+        ...client('cap-lobby-1', '3C:22:FB:00:00:01', { ssid: 'corp', band: '2ghz-gn', signal: -62, tx: 130e6, rx: 117e6, txBytes: 10000, rxBytes: 20000 }),
       ].sort(),
     );
     // Two clients over the cap, six series each.
@@ -121,7 +142,7 @@ describe('wirelessCollector', () => {
     const { api, context } = setup(replies, '7.16 (stable)', { packages: ['routeros', 'wireless'] });
     const output = await wirelessCollector.collect(context);
     expect(render(output.samples)).toEqual([...LEGACY_COUNTS, ...WIFI_COUNTS].sort());
-    expect(api.calls).toHaveLength(4);
+    expect(api.calls).toHaveLength(5);
   });
 
   it('tries every stack when packages are unknown and skips the missing ones', async () => {
@@ -180,6 +201,20 @@ describe('wirelessStacks', () => {
     expect(wirelessStacks(facts(7, 19, ['routeros', 'container']))).toEqual(['wifi']);
     expect(wirelessStacks(facts(7, 12, ['routeros']))).toEqual(['wireless']);
     expect(wirelessStacks(facts(7, 16, []))).toEqual(['wireless', 'caps-man', 'wifiwave2', 'wifi']);
+  });
+});
+
+describe('bandFromChannel', () => {
+  it('reads the band family from the frequency and the mode from the channel', () => {
+    expect(bandFromChannel('5180/20-Ceee/ac')).toBe('5ghz-ac');
+    expect(bandFromChannel('2437/20-Ce/gn(20dBm)')).toBe('2ghz-gn');
+    expect(bandFromChannel('2412/20/g')).toBe('2ghz-g');
+    expect(bandFromChannel('5745/40-Ce/AN')).toBe('5ghz-an');
+    expect(bandFromChannel('5180/20')).toBe('5ghz');
+    expect(bandFromChannel('5180')).toBe('5ghz');
+    expect(bandFromChannel('912/20/b')).toBeUndefined();
+    expect(bandFromChannel('')).toBeUndefined();
+    expect(bandFromChannel(undefined)).toBeUndefined();
   });
 });
 

@@ -48,6 +48,31 @@ describe('PROFILES', () => {
     expect(PROFILES['chr-v7-18']!.menus['/system/health']!.rows).toEqual([]);
   });
 
+  it.each(Object.keys(PROFILES))('%s has the menus every RouterOS has: a routing table and the resolver settings', (id) => {
+    const profile = PROFILES[id]!;
+    expect(profile.menus['/ip/route'], id).toBeDefined();
+    const dns = profile.menus['/ip/dns']!.rows;
+    expect(dns).toHaveLength(1);
+    expect(dns[0]).toMatchObject({ 'cache-size': expect.stringMatching(/^\d+$/), 'cache-used': expect.stringMatching(/^\d+$/) });
+    // Routers with interfaces route to at least their connected networks.
+    expect(profile.menus['/ip/route']!.rows.length, id).toBeGreaterThan(0);
+  });
+
+  it('gives RouterOS 6 with the ipv6 package the IPv6 menus it has: connection tracking, no NAT', () => {
+    for (const id of ['hap-ac2-v6', 'rb750-v6-legacy']) {
+      const menus = PROFILES[id]!.menus;
+      expect(menus['/ipv6/firewall/connection'], id).toEqual({ rows: [] });
+      expect(menus['/ipv6/firewall/nat'], id).toBeUndefined();
+    }
+    expect(PROFILES['hex-v7']!.menus['/ipv6/firewall/nat']).toBeDefined();
+  });
+
+  it('serves v6 CAPsMAN from the wireless package', () => {
+    const rb750 = PROFILES['rb750-v6-legacy']!;
+    expect(rb750.packages).toContain('wireless');
+    expect(rb750.menus['/caps-man/registration-table']!.rows).toHaveLength(45);
+  });
+
   it('the big box has 12+ ports, 40+ VLANs and a bridge', () => {
     const rows = PROFILES['ccr2004-v7']!.menus['/interface']!.rows;
     expect(rows.filter((row) => row.type === 'ether').length).toBeGreaterThanOrEqual(12);

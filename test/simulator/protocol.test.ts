@@ -328,6 +328,25 @@ describe('monitor', () => {
     expect(missing[0]![0]).toBe('!trap');
   });
 
+  it('answers the v6 single-item form (`=number=`) of /interface/lte/info', async () => {
+    const router = await startRouter('hap-ac2-v6');
+    const client = await loggedIn(router);
+    const reply = await client.command('/interface/lte/info', '=number=lte1', '=once=', '=.proplist=name,registration-status,rssi');
+    expect(reply).toEqual([['!re', '=name=lte1', '=registration-status=roaming', '=rssi=-79dBm'], ['!done']]);
+  });
+
+  it('refuses a command whose policy the user lacks with `not enough permissions (9)`, and serves the rest', async () => {
+    const router = await startRouter('hap-ac2-v6', { policies: ['api', 'read'] });
+    const client = await loggedIn(router);
+    expect(await client.command('/interface/lte/info', '=number=lte1', '=once=')).toEqual([
+      ['!trap', '=message=not enough permissions (9)'],
+      ['!done'],
+    ]);
+    expect(rowsOf(await client.command('/interface/lte/print', '=.proplist=name'))).toEqual([{ name: 'lte1' }]);
+    const full = await loggedIn(await startRouter('hap-ac2-v6', { policies: ['api', 'read', 'test'] }));
+    expect(rowsOf(await full.command('/interface/lte/info', '=number=lte1', '=once=', '=.proplist=name'))).toEqual([{ name: 'lte1' }]);
+  });
+
   it('without =once= streams the rows every interval until cancelled', async () => {
     const router = await startRouter('hex-v7');
     const client = await loggedIn(router);

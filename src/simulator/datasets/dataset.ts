@@ -9,17 +9,21 @@ import type { MenuData, MonitorData, RouterProfile } from '../profile.js';
 export interface DatasetPart {
   menus?: Record<string, MenuData>;
   monitors?: Record<string, MonitorData>;
+  /** Commands of this family that need a user policy beyond `api`/`read` (see RouterProfile). */
+  requiredPolicies?: Record<string, string>;
 }
 
-/** Merges families into the `menus`/`monitors` of a profile. */
-export function combineDatasets(...parts: readonly DatasetPart[]): Pick<RouterProfile, 'menus' | 'monitors'> {
+/** Merges families into the `menus`/`monitors`/`requiredPolicies` of a profile. */
+export function combineDatasets(...parts: readonly DatasetPart[]): Pick<RouterProfile, 'menus' | 'monitors' | 'requiredPolicies'> {
   const menus: Record<string, MenuData> = {};
   const monitors: Record<string, MonitorData> = {};
+  const requiredPolicies: Record<string, string> = {};
   for (const part of parts) {
     Object.assign(menus, part.menus);
     Object.assign(monitors, part.monitors);
+    Object.assign(requiredPolicies, part.requiredPolicies);
   }
-  return { menus, monitors };
+  return { menus, monitors, requiredPolicies };
 }
 
 /** A RouterOS item id: `*1`, `*3A`. */

@@ -8,11 +8,14 @@ import type { SimRow } from '../profile.js';
 import { parseRosVersion } from '../version.js';
 import { itemId, type DatasetPart } from './dataset.js';
 
-/** One sensor. `type` is the v7 unit letter: `C`, `V`, `W`, `A`, `RPM`, or `''` for states. */
+/**
+ * One sensor. `type` is the v7 unit: `C`, `V`, `W`, `A`, `RPM`, `''` for states, or a unit the
+ * agent has no dedicated metric for (`%`, `dB`).
+ */
 export interface HealthSensor {
   name: string;
   value: string;
-  type: 'C' | 'V' | 'W' | 'A' | 'RPM' | '';
+  type: 'C' | 'V' | 'W' | 'A' | 'RPM' | '%' | 'dB' | '';
 }
 
 /** Options of {@link healthDataset}. */

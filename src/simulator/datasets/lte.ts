@@ -1,7 +1,9 @@
 /**
- * The `lte` family (v7): `/interface/lte` and `/interface/lte/monitor` (routeros-replies.md §1.20;
- * fields mktxp reads). v6 answers `/interface/lte/info =number=` instead, a single-item form the
- * simulator's monitor (which takes `numbers`) does not speak, so there is no v6 variant.
+ * The `lte` family (routeros-replies.md §1.20; fields mktxp reads):
+ *
+ * - {@link LTE_V7}: `/interface/lte` and `/interface/lte/monitor`, which takes `numbers` (every modem in one call);
+ * - {@link LTE_V6}: `/interface/lte` and `/interface/lte/info`, which takes one `number` and needs
+ *   the `test` policy (mktxp and nshttpd READMEs); signal values carry unit suffixes (`-85dBm`).
  */
 import type { DatasetPart } from './dataset.js';
 
@@ -36,4 +38,33 @@ export const LTE_V7: DatasetPart = {
       },
     },
   },
+};
+
+/** A v6 LTE router (LtAP mini LTE kit style) on a roaming SIM. */
+export const LTE_V6: DatasetPart = {
+  menus: {
+    '/interface/lte': {
+      rows: [{ '.id': '*1', name: 'lte1', mtu: '1500', running: 'true', disabled: 'false', 'apn-profiles': 'default', 'allow-roaming': 'true' }],
+    },
+  },
+  monitors: {
+    '/interface/lte/info': {
+      lte1: {
+        'pin-status': 'no password required',
+        'registration-status': 'roaming',
+        functionality: 'full',
+        manufacturer: 'MikroTik',
+        model: 'R11e-LTE',
+        'current-operator': 'Tele2',
+        'access-technology': 'Evolved 3G (LTE)',
+        'session-uptime': '5h41m12s',
+        rssi: '-79dBm',
+        rsrp: '-108dBm',
+        rsrq: '-11dB',
+        sinr: '6dB',
+        earfcn: '6300',
+      },
+    },
+  },
+  requiredPolicies: { '/interface/lte/info': 'test' },
 };

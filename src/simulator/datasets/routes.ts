@@ -99,3 +99,55 @@ export const ROUTES_V7: DatasetPart = routesDataset({ v7: true, ipv6: true, bgpR
 
 /** A v6 router without the ipv6 package. */
 export const ROUTES_V6: DatasetPart = routesDataset({ v7: false, ipv6: false });
+
+/** A network the router is attached to: destination, interface and the router's address on it. */
+export interface ConnectedNetwork {
+  dst: string;
+  iface: string;
+  address: string;
+}
+
+/** Options of {@link accessRoutesDataset}. */
+export interface AccessRoutesSpec {
+  /** v7 rows instead of v6 rows. */
+  v7: boolean;
+  /** Next hop (address or interface name) of the default route. */
+  gateway: string;
+  /** Interface the default route leaves by. */
+  wan: string;
+  /**
+   * Where the default route comes from: `static`, a DHCP client (v7 flags it `dhcp=true`; v6 shows
+   * it dynamic and static, `DAS`), or an interface that installs it itself (LTE, PPPoE client).
+   */
+  defaultFrom: 'static' | 'dhcp' | 'interface';
+  connected: readonly ConnectedNetwork[];
+}
+
+/** The small IPv4 table of an access router, AP or switch: a default route and its connected networks. */
+export function accessRoutesDataset(spec: AccessRoutesSpec): DatasetPart {
+  const defaultFlags: SimRow =
+    spec.defaultFrom === 'static'
+      ? { static: 'true', distance: '1' }
+      : spec.defaultFrom === 'dhcp'
+        ? spec.v7
+          ? { dhcp: 'true', dynamic: 'true', distance: '1' }
+          : { dynamic: 'true', static: 'true', distance: '1' }
+        : { dynamic: 'true', distance: '2' };
+  if (!spec.v7) {
+    const rows = [
+      v6Route('*1', '0.0.0.0/0', true, { ...defaultFlags, gateway: spec.gateway }),
+      ...spec.connected.map((network, index) =>
+        v6Route(itemId(index + 2), network.dst, true, { dynamic: 'true', connect: 'true', gateway: network.iface, 'pref-src': network.address, distance: '0' }),
+      ),
+    ];
+    return { menus: { '/ip/route': { rows } } };
+  }
+  const defaultId = spec.defaultFrom === 'static' ? '*80000001' : '*2018A000';
+  const rows = [
+    v7Route(defaultId, '0.0.0.0/0', true, { ...defaultFlags, gateway: spec.gateway, 'immediate-gw': spec.gateway === spec.wan ? spec.wan : `${spec.gateway}%${spec.wan}` }),
+    ...spec.connected.map((network, index) =>
+      v7Route(itemId(0x2018d000 + index), network.dst, true, { connect: 'true', dynamic: 'true', distance: '0', 'local-address': `${network.address}%${network.iface}` }),
+    ),
+  ];
+  return { menus: { '/ip/route': { rows } } };
+}

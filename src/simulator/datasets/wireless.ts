@@ -1,7 +1,7 @@
 /**
  * The `wireless` family (routeros-replies.md §1.12), one variant per stack:
  *
- * - {@link WIRELESS_AP_V6}: a legacy `wireless` AP (hAP ac²); the package's CAPsMAN menu is empty;
+ * - {@link WIRELESS_AP_V6}: a legacy `wireless` AP (hAP ac²); the package's CAPsMAN menus are empty;
  * - {@link CAPSMAN_LEGACY_V6}: a legacy CAPsMAN controller (`/caps-man/*`) with clients on CAP interfaces;
  * - {@link WIFIWAVE2_AP_V7_12}: a `wifiwave2` AP on 7.12;
  * - {@link WIFI_AP_V7}: a `wifi` (wifi-qcom) AP on 7.15+;
@@ -83,6 +83,7 @@ export const WIRELESS_AP_V6: DatasetPart = {
     },
     '/interface/wireless/registration-table': { rows: registrationRows('wireless', HOME_RADIOS), clocks: ['uptime'] },
     '/caps-man/registration-table': { rows: [] },
+    '/caps-man/interface': { rows: [] },
   },
 };
 
