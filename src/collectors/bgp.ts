@@ -3,16 +3,24 @@
  * and advertised to the peer. RouterOS 7 lists sessions in `/routing/bgp/session`; RouterOS 6 has
  * `/routing/bgp/peer` (akpw/mktxp #161: the v7 path does not exist on v6). Sessions are keyed by
  * `.id`; name, addresses and AS numbers are facts of an info series.
+ *
+ * Received prefixes are the session's own `prefix-count`. No field of either menu counts advertised
+ * prefixes (v6 `updates-sent` counts UPDATE messages), so they take one `/routing/bgp/advertisements`
+ * count per session. That cost grows with the session count, and on v7 the list holds only what
+ * connections with `output.keep-sent-attributes=yes` keep (0 otherwise), so the count is off by
+ * default on v7, and wherever it is on only the first established sessions are counted: the commands
+ * per cycle stay bounded whatever the session count.
  */
 import type { Row } from '../routeros/api.js';
-import type { CollectContext, CollectOutput, Collector, CollectorOptions, RouterFacts } from './collector.js';
+import type { CollectContext, CollectOutput, Collector, CollectorOptions, RouterFacts, Sample } from './collector.js';
+import { capSeriesGroups } from './support/cap.js';
 import { gauge, info } from './support/define.js';
 import { isMissingFeature, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { CollectorOptionError, readSwitch } from './support/options.js';
+import { readCount, readSwitch } from './support/options.js';
 import { readBoolean, readCounter, readDurationSeconds, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
-import { filterOptions, switchOption } from './support/option-specs.js';
+import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -70,27 +78,51 @@ export const BGP_PROPLIST: Readonly<Record<'v6' | 'v7', readonly string[]>> = {
   v6: ['.id', 'name', 'remote-address', 'remote-as', 'state', 'established', 'uptime', 'prefix-count'],
 };
 
+/** Sessions per router before the cap drops the rest (5 series each). */
+export const BGP_DEFAULT_MAX_SESSIONS = 1000;
+/** Established sessions whose advertised prefixes are counted per cycle, one command each. */
+export const BGP_DEFAULT_MAX_ADVERTISED_COUNTS = 10;
+
 /** Settings from `collectors.bgp.*`. */
 export interface BgpSettings {
   /** `include` / `exclude`: regular expressions over the session (v7) or peer (v6) name. */
   readonly sessions: NameFilter;
+  /** `max_series`: sessions kept per router (default {@link BGP_DEFAULT_MAX_SESSIONS}). */
+  readonly maxSessions: number | undefined;
   /**
-   * `advertised_prefixes`: count advertised prefixes per session (one count query each; RouterOS
-   * computes the list on demand, which costs router CPU on full-table sessions). Default true.
+   * `advertised_prefixes`: count the prefixes advertised to each session. Undefined when not set:
+   * then on for RouterOS 6 and off for 7 ({@link countsAdvertised}).
    */
-  readonly advertisedPrefixes: boolean;
+  readonly advertisedPrefixes: boolean | undefined;
+  /**
+   * `advertised_prefixes_max_sessions`: established sessions counted per cycle (default
+   * {@link BGP_DEFAULT_MAX_ADVERTISED_COUNTS}); the advertised series of the others count as dropped.
+   */
+  readonly maxAdvertisedCounts: number;
 }
 
 /** Reads the options; a bad value throws CollectorOptionError naming the key. */
 export function bgpSettings(options: CollectorOptions): BgpSettings {
-  const advertised = readSwitch(options, 'advertised_prefixes', true);
-  return { sessions: createNameFilter(options), advertisedPrefixes: advertised };
+  return {
+    sessions: createNameFilter(options),
+    maxSessions: readCount(options, 'max_series', BGP_DEFAULT_MAX_SESSIONS),
+    advertisedPrefixes: options['advertised_prefixes'] === undefined || options['advertised_prefixes'] === null ? undefined : readSwitch(options, 'advertised_prefixes', false),
+    maxAdvertisedCounts: readCount(options, 'advertised_prefixes_max_sessions', BGP_DEFAULT_MAX_ADVERTISED_COUNTS) ?? BGP_DEFAULT_MAX_ADVERTISED_COUNTS,
+  };
 }
 
-/** One session and, when counted, its advertised prefixes. */
+/** Whether advertised prefixes are counted: as configured, else on v6 only (see the file comment). */
+export function countsAdvertised(settings: BgpSettings, dialect: 'v6' | 'v7'): boolean {
+  return settings.advertisedPrefixes ?? dialect === 'v6';
+}
+
+/** One session and what is known of its advertised prefixes. */
 export interface BgpSession {
   readonly row: Row;
+  /** Prefixes advertised; undefined when not counted. */
   readonly advertised: number | undefined;
+  /** True when counting is on but the session was over `advertised_prefixes_max_sessions`. */
+  readonly advertisedDropped: boolean;
 }
 
 function isEstablished(row: Row): number {
@@ -100,64 +132,93 @@ function isEstablished(row: Row): number {
   return readText(row, 'state')?.toLowerCase() === 'established' ? 1 : 0;
 }
 
-/** Reads sessions (by version) and counts advertised prefixes per session concurrently. */
+async function countAdvertised(context: CollectContext, row: Row): Promise<number | undefined> {
+  const name = readText(row, 'name');
+  if (name === undefined) return undefined;
+  try {
+    return await context.api.count(BGP_ADVERTISEMENTS_PATH, { query: [`peer=${name}`], signal: context.signal });
+  } catch (error) {
+    // Advertisements are an optional extra; sessions without them are still worth reporting.
+    if (isMissingFeature(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Reads sessions (by version), filtered and capped, and counts the advertised prefixes of the first
+ * `advertised_prefixes_max_sessions` established ones concurrently. A session that is not
+ * established advertises nothing: 0, without a command.
+ */
 export async function fetchBgp(context: CollectContext, settings: BgpSettings): Promise<BgpSession[]> {
   const dialect = bgpDialect(context.router);
   // v6 peers can be disabled; they are configuration, not sessions, so leave them out.
   const extra = dialect === 'v6' ? { query: ['disabled=true', '#!'] } : {};
   const rows = await printRows(context, dialect === 'v7' ? BGP_SESSION_PATH : BGP_PEER_PATH, BGP_PROPLIST[dialect], extra);
+  const seen = new Set<string>();
   const selected = rows.filter((row) => {
-    const name = readText(row, 'name');
-    return readText(row, '.id') !== undefined && settings.sessions.matches(name ?? '');
+    const id = readText(row, '.id');
+    if (id === undefined || seen.has(id) || !settings.sessions.matches(readText(row, 'name') ?? '')) return false;
+    seen.add(id);
+    return true;
   });
-  if (!settings.advertisedPrefixes) return selected.map((row) => ({ row, advertised: undefined }));
-  const advertised = await Promise.all(
-    selected.map(async (row) => {
-      const name = readText(row, 'name');
-      if (name === undefined) return undefined;
-      try {
-        return await context.api.count(BGP_ADVERTISEMENTS_PATH, { query: [`peer=${name}`], signal: context.signal });
-      } catch (error) {
-        // Advertisements are an optional extra; sessions without them are still worth reporting.
-        if (isMissingFeature(error)) return undefined;
-        throw error;
-      }
-    }),
-  );
-  return selected.map((row, index) => ({ row, advertised: advertised[index] }));
+  // Sessions over the cap are dropped in mapBgp; they must not cost count commands either.
+  const kept = settings.maxSessions === undefined ? selected : selected.slice(0, settings.maxSessions);
+  if (!countsAdvertised(settings, dialect)) {
+    return selected.map((row) => ({ row, advertised: undefined, advertisedDropped: false }));
+  }
+  let budget = settings.maxAdvertisedCounts;
+  const sessions = kept.map(async (row): Promise<BgpSession> => {
+    if (isEstablished(row) === 0) return { row, advertised: 0, advertisedDropped: false };
+    if (budget === 0) return { row, advertised: undefined, advertisedDropped: true };
+    budget -= 1;
+    return { row, advertised: await countAdvertised(context, row), advertisedDropped: false };
+  });
+  const over = selected.slice(kept.length).map((row): BgpSession => ({ row, advertised: undefined, advertisedDropped: false }));
+  return [...(await Promise.all(sessions)), ...over];
 }
 
-/** Maps sessions to samples. `dialect` picks the field names. Pure. */
-export function mapBgp(sessions: readonly BgpSession[], dialect: 'v6' | 'v7'): SampleList {
+function mapSession(id: string, row: Row, advertised: number | undefined, dialect: 'v6' | 'v7'): Sample[] {
   const fields = FIELDS[dialect];
   const list = new SampleList();
+  list.addInfo(BGP_SESSION_INFO, {
+    id,
+    name: readText(row, 'name'),
+    remote_address: readText(row, fields.remoteAddress),
+    remote_as: readText(row, fields.remoteAs),
+    local_as: fields.localAs === undefined ? undefined : readText(row, fields.localAs),
+  });
+  const established = isEstablished(row);
+  list.add(BGP_SESSION_ESTABLISHED, { id }, established);
+  // Uptime only while established, so a session that went down cannot show a stale value.
+  list.add(BGP_SESSION_UPTIME, { id }, established === 1 ? readDurationSeconds(row, 'uptime') : undefined);
+  list.add(BGP_SESSION_RECEIVED_PREFIXES, { id }, readCounter(row, 'prefix-count'));
+  list.add(BGP_SESSION_ADVERTISED_PREFIXES, { id }, advertised);
+  return list.samples;
+}
+
+/**
+ * Maps sessions to samples. `dialect` picks the field names. Sessions beyond `max_series` are
+ * dropped and their series counted, as are the advertised series of sessions over the count cap. Pure.
+ */
+export function mapBgp(sessions: readonly BgpSession[], dialect: 'v6' | 'v7', settings: Pick<BgpSettings, 'maxSessions'>): CollectOutput {
+  const groups: Sample[][] = [];
+  let advertisedDropped = 0;
   const seen = new Set<string>();
-  for (const { row, advertised } of sessions) {
+  for (const { row, advertised, advertisedDropped: over } of sessions) {
     const id = readText(row, '.id');
     if (id === undefined || seen.has(id)) continue;
     seen.add(id);
-    list.addInfo(BGP_SESSION_INFO, {
-      id,
-      name: readText(row, 'name'),
-      remote_address: readText(row, fields.remoteAddress),
-      remote_as: readText(row, fields.remoteAs),
-      local_as: fields.localAs === undefined ? undefined : readText(row, fields.localAs),
-    });
-    const established = isEstablished(row);
-    list.add(BGP_SESSION_ESTABLISHED, { id }, established);
-    // Uptime only while established, so a session that went down cannot show a stale value.
-    list.add(BGP_SESSION_UPTIME, { id }, established === 1 ? readDurationSeconds(row, 'uptime') : undefined);
-    list.add(BGP_SESSION_RECEIVED_PREFIXES, { id }, readCounter(row, 'prefix-count'));
-    list.add(BGP_SESSION_ADVERTISED_PREFIXES, { id }, advertised);
+    if (over && (settings.maxSessions === undefined || groups.length < settings.maxSessions)) advertisedDropped += 1;
+    groups.push(mapSession(id, row, advertised, dialect));
   }
-  return list;
+  const capped = capSeriesGroups(groups, settings.maxSessions);
+  return { samples: capped.samples, dropped: capped.dropped + advertisedDropped };
 }
 
 export const bgpCollector: Collector = {
   name: 'bgp',
   defaultEnabled: true,
-  summary:
-    'Per BGP session: established, uptime, prefixes received and advertised, info with remote AS (v7 /routing/bgp/session, v6 /routing/bgp/peer); options include/exclude (session regexes), advertised_prefixes.',
+  summary: `Per BGP session: established, uptime, prefixes received and advertised, info with remote AS (v7 /routing/bgp/session, v6 /routing/bgp/peer); options include/exclude (session regexes), max_series (sessions, default ${BGP_DEFAULT_MAX_SESSIONS}), advertised_prefixes (default on for v6, off for v7), advertised_prefixes_max_sessions (default ${BGP_DEFAULT_MAX_ADVERTISED_COUNTS}).`,
   paths: [BGP_SESSION_PATH, BGP_PEER_PATH, BGP_ADVERTISEMENTS_PATH],
   metrics: [
     BGP_SESSION_INFO,
@@ -168,11 +229,20 @@ export const bgpCollector: Collector = {
   ],
   options: [
     ...filterOptions('the session (v7) or peer (v6) name'),
-    switchOption('advertised_prefixes', 'count advertised prefixes per session, one count query each, which costs router CPU on full-table sessions', true),
+    maxSeriesOption('sessions (v7) or peers (v6)', BGP_DEFAULT_MAX_SESSIONS),
+    {
+      name: 'advertised_prefixes',
+      description:
+        'Count the prefixes advertised to each established session, one `/routing/bgp/advertisements` count each (true or false; default true on RouterOS 6, false on RouterOS 7, whose list holds only what connections with `output.keep-sent-attributes=yes` keep and which RouterOS builds on demand, at CPU cost on full-table sessions).',
+    },
+    {
+      name: 'advertised_prefixes_max_sessions',
+      description: `Established sessions whose advertised prefixes are counted per cycle, in router order (default ${BGP_DEFAULT_MAX_ADVERTISED_COUNTS}), so the commands per cycle stay bounded whatever the session count; the advertised series of the others count as dropped.`,
+    },
   ],
   checkOptions: bgpSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = bgpSettings(context.options);
-    return { samples: mapBgp(await fetchBgp(context, settings), bgpDialect(context.router)).samples };
+    return mapBgp(await fetchBgp(context, settings), bgpDialect(context.router), settings);
   },
 };

@@ -6,12 +6,14 @@
  */
 import type { Row } from '../routeros/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
+import { capSeriesGroups } from './support/cap.js';
 import { gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readDurationSeconds, readText, readTimestampSeconds } from './support/rows.js';
 import { SampleList } from './support/samples.js';
-import { filterOptions } from './support/option-specs.js';
+import { readCount } from './support/options.js';
+import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -53,15 +55,23 @@ export const CERTIFICATE_PROPLIST: readonly string[] = [
 /** Certificate validity changes rarely; once an hour is plenty. */
 export const CERTIFICATE_INTERVAL_MILLIS = 3_600_000;
 
+/**
+ * Certificates per router before the cap drops the rest (4 series each). A router acting as the CA
+ * of its SSTP or OpenVPN clients holds one certificate per client.
+ */
+export const CERTIFICATE_DEFAULT_MAX = 1000;
+
 /** Settings from `collectors.certificate.*`. */
 export interface CertificateSettings {
   /** `include` / `exclude`: regular expressions over the certificate name. */
   readonly names: NameFilter;
+  /** `max_series`: certificates kept per router (default {@link CERTIFICATE_DEFAULT_MAX}). */
+  readonly maxCertificates: number | undefined;
 }
 
-/** Reads the options; a bad pattern throws CollectorOptionError naming the key. */
+/** Reads the options; a bad value throws CollectorOptionError naming the key. */
 export function certificateSettings(options: CollectorOptions): CertificateSettings {
-  return { names: createNameFilter(options) };
+  return { names: createNameFilter(options), maxCertificates: readCount(options, 'max_series', CERTIFICATE_DEFAULT_MAX) };
 }
 
 /**
@@ -74,25 +84,34 @@ function expiresIn(row: Row, notAfter: number | undefined, nowMillis: number): n
   return notAfter === undefined ? undefined : notAfter - nowMillis / 1000;
 }
 
-/** Maps certificate rows to samples; `nowMillis` is the run's clock. Templates without validity get only the info series. Pure. */
-export function mapCertificates(rows: readonly Row[], settings: CertificateSettings, nowMillis: number): Sample[] {
-  const list = new SampleList();
+/**
+ * Maps certificate rows to samples, the certificates beyond `max_series` dropped and counted;
+ * `nowMillis` is the run's clock. Templates without validity get only the info series. Pure.
+ */
+export function mapCertificates(rows: readonly Row[], settings: CertificateSettings, nowMillis: number): CollectOutput {
+  const certificates: Sample[][] = [];
   const seen = new Set<string>();
   for (const row of rows) {
     const id = readText(row, '.id');
     if (id === undefined || seen.has(id) || !settings.names.matches(readText(row, 'name') ?? '')) continue;
     seen.add(id);
-    list.addInfo(CERTIFICATE_INFO, {
-      id,
-      name: readText(row, 'name'),
-      common_name: readText(row, 'common-name'),
-      fingerprint: readText(row, 'fingerprint'),
-    });
-    const notAfter = readTimestampSeconds(row, 'invalid-after');
-    list.add(CERTIFICATE_NOT_BEFORE, { id }, readTimestampSeconds(row, 'invalid-before'));
-    list.add(CERTIFICATE_NOT_AFTER, { id }, notAfter);
-    list.add(CERTIFICATE_EXPIRES_IN, { id }, expiresIn(row, notAfter, nowMillis));
+    certificates.push(mapCertificate(id, row, nowMillis));
   }
+  return capSeriesGroups(certificates, settings.maxCertificates);
+}
+
+function mapCertificate(id: string, row: Row, nowMillis: number): Sample[] {
+  const list = new SampleList();
+  list.addInfo(CERTIFICATE_INFO, {
+    id,
+    name: readText(row, 'name'),
+    common_name: readText(row, 'common-name'),
+    fingerprint: readText(row, 'fingerprint'),
+  });
+  const notAfter = readTimestampSeconds(row, 'invalid-after');
+  list.add(CERTIFICATE_NOT_BEFORE, { id }, readTimestampSeconds(row, 'invalid-before'));
+  list.add(CERTIFICATE_NOT_AFTER, { id }, notAfter);
+  list.add(CERTIFICATE_EXPIRES_IN, { id }, expiresIn(row, notAfter, nowMillis));
   return list.samples;
 }
 
@@ -100,14 +119,14 @@ export const certificateCollector: Collector = {
   name: 'certificate',
   defaultEnabled: true,
   summary:
-    'Certificate validity (not-before, not-after, seconds until expiry) keyed by id, with name, common name and fingerprint in an info series; hourly; options include/exclude (certificate name regexes).',
+    `Certificate validity (not-before, not-after, seconds until expiry) keyed by id, with name, common name and fingerprint in an info series; hourly; options include/exclude (certificate name regexes), max_series (certificates, default ${CERTIFICATE_DEFAULT_MAX}).`,
   paths: [CERTIFICATE_PATH],
   metrics: [CERTIFICATE_INFO, CERTIFICATE_NOT_BEFORE, CERTIFICATE_NOT_AFTER, CERTIFICATE_EXPIRES_IN],
   defaultIntervalMillis: CERTIFICATE_INTERVAL_MILLIS,
-  options: filterOptions('the certificate name'),
+  options: [...filterOptions('the certificate name'), maxSeriesOption('certificates', CERTIFICATE_DEFAULT_MAX)],
   checkOptions: certificateSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = certificateSettings(context.options);
-    return { samples: mapCertificates(await printRows(context, CERTIFICATE_PATH, CERTIFICATE_PROPLIST), settings, context.nowMillis) };
+    return mapCertificates(await printRows(context, CERTIFICATE_PATH, CERTIFICATE_PROPLIST), settings, context.nowMillis);
   },
 };

@@ -13,19 +13,21 @@ import type { CollectContext, CollectOutput, Collector, CollectorOptions, Metric
 import { gauge } from './support/define.js';
 import { monitorListed, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { readFlag, readRateBytesPerSecond, readText } from './support/rows.js';
+import { readFlag, readRateBitsPerSecond, readText } from './support/rows.js';
 import { SampleList, addStateSet } from './support/samples.js';
 import { filterOptions } from './support/option-specs.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
-// Speeds are bytes per second, named like node_exporter's `node_network_speed_bytes`. Unit '' on
-// purpose: with a UCUM rate unit (`By/s`) OTLP consumers (prometheus/otlptranslator) append
-// `_per_second` even when the name already says it, so scraped and OTLP-stored names would differ.
+// Bits per second, as the family table in the issue asks and as links are rated (`2.5Gbps`).
+// The unit is in the name and the OTel unit is '' on purpose: with `bit/s`, otlptranslator (Prometheus
+// OTLP ingestion, the Collector) appends `bit` and `per_second` (it looks for the joined `per_second`
+// among single name tokens, so never finds it) and VictoriaMetrics appends `bit`; the agent's own
+// /metrics adds no unit, so the two paths would store different names for one metric.
 export const ETHERNET_SPEED = gauge(
-  'routeros.ethernet.speed.bytes',
+  'routeros.ethernet.speed.bits_per_second',
   '',
-  'Negotiated link speed of the running ethernet port, in bytes per second (bits per second / 8).',
+  'Negotiated link speed of the running ethernet port, in bits per second.',
   BY_INTERFACE,
 );
 export const ETHERNET_FULL_DUPLEX = gauge(
@@ -72,7 +74,7 @@ export function mapEthernet(monitor: ReadonlyMap<string, Row>): Sample[] {
   const list = new SampleList();
   for (const [name, row] of monitor) {
     const labels = { interface: name };
-    list.add(ETHERNET_SPEED, labels, readRateBytesPerSecond(row, 'rate'));
+    list.add(ETHERNET_SPEED, labels, readRateBitsPerSecond(row, 'rate'));
     list.add(ETHERNET_FULL_DUPLEX, labels, readFlag(row, 'full-duplex'));
     addStateSet(list, ETHERNET_AUTO_NEGOTIATION, labels, AUTO_NEGOTIATION_STATES, readText(row, 'auto-negotiation'));
   }
@@ -83,7 +85,7 @@ export const ethernetCollector: Collector = {
   name: 'ethernet',
   defaultEnabled: true,
   summary:
-    'Link speed, duplex and auto-negotiation state of running ethernet ports, from one monitor call for all ports; options include/exclude (interface regexes).',
+    'Link speed (bits per second), duplex and auto-negotiation state of running ethernet ports, from one monitor call for all ports; options include/exclude (interface regexes).',
   paths: [ETHERNET_PATH, ETHERNET_MONITOR],
   metrics: [ETHERNET_SPEED, ETHERNET_FULL_DUPLEX, ETHERNET_AUTO_NEGOTIATION],
   options: filterOptions('the ethernet port name'),

@@ -2,17 +2,18 @@
  * `interface`: traffic, error and drop counters, link flaps and state of every interface from
  * `/interface`. Series are keyed by interface name; an info series carries `.id`, type, MAC,
  * default name and comment. Big boxes (a CCR with ~1500 VLANs) filter by type on the router
- * (queries) and by name on the agent (regular expressions).
+ * (queries) and by name on the agent (regular expressions); a per-router cap bounds what is left.
  */
 import type { Row } from '../routeros/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
+import { capSeriesGroups } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { readStringList } from './support/options.js';
+import { readCount, readStringList } from './support/options.js';
 import { readCounter, readFlag, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
-import { filterOptions } from './support/option-specs.js';
+import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
@@ -59,22 +60,33 @@ export const INTERFACE_PROPLIST: readonly string[] = [
   ...COUNTERS.map(([, property]) => property),
 ];
 
-/** Interface filters from `collectors.interface.*`. */
-export interface InterfaceFilter {
+/**
+ * Interfaces per router, after the filters, before the cap drops the rest (12 series each, so at most
+ * 60,000 series). Sized for the big boxes: the CCR with 1,500 VLANs of mktxp #205 plus its ports,
+ * bridges and tunnels fits three times over. A PPPoE concentrator has one dynamic `pppoe-in`
+ * interface per subscriber; at thousands of subscribers, exclude that type instead of raising this.
+ */
+export const INTERFACE_DEFAULT_MAX = 5000;
+
+/** Settings from `collectors.interface.*`: filters and the cap. */
+export interface InterfaceSettings {
   /** Regular expressions over the name (`include`/`exclude`), applied on the agent. */
   readonly names: NameFilter;
   /** Exact types to keep (`include_types`); all when empty. Sent to the router as a query. */
   readonly includeTypes: readonly string[];
   /** Exact types to drop (`exclude_types`). Sent to the router as a query. */
   readonly excludeTypes: readonly string[];
+  /** `max_series`: interfaces kept per router (default {@link INTERFACE_DEFAULT_MAX}). */
+  readonly maxInterfaces: number | undefined;
 }
 
-/** Reads the interface filter options; a bad pattern throws an error naming the option. */
-export function interfaceFilter(options: CollectorOptions): InterfaceFilter {
+/** Reads the interface options; a bad value throws CollectorOptionError naming the option. */
+export function interfaceSettings(options: CollectorOptions): InterfaceSettings {
   return {
     names: createNameFilter(options),
     includeTypes: readStringList(options, 'include_types'),
     excludeTypes: readStringList(options, 'exclude_types'),
+    maxInterfaces: readCount(options, 'max_series', INTERFACE_DEFAULT_MAX),
   };
 }
 
@@ -82,7 +94,7 @@ export function interfaceFilter(options: CollectorOptions): InterfaceFilter {
  * Query words (without `?`) selecting the filter's types on the router:
  * `type=ether type=vlan #|` keeps ether OR vlan; `type=wg #!` drops wg.
  */
-export function typeQuery(filter: Pick<InterfaceFilter, 'includeTypes' | 'excludeTypes'>): string[] {
+export function typeQuery(filter: Pick<InterfaceSettings, 'includeTypes' | 'excludeTypes'>): string[] {
   const words: string[] = [];
   if (filter.includeTypes.length > 0) {
     words.push(...filter.includeTypes.map((type) => `type=${type}`));
@@ -93,12 +105,12 @@ export function typeQuery(filter: Pick<InterfaceFilter, 'includeTypes' | 'exclud
 }
 
 /** Reads `/interface` with the type filter as a router-side query. */
-export function fetchInterfaces(context: CollectContext, filter: InterfaceFilter): Promise<Row[]> {
+export function fetchInterfaces(context: CollectContext, filter: InterfaceSettings): Promise<Row[]> {
   const query = typeQuery(filter);
   return printRows(context, '/interface', INTERFACE_PROPLIST, query.length > 0 ? { query } : {});
 }
 
-function keep(row: Row, name: string, filter: InterfaceFilter): boolean {
+function keep(row: Row, name: string, filter: InterfaceSettings): boolean {
   // The router already applied the type query; checking again keeps map() correct on its own.
   const type = row['type'] ?? '';
   if (filter.includeTypes.length > 0 && !filter.includeTypes.includes(type)) return false;
@@ -107,29 +119,36 @@ function keep(row: Row, name: string, filter: InterfaceFilter): boolean {
 }
 
 /**
- * Maps `/interface` rows to samples. Rows without a name are skipped, and a repeated name keeps
- * its first row (two series with one label set would be rejected downstream). Pure.
+ * Maps `/interface` rows to samples, the interfaces beyond `max_series` (in router order) dropped
+ * and their series counted. Rows without a name are skipped, and a repeated name keeps its first
+ * row (two series with one label set would be rejected downstream). Pure.
  */
-export function mapInterfaces(rows: readonly Row[], filter: InterfaceFilter): Sample[] {
-  const list = new SampleList();
+export function mapInterfaces(rows: readonly Row[], settings: InterfaceSettings): CollectOutput {
+  const interfaces: Sample[][] = [];
   const seen = new Set<string>();
   for (const row of rows) {
     const name = readText(row, 'name');
-    if (name === undefined || seen.has(name) || !keep(row, name, filter)) continue;
+    if (name === undefined || seen.has(name) || !keep(row, name, settings)) continue;
     seen.add(name);
-    const labels = { interface: name };
-    list.addInfo(INTERFACE_INFO, {
-      interface: name,
-      id: readText(row, '.id'),
-      type: readText(row, 'type'),
-      mac_address: readText(row, 'mac-address'),
-      default_name: readText(row, 'default-name'),
-      comment: readText(row, 'comment'),
-    });
-    list.add(INTERFACE_RUNNING, labels, readFlag(row, 'running'));
-    list.add(INTERFACE_DISABLED, labels, readFlag(row, 'disabled'));
-    for (const [metric, property] of COUNTERS) list.add(metric, labels, readCounter(row, property));
+    interfaces.push(mapInterface(row, name));
   }
+  return capSeriesGroups(interfaces, settings.maxInterfaces);
+}
+
+function mapInterface(row: Row, name: string): Sample[] {
+  const list = new SampleList();
+  const labels = { interface: name };
+  list.addInfo(INTERFACE_INFO, {
+    interface: name,
+    id: readText(row, '.id'),
+    type: readText(row, 'type'),
+    mac_address: readText(row, 'mac-address'),
+    default_name: readText(row, 'default-name'),
+    comment: readText(row, 'comment'),
+  });
+  list.add(INTERFACE_RUNNING, labels, readFlag(row, 'running'));
+  list.add(INTERFACE_DISABLED, labels, readFlag(row, 'disabled'));
+  for (const [metric, property] of COUNTERS) list.add(metric, labels, readCounter(row, property));
   return list.samples;
 }
 
@@ -137,7 +156,7 @@ export const interfaceCollector: Collector = {
   name: 'interface',
   defaultEnabled: true,
   summary:
-    'Traffic, error and drop counters, link flaps and state per interface; filter with include/exclude (name regexes) and include_types/exclude_types.',
+    `Traffic, error and drop counters, link flaps and state per interface; filter with include/exclude (name regexes) and include_types/exclude_types; max_series (interfaces, default ${INTERFACE_DEFAULT_MAX}).`,
   paths: ['/interface'],
   metrics: [
     INTERFACE_INFO,
@@ -149,10 +168,15 @@ export const interfaceCollector: Collector = {
     ...filterOptions('the interface name'),
     { name: 'include_types', description: 'Interface types to keep, exact (`ether`, `vlan`); sent to the router as a query; all when unset.' },
     { name: 'exclude_types', description: 'Interface types to skip, exact (`pppoe-in`); sent to the router as a query.' },
+    maxSeriesOption(
+      'interfaces (after the filters, in router order)',
+      INTERFACE_DEFAULT_MAX,
+      'the series of the others count as dropped; sized for a CCR with 1,500 VLANs, so on a PPPoE concentrator with thousands of subscribers exclude `pppoe-in` rather than raise it',
+    ),
   ],
-  checkOptions: interfaceFilter,
+  checkOptions: interfaceSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
-    const filter = interfaceFilter(context.options);
-    return { samples: mapInterfaces(await fetchInterfaces(context, filter), filter) };
+    const settings = interfaceSettings(context.options);
+    return mapInterfaces(await fetchInterfaces(context, settings), settings);
   },
 };

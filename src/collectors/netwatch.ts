@@ -8,12 +8,14 @@
 import type { Row } from '../routeros/api.js';
 import { parseDuration, parsePercent } from '../routeros/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, MetricDefinition, Sample } from './collector.js';
+import { capSeriesGroups } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCounter, readNumber, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
-import { filterOptions } from './support/option-specs.js';
+import { readCount } from './support/options.js';
+import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
 
@@ -98,15 +100,20 @@ export const NETWATCH_PROPLIST: readonly string[] = [
   ...TIMES.map(([, property]) => property),
 ];
 
+/** Netwatch entries per router before the cap drops the rest (up to 14 series each). */
+export const NETWATCH_DEFAULT_MAX = 1000;
+
 /** Settings from `collectors.netwatch.*`. */
 export interface NetwatchSettings {
   /** `include` / `exclude`: regular expressions over the entry name (the host when it has none). */
   readonly names: NameFilter;
+  /** `max_series`: entries kept per router (default {@link NETWATCH_DEFAULT_MAX}). */
+  readonly maxEntries: number | undefined;
 }
 
-/** Reads the options; a bad pattern throws CollectorOptionError naming the key. */
+/** Reads the options; a bad value throws CollectorOptionError naming the key. */
 export function netwatchSettings(options: CollectorOptions): NetwatchSettings {
-  return { names: createNameFilter(options) };
+  return { names: createNameFilter(options), maxEntries: readCount(options, 'max_series', NETWATCH_DEFAULT_MAX) };
 }
 
 const DECIMAL_DURATION = /^(\d+(?:\.\d+)?)(us|ms|s)$/;
@@ -128,26 +135,32 @@ function up(status: string | undefined): number | undefined {
   return undefined;
 }
 
-/** Maps netwatch rows to samples. Pure. */
-export function mapNetwatch(rows: readonly Row[], settings: NetwatchSettings): Sample[] {
-  const list = new SampleList();
+/** Maps netwatch rows to samples, the entries beyond `max_series` dropped and counted. Pure. */
+export function mapNetwatch(rows: readonly Row[], settings: NetwatchSettings): CollectOutput {
+  const entries: Sample[][] = [];
   const seen = new Set<string>();
   for (const row of rows) {
     const id = readText(row, '.id');
     const host = readText(row, 'host');
     if (id === undefined || seen.has(id) || !settings.names.matches(readText(row, 'name') ?? host ?? '')) continue;
     seen.add(id);
-    const key = { id };
-    list.addInfo(NETWATCH_INFO, { id, host, name: readText(row, 'name'), type: readText(row, 'type'), comment: readText(row, 'comment') });
-    list.add(NETWATCH_UP, key, up(readText(row, 'status')?.toLowerCase()));
-    list.add(NETWATCH_DONE_TESTS, key, readCounter(row, 'done-tests'));
-    list.add(NETWATCH_FAILED_TESTS, key, readCounter(row, 'failed-tests'));
-    const lossPercent = parsePercent(row['loss-percent']);
-    list.add(NETWATCH_ICMP_LOSS, key, lossPercent === undefined ? undefined : lossPercent / 100);
-    list.add(NETWATCH_ICMP_LOST_PACKETS, key, readNumber(row, 'loss-count'));
-    for (const [metric, property] of TIMES) list.add(metric, key, parseProbeTime(row[property]));
-    list.add(NETWATCH_HTTP_STATUS_CODE, key, readNumber(row, 'http-status-code'));
+    entries.push(mapEntry(id, host, row));
   }
+  return capSeriesGroups(entries, settings.maxEntries);
+}
+
+function mapEntry(id: string, host: string | undefined, row: Row): Sample[] {
+  const list = new SampleList();
+  const key = { id };
+  list.addInfo(NETWATCH_INFO, { id, host, name: readText(row, 'name'), type: readText(row, 'type'), comment: readText(row, 'comment') });
+  list.add(NETWATCH_UP, key, up(readText(row, 'status')?.toLowerCase()));
+  list.add(NETWATCH_DONE_TESTS, key, readCounter(row, 'done-tests'));
+  list.add(NETWATCH_FAILED_TESTS, key, readCounter(row, 'failed-tests'));
+  const lossPercent = parsePercent(row['loss-percent']);
+  list.add(NETWATCH_ICMP_LOSS, key, lossPercent === undefined ? undefined : lossPercent / 100);
+  list.add(NETWATCH_ICMP_LOST_PACKETS, key, readNumber(row, 'loss-count'));
+  for (const [metric, property] of TIMES) list.add(metric, key, parseProbeTime(row[property]));
+  list.add(NETWATCH_HTTP_STATUS_CODE, key, readNumber(row, 'http-status-code'));
   return list.samples;
 }
 
@@ -155,7 +168,7 @@ export const netwatchCollector: Collector = {
   name: 'netwatch',
   defaultEnabled: true,
   summary:
-    'Netwatch host up/down per entry (keyed by id, with an info series) plus v7 probe results: test counters, ICMP loss and RTT, TCP connect time, HTTP status and response time; options include/exclude (entry name or host regexes).',
+    `Netwatch host up/down per entry (keyed by id, with an info series) plus v7 probe results: test counters, ICMP loss and RTT, TCP connect time, HTTP status and response time; options include/exclude (entry name or host regexes), max_series (entries, default ${NETWATCH_DEFAULT_MAX}).`,
   paths: [NETWATCH_PATH],
   metrics: [
     NETWATCH_INFO,
@@ -167,11 +180,11 @@ export const netwatchCollector: Collector = {
     ...TIMES.map(([metric]) => metric),
     NETWATCH_HTTP_STATUS_CODE,
   ],
-  options: filterOptions('the netwatch entry name or host'),
+  options: [...filterOptions('the netwatch entry name or host'), maxSeriesOption('netwatch entries', NETWATCH_DEFAULT_MAX)],
   checkOptions: netwatchSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = netwatchSettings(context.options);
     // Disabled entries keep a stale status; the router leaves them out.
-    return { samples: mapNetwatch(await printRows(context, NETWATCH_PATH, NETWATCH_PROPLIST, { query: ['disabled=false'] }), settings) };
+    return mapNetwatch(await printRows(context, NETWATCH_PATH, NETWATCH_PROPLIST, { query: ['disabled=false'] }), settings);
   },
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CERTIFICATE_PROPLIST, certificateCollector } from '../../src/collectors/certificate.js';
+import { CERTIFICATE_DEFAULT_MAX, CERTIFICATE_PROPLIST, certificateCollector, certificateSettings } from '../../src/collectors/certificate.js';
+import { CollectorOptionError } from '../../src/collectors/support/options.js';
 import type { TrapError } from '../../src/routeros/errors.js';
 import { callsWithoutProplist, commands, namingProblems, render, repliesFrom, setup, V6, V7 } from './helpers/fixture-api-families.js';
 
@@ -71,6 +72,20 @@ describe('certificateCollector', () => {
     const { context } = setup(repliesFrom(V7, ['certificate']), '7.16 (stable)', { options: { exclude: ['tpl-.*', 'webfig', 'root-cert'] } });
     const ids = new Set((await certificateCollector.collect(context)).samples.map((sample) => sample.attributes['id']));
     expect([...ids]).toEqual(['*4']);
+  });
+
+  it('caps the certificates per router (max_series) and counts the series of the others', async () => {
+    const { context } = setup(repliesFrom(V7, ['certificate']), '7.16 (stable)', { options: { max_series: 1 } });
+    const output = await certificateCollector.collect(context);
+    expect([...new Set(output.samples.map((sample) => sample.attributes['id']))]).toEqual(['*1']);
+    // webfig and letsencrypt have 4 series each, the template only its info series.
+    expect(output.dropped).toBe(4 + 1 + 4);
+    const all = await certificateCollector.collect(setup(repliesFrom(V7, ['certificate']), '7.16 (stable)').context);
+    expect(all.dropped).toBe(0);
+    expect(all.samples).toHaveLength(4 + 4 + 1 + 4);
+    expect(certificateSettings({}).maxCertificates).toBe(CERTIFICATE_DEFAULT_MAX);
+    expect(() => certificateSettings({ max_series: 1.5 })).toThrow(new CollectorOptionError('max_series: must be a non-negative integer'));
+    expect(certificateCollector.options?.map((option) => option.name)).toContain('max_series');
   });
 
   it('propagates a missing /certificate as a missing feature', async () => {

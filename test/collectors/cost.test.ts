@@ -5,6 +5,8 @@
  * cost changes on purpose, update them there and run `npm run docs:metrics`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BGP_DEFAULT_MAX_ADVERTISED_COUNTS, bgpCollector } from '../../src/collectors/bgp.js';
+import type { CollectorOptions } from '../../src/collectors/collector.js';
 import { DETECTION_COMMANDS, MEASURED_CYCLE_COSTS } from '../../src/collectors/cost.js';
 import { COLLECTORS } from '../../src/collectors/registry.js';
 import { detectFacts } from '../../src/engine/facts.js';
@@ -75,5 +77,55 @@ describe('API commands per cycle', () => {
       for (const [name, count] of Object.entries(result.commands)) expect(count, name).toBeLessThanOrEqual(12);
       expect(Object.values(result.commands).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(80);
     }
+  });
+});
+
+describe('BGP cost with many sessions', () => {
+  const SESSIONS = 300;
+
+  /** Commands and drops of one bgp run on `profileId` with SESSIONS established sessions at `path`. */
+  async function bgpRun(profileId: string, path: string, options: CollectorOptions): Promise<{ commands: number; dropped: number }> {
+    const router = new SimulatedRouter({ profile: PROFILES[profileId]!, name: 'bgp-cost', password: 'bgp-pass' });
+    const { port } = await router.start();
+    const v7 = path === '/routing/bgp/session';
+    router.setRows(
+      path,
+      Array.from({ length: SESSIONS }, (_, index) => ({
+        '.id': `*${index + 1}`,
+        name: `peer${index + 1}`,
+        [v7 ? 'remote.address' : 'remote-address']: `192.0.2.${index % 250}`,
+        [v7 ? 'remote.as' : 'remote-as']: String(65000 + index),
+        established: 'true',
+        ...(v7 ? {} : { state: 'established', disabled: 'false' }),
+        uptime: '1h',
+        'prefix-count': '10',
+      })),
+    );
+    const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'bgp-pass' });
+    try {
+      const signal = new AbortController().signal;
+      const facts = await detectFacts(client, signal);
+      const before = router.stats.commands;
+      const output = await bgpCollector.collect({ api: client, router: facts, options, signal, nowMillis: Date.now() });
+      return { commands: router.stats.commands - before, dropped: output.dropped ?? 0 };
+    } finally {
+      await client.close();
+      await router.stop();
+    }
+  }
+
+  it('costs one command on v7 by default, and at most the count cap more when advertised prefixes are on', async () => {
+    expect(await bgpRun('ccr2004-v7', '/routing/bgp/session', {})).toEqual({ commands: 1, dropped: 0 });
+    expect(await bgpRun('ccr2004-v7', '/routing/bgp/session', { advertised_prefixes: true })).toEqual({
+      commands: 1 + BGP_DEFAULT_MAX_ADVERTISED_COUNTS,
+      dropped: SESSIONS - BGP_DEFAULT_MAX_ADVERTISED_COUNTS,
+    });
+  });
+
+  it('stays bounded on v6, where advertised prefixes are on by default', async () => {
+    expect(await bgpRun('rb750-v6-legacy', '/routing/bgp/peer', {})).toEqual({
+      commands: 1 + BGP_DEFAULT_MAX_ADVERTISED_COUNTS,
+      dropped: SESSIONS - BGP_DEFAULT_MAX_ADVERTISED_COUNTS,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ETHERNET_AUTO_NEGOTIATION, ETHERNET_MONITOR_PROPLIST, ethernetCollector } from '../../src/collectors/ethernet.js';
+import { ETHERNET_AUTO_NEGOTIATION, ETHERNET_MONITOR_PROPLIST, ETHERNET_SPEED, ethernetCollector } from '../../src/collectors/ethernet.js';
 import { monitorOnce } from '../../src/collectors/support/fetch.js';
 import { SampleList, addStateSet } from '../../src/collectors/support/samples.js';
 import { CollectorOptionError } from '../../src/collectors/support/options.js';
@@ -12,7 +12,7 @@ function port(name: string, speed: number, fullDuplex: 0 | 1): string[] {
     `routeros_ethernet_auto_negotiation{interface="${name}",state="done"} 1`,
     `routeros_ethernet_auto_negotiation{interface="${name}",state="incomplete"} 0`,
     `routeros_ethernet_full_duplex{interface="${name}"} ${fullDuplex}`,
-    `routeros_ethernet_speed_bytes{interface="${name}"} ${speed / 8}`,
+    `routeros_ethernet_speed_bits_per_second{interface="${name}"} ${speed}`,
   ];
 }
 
@@ -63,7 +63,7 @@ describe('ethernetCollector', () => {
       'routeros_ethernet_auto_negotiation{interface="ether9",state="done"} 0',
       'routeros_ethernet_auto_negotiation{interface="ether9",state="failed"} 1',
       'routeros_ethernet_auto_negotiation{interface="ether9",state="incomplete"} 0',
-      'routeros_ethernet_speed_bytes{interface="ether9"} 312500000',
+      'routeros_ethernet_speed_bits_per_second{interface="ether9"} 2500000000',
     ]);
   });
 
@@ -78,9 +78,33 @@ describe('ethernetCollector', () => {
     await expect(ethernetCollector.collect(context)).rejects.toBeInstanceOf(CollectorOptionError);
   });
 
-  it('follows the naming rule under routeros_ethernet_', () => {
+  it('reads every rate RouterOS reports as bits per second', async () => {
+    const rates: readonly (readonly [string, number])[] = [
+      ['10Mbps', 1e7],
+      ['100Mbps', 1e8],
+      ['1Gbps', 1e9],
+      ['2.5Gbps', 2.5e9],
+      ['5Gbps', 5e9],
+      ['10Gbps', 1e10],
+      ['25Gbps', 2.5e10],
+      ['40Gbps', 4e10],
+      ['100Gbps', 1e11],
+    ];
+    const ports = rates.map(([rate, bits], index) => ({ name: `ether${index + 1}`, rate, bits }));
+    const { context } = monitorSetup(
+      { '/interface/ethernet': ports.map(({ name }) => ({ name, running: 'true' })) },
+      { '/interface/ethernet/monitor': Object.fromEntries(ports.map(({ name, rate }) => [name, { name, rate }])) },
+      '7.16 (stable)',
+    );
+    const output = await ethernetCollector.collect(context);
+    expect(output.samples.map((sample) => [sample.attributes['interface'], sample.value])).toEqual(ports.map(({ name, bits }) => [name, bits]));
+  });
+
+  it('follows the naming rule under routeros_ethernet_; the speed carries its unit in the name', () => {
     expect(namingProblems(ethernetCollector, ['routeros_ethernet_'])).toEqual([]);
     expect(ethernetCollector.defaultEnabled).toBe(true);
+    // Unit '' keeps /metrics and OTLP consumers on one name (see ethernet.ts).
+    expect(ETHERNET_SPEED).toMatchObject({ name: 'routeros.ethernet.speed.bits_per_second', unit: '' });
   });
 });
 

@@ -170,11 +170,41 @@ describe('families against the simulator', () => {
   it('keeps dotted v7 keys and skips disabled rows with `disabled=true #!`', () => {
     const bgp = render(output(v7Results, 'bgp').samples);
     expect(bgp).toContain('routeros_bgp_session_info{id="*1",name="TO-R14C-1",remote_address="220.40.40.1",remote_as="4040",local_as="2020"} 1');
-    expect(bgp).toContain('routeros_bgp_session_advertised_prefixes{id="*1"} 2');
+    // Advertised prefixes are off by default on v7 (see bgp.ts).
+    expect(bgp.some((line) => line.startsWith('routeros_bgp_session_advertised_prefixes'))).toBe(false);
     const firewallIds = output(v7Results, 'firewall').samples.map((sample) => sample.attributes['id']);
     expect(firewallIds).not.toContain('*37');
     const wireguardIds = output(v7Results, 'wireguard').samples.map((sample) => sample.attributes['id']);
     expect(wireguardIds).not.toContain('*3');
+  });
+
+  it('counts v7 advertised prefixes over the wire when asked to, with bounded commands, and caps sessions', async () => {
+    const context = { ...contextOf(v7.client, 7, 16, V7_PROFILE.packages), options: { advertised_prefixes: true } };
+    const before = v7.router.stats.commands;
+    const counted = await bgpCollector.collect(context);
+    // One print plus one count per established session (TO-R14C-1, IX-peer-1); the down one needs none.
+    expect(v7.router.stats.commands - before).toBe(3);
+    expect(render(counted.samples).filter((line) => line.startsWith('routeros_bgp_session_advertised_prefixes'))).toEqual([
+      'routeros_bgp_session_advertised_prefixes{id="*1"} 2',
+      'routeros_bgp_session_advertised_prefixes{id="*2"} 0',
+      'routeros_bgp_session_advertised_prefixes{id="*3"} 1',
+    ]);
+    const capped = await bgpCollector.collect({ ...context, options: { advertised_prefixes: true, advertised_prefixes_max_sessions: 1, max_series: 2 } });
+    expect(new Set(capped.samples.map((sample) => sample.attributes['id']))).toEqual(new Set(['*1', '*2']));
+    // IX-peer-1 is over the session cap: its info, established, uptime and received series (never
+    // counted, so no advertised one). Nothing is over the count cap: RR-ibgp-1 is down.
+    expect(capped.dropped).toBe(4);
+  });
+
+  it('reads v6 OSPFv2 and OSPFv3 from their own menus, told apart by version', () => {
+    const ospf = render(output(v6Results, 'ospf').samples);
+    expect(ospf).toContain('routeros_ospf_neighbors{instance="default",version="2",state="full"} 1');
+    expect(ospf).toContain('routeros_ospf_neighbors{instance="default",version="2",state="init"} 1');
+    expect(ospf).toContain('routeros_ospf_neighbors{instance="default",version="3",state="full"} 2');
+    expect(ospf).toContain('routeros_ospf_neighbors{instance="default",version="3",state="2-way"} 1');
+    const v7Ospf = render(output(v7Results, 'ospf').samples);
+    expect(v7Ospf).toContain('routeros_ospf_neighbors{instance="default-v3",version="3",state="exstart"} 1');
+    expect(v7Ospf).toContain('routeros_ospf_neighbors{instance="default-v2",version="2",state="full"} 2');
   });
 
   it('applies the default caps to the PPPoE concentrator queues (300 subscribers + 2 static queues + 2 tree entries)', () => {
@@ -192,7 +222,12 @@ describe('families against the simulator', () => {
       expect(result.samples.length, collector.name).toBeGreaterThan(0);
       expect(duplicateSeries(result.samples), collector.name).toEqual([]);
     }
-    expect(render(output(v6Results, 'bgp').samples)).toContain('routeros_bgp_session_established{id="*4"} 1');
+    const bgp = render(output(v6Results, 'bgp').samples);
+    expect(bgp).toContain('routeros_bgp_session_established{id="*4"} 1');
+    // On by default on v6: counted for the established peers, 0 for the idle one.
+    expect(bgp).toContain('routeros_bgp_session_advertised_prefixes{id="*1"} 2');
+    expect(bgp).toContain('routeros_bgp_session_advertised_prefixes{id="*2"} 0');
+    expect(bgp).toContain('routeros_bgp_session_advertised_prefixes{id="*4"} 1');
     // The v6 profile has no ipv6 package: no IPv6 series anywhere.
     for (const name of ['firewall', 'conntrack', 'conntrack_sources', 'routes']) {
       expect(output(v6Results, name).samples.some((sample) => sample.attributes['family'] === 'ipv6'), name).toBe(false);

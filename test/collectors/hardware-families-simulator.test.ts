@@ -227,8 +227,8 @@ describe('hardware families against the simulator', () => {
 
   it('reads monitors over the wire (v7)', () => {
     const ethernet = render(output(v7, 'ethernet').samples);
-    expect(ethernet).toContain('routeros_ethernet_speed_bytes{interface="sfp-sfpplus1"} 1250000000');
-    expect(ethernet).toContain('routeros_ethernet_speed_bytes{interface="ether2"} 12500000');
+    expect(ethernet).toContain('routeros_ethernet_speed_bits_per_second{interface="sfp-sfpplus1"} 10000000000');
+    expect(ethernet).toContain('routeros_ethernet_speed_bits_per_second{interface="ether2"} 100000000');
     expect(ethernet.some((line) => line.includes('"ether3"'))).toBe(false);
     const sfp = render(output(v7, 'sfp').samples);
     expect(sfp).toContain('routeros_sfp_rx_power_dbm{interface="sfp-sfpplus1"} -2.915');

@@ -1,6 +1,7 @@
 /**
  * The mktxp #205 case: a CCR with 1,500 VLANs. Type filters run on the router (queries), so the VLAN
- * rows never cross the wire; name filters keep just the VLANs an operator asks for.
+ * rows never cross the wire; name filters keep just the VLANs an operator asks for; the per-router
+ * cap (max_series) fits the whole box by default and bounds it when lowered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interfaceCollector } from '../../src/collectors/interface.js';
@@ -41,10 +42,23 @@ function interfaces(output: CollectOutput): Set<string> {
 }
 
 describe('interface filters on a router with 1,500 VLANs', () => {
-  it('without filters reports every VLAN', async () => {
+  it('without filters reports every VLAN: the default cap fits the box', async () => {
     const { output } = await collect({});
     const names = interfaces(output);
     expect([...names].filter((name) => name.startsWith('vlan-cust'))).toHaveLength(VLANS);
+    expect(output.dropped).toBe(0);
+  });
+
+  it('max_series caps the interfaces and counts the dropped series', async () => {
+    const { output: all } = await collect({});
+    const { output, commands } = await collect({ max_series: 100 });
+    expect(commands).toBe(1);
+    expect(interfaces(output).size).toBe(100);
+    // Nothing is folded into another series: what is kept plus what is counted is the whole box.
+    expect(output.samples.length + (output.dropped ?? 0)).toBe(all.samples.length);
+    // Each added VLAN has four series (info, running, bytes in and out); at least 1,400 of them go.
+    expect(output.dropped).toBeGreaterThanOrEqual((VLANS - 100) * 4);
+    expect([...interfaces(output)].every((name) => interfaces(all).has(name))).toBe(true);
   });
 
   it('exclude_types: [vlan] leaves the VLANs on the router, in one command', async () => {

@@ -3,23 +3,25 @@ import { TrapError } from '../../src/routeros/errors.js';
 import {
   INTERFACE_PROPLIST,
   interfaceCollector,
-  interfaceFilter,
+  INTERFACE_DEFAULT_MAX,
+  interfaceSettings,
   mapInterfaces,
   typeQuery,
 } from '../../src/collectors/interface.js';
+import type { Sample } from '../../src/collectors/collector.js';
 import { CollectorOptionError } from '../../src/collectors/support/options.js';
 import { FixtureApi, contextFor, loadFixture, missingMenu } from './helpers/fixture-api.js';
 import { byMetric, valueOf } from './helpers/samples.js';
 
-const NO_FILTER = interfaceFilter({});
+const NO_FILTER = interfaceSettings({});
 
-function names(samples: ReturnType<typeof mapInterfaces>): string[] {
+function names(samples: readonly Sample[]): string[] {
   return samples.filter((sample) => sample.metric.name === 'routeros.interface.info').map((sample) => sample.attributes['interface'] ?? '');
 }
 
 describe('mapInterfaces', () => {
   it('maps the CHR capture (7.19) to exact samples', () => {
-    const samples = byMetric(mapInterfaces(loadFixture('interface', '7.19').rows, NO_FILTER));
+    const samples = byMetric(mapInterfaces(loadFixture('interface', '7.19').rows, NO_FILTER).samples);
     expect(samples).toEqual({
       'routeros.interface.info': [
         { attributes: { interface: 'ether1', id: '*2', type: 'ether', mac_address: '0C:00:E6:1F:95:00', default_name: 'ether1', comment: '' }, value: 1 },
@@ -75,7 +77,7 @@ describe('mapInterfaces', () => {
   });
 
   it('maps the hardware router (7.16): big counters, no duplicate series, no empty rows', () => {
-    const samples = mapInterfaces(loadFixture('interface', '7.16').rows, NO_FILTER);
+    const samples = mapInterfaces(loadFixture('interface', '7.16').rows, NO_FILTER).samples;
     expect(names(samples)).toEqual(['ether1', 'bridge', 'vlan10', 'wg0', 'ether5']);
     expect(valueOf(samples, 'routeros.interface.receive.bytes', { interface: 'ether1' })).toBe(194632346152);
     expect(valueOf(samples, 'routeros.interface.transmit.bytes', { interface: 'ether1' })).toBe(15355309685);
@@ -93,7 +95,7 @@ describe('mapInterfaces', () => {
   });
 
   it('maps v6 rows (6.49) with counters beyond 2^53 as finite numbers', () => {
-    const samples = mapInterfaces(loadFixture('interface', '6.49').rows, NO_FILTER);
+    const samples = mapInterfaces(loadFixture('interface', '6.49').rows, NO_FILTER).samples;
     expect(valueOf(samples, 'routeros.interface.receive.bytes', { interface: 'sfp-sfpplus1' })).toBe(Number(9007199254740993n));
     expect(valueOf(samples, 'routeros.interface.transmit.bytes', { interface: 'sfp-sfpplus1' })).toBe(2 ** 52);
     expect(valueOf(samples, 'routeros.interface.receive.packets', { interface: 'sfp-sfpplus1' })).toBe(7301234567);
@@ -103,30 +105,70 @@ describe('mapInterfaces', () => {
   });
 
   it('never puts time-varying values in labels', () => {
-    const samples = mapInterfaces(loadFixture('interface', '7.16').rows, NO_FILTER);
+    const samples = mapInterfaces(loadFixture('interface', '7.16').rows, NO_FILTER).samples;
     const labelValues = samples.flatMap((sample) => Object.values(sample.attributes));
     expect(labelValues).not.toContain('2024-10-19 21:54:32');
     expect(samples.every((sample) => !Object.keys(sample.attributes).some((key) => key.includes('time')))).toBe(true);
   });
 
   it('handles 2^64 - 1 without NaN', () => {
-    const samples = mapInterfaces([{ name: 'x', 'rx-byte': '18446744073709551615', 'tx-byte': 'garbage' }], NO_FILTER);
+    const samples = mapInterfaces([{ name: 'x', 'rx-byte': '18446744073709551615', 'tx-byte': 'garbage' }], NO_FILTER).samples;
     expect(valueOf(samples, 'routeros.interface.receive.bytes', { interface: 'x' })).toBe(2 ** 64);
     expect(valueOf(samples, 'routeros.interface.transmit.bytes', { interface: 'x' })).toBeUndefined();
   });
 
   it('filters names with anchored include/exclude regexes', () => {
     const rows = loadFixture('interface', '7.16').rows;
-    expect(names(mapInterfaces(rows, interfaceFilter({ include: ['ether.*', 'wg0'] })))).toEqual(['ether1', 'wg0', 'ether5']);
-    expect(names(mapInterfaces(rows, interfaceFilter({ exclude: ['ether\\d+'] })))).toEqual(['bridge', 'vlan10', 'wg0']);
-    expect(names(mapInterfaces(rows, interfaceFilter({ include: ['ether'] })))).toEqual([]);
-    expect(names(mapInterfaces(rows, interfaceFilter({ include: ['ether.*'], exclude: ['ether5'] })))).toEqual(['ether1']);
+    expect(names(mapInterfaces(rows, interfaceSettings({ include: ['ether.*', 'wg0'] })).samples)).toEqual(['ether1', 'wg0', 'ether5']);
+    expect(names(mapInterfaces(rows, interfaceSettings({ exclude: ['ether\\d+'] })).samples)).toEqual(['bridge', 'vlan10', 'wg0']);
+    expect(names(mapInterfaces(rows, interfaceSettings({ include: ['ether'] })).samples)).toEqual([]);
+    expect(names(mapInterfaces(rows, interfaceSettings({ include: ['ether.*'], exclude: ['ether5'] })).samples)).toEqual(['ether1']);
   });
 
   it('filters types on its own too', () => {
     const rows = loadFixture('interface', '7.16').rows;
-    expect(names(mapInterfaces(rows, interfaceFilter({ include_types: ['vlan', 'wg'] })))).toEqual(['vlan10', 'wg0']);
-    expect(names(mapInterfaces(rows, interfaceFilter({ exclude_types: ['ether'] })))).toEqual(['bridge', 'vlan10', 'wg0']);
+    expect(names(mapInterfaces(rows, interfaceSettings({ include_types: ['vlan', 'wg'] })).samples)).toEqual(['vlan10', 'wg0']);
+    expect(names(mapInterfaces(rows, interfaceSettings({ exclude_types: ['ether'] })).samples)).toEqual(['bridge', 'vlan10', 'wg0']);
+  });
+});
+
+describe('the interface cap (max_series)', () => {
+  const rows = loadFixture('interface', '7.16').rows;
+
+  it('keeps the first interfaces in router order and counts the series of the others', () => {
+    const output = mapInterfaces(rows, interfaceSettings({ max_series: 2 }));
+    expect(names(output.samples)).toEqual(['ether1', 'bridge']);
+    // vlan10 (10 series), wg0 (11: no link-downs) and ether5 (12) go.
+    expect(output.dropped).toBe(33);
+    expect(output.samples).toHaveLength(12 + 10);
+  });
+
+  it('counts only what the filters kept', () => {
+    const output = mapInterfaces(rows, interfaceSettings({ exclude: ['ether1'], max_series: 1 }));
+    expect(names(output.samples)).toEqual(['bridge']);
+    expect(output.dropped).toBe(10 + 11 + 12);
+    expect(mapInterfaces(rows, interfaceSettings({ max_series: 0 }))).toEqual({ samples: [], dropped: 12 + 10 + 10 + 11 + 12 });
+  });
+
+  it(`defaults to ${INTERFACE_DEFAULT_MAX} interfaces`, () => {
+    expect(interfaceSettings({}).maxInterfaces).toBe(INTERFACE_DEFAULT_MAX);
+    const many = Array.from({ length: INTERFACE_DEFAULT_MAX + 3 }, (_, index) => ({ name: `vlan${index}`, running: 'true' }));
+    const output = mapInterfaces(many, NO_FILTER);
+    // Two series each (info, running): the last three interfaces are dropped.
+    expect(output.dropped).toBe(6);
+    expect(names(output.samples)).toHaveLength(INTERFACE_DEFAULT_MAX);
+    expect(names(output.samples).at(-1)).toBe(`vlan${INTERFACE_DEFAULT_MAX - 1}`);
+  });
+
+  it('reports the drops from collect and rejects a bad cap naming the option', async () => {
+    const api = new FixtureApi({ '/interface': rows });
+    const output = await interfaceCollector.collect(contextFor(api, '7.16 (stable)', { max_series: 4 }));
+    expect(names(output.samples)).toEqual(['ether1', 'bridge', 'vlan10', 'wg0']);
+    expect(output.dropped).toBe(12);
+    await expect(interfaceCollector.collect(contextFor(api, '7.16 (stable)', { max_series: -1 }))).rejects.toThrow(
+      new CollectorOptionError('max_series: must be a non-negative integer'),
+    );
+    expect(interfaceCollector.options?.map((option) => option.name)).toContain('max_series');
   });
 });
 
@@ -180,7 +222,7 @@ describe('interfaceCollector', () => {
   });
 
   it('byMetric covers every declared metric on a full row', () => {
-    const samples = byMetric(mapInterfaces(loadFixture('interface', '6.49').rows, NO_FILTER));
+    const samples = byMetric(mapInterfaces(loadFixture('interface', '6.49').rows, NO_FILTER).samples);
     expect(Object.keys(samples).sort()).toEqual(interfaceCollector.metrics.map((metric) => metric.name).sort());
   });
 });

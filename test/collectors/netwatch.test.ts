@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { NETWATCH_PROPLIST, netwatchCollector, parseProbeTime } from '../../src/collectors/netwatch.js';
+import { NETWATCH_DEFAULT_MAX, NETWATCH_PROPLIST, netwatchCollector, netwatchSettings, parseProbeTime } from '../../src/collectors/netwatch.js';
+import { CollectorOptionError } from '../../src/collectors/support/options.js';
 import type { TrapError } from '../../src/routeros/errors.js';
 import { callsWithoutProplist, commands, namingProblems, render, repliesFrom, setup, V6, V7 } from './helpers/fixture-api-families.js';
 
@@ -61,6 +62,20 @@ describe('netwatchCollector', () => {
     const { context } = setup(repliesFrom(V7, ['tool-netwatch']), '7.16 (stable)', { options: { include: ['portal', '192\\.0\\.2\\.1'] } });
     const ids = new Set((await netwatchCollector.collect(context)).samples.map((sample) => sample.attributes['id']));
     expect([...ids].sort()).toEqual(['*3', '*4']);
+  });
+
+  it('caps the entries per router (max_series) and counts the series of the others', async () => {
+    const { context } = setup(repliesFrom(V7, ['tool-netwatch']), '7.16 (stable)', { options: { max_series: 2 } });
+    const output = await netwatchCollector.collect(context);
+    expect([...new Set(output.samples.map((sample) => sample.attributes['id']))]).toEqual(['*1', '*2']);
+    expect(output.samples).toHaveLength(11 + 4);
+    // *3 (http-get: 7 series) and *4 (status unknown: the info series) are dropped.
+    expect(output.dropped).toBe(8);
+    const all = await netwatchCollector.collect(setup(repliesFrom(V7, ['tool-netwatch']), '7.16 (stable)').context);
+    expect(all.dropped).toBe(0);
+    expect(netwatchSettings({}).maxEntries).toBe(NETWATCH_DEFAULT_MAX);
+    expect(() => netwatchSettings({ max_series: '10' })).toThrow(new CollectorOptionError('max_series: must be a non-negative integer'));
+    expect(netwatchCollector.options?.map((option) => option.name)).toContain('max_series');
   });
 
   it('propagates a missing /tool/netwatch as a missing feature', async () => {

@@ -38,12 +38,13 @@ const VALUES: Readonly<Record<string, unknown>> = {
   services: ['pppoe'],
   types: ['simple'],
   advertised_prefixes: false,
+  advertised_prefixes_max_sessions: 5,
   per_session: true,
   per_neighbor: true,
   clients: true,
 };
 
-const INTERFACE_KNOWN = 'known: enabled, interval, include, exclude, include_types, exclude_types';
+const INTERFACE_KNOWN = 'known: enabled, interval, include, exclude, include_types, exclude_types, max_series';
 
 describe('loadConfig: per-collector options', () => {
   it('accepts every option every collector declares, in defaults and per router', () => {
@@ -70,9 +71,9 @@ describe('loadConfig: per-collector options', () => {
 
   it('rejects unknown options per router, also on collectors that take none', () => {
     expect(
-      problemsOf(`${ROUTER}    collectors:\n      interface: { max_series: 5, colour: red }\n      system: { include: [x], enabled: true }\n`),
+      problemsOf(`${ROUTER}    collectors:\n      interface: { mtu: 5, colour: red }\n      system: { include: [x], enabled: true }\n`),
     ).toEqual([
-      { path: 'routers[0].collectors.interface.max_series', message: `unknown option (${INTERFACE_KNOWN})` },
+      { path: 'routers[0].collectors.interface.mtu', message: `unknown option (${INTERFACE_KNOWN})` },
       { path: 'routers[0].collectors.interface.colour', message: `unknown option (${INTERFACE_KNOWN})` },
       { path: 'routers[0].collectors.system.include', message: 'unknown option (known: enabled, interval)' },
     ]);

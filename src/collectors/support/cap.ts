@@ -24,3 +24,20 @@ export function capItems<T>(items: readonly T[], limit: number | undefined): Cap
 export function capSamples(samples: readonly Sample[], limit: number | undefined): Capped<Sample> {
   return capItems(samples, limit);
 }
+
+/** The series of the objects a cap kept, and how many series it dropped. */
+export interface CappedSeries {
+  readonly samples: Sample[];
+  /** Series of the objects over the cap (what `routeros.series.dropped` counts). */
+  readonly dropped: number;
+}
+
+/**
+ * Caps objects whose series come in groups (one group per interface, session, certificate):
+ * keeps the groups of the first `limit` objects whole and counts the series of the others.
+ */
+export function capSeriesGroups(groups: readonly (readonly Sample[])[], limit: number | undefined): CappedSeries {
+  const capped = capItems(groups, limit);
+  const dropped = groups.slice(capped.kept.length).reduce((sum, group) => sum + group.length, 0);
+  return { samples: capped.kept.flat(), dropped };
+}

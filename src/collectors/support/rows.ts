@@ -66,6 +66,11 @@ export function readRateBytesPerSecond(row: Row, field: string): number | undefi
   return bits === undefined ? undefined : bits / 8;
 }
 
+/** A rate (`1Gbps`, `2.5Gbps`, `100Mbps`) in bits per second, the unit RouterOS and link speeds use. */
+export function readRateBitsPerSecond(row: Row, field: string): number | undefined {
+  return parseRate(row[field]);
+}
+
 /** A megahertz number (`cpu-frequency`) in hertz. */
 export function readMegahertzAsHertz(row: Row, field: string): number | undefined {
   const megahertz = parseNumber(row[field]);

@@ -1,7 +1,9 @@
 /**
  * The `ospf` family: `/routing/ospf/instance` and `/routing/ospf/neighbor` (routeros-replies.md
  * §1.15). v7 neighbors carry `area`, `dr`, `bdr`; v6 neighbors `interface`, `dr-address`,
- * `backup-dr-address`. The case of `state` differs between sources (`Full`, `full`), so both appear.
+ * `backup-dr-address`. RouterOS 6 keeps OSPFv3 apart in `/routing/ospf-v3/instance` and
+ * `/routing/ospf-v3/neighbor` (router ids `dr-id`/`backup-dr-id`, link-local addresses), with its own
+ * `default` instance. The case of `state` differs between sources (`Full`, `full`), so both appear.
  * Adjacency times tick with the router's clock.
  */
 import type { DatasetPart } from './dataset.js';
@@ -51,7 +53,10 @@ export const OSPF_V7: DatasetPart = {
   },
 };
 
-/** A v6 router with the `default` instance, one full and one initialising neighbor. */
+/**
+ * A v6 router with the `default` OSPFv2 instance (one full and one initialising neighbor) and the
+ * `default` OSPFv3 instance (two full neighbors and one in 2-way).
+ */
 export const OSPF_V6: DatasetPart = {
   menus: {
     '/routing/ospf/instance': {
@@ -76,6 +81,32 @@ export const OSPF_V6: DatasetPart = {
           adjacency: '1d2h3m4s',
         },
         { '.id': '*2', instance: 'default', 'router-id': '10.255.0.7', address: '10.0.0.7', interface: 'ether3', priority: '1', 'dr-address': '0.0.0.0', 'backup-dr-address': '0.0.0.0', state: 'Init', 'state-changes': '1', adjacency: '0s' },
+      ],
+      clocks: ['adjacency'],
+    },
+    '/routing/ospf-v3/instance': {
+      rows: [{ '.id': '*0', name: 'default', 'router-id': '0.0.0.0', 'distribute-default': 'never', 'redistribute-connected': 'no', disabled: 'false', default: 'true' }],
+    },
+    '/routing/ospf-v3/neighbor': {
+      rows: [
+        {
+          '.id': '*1',
+          instance: 'default',
+          'router-id': '10.255.0.2',
+          address: 'fe80::2',
+          interface: 'ether2',
+          priority: '1',
+          'dr-id': '10.255.0.1',
+          'backup-dr-id': '10.255.0.2',
+          state: 'Full',
+          'state-changes': '4',
+          'ls-retransmits': '0',
+          'ls-requests': '0',
+          'db-summaries': '0',
+          adjacency: '1d2h1m',
+        },
+        { '.id': '*2', instance: 'default', 'router-id': '10.255.0.3', address: 'fe80::3', interface: 'ether3', priority: '1', 'dr-id': '10.255.0.1', 'backup-dr-id': '10.255.0.2', state: 'Full', 'state-changes': '2', adjacency: '5h' },
+        { '.id': '*3', instance: 'default', 'router-id': '10.255.0.8', address: 'fe80::8', interface: 'ether4', priority: '0', 'dr-id': '0.0.0.0', 'backup-dr-id': '0.0.0.0', state: '2-Way', 'state-changes': '1', adjacency: '0s' },
       ],
       clocks: ['adjacency'],
     },

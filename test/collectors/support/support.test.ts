@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capItems, capSamples } from '../../../src/collectors/support/cap.js';
+import { capItems, capSamples, capSeriesGroups } from '../../../src/collectors/support/cap.js';
 import { counter, gauge, info, metric } from '../../../src/collectors/support/define.js';
 import { isMissingFeature, printOptionalRows, printRows } from '../../../src/collectors/support/fetch.js';
 import { createNameFilter } from '../../../src/collectors/support/filter.js';
@@ -11,6 +11,7 @@ import {
   readFlag,
   readMegahertzAsHertz,
   readNumber,
+  readRateBitsPerSecond,
   readRateBytesPerSecond,
   readRatioFromPercent,
   readText,
@@ -64,6 +65,8 @@ describe('rows', () => {
     expect(readRatioFromPercent(row, 'load')).toBe(0.25);
     expect(readMegahertzAsHertz(row, 'mhz')).toBe(672e6);
     expect(readRateBytesPerSecond(row, 'rate')).toBe(2.5e9 / 8);
+    expect(readRateBitsPerSecond(row, 'rate')).toBe(2.5e9);
+    expect(readRateBitsPerSecond(row, 'name')).toBeUndefined();
     expect(readNumber(row, 'volts')).toBe(24.1);
     expect(readNumber(row, 'missing')).toBeUndefined();
   });
@@ -127,6 +130,16 @@ describe('cap', () => {
     const definition = gauge('routeros.x', '', 'X.');
     const samples = [1, 2, 3].map((value) => ({ metric: definition, attributes: {}, value }));
     expect(capSamples(samples, 1)).toEqual({ kept: [samples[0]], dropped: 2 });
+  });
+
+  it('keeps whole groups of series and counts the series of the groups it drops', () => {
+    const definition = gauge('routeros.x', '', 'X.', ['id']);
+    const group = (id: string, size: number) => Array.from({ length: size }, (_, value) => ({ metric: definition, attributes: { id }, value }));
+    const groups = [group('a', 2), group('b', 3), group('c', 1)];
+    expect(capSeriesGroups(groups, 1)).toEqual({ samples: groups[0], dropped: 4 });
+    expect(capSeriesGroups(groups, 2)).toEqual({ samples: [...groups[0]!, ...groups[1]!], dropped: 1 });
+    expect(capSeriesGroups(groups, undefined)).toEqual({ samples: groups.flat(), dropped: 0 });
+    expect(capSeriesGroups(groups, 0)).toEqual({ samples: [], dropped: 6 });
   });
 });
 
