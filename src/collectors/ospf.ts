@@ -20,7 +20,8 @@ export const OSPF_NEIGHBORS = gauge(
   'routeros.ospf.neighbors',
   '{neighbor}',
   'OSPF neighbors of the instance in this adjacency state (down, attempt, init, 2-way, exstart, exchange, loading, full); version is 2 (OSPFv2) or 3 (OSPFv3).',
-  ['instance', 'version', 'state'],
+  // Not `instance`: Prometheus sets that label on every scraped series and would rename ours.
+  ['ospf_instance', 'version', 'state'],
 );
 
 export const OSPF_NEIGHBOR_PATH = '/routing/ospf/neighbor';
@@ -92,7 +93,7 @@ export function mapOspf(tables: readonly OspfTables[], settings: OspfSettings): 
   }
   const list = new SampleList();
   for (const { instance, version, perState } of counts.values()) {
-    for (const [state, neighborCount] of perState) list.add(OSPF_NEIGHBORS, { instance, version, state }, neighborCount);
+    for (const [state, neighborCount] of perState) list.add(OSPF_NEIGHBORS, { ospf_instance: instance, version, state }, neighborCount);
   }
   return list;
 }

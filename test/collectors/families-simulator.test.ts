@@ -198,13 +198,13 @@ describe('families against the simulator', () => {
 
   it('reads v6 OSPFv2 and OSPFv3 from their own menus, told apart by version', () => {
     const ospf = render(output(v6Results, 'ospf').samples);
-    expect(ospf).toContain('routeros_ospf_neighbors{instance="default",version="2",state="full"} 1');
-    expect(ospf).toContain('routeros_ospf_neighbors{instance="default",version="2",state="init"} 1');
-    expect(ospf).toContain('routeros_ospf_neighbors{instance="default",version="3",state="full"} 2');
-    expect(ospf).toContain('routeros_ospf_neighbors{instance="default",version="3",state="2-way"} 1');
+    expect(ospf).toContain('routeros_ospf_neighbors{ospf_instance="default",version="2",state="full"} 1');
+    expect(ospf).toContain('routeros_ospf_neighbors{ospf_instance="default",version="2",state="init"} 1');
+    expect(ospf).toContain('routeros_ospf_neighbors{ospf_instance="default",version="3",state="full"} 2');
+    expect(ospf).toContain('routeros_ospf_neighbors{ospf_instance="default",version="3",state="2-way"} 1');
     const v7Ospf = render(output(v7Results, 'ospf').samples);
-    expect(v7Ospf).toContain('routeros_ospf_neighbors{instance="default-v3",version="3",state="exstart"} 1');
-    expect(v7Ospf).toContain('routeros_ospf_neighbors{instance="default-v2",version="2",state="full"} 2');
+    expect(v7Ospf).toContain('routeros_ospf_neighbors{ospf_instance="default-v3",version="3",state="exstart"} 1');
+    expect(v7Ospf).toContain('routeros_ospf_neighbors{ospf_instance="default-v2",version="2",state="full"} 2');
   });
 
   it('applies the default caps to the PPPoE concentrator queues (300 subscribers + 2 static queues + 2 tree entries)', () => {

@@ -7,7 +7,7 @@ const MENUS = ['routing-ospf-instance', 'routing-ospf-neighbor'];
 const V6_WITH_V3 = [...MENUS, 'routing-ospf-v3-instance', 'routing-ospf-v3-neighbor'];
 
 function states(instance: string, version: string, counts: Readonly<Record<string, number>>): string[] {
-  return OSPF_STATES.map((state) => `routeros_ospf_neighbors{instance="${instance}",version="${version}",state="${state}"} ${counts[state] ?? 0}`);
+  return OSPF_STATES.map((state) => `routeros_ospf_neighbors{ospf_instance="${instance}",version="${version}",state="${state}"} ${counts[state] ?? 0}`);
 }
 
 describe('ospfCollector', () => {

@@ -82,6 +82,9 @@ describe('registry', () => {
         expect(metric.name).toMatch(/^routeros\.[a-z0-9_.]+$/);
         expect(metric.description).toMatch(/^[A-Z].*\.$/);
         expect(metric.attributes).not.toContain('router');
+        // Labels Prometheus itself sets on scraped series: ours would be renamed exported_<name>.
+        expect(metric.attributes).not.toContain('instance');
+        expect(metric.attributes).not.toContain('job');
         for (const attribute of metric.attributes) expect(attribute).toMatch(/^[a-z][a-z0-9_]*$/);
       }
     }

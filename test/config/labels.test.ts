@@ -56,7 +56,7 @@ describe('router labels', () => {
       { path: 'routers[0].labels["_.x"]', message: '"_.x" (Prometheus label _x): names starting with __ are reserved by Prometheus' },
       { path: 'routers[0].labels.job', message: '"job" is set by Prometheus on every scraped series and cannot be a label' },
     ]);
-    // `instance` too, though here a collector (ospf) already claims it.
+    // `instance` too (Prometheus sets it on every scraped series).
     expect(reservedLabelNames([]).get('instance')).toBe('is set by Prometheus on every scraped series');
   });
 
