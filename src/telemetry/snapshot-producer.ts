@@ -14,6 +14,10 @@
  * series continues where it left off: the next delta covers the gap from the last observation, a cumulative
  * series keeps its start time. The value going down still means a restart. The state is only state: an
  * absent series is never exported.
+ *
+ * A router restart is also read from its uptime: when the boot time it implies moves forward, every counter
+ * of that router starts anew, even one that is already back above its old value (a fast interface after a
+ * reboot during a long outage), which the value alone cannot tell.
  */
 import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
@@ -27,6 +31,7 @@ import {
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import type { MetricDefinition, Sample } from '../collectors/collector.js';
+import { SYSTEM_UPTIME } from '../collectors/system.js';
 import type { Temporality } from '../config/types.js';
 import type { CollectorState, RouterSnapshot, SnapshotSource } from '../engine/snapshot.js';
 import {
@@ -67,6 +72,13 @@ export interface SnapshotMetricProducerOptions {
   readonly maxRetainedCounters?: number;
 }
 
+/**
+ * How far a router's implied boot time (collection time − uptime) may move forward without counting as a
+ * restart: uptime has a one-second resolution and is read at some point of a poll that takes up to its
+ * timeout. A real restart moves it by the whole previous uptime, and a router takes longer than this to boot.
+ */
+const BOOT_TIME_TOLERANCE_MILLIS = 60_000;
+
 export const DEFAULT_COUNTER_RETENTION_MILLIS = 10 * 60_000;
 export const DEFAULT_MAX_RETAINED_COUNTERS = 100_000;
 
@@ -95,6 +107,8 @@ export class SnapshotMetricProducer implements MetricProducer {
   private readonly _maxRetained: number;
   /** Counter state by series key: every present series, plus absent ones within the retention. */
   private _counters = new Map<string, CounterSeries>();
+  /** Last implied boot time per router, kept while the router is down (its restart shows once it is back). */
+  private readonly _bootMillis = new Map<string, number>();
 
   constructor(source: SnapshotSource, options: SnapshotMetricProducerOptions) {
     this._source = source;
@@ -126,7 +140,7 @@ export class SnapshotMetricProducer implements MetricProducer {
     const now = millisToHrTime(nowMillis);
     const run = new CollectRun(this._temporality, nowMillis, now, this._counters);
     for (const snapshot of this._source.snapshots()) {
-      run.addRouter(snapshot);
+      run.addRouter(snapshot, this._restarted(snapshot));
     }
     this._counters = this._withRetained(run.nextCounters, nowMillis);
     const metrics = run.metricData();
@@ -135,6 +149,17 @@ export class SnapshotMetricProducer implements MetricProducer {
       resourceMetrics: { resource: emptyResource(), scopeMetrics: metrics.length > 0 ? [{ scope: this._scope, metrics }] : [] },
       errors: run.errors(),
     };
+  }
+
+  /** True when the router's uptime says it booted again since the last collect that saw its uptime. */
+  private _restarted(snapshot: RouterSnapshot): boolean {
+    if (!snapshot.up) return false;
+    const boot = impliedBootMillis(snapshot);
+    if (boot === undefined) return false;
+    const previous = this._bootMillis.get(snapshot.name);
+    // Never backwards: a boot time that drifts back by the poll's jitter must not hide a later restart.
+    this._bootMillis.set(snapshot.name, previous === undefined ? boot : Math.max(previous, boot));
+    return previous !== undefined && boot - previous > BOOT_TIME_TOLERANCE_MILLIS;
   }
 
   /** `present` plus the state of absent series seen within the retention, newest first up to the cap. */
@@ -150,6 +175,15 @@ export class SnapshotMetricProducer implements MetricProducer {
     for (const [key, series] of absent) present.set(key, series);
     return present;
   }
+}
+
+/** When the router booted, from the system collector's last uptime reading; undefined without one. */
+function impliedBootMillis(snapshot: RouterSnapshot): number | undefined {
+  const system = snapshot.collectors.get('system');
+  if (system === undefined || system.status !== 'ok') return undefined;
+  const uptime = system.samples.find((sample) => sample.metric.name === SYSTEM_UPTIME.name);
+  if (uptime === undefined || !Number.isFinite(uptime.value) || uptime.value < 0) return undefined;
+  return system.finishedAtMillis - uptime.value * 1000;
 }
 
 /** The work of one collect: groups points by metric name and carries counter state forward. */
@@ -175,7 +209,8 @@ class CollectRun {
     }
   }
 
-  addRouter(snapshot: RouterSnapshot): void {
+  /** `restarted`: the router booted again since the previous collect; its counters all start anew. */
+  addRouter(snapshot: RouterSnapshot, restarted = false): void {
     const base: Record<string, string> = { router: snapshot.name };
     for (const [key, value] of Object.entries(snapshot.labels)) {
       if (key !== 'router') base[key] = value;
@@ -193,26 +228,26 @@ class CollectRun {
     // A down router exports only its liveness and collection metrics: its last samples are stale.
     if (!snapshot.up) return;
     for (const state of snapshot.collectors.values()) {
-      if (state.status === 'ok') this._addSamples(base, state);
+      if (state.status === 'ok') this._addSamples(base, state, restarted);
     }
   }
 
-  private _addSamples(base: Readonly<Record<string, string>>, state: CollectorState): void {
+  private _addSamples(base: Readonly<Record<string, string>>, state: CollectorState, restarted: boolean): void {
     for (const sample of state.samples) {
-      this._addSample(base, sample);
+      this._addSample(base, sample, restarted);
     }
   }
 
-  private _addSample(base: Readonly<Record<string, string>>, sample: Sample): void {
+  private _addSample(base: Readonly<Record<string, string>>, sample: Sample, restarted: boolean): void {
     const attributes: Record<string, string> = { ...base };
     for (const [key, value] of Object.entries(sample.attributes)) {
       // `router` identifies the series' router; a sample cannot redefine it.
       if (key !== 'router') attributes[key] = value;
     }
-    this._add(sample.metric, attributes, sample.value);
+    this._add(sample.metric, attributes, sample.value, restarted);
   }
 
-  private _add(definition: MetricDefinition, attributes: Attributes, value: number): void {
+  private _add(definition: MetricDefinition, attributes: Attributes, value: number, restarted = false): void {
     const group = this._group(definition);
     if (group === undefined) return;
     const key = seriesKey(definition.name, attributes);
@@ -230,14 +265,16 @@ class CollectRun {
       if (this._nonFinite++ === 0) this._firstNonFinite = `${key} = ${value}`;
       return;
     }
-    const point = this._temporality === 'delta' ? this._deltaPoint(key, value) : this._cumulativePoint(key, value);
+    const point =
+      this._temporality === 'delta' ? this._deltaPoint(key, value, restarted) : this._cumulativePoint(key, value, restarted);
     if (point !== undefined) group.points.push({ ...point, attributes });
   }
 
   /** Cumulative: the value as is; a decrease means the counter restarted (router reboot) → new start time. */
-  private _cumulativePoint(key: string, value: number): Omit<DataPoint<number>, 'attributes'> {
+  private _cumulativePoint(key: string, value: number, restarted: boolean): Omit<DataPoint<number>, 'attributes'> {
     const previous = this._previousCounters.get(key);
-    const startMillis = previous === undefined || value < previous.lastValue ? this._nowMillis : previous.startMillis;
+    const reset = previous === undefined || restarted || value < previous.lastValue;
+    const startMillis = reset ? this._nowMillis : previous.startMillis;
     this.nextCounters.set(key, { startMillis, lastValue: value, lastMillis: this._nowMillis });
     return { startTime: millisToHrTime(startMillis), endTime: this._now, value };
   }
@@ -251,11 +288,11 @@ class CollectRun {
    * A series back after a gap (within the retention) gets one delta over the whole gap, from its last
    * observation; one gone for longer starts over with a baseline.
    */
-  private _deltaPoint(key: string, value: number): Omit<DataPoint<number>, 'attributes'> | undefined {
+  private _deltaPoint(key: string, value: number, restarted: boolean): Omit<DataPoint<number>, 'attributes'> | undefined {
     const previous = this._previousCounters.get(key);
     this.nextCounters.set(key, { startMillis: this._nowMillis, lastValue: value, lastMillis: this._nowMillis });
     if (previous === undefined) return undefined;
-    const delta = value >= previous.lastValue ? value - previous.lastValue : value;
+    const delta = !restarted && value >= previous.lastValue ? value - previous.lastValue : value;
     return { startTime: millisToHrTime(previous.lastMillis), endTime: this._now, value: delta };
   }
 

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MetricDefinition } from '../../src/collectors/collector.js';
 import type { SnapshotSource } from '../../src/engine/snapshot.js';
+import { SYSTEM_UPTIME } from '../../src/collectors/system.js';
 import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
 import {
   CPU_LOAD,
@@ -303,6 +304,51 @@ describe('SnapshotMetricProducer', () => {
       const back = point(await producer.collect(), RX_BYTES.name, { interface: 'e1' });
       expect(back && [hrTimeToMilliseconds(back.startTime), back.value]).toEqual([clock.millis, 70]);
     });
+
+    it.each(['cumulative', 'delta'] as const)(
+      'a reboot read from the uptime restarts every counter of that router, even one already back higher (%s)',
+      async (temporality) => {
+        const clock = new TestClock();
+        const uptimeRouter = (name: string, uptimeSeconds: number, values: Record<string, number>) =>
+          routerSnapshot(name, {
+            system: collectorState([sample(SYSTEM_UPTIME, uptimeSeconds)], { finishedAtMillis: clock.millis }),
+            interface: collectorState(Object.entries(values).map(([iface, value]) => sample(RX_BYTES, value, { interface: iface }))),
+          });
+        const source = new TestSnapshotSource([uptimeRouter('r', 86_400, { e1: 1_000 }), uptimeRouter('other', 3_600, { e1: 1_000 })]);
+        const producer = new SnapshotMetricProducer(source, { scopeName: 's', nowMillis: clock.now, temporality });
+        const t0 = clock.millis;
+        await producer.collect();
+
+        // 30 s later, uptime 30 s more give or take the poll's jitter: not a restart.
+        clock.advance(30_000);
+        source.routers = [uptimeRouter('r', 86_431, { e1: 2_000 }), uptimeRouter('other', 3_629, { e1: 2_000 })];
+        const steady = await producer.collect();
+        const steadyPoint = point(steady, RX_BYTES.name, { router: 'r', interface: 'e1' });
+        expect(steadyPoint && [hrTimeToMilliseconds(steadyPoint.startTime), steadyPoint.value]).toEqual(
+          temporality === 'cumulative' ? [t0, 2_000] : [t0, 1_000],
+        );
+
+        // Down for a while; r reboots meanwhile and is back with 5 minutes of uptime and a counter
+        // above its old value: only the uptime tells.
+        clock.advance(30_000);
+        source.routers = [routerSnapshot('r', {}, { up: false }), uptimeRouter('other', 3_659, { e1: 3_000 })];
+        await producer.collect();
+        clock.advance(300_000);
+        const t3 = clock.millis;
+        source.routers = [uptimeRouter('r', 300, { e1: 50_000 }), uptimeRouter('other', 3_959, { e1: 4_000 })];
+        const back = await producer.collect();
+        const rebooted = point(back, RX_BYTES.name, { router: 'r', interface: 'e1' });
+        const untouched = point(back, RX_BYTES.name, { router: 'other', interface: 'e1' });
+        if (temporality === 'cumulative') {
+          expect(rebooted && [hrTimeToMilliseconds(rebooted.startTime), rebooted.value]).toEqual([t3, 50_000]);
+          expect(untouched && [hrTimeToMilliseconds(untouched.startTime), untouched.value]).toEqual([t0, 4_000]);
+        } else {
+          // Everything since the restart is new traffic; the old total is not subtracted from it.
+          expect(rebooted?.value).toBe(50_000);
+          expect(untouched?.value).toBe(1_000);
+        }
+      },
+    );
 
     it('forgets a series gone for longer than the retention: it comes back with a new start time', async () => {
       const clock = new TestClock();
