@@ -15,6 +15,7 @@ import { type ConfigOverrides, type KnownCollector, type LoadedConfig, loadConfi
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
 import { createLogger, type Logger } from './log.js';
+import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec, planFleetFaults } from './simulator/faults.js';
 import { AGENT_NAME, agentVersion } from './version.js';
 
 /** Exit codes. */
@@ -60,11 +61,15 @@ export interface SimulateOptions {
   username: string;
   password: string;
   tls: boolean;
+  /** From `--fault`, in the order given; checked against the fleet's routers. */
+  faults: readonly FleetFault[];
 }
 
 /** The shape of `./simulator/command.js`. */
 export interface SimulatorModule {
   runSimulateCommand(options: SimulateOptions, out: (line: string) => void, signal: AbortSignal): Promise<void>;
+  /** The routers' names for a profile selection and count; throws on an unknown profile. */
+  fleetRouterNames(profile: string, count: number): readonly string[];
 }
 
 /** The shape of `./collectors/docs.js`. */
@@ -139,6 +144,11 @@ Options:
       --user U           Login user (default admin)
       --password W       Login password (default admin)
       --tls              Serve api-ssl (TLS) instead of plain api
+      --fault ${FAULT_SPEC_SYNTAX}
+                         Start one router with a fault; repeatable. <router>: its number from 1
+                         (hex-3 is 3) or its name. <kind>: latency (takes <millis>: 2=latency:3000),
+                         hang-before-login, hang-after-login, drop-mid-reply, garbage, fatal,
+                         auth-failure, oversize-word or refuse
 `,
   docs: `Usage: ${AGENT_NAME} docs metrics
 
@@ -403,6 +413,7 @@ async function simulateCommand(args: readonly string[], io: CliIo, deps: Depende
       user: { type: 'string' },
       password: { type: 'string' },
       tls: { type: 'boolean' },
+      fault: { type: 'string', multiple: true },
     },
     allowPositionals: false,
     strict: true,
@@ -417,11 +428,13 @@ async function simulateCommand(args: readonly string[], io: CliIo, deps: Depende
     username: values.user ?? 'admin',
     password: values.password ?? 'admin',
     tls: values.tls ?? false,
+    faults: faultOptions(values.fault ?? []),
   };
   if (options.portBase !== 0 && options.portBase + options.count - 1 > 65_535) {
     throw new UsageError('--port-base + --count must stay below 65536');
   }
   const simulator = await deps.loadSimulator();
+  checkFleetSelection(options, values.fault ?? [], simulator);
   const controller = new AbortController();
   const signals = new SignalLatch(io);
   void signals.next().then(() => controller.abort());
@@ -430,6 +443,29 @@ async function simulateCommand(args: readonly string[], io: CliIo, deps: Depende
     return EXIT_OK;
   } finally {
     signals.close();
+  }
+}
+
+/** The `--fault` values; the first bad one is a usage error naming it. */
+function faultOptions(texts: readonly string[]): FleetFault[] {
+  return texts.map((text) => {
+    const parsed = parseFaultSpec(text);
+    if ('problem' in parsed) throw new UsageError(`--fault ${JSON.stringify(text)}: ${parsed.problem}`);
+    return parsed.fleetFault;
+  });
+}
+
+/** Unknown profiles and fault targets outside the fleet are usage errors, reported before anything starts. */
+function checkFleetSelection(options: SimulateOptions, texts: readonly string[], simulator: SimulatorModule): void {
+  let names: readonly string[];
+  try {
+    names = simulator.fleetRouterNames(options.profile, options.count);
+  } catch (error) {
+    throw new UsageError(`--profile: ${(error as Error).message.replace(/^profile: /, '')}`);
+  }
+  const problems = planFleetFaults(options.faults, names).problems;
+  if (problems.length > 0) {
+    throw new UsageError(problems.map((problem) => `--fault ${JSON.stringify(texts[problem.entry])}: ${problem.message}`).join('; '));
   }
 }
 

@@ -2,6 +2,7 @@
  * A fleet of simulated routers in one process, for the demo, load tests and `simulate`.
  * Routers share their (frozen) profiles, so a thousand of them stay small.
  */
+import { type FleetFault, planFleetFaults, validateFault } from './faults.js';
 import { profilesFor } from './profiles.js';
 import { SimulatedRouter } from './router.js';
 
@@ -21,6 +22,8 @@ export interface FleetOptions {
   password?: string;
   /** Serve api-ssl with the bundled demo certificate. @default false */
   tls?: boolean;
+  /** Faults the routers show from the start (router by number from 1 or by name); one per router at most. */
+  faults?: readonly FleetFault[];
 }
 
 const MAX_FLEET_SIZE = 10_000;
@@ -31,7 +34,8 @@ const START_CONCURRENCY = 64;
 export function fleetOptionProblems(options: FleetOptions): string[] {
   const problems: string[] = [];
   const { count, portBase = 0 } = options;
-  if (!Number.isInteger(count) || count < 1 || count > MAX_FLEET_SIZE) {
+  const countIsValid = Number.isInteger(count) && count >= 1 && count <= MAX_FLEET_SIZE;
+  if (!countIsValid) {
     problems.push(`count: must be an integer from 1 to ${MAX_FLEET_SIZE}, got ${String(count)}`);
   }
   if (!Number.isInteger(portBase) || portBase < 0 || portBase > 65_535) {
@@ -39,12 +43,29 @@ export function fleetOptionProblems(options: FleetOptions): string[] {
   } else if (portBase > 0 && Number.isInteger(count) && portBase + count - 1 > 65_535) {
     problems.push(`portBase: ${portBase} + ${count} routers runs past port 65535`);
   }
+  let names: readonly string[] | undefined;
   try {
-    profilesFor(options.profile, 1);
+    names = fleetRouterNames(options.profile, countIsValid ? count : 1);
   } catch (error) {
     problems.push((error as Error).message);
   }
+  const faults = options.faults ?? [];
+  faults.forEach((fleetFault, entry) => {
+    try {
+      validateFault(fleetFault.fault);
+    } catch (error) {
+      problems.push(`faults[${entry}].${(error as Error).message}`);
+    }
+  });
+  if (names !== undefined && countIsValid) {
+    for (const problem of planFleetFaults(faults, names).problems) problems.push(`faults[${problem.entry}].router: ${problem.message}`);
+  }
   return problems;
+}
+
+/** The names `start` gives a fleet's routers, in order: `<identity>-<n>`, n from 1. Throws on an unknown profile. */
+export function fleetRouterNames(profile: string, count: number): string[] {
+  return profilesFor(profile, count).map((routerProfile, index) => `${routerProfile.identity}-${index + 1}`);
 }
 
 /** Routers started together and stopped together. */
@@ -58,16 +79,18 @@ export class SimulatedFleet {
   /**
    * Starts `count` routers named `<identity>-<n>` (n from 1). With `portBase`, router i listens on
    * `portBase + i`; if any port is taken, the routers already started are stopped and the error names it.
+   * `faults` are in force once it resolves (a `refuse` router has closed its listener by then).
    */
   static async start(options: FleetOptions): Promise<SimulatedFleet> {
     const problems = fleetOptionProblems(options);
     if (problems.length > 0) throw new Error(`invalid simulator fleet options: ${problems.join('; ')}`);
     const portBase = options.portBase ?? 0;
+    const names = fleetRouterNames(options.profile, options.count);
     const routers = profilesFor(options.profile, options.count).map(
       (profile, index) =>
         new SimulatedRouter({
           profile,
-          name: `${profile.identity}-${index + 1}`,
+          name: names[index] ?? `${profile.identity}-${index + 1}`,
           host: options.host ?? '127.0.0.1',
           port: portBase === 0 ? 0 : portBase + index,
           ...(options.username === undefined ? {} : { username: options.username }),
@@ -80,6 +103,10 @@ export class SimulatedFleet {
       for (let first = 0; first < routers.length; first += START_CONCURRENCY) {
         await Promise.all(routers.slice(first, first + START_CONCURRENCY).map((router) => router.start()));
       }
+      // After start, so every router has its port even when its fault is to refuse connections.
+      const { byIndex } = planFleetFaults(options.faults ?? [], names);
+      for (const [index, fault] of byIndex) routers[index]?.setFault(fault);
+      await Promise.all([...byIndex.keys()].map((index) => routers[index]?.settled()));
     } catch (error) {
       await fleet.stop();
       throw error;

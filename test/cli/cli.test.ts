@@ -11,6 +11,8 @@ import {
   type SimulateOptions,
 } from '../../src/cli.js';
 import type { AgentConfig } from '../../src/config/types.js';
+import { FAULT_KINDS } from '../../src/simulator/faults.js';
+import { fleetRouterNames } from '../../src/simulator/fleet.js';
 import { TEST_COLLECTORS, testDir } from '../config/helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -287,6 +289,7 @@ describe('main: simulate and docs', () => {
     const exit = main(['simulate', '--count', '2', '--port-base', '0', '--tls'], t.io, {
       ...baseDeps,
       loadSimulator: async () => ({
+        fleetRouterNames,
         async runSimulateCommand(options, out, signal) {
           seen.push(options);
           out('router sim-1 listening on 127.0.0.1:40001');
@@ -297,23 +300,106 @@ describe('main: simulate and docs', () => {
     await waitFor(() => seen.length === 1);
     t.raise('SIGINT');
     expect(await exit).toBe(0);
-    expect(seen[0]).toEqual({ count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0, username: 'admin', password: 'admin', tls: true });
+    expect(seen[0]).toEqual({
+      count: 2,
+      profile: 'mixed',
+      host: '127.0.0.1',
+      portBase: 0,
+      username: 'admin',
+      password: 'admin',
+      tls: true,
+      faults: [],
+    });
     expect(t.stdout()).toBe('router sim-1 listening on 127.0.0.1:40001\n');
     expect(t.listeners()).toBe(0);
   });
 
   it('reports a simulator failure with exit 1', async () => {
     const t = testIo();
-    const code = await main(['simulate', '--profile', 'nope'], t.io, {
+    const code = await main(['simulate', '--port-base', '8728'], t.io, {
       ...baseDeps,
       loadSimulator: async () => ({
+        fleetRouterNames,
         runSimulateCommand: async () => {
-          throw new Error('unknown profile "nope"');
+          throw new Error('router hap-ac2-1: cannot listen on 127.0.0.1:8728: listen EADDRINUSE');
         },
       }),
     });
     expect(code).toBe(1);
-    expect(t.stderr()).toBe('error: unknown profile "nope"\n');
+    expect(t.stderr()).toBe('error: router hap-ac2-1: cannot listen on 127.0.0.1:8728: listen EADDRINUSE\n');
+  });
+
+  /** Runs `simulate` with a simulator that records its options and returns at once. */
+  async function simulate(args: string[]): Promise<{ code: number; seen: SimulateOptions[]; stderr: string; stdout: string }> {
+    const seen: SimulateOptions[] = [];
+    const t = testIo();
+    const code = await main(['simulate', ...args], t.io, {
+      ...baseDeps,
+      loadSimulator: async () => ({
+        fleetRouterNames,
+        runSimulateCommand: async (options) => {
+          seen.push(options);
+        },
+      }),
+    });
+    return { code, seen, stderr: t.stderr(), stdout: t.stdout() };
+  }
+
+  it('--fault: repeatable, the router by number from 1 or by name (its own or the agent\'s sim- name), latency with its millis', async () => {
+    const result = await simulate([
+      '--fault', '1=hang-after-login',
+      '--fault', 'rb750-2=latency:1500',
+      '--fault', 'sim-hex-3=auth-failure',
+      '--count', '4',
+      '--fault', '4=refuse',
+    ]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.seen[0]?.faults).toEqual([
+      { router: 1, fault: { kind: 'hang-after-login' } },
+      { router: 'rb750-2', fault: { kind: 'latency', millis: 1500 } },
+      { router: 'sim-hex-3', fault: { kind: 'auth-failure' } },
+      { router: 4, fault: { kind: 'refuse' } },
+    ]);
+    for (const kind of FAULT_KINDS.filter((known) => known !== 'latency')) {
+      expect((await simulate(['--fault', `2=${kind}`])).seen[0]?.faults).toEqual([{ router: 2, fault: { kind } }]);
+    }
+  });
+
+  it('--fault: a bad value is a usage error naming the flag and the value, before anything starts', async () => {
+    const known = `(known: ${FAULT_KINDS.join(', ')})`;
+    const cases: [string[], string][] = [
+      [['--fault', '2=explode'], `--fault "2=explode": unknown fault "explode" ${known}`],
+      [['--fault', '2=LATENCY:5'], `--fault "2=LATENCY:5": unknown fault "LATENCY" ${known}`],
+      [['--fault', '2'], `--fault "2": expected <router>=<kind>[:<millis>], e.g. 2=hang-after-login or hex-3=latency:2000 (kinds: ${FAULT_KINDS.join(', ')})`],
+      [['--fault', '=garbage'], '--fault "=garbage": expected <router>=<kind>[:<millis>]'],
+      [['--fault', '2=latency'], '--fault "2=latency": latency needs millis: a whole number of milliseconds from 0 to 2147483647'],
+      [['--fault', '2=latency:1.5'], '--fault "2=latency:1.5": must be a whole number of milliseconds from 0 to 2147483647'],
+      [['--fault', '2=latency:2147483648'], '--fault "2=latency:2147483648": must be a whole number'],
+      [['--fault', '2=garbage:100'], '--fault "2=garbage:100": only latency takes millis, not garbage'],
+      [['--fault', '0=garbage'], '--fault "0=garbage": no router number 0: the fleet has routers 1 to 3'],
+      [['--count', '1', '--fault', '2=garbage'], '--fault "2=garbage": no router number 2: the fleet has router 1 only'],
+      [['--fault', 'hex-9=fatal'], '--fault "hex-9=fatal": no router named "hex-9" (the fleet has routers 1 to 3: hap-ac2-1, rb750-2, hex-3)'],
+      [
+        ['--fault', '1=garbage', '--fault', 'hap-ac2-1=fatal'],
+        '--fault "hap-ac2-1=fatal": router hap-ac2-1 already has the fault garbage; a router has one at most',
+      ],
+      [['--profile', 'nope'], '--profile: unknown profile "nope" (known: mixed, v6, v7, '],
+      [['--fault'], "option '--fault <value>' argument missing"],
+    ];
+    for (const [args, message] of cases) {
+      const result = await simulate(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.startsWith(`error: ${message}`), `${args.join(' ')}\n${result.stderr}`).toBe(true);
+      expect(result.seen).toEqual([]);
+    }
+  });
+
+  it('simulate --help documents --fault and every kind', async () => {
+    const t = testIo();
+    expect(await main(['simulate', '--help'], t.io, baseDeps)).toBe(0);
+    expect(t.stdout()).toContain('--fault <router>=<kind>[:<millis>]');
+    for (const kind of FAULT_KINDS) expect(t.stdout()).toContain(kind);
   });
 
   it('prints the metrics reference', async () => {

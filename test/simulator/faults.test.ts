@@ -159,5 +159,10 @@ describe('faults', () => {
     const router = await startRouter('hex-v7');
     expect(() => router.setFault({ kind: 'explode' } as never)).toThrow(/fault.kind: unknown fault "explode"/);
     expect(() => router.setFault({ kind: 'latency', millis: -1 })).toThrow(/fault.millis/);
+    // Node fires a timer longer than 2^31 - 1 ms at once, so such a latency would be none at all.
+    expect(() => router.setFault({ kind: 'latency', millis: 2 ** 31 })).toThrow(/fault.millis: .*2147483647/);
+    expect(router.fault).toBeUndefined();
+    router.setFault({ kind: 'latency', millis: 2 ** 31 - 1 });
+    expect(router.fault).toEqual({ kind: 'latency', millis: 2 ** 31 - 1 });
   });
 });

@@ -2,7 +2,7 @@ import { PROFILES } from '../../src/simulator/profiles.js';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runSimulateCommand } from '../../src/simulator/command.js';
-import { SimulatedFleet, type FleetOptions } from '../../src/simulator/fleet.js';
+import { fleetRouterNames, SimulatedFleet, type FleetOptions } from '../../src/simulator/fleet.js';
 import { RawClient, rowsOf } from './helpers/raw-client.js';
 import { DEMO_CERTIFICATE_PEM } from '../../src/simulator/demo-certificate.js';
 
@@ -100,6 +100,71 @@ describe('SimulatedFleet', () => {
     expect(await identity(fleet.routers[0]!.port, true)).toBe('chr-1');
   });
 
+  it('starts with faults in force: routers by number from 1 or by name, the others unaffected', async () => {
+    const fleet = await startFleet({
+      count: 4,
+      profile: 'mixed',
+      faults: [
+        { router: 1, fault: { kind: 'auth-failure' } },
+        { router: 'sim-rb750-2', fault: { kind: 'refuse' } },
+        { router: 'rb4011-4', fault: { kind: 'latency', millis: 300 } },
+      ],
+    });
+    expect(fleet.routers.map((router) => router.fault)).toEqual([
+      { kind: 'auth-failure' },
+      { kind: 'refuse' },
+      undefined,
+      { kind: 'latency', millis: 300 },
+    ]);
+    const [authFailure, refusing, healthy, slow] = fleet.routers.map((router) => router.port);
+    const client = await RawClient.connect(authFailure!);
+    try {
+      expect((await client.login())[0]?.[0]).toBe('!trap');
+    } finally {
+      client.close();
+    }
+    expect(await identity(healthy!)).toBe('hex-3');
+    // A refusing router still got its own port, and has closed it by the time start resolves.
+    expect(refusing).toBeGreaterThan(0);
+    await expect(RawClient.connect(refusing!)).rejects.toThrow(/ECONNREFUSED/);
+    const started = Date.now();
+    expect(await identity(slow!)).toBe('rb4011-4');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 290);
+  });
+
+  it('rejects faults it cannot apply, naming each entry, before starting anything', async () => {
+    await expect(
+      SimulatedFleet.start({
+        count: 3,
+        profile: 'mixed',
+        faults: [
+          { router: 4, fault: { kind: 'garbage' } },
+          { router: 'hex-9', fault: { kind: 'fatal' } },
+          { router: 2, fault: { kind: 'latency', millis: -5 } },
+          { router: 'rb750-2', fault: { kind: 'fatal' } },
+          { router: 3, fault: { kind: 'explode' } as never },
+        ],
+      }),
+    ).rejects.toThrow(
+      new RegExp(
+        [
+          'faults\\[2\\]\\.fault\\.millis: must be from 0 to 2147483647 milliseconds, got -5',
+          'faults\\[4\\]\\.fault\\.kind: unknown fault "explode" \\(known: latency, hang-before-login, [a-z, -]+, refuse\\)',
+          'faults\\[0\\]\\.router: no router number 4: the fleet has routers 1 to 3',
+          'faults\\[1\\]\\.router: no router named "hex-9" \\(the fleet has routers 1 to 3: hap-ac2-1, rb750-2, hex-3\\)',
+          'faults\\[3\\]\\.router: router rb750-2 already has the fault latency:-5; a router has one at most',
+        ].join('; '),
+      ),
+    );
+  });
+
+  it('fleetRouterNames gives the names start uses, and throws on an unknown profile', async () => {
+    expect(fleetRouterNames('mixed', 3)).toEqual(['hap-ac2-1', 'rb750-2', 'hex-3']);
+    const fleet = await startFleet({ count: 13, profile: 'mixed' });
+    expect(fleet.routers.map((router) => router.name)).toEqual(fleetRouterNames('mixed', 13));
+    expect(() => fleetRouterNames('vx', 1)).toThrow(/profile: unknown profile "vx"/);
+  });
+
   it('rejects bad options, naming each field', async () => {
     await expect(SimulatedFleet.start({ count: 0, profile: 'nope', portBase: -1 })).rejects.toThrow(
       /count: must be an integer.*portBase: must be 0.*profile: unknown profile "nope"/,
@@ -129,6 +194,28 @@ describe('runSimulateCommand', () => {
     controller.abort();
     await running;
     await expect(RawClient.connect(port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('adds " fault <kind>[:<millis>]" to the line of a router with a fault, after the unchanged prefix', async () => {
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const running = runSimulateCommand(
+      {
+        count: 3,
+        profile: 'mixed',
+        faults: [
+          { router: 3, fault: { kind: 'hang-after-login' } },
+          { router: 1, fault: { kind: 'latency', millis: 250 } },
+        ],
+      },
+      (line) => lines.push(line),
+      controller.signal,
+    );
+    await expect.poll(() => lines.length).toBe(3);
+    const prefix = /^router (\S+) listening on 127\.0\.0\.1:(\d+) \(RouterOS (\d+\.\d+(?:\.\d+)?)\)/;
+    expect(lines.map((line) => line.replace(prefix, '<$1>'))).toEqual(['<hap-ac2-1> fault latency:250', '<rb750-2>', '<hex-3> fault hang-after-login']);
+    controller.abort();
+    await running;
   });
 
   it('returns at once for an aborted signal and rejects bad options', async () => {
