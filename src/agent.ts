@@ -11,6 +11,7 @@ import { describeError } from './engine/failure.js';
 import type { EngineMetrics, PollerTuning } from './engine/router-poller.js';
 import type { Logger } from './log.js';
 import { createHttpServer } from './server/http-server.js';
+import { formatFault } from './simulator/faults.js';
 import { SimulatedFleet } from './simulator/fleet.js';
 import { createTelemetry } from './telemetry/provider.js';
 import { agentVersion } from './version.js';
@@ -84,11 +85,19 @@ async function start(
       portBase: config.simulator.portBase,
       username: SIMULATOR_USERNAME,
       password: SIMULATOR_PASSWORD,
+      faults: config.simulator.faults ?? [],
     });
     cleanup.add('simulator', 1_000, () => fleet.stop());
-    routers = [...routers, ...simulatedRouters(config, simulatorHost, fleet, collectors)];
+    const simulated = simulatedRouters(config, simulatorHost, fleet, collectors);
+    routers = [...routers, ...simulated];
+    // By the names /health shows, so a demo's deliberate failures are not mistaken for real ones.
+    const faults = Object.fromEntries(
+      fleet.routers.flatMap((router, index) =>
+        router.fault === undefined ? [] : [[simulated[index]?.name ?? router.name, formatFault(router.fault)]],
+      ),
+    );
     logger.info(
-      { count: fleet.routers.length, profile: config.simulator.profile },
+      { count: fleet.routers.length, profile: config.simulator.profile, ...(Object.keys(faults).length > 0 ? { faults } : {}) },
       'simulator started; its routers are polled over loopback like real ones',
     );
   }

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { isValidHost } from './config/address.js';
 import { ConfigError, formatProblem } from './config/errors.js';
-import { type ConfigOverrides, type KnownCollector, type LoadedConfig, loadConfig } from './config/load.js';
+import type { ConfigOverrides, KnownCollector, LoadedConfig } from './config/load.js';
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
 import { createLogger, type Logger } from './log.js';
@@ -234,6 +234,8 @@ async function load(
   deps: Dependencies,
 ): Promise<LoadedConfig> {
   const collectors = await deps.loadCollectors();
+  // Lazily like the commands' modules: the loader checks simulator settings against the simulator's profiles.
+  const { loadConfig } = await import('./config/load.js');
   return loadConfig({
     ...(file === undefined ? {} : { file }),
     env: io.env,

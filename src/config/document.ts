@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { formatHostPort } from './address.js';
 import { formatDuration } from './duration.js';
+import type { FleetFault } from '../simulator/faults.js';
 import type { AgentConfig, CollectorConfig, RouterConfig, RouterDefaultsConfig } from './types.js';
 
 /** Options of {@link configDocument}. */
@@ -68,10 +69,15 @@ export function configDocument(config: AgentConfig, options: ConfigDocumentOptio
       profile: simulator.profile,
       host: simulator.host,
       port_base: simulator.portBase,
+      faults: (simulator.faults ?? []).map(faultDocument),
     },
     log: { level: log.level, format: log.format },
     resource_attributes: { ...config.resourceAttributes },
   };
+}
+
+function faultDocument({ router, fault }: FleetFault): ConfigDocument {
+  return { router, kind: fault.kind, ...(fault.kind === 'latency' ? { millis: fault.millis } : {}) };
 }
 
 function defaultsDocument(defaults: RouterDefaultsConfig): ConfigDocument {

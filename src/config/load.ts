@@ -9,7 +9,6 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import convict from 'convict';
 import { LineCounter, parseDocument } from 'yaml';
-import { isValidHost } from './address.js';
 import { type KnownCollector, unknownMessage } from './collectors.js';
 import { parseDuration } from './duration.js';
 import { ConfigError, type ConfigProblem, joinPath, Problems } from './errors.js';
@@ -28,6 +27,7 @@ import {
   schemaNode,
 } from './schema.js';
 import { normaliseServer } from './server.js';
+import { normaliseSimulator } from './simulator.js';
 import { substituteEnv } from './substitute.js';
 import type { AgentConfig, LogConfig, StartupCheck } from './types.js';
 
@@ -155,8 +155,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     if (key.trim() === '') problems.add(joinPath('resource_attributes', key), 'must not be empty');
   }
 
-  if (!isValidHost(raw.simulator.host)) problems.add('simulator.host', 'must be an IP address or a host name');
-  if (raw.simulator.profile.trim() === '') problems.add('simulator.profile', 'must not be empty');
+  const simulator = normaliseSimulator(raw.simulator, problems);
   if (routers.length === 0 && !raw.simulator.enabled) {
     problems.warn('routers', 'no routers are configured and the simulator is off: nothing will be polled');
   }
@@ -179,13 +178,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     },
     otlp,
     routers,
-    simulator: {
-      enabled: raw.simulator.enabled,
-      count: raw.simulator.count,
-      profile: raw.simulator.profile,
-      host: raw.simulator.host,
-      portBase: raw.simulator.port_base,
-    },
+    simulator,
     log: { level, format: raw.log.format as LogConfig['format'] },
     resourceAttributes,
     routerDefaults: defaults,

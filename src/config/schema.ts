@@ -39,7 +39,7 @@ export interface RawConfig {
   };
   defaults: Record<string, unknown>;
   routers: unknown[];
-  simulator: { enabled: boolean; count: number; profile: string; host: string; port_base: number };
+  simulator: { enabled: boolean; count: number; profile: string; host: string; port_base: number; faults: unknown[] };
   log: { level: string; format: string };
   resource_attributes: Record<string, unknown>;
 }
@@ -304,6 +304,11 @@ export const SCHEMA = {
       doc: 'First port of the simulated routers; 0 picks free ports.',
       format: 'agent-nat',
       default: 0,
+    },
+    faults: {
+      doc: 'Faults of simulated routers from the start: a list of { router: <number from 1 or name>, kind, millis (latency only) }.',
+      format: 'agent-list',
+      default: [],
     },
   },
   log: {

@@ -1,3 +1,5 @@
+import type { FleetFault } from '../simulator/faults.js';
+
 /**
  * The validated, normalised agent configuration. `load.ts` produces it from a file, the environment
  * and flags; everything else in the agent reads only this shape. Durations are milliseconds.
@@ -104,6 +106,8 @@ export interface SimulatorConfig {
   readonly host: string;
   /** 0 picks free ports. */
   readonly portBase: number;
+  /** Faults the simulated routers show from the start; set by the loader (absent means none). */
+  readonly faults?: readonly FleetFault[];
 }
 
 export interface LogConfig {

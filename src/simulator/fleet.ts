@@ -26,7 +26,8 @@ export interface FleetOptions {
   faults?: readonly FleetFault[];
 }
 
-const MAX_FLEET_SIZE = 10_000;
+/** Largest fleet `start` accepts. */
+export const MAX_FLEET_SIZE = 10_000;
 /** Listeners opened at once; enough to start a thousand routers quickly without a burst of binds. */
 const START_CONCURRENCY = 64;
 

@@ -120,6 +120,49 @@ describe('startAgent', () => {
     expect(body).toMatch(/mikrotik_agent_poll_duration_seconds_count\{result="ok"[^}]*\} [1-9]/);
   });
 
+  it('simulator.faults: /health has the auth-failure router down (authentication_failed), the hung one down (timeout), the slow one and the rest up', async () => {
+    const { agent, lines } = await started(
+      agentConfig({
+        simulator: {
+          enabled: true,
+          count: 5,
+          profile: 'mixed',
+          host: '127.0.0.1',
+          portBase: 0,
+          faults: [
+            // Far below the 2 s timeout, even for collectors that send a few commands one after another.
+            { router: 1, fault: { kind: 'latency', millis: 300 } },
+            { router: 'rb750-2', fault: { kind: 'auth-failure' } },
+            { router: 'sim-hex-3', fault: { kind: 'hang-after-login' } },
+          ],
+        },
+      }),
+    );
+    expect(lines.find((line) => line.msg.startsWith('simulator started'))?.['faults']).toEqual({
+      'sim-hap-ac2-1': 'latency:300',
+      'sim-rb750-2': 'auth-failure',
+      'sim-hex-3': 'hang-after-login',
+    });
+    await waitFor('the first round', () => agent.engine.firstRoundDone, 10_000);
+    const response = await get(agent.address, '/health');
+    expect(response.status).toBe(503);
+    const health = JSON.parse(response.body) as { status: string; routers: { name: string; up: boolean; down_reason: string | null; last_error: string | null }[] };
+    expect(health.status).toBe('degraded');
+    const byName = Object.fromEntries(health.routers.map((router) => [router.name, router]));
+    expect(Object.keys(byName)).toEqual(['sim-hap-ac2-1', 'sim-rb750-2', 'sim-hex-3', 'sim-rb4011-4', 'sim-chr-5']);
+    expect(byName['sim-rb750-2']).toMatchObject({ up: false, down_reason: 'authentication_failed' });
+    expect(byName['sim-rb750-2']?.last_error).toMatch(/cannot log in|invalid user name or password/);
+    expect(byName['sim-hex-3']).toMatchObject({ up: false, down_reason: 'timeout' });
+    for (const name of ['sim-hap-ac2-1', 'sim-rb4011-4', 'sim-chr-5']) expect(byName[name], name).toMatchObject({ up: true, down_reason: null });
+    // The slow router really is slow: each of its collectors waited at least one delayed reply.
+    const metrics = (await get(agent.address, '/metrics')).body;
+    const durations = [...metrics.matchAll(/^routeros_collection_duration_seconds\{([^}]*)\} (\S+)$/gm)]
+      .filter((match) => match[1]?.includes('router="sim-hap-ac2-1"'))
+      .map((match) => Number(match[2]));
+    expect(durations.length).toBeGreaterThan(0);
+    for (const seconds of durations) expect(seconds).toBeGreaterThanOrEqual(0.29);
+  });
+
   it('polls configured routers next to the simulator and warns about unverified TLS', async () => {
     const fleet = await externalFleet(1);
     const insecure: RouterConfig = simRouter('edge-insecure', 9, {

@@ -111,7 +111,12 @@ routers:
     port: 8730
     password: ""
     tls: { enabled: true, ca_file: router-ca.pem }
-simulator: { enabled: true, count: 2, profile: v7, port_base: 0 }
+simulator:
+  enabled: true
+  count: 2
+  profile: v7
+  port_base: 0
+  faults: [{ router: 1, kind: latency, millis: 2500 }, { router: sim-rb4011-2, kind: auth-failure }]
 log: { level: debug, format: json }
 resource_attributes: { deployment.environment: prod }
 `,
@@ -181,7 +186,17 @@ describe('check-config output', () => {
     expect(printed['routers'][1]).toMatchObject({ address: '[2001:db8::2]:9999', timeout: '45s', tls: { enabled: true, fingerprint: 'ab'.repeat(32) } });
     expect(printed['routers'][2]).toMatchObject({ address: 'core3.example:8730', password: '' });
     expect(printed['defaults']).toMatchObject({ interval: '45s', timeout: '20s', collectors: { wireless: true, firewall: false, system: true } });
-    expect(printed['simulator']).toEqual({ enabled: true, count: 2, profile: 'v7', host: '127.0.0.1', port_base: 0 });
+    expect(printed['simulator']).toEqual({
+      enabled: true,
+      count: 2,
+      profile: 'v7',
+      host: '127.0.0.1',
+      port_base: 0,
+      faults: [
+        { router: 1, kind: 'latency', millis: 2500 },
+        { router: 'sim-rb4011-2', kind: 'auth-failure' },
+      ],
+    });
     // No YAML aliases for shared values, and none of the internal names.
     expect(result.out).not.toMatch(/ [&*]a\d/);
     expect(result.out).not.toMatch(/Millis|routerDefaults|startupCheck|basicUsers|caFile|portBase|serverName/);

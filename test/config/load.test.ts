@@ -52,7 +52,7 @@ describe('loadConfig: sources', () => {
       compression: 'gzip',
       temporality: 'cumulative',
     });
-    expect(config.simulator).toEqual({ enabled: false, count: 3, profile: 'mixed', host: '127.0.0.1', portBase: 0 });
+    expect(config.simulator).toEqual({ enabled: false, count: 3, profile: 'mixed', host: '127.0.0.1', portBase: 0, faults: [] });
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
     expect(config.routers).toEqual([]);
     expect(warnings.map((warning) => warning.path)).toEqual(['routers']);
