@@ -93,13 +93,15 @@ async function freePortRange(count: number): Promise<number> {
   throw new Error(`no ${count} consecutive free ports found`);
 }
 
-const LISTENING = /^router (\S+) listening on (\S+):(\d+) \(RouterOS (\S+)\)$/gm;
+/** The documented line; a router with a fault (`--fault`) has ` fault <kind>[:<millis>]` after it. */
+const LISTENING = /^router (\S+) listening on (\S+):(\d+) \(RouterOS (\S+)\)(?: fault (\S+))?$/gm;
 
 interface ListeningRouter {
   readonly name: string;
   readonly host: string;
   readonly port: number;
   readonly version: string;
+  readonly fault: string | undefined;
 }
 
 function listeningRouters(output: string): ListeningRouter[] {
@@ -108,6 +110,7 @@ function listeningRouters(output: string): ListeningRouter[] {
     host: match[2] ?? '',
     port: Number(match[3]),
     version: match[4] ?? '',
+    fault: match[5],
   }));
 }
 
@@ -189,6 +192,46 @@ describe('node dist/cli.js simulate', () => {
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.millis).toBeLessThan(SIMULATE_STOP_BOUND_MILLIS);
     expect(listeningRouters(simulator.outputTail())).toHaveLength(2);
+  }, 30_000);
+
+  it('--fault applies from the start: the auth-failure router refuses admin/admin, the slow one answers late, the others as usual', async () => {
+    const simulator = startCli('simulate --fault', [
+      'simulate', '--port-base', '0', '--count', '4', '--fault', '2=auth-failure', '--fault', 'hex-3=latency:400',
+    ]);
+    const routers = await waitForOutput(simulator, 'four "listening" lines', (output) => {
+      const found = listeningRouters(output);
+      return found.length >= 4 ? found : undefined;
+    });
+    expect(routers.map((router) => [router.name, router.fault])).toEqual([
+      ['hap-ac2-1', undefined],
+      ['rb750-2', 'auth-failure'],
+      ['hex-3', 'latency:400'],
+      ['rb4011-4', undefined],
+    ]);
+    const [healthy, refusing, slow, other] = routers as [ListeningRouter, ListeningRouter, ListeningRouter, ListeningRouter];
+    await expect(
+      RouterOsClient.connect({ host: refusing.host, port: refusing.port, username: 'admin', password: 'admin', connectTimeoutMillis: 5_000 }),
+    ).rejects.toBeInstanceOf(AuthenticationError);
+    for (const router of [healthy, other]) expect((await loginAndRead(router)).identity).toBe(router.name);
+    const client = await RouterOsClient.connect({ host: slow.host, port: slow.port, username: 'admin', password: 'admin', connectTimeoutMillis: 5_000 });
+    try {
+      const startedAt = Date.now();
+      const [identity] = await client.print('/system/identity');
+      expect(identity?.['name']).toBe('hex-3');
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(390);
+    } finally {
+      await client.close();
+    }
+    const exit = await terminate(simulator);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+  }, 30_000);
+
+  it('--fault with an unknown kind exits 2 before listening, naming the flag, the value and the kinds', async () => {
+    const simulator = startCli('simulate --fault bad', ['simulate', '--port-base', '0', '--fault', '2=explode']);
+    const exit = await simulator.exited;
+    expect(exit).toMatchObject({ code: 2, signal: null });
+    expect(simulator.outputTail()).toContain('error: --fault "2=explode": unknown fault "explode" (known: latency, hang-before-login,');
+    expect(listeningRouters(simulator.outputTail())).toEqual([]);
   }, 30_000);
 
   it('--tls serves api-ssl with the demo certificate; the default count is 3', async () => {
