@@ -1,7 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { startAgent } from '../../src/agent.js';
 import { type CliIo, main } from '../../src/cli.js';
+import { COLLECTORS } from '../../src/collectors/registry.js';
+import { loadConfig } from '../../src/config/load.js';
+import { formatFault, planFleetFaults } from '../../src/simulator/faults.js';
+import { fleetRouterNames } from '../../src/simulator/fleet.js';
+import { captureLogger, waitFor } from '../engine/helpers/engine-fixtures.js';
 
 /** The shipped examples, checked with the real collector registry (no dependency overrides). */
 function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -17,7 +25,28 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
 
 const example = (name: string) => new URL(`../../examples/${name}`, import.meta.url).pathname;
 
+function getText(address: { host: string; port: number }, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: address.host, port: address.port, path, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('examples', () => {
+  it('are each checked here', () => {
+    const source = readFileSync(new URL(import.meta.url), 'utf8');
+    const files = readdirSync(new URL('../../examples/', import.meta.url)).filter((name) => /\.(ya?ml|json)$/.test(name));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(source, file).toContain(`example('${file}')`);
+  });
+
   it('demo.yaml is valid: one simulated router of each of the 11 profiles on 127.0.0.1:9436', async () => {
     const result = await run(['check-config', '--config', example('demo.yaml')]);
     expect(result.err).toBe('');
@@ -28,6 +57,54 @@ describe('examples', () => {
     expect(config.collection.interval).toBe('10s');
     expect(config.routers).toEqual([]);
   });
+
+  it('demo-faults.yaml is the demo fleet with one slow (below the timeout), one hung and one rejecting router, as its comments say', async () => {
+    const result = await run(['check-config', '--config', example('demo-faults.yaml')]);
+    expect(result.err).toBe('');
+    expect(result.code).toBe(0);
+    const printed = parse(result.out) as { simulator: { faults: unknown[] } };
+    const demo = parse((await run(['check-config', '--config', example('demo.yaml')])).out) as { simulator: { faults: unknown[] } };
+    // Nothing but the faults differs from the demo.
+    expect({ ...printed, simulator: { ...printed.simulator, faults: [] } }).toEqual(demo);
+
+    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS });
+    const names = fleetRouterNames(config.simulator.profile, config.simulator.count);
+    const { byIndex } = planFleetFaults(config.simulator.faults ?? [], names);
+    const faulted = Object.fromEntries([...byIndex].map(([index, fault]) => [`sim-${names[index]}`, formatFault(fault)]));
+    expect(faulted).toEqual({ 'sim-hex-3': 'latency:1000', 'sim-chr-5': 'hang-after-login', 'sim-bng1-7': 'auth-failure' });
+    // Some collectors send two commands one after the other, so a poll of the slow router takes twice its latency.
+    const latency = [...byIndex.values()].find((fault) => fault.kind === 'latency');
+    expect(latency?.kind === 'latency' ? latency.millis : Infinity).toBeLessThan(config.collection.timeoutMillis / 2);
+    const text = readFileSync(example('demo-faults.yaml'), 'utf8');
+    for (const name of Object.keys(faulted)) expect(text).toMatch(new RegExp(`^#   ${name} `, 'm'));
+    expect(text).toContain('simulate --count 11 --fault 3=latency:1000 --fault chr-5=hang-after-login --fault 7=auth-failure');
+  });
+
+  it('demo-faults.yaml, run: /health shows exactly the three routers in trouble, each for its reason', async () => {
+    const { config } = loadConfig({
+      file: example('demo-faults.yaml'),
+      env: {},
+      collectors: COLLECTORS,
+      overrides: { listen: '127.0.0.1:0' },
+    });
+    const { logger } = captureLogger();
+    const agent = await startAgent(config, logger);
+    try {
+      // The hung router takes the 5 s timeout to be given up on.
+      await waitFor('the first round', () => agent.engine.firstRoundDone, 20_000);
+      const health = await getText(agent.address, '/health');
+      expect(health.status).toBe(503);
+      const routers = (JSON.parse(health.body) as { routers: { name: string; up: boolean; down_reason: string | null; collectors: Record<string, string> }[] }).routers;
+      expect(routers).toHaveLength(11);
+      const down = Object.fromEntries(routers.filter((router) => !router.up).map((router) => [router.name, router.down_reason]));
+      expect(down).toEqual({ 'sim-chr-5': 'timeout', 'sim-bng1-7': 'authentication_failed' });
+      // The slow router's data is complete: no collector failed or was cut off.
+      const slow = routers.find((router) => router.name === 'sim-hex-3');
+      expect(Object.values(slow?.collectors ?? {}).filter((status) => status === 'error')).toEqual([]);
+    } finally {
+      await agent.shutdown();
+    }
+  }, 30_000);
 
   it('grafana-cloud.yaml is valid once its variables are set, and names them when not', async () => {
     const result = await run(['check-config', '--config', example('grafana-cloud.yaml')], {
