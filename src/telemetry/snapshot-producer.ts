@@ -8,11 +8,13 @@
  *
  * One producer per reader: counter state (start times, delta baselines) depends on when that reader collects.
  *
- * Counter state outlives its series for a while (counterRetentionMillis). A router that misses a cycle or
- * two, or a collector that fails once, removes its series from the snapshot; without the state, the series
- * would come back as a new baseline and a delta reader would lose the traffic of the whole gap. With it, the
- * series continues where it left off: the next delta covers the gap from the last observation, a cumulative
- * series keeps its start time. The value going down still means a restart. The state is only state: an
+ * Counter state outlives its series for a while (counterRetentionMillis) when the run that would have
+ * reported it did not happen: a router that misses a cycle or two, or a collector that fails once, removes its
+ * series from the snapshot; without the state, the series would come back as a new baseline and a delta reader
+ * would lose the traffic of the whole gap. With it, the series continues where it left off: the next delta
+ * covers the gap from the last observation, a cumulative series keeps its start time. A series missing from a
+ * run its collector completed is an entity that went away, and its state goes at once, so churn (leases,
+ * sessions, clients) cannot grow it. The value going down still means a restart. The state is only state: an
  * absent series is never exported.
  *
  * A router restart is also read from its uptime: when the boot time it implies moves forward, every counter
@@ -65,9 +67,9 @@ export interface SnapshotMetricProducerOptions {
    */
   readonly counterRetentionMillis?: number;
   /**
-   * At most this many absent series keep their state; past it the longest-absent are forgotten first, so
-   * series churn (PPP sessions, leases) cannot grow memory without bound. An entry takes roughly 300 bytes,
-   * so the default is about 30 MB at worst. @default 100_000
+   * At most this many absent series keep their state; past it the longest-absent are forgotten first, so a
+   * large fleet going down at once cannot grow memory without bound. An entry takes roughly 300 bytes, so the
+   * default is about 30 MB at worst. @default 100_000
    */
   readonly maxRetainedCounters?: number;
 }
@@ -84,6 +86,8 @@ export const DEFAULT_MAX_RETAINED_COUNTERS = 100_000;
 
 /** State of one counter series between collects. */
 interface CounterSeries {
+  /** `router \0 collector` of the series, to tell a missed run from a vanished entity. */
+  owner: string;
   /** Cumulative: start of the current series (first observation or last reset). */
   startMillis: number;
   lastValue: number;
@@ -142,7 +146,7 @@ export class SnapshotMetricProducer implements MetricProducer {
     for (const snapshot of this._source.snapshots()) {
       run.addRouter(snapshot, this._restarted(snapshot));
     }
-    this._counters = this._withRetained(run.nextCounters, nowMillis);
+    this._counters = this._withRetained(run.nextCounters, run.reported, nowMillis);
     const metrics = run.metricData();
     return {
       // Ignored by MetricReader: the SDK's resource is used instead.
@@ -163,10 +167,17 @@ export class SnapshotMetricProducer implements MetricProducer {
   }
 
   /** `present` plus the state of absent series seen within the retention, newest first up to the cap. */
-  private _withRetained(present: Map<string, CounterSeries>, nowMillis: number): Map<string, CounterSeries> {
+  private _withRetained(
+    present: Map<string, CounterSeries>,
+    reported: ReadonlySet<string>,
+    nowMillis: number,
+  ): Map<string, CounterSeries> {
     const absent: [string, CounterSeries][] = [];
     for (const entry of this._counters) {
-      if (!present.has(entry[0]) && nowMillis - entry[1].lastMillis <= this._retentionMillis) absent.push(entry);
+      // A series missing from a run its collector completed is an entity that went away (a lease, a
+      // session): its state is of no further use, and keeping it would grow with churn.
+      if (present.has(entry[0]) || reported.has(entry[1].owner)) continue;
+      if (nowMillis - entry[1].lastMillis <= this._retentionMillis) absent.push(entry);
     }
     if (absent.length > this._maxRetained) {
       absent.sort((a, b) => b[1].lastMillis - a[1].lastMillis);
@@ -175,6 +186,18 @@ export class SnapshotMetricProducer implements MetricProducer {
     for (const [key, series] of absent) present.set(key, series);
     return present;
   }
+}
+
+/** Where a series comes from, for its counter state. */
+interface SeriesContext {
+  /** `router \0 collector` ('' for the engine's own series). */
+  readonly owner: string;
+  /** The router booted again since the previous collect. */
+  readonly restarted: boolean;
+}
+
+function ownerKey(router: string, collector: string): string {
+  return `${router}\u0000${collector}`;
 }
 
 /** When the router booted, from the system collector's last uptime reading; undefined without one. */
@@ -189,6 +212,8 @@ function impliedBootMillis(snapshot: RouterSnapshot): number | undefined {
 /** The work of one collect: groups points by metric name and carries counter state forward. */
 class CollectRun {
   readonly nextCounters = new Map<string, CounterSeries>();
+  /** `router \0 collector` of every collector run that delivered samples in this collect. */
+  readonly reported = new Set<string>();
   private readonly _groups = new Map<string, MetricGroup>();
   private readonly _seriesKeys = new Set<string>();
   private readonly _conflicts = new Map<string, MetricDefinition>();
@@ -215,39 +240,44 @@ class CollectRun {
     for (const [key, value] of Object.entries(snapshot.labels)) {
       if (key !== 'router') base[key] = value;
     }
-    this._add(ROUTER_UP, base, snapshot.up ? 1 : 0);
+    const engine: SeriesContext = { owner: ownerKey(snapshot.name, ''), restarted: false };
+    this.reported.add(engine.owner);
+    this._add(ROUTER_UP, base, snapshot.up ? 1 : 0, engine);
     if (snapshot.lastSuccessMillis !== undefined) {
-      this._add(LAST_SUCCESS, base, snapshot.lastSuccessMillis / 1000);
+      this._add(LAST_SUCCESS, base, snapshot.lastSuccessMillis / 1000, engine);
     }
     for (const [collector, state] of snapshot.collectors) {
       const attributes = { ...base, collector };
-      this._add(COLLECTION_DURATION, attributes, state.durationSeconds);
-      this._add(COLLECTION_SUCCESS, attributes, state.status === 'ok' ? 1 : 0);
-      this._add(SERIES_DROPPED, attributes, state.dropped);
+      this._add(COLLECTION_DURATION, attributes, state.durationSeconds, engine);
+      this._add(COLLECTION_SUCCESS, attributes, state.status === 'ok' ? 1 : 0, engine);
+      this._add(SERIES_DROPPED, attributes, state.dropped, engine);
     }
     // A down router exports only its liveness and collection metrics: its last samples are stale.
     if (!snapshot.up) return;
-    for (const state of snapshot.collectors.values()) {
-      if (state.status === 'ok') this._addSamples(base, state, restarted);
+    for (const [collector, state] of snapshot.collectors) {
+      if (state.status !== 'ok') continue;
+      const context: SeriesContext = { owner: ownerKey(snapshot.name, collector), restarted };
+      this.reported.add(context.owner);
+      this._addSamples(base, state, context);
     }
   }
 
-  private _addSamples(base: Readonly<Record<string, string>>, state: CollectorState, restarted: boolean): void {
+  private _addSamples(base: Readonly<Record<string, string>>, state: CollectorState, context: SeriesContext): void {
     for (const sample of state.samples) {
-      this._addSample(base, sample, restarted);
+      this._addSample(base, sample, context);
     }
   }
 
-  private _addSample(base: Readonly<Record<string, string>>, sample: Sample, restarted: boolean): void {
+  private _addSample(base: Readonly<Record<string, string>>, sample: Sample, context: SeriesContext): void {
     const attributes: Record<string, string> = { ...base };
     for (const [key, value] of Object.entries(sample.attributes)) {
       // `router` identifies the series' router; a sample cannot redefine it.
       if (key !== 'router') attributes[key] = value;
     }
-    this._add(sample.metric, attributes, sample.value, restarted);
+    this._add(sample.metric, attributes, sample.value, context);
   }
 
-  private _add(definition: MetricDefinition, attributes: Attributes, value: number, restarted = false): void {
+  private _add(definition: MetricDefinition, attributes: Attributes, value: number, context: SeriesContext): void {
     const group = this._group(definition);
     if (group === undefined) return;
     const key = seriesKey(definition.name, attributes);
@@ -266,16 +296,16 @@ class CollectRun {
       return;
     }
     const point =
-      this._temporality === 'delta' ? this._deltaPoint(key, value, restarted) : this._cumulativePoint(key, value, restarted);
+      this._temporality === 'delta' ? this._deltaPoint(key, value, context) : this._cumulativePoint(key, value, context);
     if (point !== undefined) group.points.push({ ...point, attributes });
   }
 
   /** Cumulative: the value as is; a decrease means the counter restarted (router reboot) → new start time. */
-  private _cumulativePoint(key: string, value: number, restarted: boolean): Omit<DataPoint<number>, 'attributes'> {
+  private _cumulativePoint(key: string, value: number, context: SeriesContext): Omit<DataPoint<number>, 'attributes'> {
     const previous = this._previousCounters.get(key);
-    const reset = previous === undefined || restarted || value < previous.lastValue;
+    const reset = previous === undefined || context.restarted || value < previous.lastValue;
     const startMillis = reset ? this._nowMillis : previous.startMillis;
-    this.nextCounters.set(key, { startMillis, lastValue: value, lastMillis: this._nowMillis });
+    this.nextCounters.set(key, { owner: context.owner, startMillis, lastValue: value, lastMillis: this._nowMillis });
     return { startTime: millisToHrTime(startMillis), endTime: this._now, value };
   }
 
@@ -288,11 +318,11 @@ class CollectRun {
    * A series back after a gap (within the retention) gets one delta over the whole gap, from its last
    * observation; one gone for longer starts over with a baseline.
    */
-  private _deltaPoint(key: string, value: number, restarted: boolean): Omit<DataPoint<number>, 'attributes'> | undefined {
+  private _deltaPoint(key: string, value: number, context: SeriesContext): Omit<DataPoint<number>, 'attributes'> | undefined {
     const previous = this._previousCounters.get(key);
-    this.nextCounters.set(key, { startMillis: this._nowMillis, lastValue: value, lastMillis: this._nowMillis });
+    this.nextCounters.set(key, { owner: context.owner, startMillis: this._nowMillis, lastValue: value, lastMillis: this._nowMillis });
     if (previous === undefined) return undefined;
-    const delta = !restarted && value >= previous.lastValue ? value - previous.lastValue : value;
+    const delta = !context.restarted && value >= previous.lastValue ? value - previous.lastValue : value;
     return { startTime: millisToHrTime(previous.lastMillis), endTime: this._now, value: delta };
   }
 

@@ -370,26 +370,44 @@ describe('SnapshotMetricProducer', () => {
       expect(back && [hrTimeToMilliseconds(back.startTime), back.value]).toEqual([clock.millis, 500]);
     });
 
-    it('bounds the state of absent series by the retention and by count, dropping the longest-absent first', async () => {
+    it('keeps no state for entities that went away while their collector ran: churn cannot grow it', async () => {
       const clock = new TestClock();
       const source = new TestSnapshotSource();
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's', nowMillis: clock.now });
+      // Five rounds of 100 new series each (leases, sessions coming and going), the collector fine every time.
+      for (let round = 0; round < 5; round++) {
+        source.routers = [rxRouter('r', Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`if${round}-${i}`, i])))];
+        await producer.collect();
+        clock.advance(10_000);
+        expect(producer['_counters'].size).toBe(100);
+      }
+    });
+
+    it('bounds the state of series of missed runs by the retention and by count, dropping the longest-absent first', async () => {
+      const clock = new TestClock();
+      const names = ['r0', 'r1', 'r2', 'r3', 'r4'];
+      const series = (name: string) => Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`${name}-if${i}`, i]));
+      const source = new TestSnapshotSource(names.map((name) => rxRouter(name, series(name))));
       const producer = new SnapshotMetricProducer(source, {
         scopeName: 's',
         nowMillis: clock.now,
         counterRetentionMillis: 60_000,
         maxRetainedCounters: 250,
       });
-      // Five rounds of 100 new series each (churn): the present 100 plus at most 250 absent ones.
-      for (let round = 0; round < 5; round++) {
-        source.routers = [rxRouter('r', Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`if${round}-${i}`, i])))];
-        await producer.collect();
+      await producer.collect();
+      // One more router goes down each round: r0 first (longest absent), then r1, r2, r3.
+      for (let down = 1; down <= 4; down++) {
         clock.advance(10_000);
+        source.routers = names.map((name, index) =>
+          index < down ? routerSnapshot(name, {}, { up: false }) : rxRouter(name, series(name)),
+        );
+        await producer.collect();
       }
       const keys = [...producer['_counters'].keys()];
+      // r4's 100 present, plus at most 250 absent: r3 and r2 whole, half of r1, none of r0.
       expect(keys).toHaveLength(350);
-      // Rounds 4 (present), 3 and 2 (absent, most recent) whole; half of round 1; none of round 0.
-      const perRound = [0, 1, 2, 3, 4].map((round) => keys.filter((key) => key.includes(`"if${round}-`)).length);
-      expect(perRound).toEqual([0, 50, 100, 100, 100]);
+      const perRouter = names.map((name) => keys.filter((key) => key.includes(`"${name}-if`)).length);
+      expect(perRouter).toEqual([0, 50, 100, 100, 100]);
 
       // Past the retention only the present series are left.
       clock.advance(60_000);
