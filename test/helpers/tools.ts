@@ -366,9 +366,16 @@ class PromApi {
       const active = Array.isArray(data['activeTargets']) ? data['activeTargets'].map((t: unknown) => asRecord(t, 'target')) : [];
       const scraped = active.filter((t) => typeof t['lastScrape'] === 'string' && !String(t['lastScrape']).startsWith('0001-'));
       if (active.length > 0 && scraped.length === active.length) {
-        return Object.fromEntries(active.map((t) => [String(t['scrapeUrl']), String(t['health'])]));
+        // The target list shows a scrape before its samples are committed (the scrape loop reports, then
+        // commits); `up` is committed with them, so once every target has one, their samples are queryable.
+        const up = await this.query('up');
+        if (up.length >= active.length) {
+          return Object.fromEntries(active.map((t) => [String(t['scrapeUrl']), String(t['health'])]));
+        }
+        last = `${active.length} targets scraped, ${up.length} up samples committed`;
+      } else {
+        last = `${scraped.length}/${active.length} targets scraped`;
       }
-      last = `${scraped.length}/${active.length} targets scraped`;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`targets not scraped within ${timeoutMillis} ms (${last})`);
