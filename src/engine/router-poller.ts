@@ -239,10 +239,11 @@ export class RouterPoller {
     // Two clocks: the first poll comes soon (metrics within seconds of start), but the steady
     // schedule gets a phase drawn over the whole interval, so a fleet started together polls evenly
     // spread instead of in one burst per interval. A phase drawn within only the first-poll spread
-    // (1 s) would keep a thousand routers on a 30 s interval polling in the same second. The grid
-    // starts at least half an interval after the first poll, so a router is not polled twice in a
-    // row right at start; the gap to the second poll is between half and one and a half intervals.
-    this._anchorMillis = this._tuning.now() + delay + interval / 2 + Math.floor(this._tuning.random() * interval);
+    // (1 s) would keep a thousand routers on a 30 s interval polling in the same second. The second
+    // poll is the first slot of that grid after the first poll ended: sometimes soon after it, but
+    // never more than an interval later, so data is never older than an interval plus a poll, at
+    // start as in steady state.
+    this._anchorMillis = this._tuning.now() + delay + Math.floor(this._tuning.random() * interval);
     this._schedule(delay);
   }
 
@@ -587,7 +588,9 @@ export class RouterPoller {
   private _isDue(entry: EnabledCollector, nowMillis: number): boolean {
     if (this._unsupported.has(entry.collector.name)) return false;
     const last = this._lastRunMillis.get(entry.collector.name);
-    if (last === undefined) return true;
+    // A collector on the router's own schedule runs every cycle: the cycles are its schedule, and the
+    // second one after start may come well within an interval of the first (see start()).
+    if (last === undefined || entry.intervalMillis <= this._router.intervalMillis) return true;
     // Half an interval of slack: cycle starts drift by queueing, and a collector due "just after"
     // this cycle must not wait a whole extra interval.
     return nowMillis - last >= entry.intervalMillis - this._router.intervalMillis / 2;
