@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../../src/collectors/registry.js';
-import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
 import { prometheusLabelName, reservedLabelNames } from '../../src/config/labels.js';
-import { loadConfig } from '../../src/config/load.js';
+import { load as loadWith, problemsOf as problemsWith } from './helpers.js';
 
 /** Router labels are checked against the real registry: the reserved names come from its metric definitions. */
-function load(text: string) {
-  return loadConfig({ text, env: {}, collectors: COLLECTORS });
-}
-
-function problemsOf(text: string): ConfigProblem[] {
-  try {
-    load(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
-}
+const load = (text: string) => loadWith(text, { collectors: COLLECTORS });
+const problemsOf = (text: string) => problemsWith(text, { collectors: COLLECTORS });
 
 const router = (labels: string): string => `routers:\n  - { name: core1, address: 10.0.0.1, labels: ${labels} }\n`;
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
-import { loadConfig, type LoadConfigOptions } from '../../src/config/load.js';
-import { TEST_COLLECTORS, testDir } from './helpers.js';
+import { ConfigError } from '../../src/config/errors.js';
+import { loadConfig } from '../../src/config/load.js';
+import { load, problemsOf, TEST_COLLECTORS, testDir } from './helpers.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -12,21 +12,6 @@ function dir(files: Parameters<typeof testDir>[0] = {}) {
   const created = testDir(files);
   cleanups.push(created.cleanup);
   return created;
-}
-
-function load(text: string, options: Partial<LoadConfigOptions> = {}) {
-  return loadConfig({ text, env: {}, collectors: TEST_COLLECTORS, ...options });
-}
-
-/** The problems of a config that must fail. */
-function problemsOf(text: string, options: Partial<LoadConfigOptions> = {}): ConfigProblem[] {
-  try {
-    load(text, options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const ROUTER = `routers:\n  - name: core1\n    address: 10.0.0.1\n`;

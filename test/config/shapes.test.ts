@@ -4,23 +4,8 @@
  * or the JavaScript engine's.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
-import { loadConfig, type LoadConfigOptions } from '../../src/config/load.js';
-import { TEST_COLLECTORS } from './helpers.js';
-
-function load(text: string, options: Partial<LoadConfigOptions> = {}) {
-  return loadConfig({ text, env: {}, collectors: TEST_COLLECTORS, ...options });
-}
-
-function problemsOf(text: string, options: Partial<LoadConfigOptions> = {}): ConfigProblem[] {
-  try {
-    load(text, options);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
-}
+import type { ConfigProblem } from '../../src/config/errors.js';
+import { load, problemsOf } from './helpers.js';
 
 const NOT_A_DURATION_MAPPING = 'must be a duration like 30s, not a mapping (use a number with a unit: 500ms, 30s, 1m, 1h30m)';
 const DOTTED = 'unknown key (a key cannot contain dots: write nested keys as mappings)';

@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
-import { loadConfig } from '../../src/config/load.js';
 import { FAULT_KINDS } from '../../src/simulator/faults.js';
-import { TEST_COLLECTORS } from './helpers.js';
-
-function load(text: string, env: NodeJS.ProcessEnv = {}) {
-  return loadConfig({ text, env, collectors: TEST_COLLECTORS });
-}
-
-function problemsOf(text: string): ConfigProblem[] {
-  try {
-    load(text);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return [...(error as ConfigError).problems];
-  }
-  throw new Error('expected a ConfigError');
-}
+import { load, problemsOf } from './helpers.js';
 
 const KNOWN = `(known: ${FAULT_KINDS.join(', ')})`;
 
@@ -37,7 +21,7 @@ describe('simulator.faults', () => {
         '{ router: sim-rb4011-4, kind: auth-failure }',
         '{ router: "${FIRST}", kind: refuse }',
       ),
-      { FIRST: '1' },
+      { env: { FIRST: '1' } },
     );
     expect(config.simulator.faults).toEqual([
       { router: 2, fault: { kind: 'latency', millis: 3000 } },
