@@ -15,7 +15,7 @@ import type { ConfigOverrides, KnownCollector, LoadedConfig } from './config/loa
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
 import { createLogger, type Logger } from './log.js';
-import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec, planFleetFaults } from './simulator/faults.js';
+import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec } from './simulator/faults.js';
 import { AGENT_NAME, agentVersion } from './version.js';
 
 /** Exit codes. */
@@ -68,8 +68,12 @@ export interface SimulateOptions {
 /** The shape of `./simulator/command.js`. */
 export interface SimulatorModule {
   runSimulateCommand(options: SimulateOptions, out: (line: string) => void, signal: AbortSignal): Promise<void>;
-  /** The routers' names for a profile selection and count; throws on an unknown profile. */
-  fleetRouterNames(profile: string, count: number): readonly string[];
+  /** An unknown profile, and faults for routers the fleet does not have (by entry of `faults`). */
+  fleetSelectionProblems(
+    profile: string,
+    count: number,
+    faults: readonly FleetFault[],
+  ): { readonly profile?: string; readonly faults: readonly { readonly entry: number; readonly message: string }[] };
 }
 
 /** The shape of `./collectors/docs.js`. */
@@ -459,15 +463,10 @@ function faultOptions(texts: readonly string[]): FleetFault[] {
 
 /** Unknown profiles and fault targets outside the fleet are usage errors, reported before anything starts. */
 function checkFleetSelection(options: SimulateOptions, texts: readonly string[], simulator: SimulatorModule): void {
-  let names: readonly string[];
-  try {
-    names = simulator.fleetRouterNames(options.profile, options.count);
-  } catch (error) {
-    throw new UsageError(`--profile: ${(error as Error).message.replace(/^profile: /, '')}`);
-  }
-  const problems = planFleetFaults(options.faults, names).problems;
-  if (problems.length > 0) {
-    throw new UsageError(problems.map((problem) => `--fault ${JSON.stringify(texts[problem.entry])}: ${problem.message}`).join('; '));
+  const selection = simulator.fleetSelectionProblems(options.profile, options.count, options.faults);
+  if (selection.profile !== undefined) throw new UsageError(`--profile: ${selection.profile}`);
+  if (selection.faults.length > 0) {
+    throw new UsageError(selection.faults.map((problem) => `--fault ${JSON.stringify(texts[problem.entry])}: ${problem.message}`).join('; '));
   }
 }
 

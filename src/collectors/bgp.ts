@@ -106,8 +106,8 @@ export function bgpSettings(options: CollectorOptions): BgpSettings {
   return {
     sessions: createNameFilter(options),
     maxSessions: readCount(options, 'max_series', BGP_DEFAULT_MAX_SESSIONS),
-    advertisedPrefixes: options['advertised_prefixes'] === undefined || options['advertised_prefixes'] === null ? undefined : readSwitch(options, 'advertised_prefixes', false),
-    maxAdvertisedCounts: readCount(options, 'advertised_prefixes_max_sessions', BGP_DEFAULT_MAX_ADVERTISED_COUNTS) ?? BGP_DEFAULT_MAX_ADVERTISED_COUNTS,
+    advertisedPrefixes: readSwitch(options, 'advertised_prefixes', undefined),
+    maxAdvertisedCounts: readCount(options, 'advertised_prefixes_max_sessions', BGP_DEFAULT_MAX_ADVERTISED_COUNTS),
   };
 }
 

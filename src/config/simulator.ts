@@ -3,8 +3,8 @@
  * rules, and `faults` (a list of `{ router, kind, millis? }`) turned into fleet faults. A fault's router is
  * checked against the names the fleet will give its routers, so check-config catches a typo before a demo.
  */
-import { faultFromFields, type FleetFault, planFleetFaults } from '../simulator/faults.js';
-import { fleetRouterNames, MAX_FLEET_SIZE } from '../simulator/fleet.js';
+import { faultFromFields, type FleetFault } from '../simulator/faults.js';
+import { fleetSelectionProblems, MAX_FLEET_SIZE } from '../simulator/fleet.js';
 import { isValidHost } from './address.js';
 import { unknownMessage } from './collectors.js';
 import { joinPath, type Problems } from './errors.js';
@@ -18,13 +18,6 @@ export function normaliseSimulator(raw: RawConfig['simulator'], problems: Proble
   if (!isValidHost(raw.host)) problems.add('simulator.host', 'must be an IP address or a host name');
   const countIsValid = raw.count <= MAX_FLEET_SIZE;
   if (!countIsValid) problems.add('simulator.count', `must be at most ${MAX_FLEET_SIZE}`);
-  let names: readonly string[] | undefined;
-  try {
-    names = fleetRouterNames(raw.profile, countIsValid ? raw.count : 1);
-  } catch (error) {
-    problems.add('simulator.profile', (error as Error).message.replace(/^profile: /, ''));
-  }
-
   const faults: FleetFault[] = [];
   const entries: number[] = [];
   raw.faults.forEach((item: unknown, entry) => {
@@ -33,8 +26,10 @@ export function normaliseSimulator(raw: RawConfig['simulator'], problems: Proble
     faults.push(fleetFault);
     entries.push(entry);
   });
-  if (names !== undefined && countIsValid) {
-    for (const problem of planFleetFaults(faults, names).problems) {
+  const selection = fleetSelectionProblems(raw.profile, countIsValid ? raw.count : 1, faults);
+  if (selection.profile !== undefined) problems.add('simulator.profile', selection.profile);
+  if (countIsValid) {
+    for (const problem of selection.faults) {
       problems.add(`${joinPath('simulator.faults', entries[problem.entry] ?? problem.entry)}.router`, problem.message);
     }
   }

@@ -5,7 +5,7 @@
 import { formatFault } from './faults.js';
 import { SimulatedFleet, type FleetOptions } from './fleet.js';
 
-export { fleetRouterNames } from './fleet.js';
+export { fleetSelectionProblems } from './fleet.js';
 
 /** Options of {@link runSimulateCommand}: the fleet's. */
 export interface SimulateCommandOptions extends FleetOptions {}

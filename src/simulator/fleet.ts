@@ -4,7 +4,7 @@
  */
 import { type FleetFault, planFleetFaults, validateFault } from './faults.js';
 import { profilesFor } from './profiles.js';
-import { SimulatedRouter } from './router.js';
+import { SimulatedRouter, type RouterProfile } from './router.js';
 
 /** Options of {@link SimulatedFleet.start}. */
 export interface FleetOptions {
@@ -44,13 +44,9 @@ export function fleetOptionProblems(options: FleetOptions): string[] {
   } else if (portBase > 0 && Number.isInteger(count) && portBase + count - 1 > 65_535) {
     problems.push(`portBase: ${portBase} + ${count} routers runs past port 65535`);
   }
-  let names: readonly string[] | undefined;
-  try {
-    names = fleetRouterNames(options.profile, countIsValid ? count : 1);
-  } catch (error) {
-    problems.push((error as Error).message);
-  }
   const faults = options.faults ?? [];
+  const selection = fleetSelectionProblems(options.profile, countIsValid ? count : 1, faults);
+  if (selection.profile !== undefined) problems.push(`profile: ${selection.profile}`);
   faults.forEach((fleetFault, entry) => {
     try {
       validateFault(fleetFault.fault);
@@ -58,15 +54,38 @@ export function fleetOptionProblems(options: FleetOptions): string[] {
       problems.push(`faults[${entry}].${(error as Error).message}`);
     }
   });
-  if (names !== undefined && countIsValid) {
-    for (const problem of planFleetFaults(faults, names).problems) problems.push(`faults[${problem.entry}].router: ${problem.message}`);
+  if (countIsValid) {
+    for (const problem of selection.faults) problems.push(`faults[${problem.entry}].router: ${problem.message}`);
   }
   return problems;
 }
 
+/** What is wrong with a profile selection and the faults meant for its routers, for callers to put at their own keys. */
+export interface FleetSelectionProblems {
+  /** The unknown profile, without a key; the faults are then not checked. */
+  readonly profile?: string;
+  /** By entry of the faults: a router the fleet does not have, or a second fault for one router. */
+  readonly faults: readonly { readonly entry: number; readonly message: string }[];
+}
+
+/** Checks `faults` against the routers a fleet of `count` routers of `profile` has. */
+export function fleetSelectionProblems(profile: string, count: number, faults: readonly FleetFault[]): FleetSelectionProblems {
+  let names: string[];
+  try {
+    names = fleetRouterNames(profile, count);
+  } catch (error) {
+    return { profile: (error as Error).message.replace(/^profile: /, ''), faults: [] };
+  }
+  return { faults: planFleetFaults(faults, names).problems };
+}
+
 /** The names `start` gives a fleet's routers, in order: `<identity>-<n>`, n from 1. Throws on an unknown profile. */
 export function fleetRouterNames(profile: string, count: number): string[] {
-  return profilesFor(profile, count).map((routerProfile, index) => `${routerProfile.identity}-${index + 1}`);
+  return profilesFor(profile, count).map(routerName);
+}
+
+function routerName(profile: RouterProfile, index: number): string {
+  return `${profile.identity}-${index + 1}`;
 }
 
 /** Routers started together and stopped together. */
@@ -86,12 +105,13 @@ export class SimulatedFleet {
     const problems = fleetOptionProblems(options);
     if (problems.length > 0) throw new Error(`invalid simulator fleet options: ${problems.join('; ')}`);
     const portBase = options.portBase ?? 0;
-    const names = fleetRouterNames(options.profile, options.count);
-    const routers = profilesFor(options.profile, options.count).map(
+    const profiles = profilesFor(options.profile, options.count);
+    const names = profiles.map(routerName);
+    const routers = profiles.map(
       (profile, index) =>
         new SimulatedRouter({
           profile,
-          name: names[index] ?? `${profile.identity}-${index + 1}`,
+          name: routerName(profile, index),
           host: options.host ?? '127.0.0.1',
           port: portBase === 0 ? 0 : portBase + index,
           ...(options.username === undefined ? {} : { username: options.username }),

@@ -12,7 +12,7 @@ import {
 } from '../../src/cli.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { FAULT_KINDS } from '../../src/simulator/faults.js';
-import { fleetRouterNames } from '../../src/simulator/fleet.js';
+import { fleetSelectionProblems } from '../../src/simulator/fleet.js';
 import { TEST_COLLECTORS, testDir } from '../config/helpers.js';
 
 const cleanups: (() => void)[] = [];
@@ -289,7 +289,7 @@ describe('main: simulate and docs', () => {
     const exit = main(['simulate', '--count', '2', '--port-base', '0', '--tls'], t.io, {
       ...baseDeps,
       loadSimulator: async () => ({
-        fleetRouterNames,
+        fleetSelectionProblems,
         async runSimulateCommand(options, out, signal) {
           seen.push(options);
           out('router sim-1 listening on 127.0.0.1:40001');
@@ -319,7 +319,7 @@ describe('main: simulate and docs', () => {
     const code = await main(['simulate', '--port-base', '8728'], t.io, {
       ...baseDeps,
       loadSimulator: async () => ({
-        fleetRouterNames,
+        fleetSelectionProblems,
         runSimulateCommand: async () => {
           throw new Error('router hap-ac2-1: cannot listen on 127.0.0.1:8728: listen EADDRINUSE');
         },
@@ -336,7 +336,7 @@ describe('main: simulate and docs', () => {
     const code = await main(['simulate', ...args], t.io, {
       ...baseDeps,
       loadSimulator: async () => ({
-        fleetRouterNames,
+        fleetSelectionProblems,
         runSimulateCommand: async (options) => {
           seen.push(options);
         },

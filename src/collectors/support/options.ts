@@ -20,7 +20,7 @@ export function readStringList(options: CollectorOptions, key: string): string[]
 }
 
 /** A non-negative integer, or `fallback` when absent. */
-export function readCount(options: CollectorOptions, key: string, fallback: number | undefined): number | undefined {
+export function readCount<F extends number | undefined>(options: CollectorOptions, key: string, fallback: F): number | F {
   const value = options[key];
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
@@ -31,7 +31,7 @@ export function readCount(options: CollectorOptions, key: string, fallback: numb
  * An on/off switch: a boolean, or the text `true`/`false` that `${VAR}` substitution produces;
  * `fallback` when absent.
  */
-export function readSwitch(options: CollectorOptions, key: string, fallback: boolean): boolean {
+export function readSwitch<F extends boolean | undefined>(options: CollectorOptions, key: string, fallback: F): boolean | F {
   const value = options[key];
   if (value === undefined || value === null) return fallback;
   if (typeof value === 'boolean') return value;
