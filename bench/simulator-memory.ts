@@ -13,9 +13,9 @@
  * (3) keep one logged-in connection per router open, as the agent does, and poll all of them.
  * The raw clients live in the same process, so phases 2–3 include the client side as well.
  */
-import { SimulatedFleet } from '../src/simulator/fleet.js';
-import type { SimulatedRouter } from '../src/simulator/router.js';
-import { md5Response, RawClient } from '../test/simulator/helpers/raw-client.js';
+import { SimulatedFleet } from '../src/sources/routeros/simulator/fleet.js';
+import type { SimulatedRouter } from '../src/sources/routeros/simulator/router.js';
+import { md5Response, RawClient } from '../test/sources/routeros/simulator/helpers/raw-client.js';
 
 const LIMIT_BYTES = 500 * 1024 * 1024;
 

@@ -13,7 +13,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Agent } from '../src/agent.js';
-import { findCollector } from '../src/collectors/registry.js';
+import { findCollector } from '../src/sources/routeros/collectors/registry.js';
 import { subscribeDiagErrors } from '../src/telemetry/diag-bridge.js';
 import { startBenchFleet, type BenchFleet } from './lib/bench-fleet.js';
 import { benchAgentConfig, LogCounter, scrape, startBenchAgent, type Scrape } from './lib/agent-harness.js';

@@ -2,8 +2,8 @@
  * The agent's wiring and lifecycle: simulator (when enabled), collection engine, telemetry and the
  * HTTP server, started in order and shut down in reverse, every step bounded in time.
  */
-import { COLLECTORS } from './collectors/registry.js';
-import type { Collector } from './collectors/collector.js';
+import { COLLECTORS } from './sources/routeros/collectors/registry.js';
+import type { Collector } from './sources/routeros/collectors/collector.js';
 import type { AgentConfig, RouterConfig } from './config/types.js';
 import { tlsMode } from './engine/connection.js';
 import { CollectionEngine } from './engine/engine.js';
@@ -11,8 +11,8 @@ import { describeError } from './engine/failure.js';
 import type { EngineMetrics, PollerTuning } from './engine/router-poller.js';
 import type { Logger } from './log.js';
 import { createHttpServer } from './server/http-server.js';
-import { formatFault } from './simulator/faults.js';
-import { SimulatedFleet } from './simulator/fleet.js';
+import { formatFault } from './sources/routeros/simulator/faults.js';
+import { SimulatedFleet } from './sources/routeros/simulator/fleet.js';
 import { createTelemetry } from './telemetry/provider.js';
 import { agentVersion } from './version.js';
 

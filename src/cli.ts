@@ -15,7 +15,7 @@ import type { ConfigOverrides, KnownCollector, LoadedConfig } from './config/loa
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
 import { createLogger, type Logger } from './log.js';
-import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec } from './simulator/faults.js';
+import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec } from './sources/routeros/simulator/faults.js';
 import { AGENT_NAME, agentVersion } from './version.js';
 
 /** Exit codes. */
@@ -97,10 +97,10 @@ export class UsageError extends Error {
 }
 
 const DEFAULT_DEPENDENCIES = {
-  loadCollectors: async (): Promise<readonly KnownCollector[]> => (await import('./collectors/registry.js')).COLLECTORS,
+  loadCollectors: async (): Promise<readonly KnownCollector[]> => (await import('./sources/routeros/collectors/registry.js')).COLLECTORS,
   loadAgent: async (): Promise<AgentModule> => import('./agent.js'),
-  loadSimulator: async (): Promise<SimulatorModule> => import('./simulator/command.js'),
-  loadDocs: async (): Promise<DocsModule> => import('./collectors/docs.js'),
+  loadSimulator: async (): Promise<SimulatorModule> => import('./sources/routeros/simulator/command.js'),
+  loadDocs: async (): Promise<DocsModule> => import('./sources/routeros/collectors/docs.js'),
 } as const;
 
 const HELP = `Usage: ${AGENT_NAME} [command] [options]

@@ -6,12 +6,12 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { startAgent, type Agent } from '../../src/agent.js';
-import { COLLECTORS } from '../../src/collectors/registry.js';
+import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import type { PollerTuning } from '../../src/engine/router-poller.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { createLogger } from '../../src/log.js';
-import type { SimulatedRouter } from '../../src/simulator/router.js';
+import type { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
 
 /** Options of {@link benchAgentConfig}. */
 export interface BenchAgentConfigOptions {

@@ -2,9 +2,9 @@
  * Simulated fleets for the benchmarks: the product's `SimulatedFleet` selections (`mixed`, `v6`,
  * `v7`, a profile id) plus a comma-separated list of profile ids, started as one fleet per profile.
  */
-import { SimulatedFleet } from '../../src/simulator/fleet.js';
-import { PROFILES } from '../../src/simulator/profiles.js';
-import type { SimulatedRouter } from '../../src/simulator/router.js';
+import { SimulatedFleet } from '../../src/sources/routeros/simulator/fleet.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
+import type { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
 
 /** Every built-in profile except the PPPoE concentrator, whose ~3,700 series per router dominate any mix. */
 export const EDGE_PROFILES = 'edge';

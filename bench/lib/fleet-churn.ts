@@ -8,9 +8,9 @@
  * Entity keys are never reused (interface `soak-…` names, lease ids from `*10000`, `10.…` source
  * addresses numbered from 10.0.0.1, `02:…` client MACs), so a series carrying a removed key is stale, whatever its value.
  */
-import type { RouterProfile, SimRow } from '../../src/simulator/profile.js';
-import { PROFILES } from '../../src/simulator/profiles.js';
-import type { SimulatedRouter } from '../../src/simulator/router.js';
+import type { RouterProfile, SimRow } from '../../src/sources/routeros/simulator/profile.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
+import type { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
 
 /** What kind of entity was removed; decides which series refer to it. */
 export type EntityKind = 'interface' | 'lease' | 'source' | 'client';

@@ -5,7 +5,7 @@
  * collector declares (a typo such as `exlude` would otherwise silently do nothing); they reach the
  * collector unchanged, and its own option reader runs here so a bad value fails at load.
  */
-import type { Collector, MetricDefinition } from '../collectors/collector.js';
+import type { Collector, MetricDefinition } from '../sources/routeros/collectors/collector.js';
 import { durationProblem, parseDuration } from './duration.js';
 import { joinPath, type Problems } from './errors.js';
 import type { CollectorConfig } from './types.js';

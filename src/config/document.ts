@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { formatHostPort } from './address.js';
 import { formatDuration } from './duration.js';
-import type { FleetFault } from '../simulator/faults.js';
+import type { FleetFault } from '../sources/routeros/simulator/faults.js';
 import type { AgentConfig, CollectorConfig, RouterConfig, RouterDefaultsConfig } from './types.js';
 
 /** Options of {@link configDocument}. */

@@ -50,7 +50,7 @@ export interface LoadConfigOptions {
   /** Environment for `${VAR}`, `MIKROTIK_AGENT_*` and OTEL_*. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   readonly overrides?: ConfigOverrides;
-  /** The known collectors (src/collectors/registry.ts COLLECTORS in the agent). */
+  /** The known collectors (src/sources/routeros/collectors/registry.ts COLLECTORS in the agent). */
   readonly collectors: readonly KnownCollector[];
   /** Working directory for relative paths outside a file. @default process.cwd() */
   readonly cwd?: string;

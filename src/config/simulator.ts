@@ -3,8 +3,8 @@
  * rules, and `faults` (a list of `{ router, kind, millis? }`) turned into fleet faults. A fault's router is
  * checked against the names the fleet will give its routers, so check-config catches a typo before a demo.
  */
-import { faultFromFields, type FleetFault } from '../simulator/faults.js';
-import { fleetSelectionProblems, MAX_FLEET_SIZE } from '../simulator/fleet.js';
+import { faultFromFields, type FleetFault } from '../sources/routeros/simulator/faults.js';
+import { fleetSelectionProblems, MAX_FLEET_SIZE } from '../sources/routeros/simulator/fleet.js';
 import { isValidHost } from './address.js';
 import { unknownMessage } from './collectors.js';
 import { joinPath, type Problems } from './errors.js';

@@ -1,4 +1,4 @@
-import type { FleetFault } from '../simulator/faults.js';
+import type { FleetFault } from '../sources/routeros/simulator/faults.js';
 
 /**
  * The validated, normalised agent configuration. `load.ts` produces it from a file, the environment

@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
-import type { RouterApi } from '../routeros/api.js';
+import type { RouterApi } from '../sources/routeros/client/api.js';
 import type { RouterConfig, RouterTlsConfig } from '../config/types.js';
-import type { RouterOsClientOptions, RouterOsTlsOptions } from '../routeros/client.js';
+import type { RouterOsClientOptions, RouterOsTlsOptions } from '../sources/routeros/client/client.js';
 
 /** TLS towards api-ssl, as the client takes it. */
 export type RouterTlsOptions = RouterOsTlsOptions;
@@ -22,7 +22,7 @@ export interface RouterConnection extends RouterApi {
   readonly isOpen: boolean;
 }
 
-/** Opens and logs in; rejects with the typed errors of src/routeros/errors.ts. */
+/** Opens and logs in; rejects with the typed errors of src/sources/routeros/client/errors.ts. */
 export type ConnectFn = (options: RouterConnectOptions) => Promise<RouterConnection>;
 
 /** Which TLS mode a router's config asks for, or undefined for plain TCP. */

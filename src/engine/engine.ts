@@ -2,9 +2,9 @@
  * The collection engine: one RouterPoller per configured router behind a shared concurrency limit.
  * It is the agent's only path to routers; everything else reads its snapshots.
  */
-import type { Collector } from '../collectors/collector.js';
+import type { Collector } from '../sources/routeros/collectors/collector.js';
 import type { CollectionConfig, RouterConfig } from '../config/types.js';
-import { RouterOsClient } from '../routeros/client.js';
+import { RouterOsClient } from '../sources/routeros/client/client.js';
 import { buildTlsOptions, closeQuietly, type ConnectFn } from './connection.js';
 import { describeRouterError } from './failure.js';
 import { ConcurrencyLimiter } from './limiter.js';

@@ -10,8 +10,8 @@ import {
   ProtocolError,
   TimeoutError,
   TrapError,
-} from '../routeros/errors.js';
-import { TlsVerificationError } from '../routeros/transport.js';
+} from '../sources/routeros/client/errors.js';
+import { TlsVerificationError } from '../sources/routeros/client/transport.js';
 import type { RouterDownReason } from './snapshot.js';
 
 /**

@@ -16,9 +16,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Collector, CollectOutput, RouterFacts } from '../collectors/collector.js';
+import type { Collector, CollectOutput, RouterFacts } from '../sources/routeros/collectors/collector.js';
 import type { CollectorConfig, RouterConfig } from '../config/types.js';
-import { TimeoutError } from '../routeros/errors.js';
+import { TimeoutError } from '../sources/routeros/client/errors.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import {
   buildTlsOptions,

@@ -2,7 +2,7 @@
  * A router's latest state as the engine keeps it. Scrapes and OTLP exports read snapshots;
  * they never touch a router.
  */
-import type { Sample } from '../collectors/collector.js';
+import type { Sample } from '../sources/routeros/collectors/collector.js';
 
 /** ok: ran and returned data; error: failed this cycle; unsupported: the router lacks the feature. */
 export type CollectorStatus = 'ok' | 'error' | 'unsupported';

@@ -2,7 +2,7 @@
  * Per-router metrics the engine itself reports, next to the collectors' own. They come from the
  * snapshot producer (not SDK instruments) so a removed router's series disappear with it.
  */
-import type { MetricDefinition } from '../collectors/collector.js';
+import type { MetricDefinition } from '../sources/routeros/collectors/collector.js';
 
 export const ROUTER_UP: MetricDefinition = {
   name: 'routeros.up',

@@ -32,8 +32,8 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import type { MetricDefinition, Sample } from '../collectors/collector.js';
-import { SYSTEM_UPTIME } from '../collectors/system.js';
+import type { MetricDefinition, Sample } from '../sources/routeros/collectors/collector.js';
+import { SYSTEM_UPTIME } from '../sources/routeros/collectors/system.js';
 import type { Temporality } from '../config/types.js';
 import type { CollectorState, RouterSnapshot, SnapshotSource } from '../engine/snapshot.js';
 import {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, StartupCheckError, type Agent } from '../../src/agent.js';
 import type { AgentConfig, RouterConfig } from '../../src/config/types.js';
 import type { PollerTuning } from '../../src/engine/router-poller.js';
-import { SimulatedFleet } from '../../src/simulator/fleet.js';
+import { SimulatedFleet } from '../../src/sources/routeros/simulator/fleet.js';
 import { captureLogger, simRouter, waitFor } from '../engine/helpers/engine-fixtures.js';
 
 const FAST: Partial<PollerTuning> = {

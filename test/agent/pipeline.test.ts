@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../src/agent.js';
 import type { AgentConfig, OtlpConfig, Temporality } from '../../src/config/types.js';
 import type { PollerTuning } from '../../src/engine/router-poller.js';
-import { PROFILES } from '../../src/simulator/profiles.js';
-import { SimulatedRouter } from '../../src/simulator/router.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
+import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
 import { captureLogger, simRouter, waitFor } from '../engine/helpers/engine-fixtures.js';
 import { attribute, metricsByName, OtlpReceiver, type OtlpJsonPoint } from '../telemetry/otlp-receiver.js';
 

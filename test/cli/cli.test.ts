@@ -11,8 +11,8 @@ import {
   type SimulateOptions,
 } from '../../src/cli.js';
 import type { AgentConfig } from '../../src/config/types.js';
-import { FAULT_KINDS } from '../../src/simulator/faults.js';
-import { fleetSelectionProblems } from '../../src/simulator/fleet.js';
+import { FAULT_KINDS } from '../../src/sources/routeros/simulator/faults.js';
+import { fleetSelectionProblems } from '../../src/sources/routeros/simulator/fleet.js';
 import { TEST_COLLECTORS, testDir } from '../config/helpers.js';
 
 const cleanups: (() => void)[] = [];

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startAgent } from '../../src/agent.js';
 import { type CliIo, main } from '../../src/cli.js';
-import { COLLECTORS } from '../../src/collectors/registry.js';
+import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
-import { formatFault, planFleetFaults } from '../../src/simulator/faults.js';
-import { fleetRouterNames } from '../../src/simulator/fleet.js';
+import { formatFault, planFleetFaults } from '../../src/sources/routeros/simulator/faults.js';
+import { fleetRouterNames } from '../../src/sources/routeros/simulator/fleet.js';
 import { captureLogger, waitFor } from '../engine/helpers/engine-fixtures.js';
 
 /** The shipped examples, checked with the real collector registry (no dependency overrides). */

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AuthenticationError } from '../../src/routeros/errors.js';
-import { RouterOsClient, type RouterOsTlsOptions } from '../../src/routeros/client.js';
-import { DEMO_CERTIFICATE_PEM } from '../../src/simulator/demo-certificate.js';
+import { AuthenticationError } from '../../src/sources/routeros/client/errors.js';
+import { RouterOsClient, type RouterOsTlsOptions } from '../../src/sources/routeros/client/client.js';
+import { DEMO_CERTIFICATE_PEM } from '../../src/sources/routeros/simulator/demo-certificate.js';
 import { httpRequest, ManagedProcess } from '../helpers/processes.js';
 
 const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));

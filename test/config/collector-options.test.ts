@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLLECTORS } from '../../src/collectors/registry.js';
+import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLLECTORS } from '../../src/collectors/registry.js';
+import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { prometheusLabelName, reservedLabelNames } from '../../src/config/labels.js';
 import { load as loadWith, problemsOf as problemsWith } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FAULT_KINDS } from '../../src/simulator/faults.js';
+import { FAULT_KINDS } from '../../src/sources/routeros/simulator/faults.js';
 import { load, problemsOf } from './helpers.js';
 
 const KNOWN = `(known: ${FAULT_KINDS.join(', ')})`;

@@ -10,8 +10,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { PROFILES } from '../../src/simulator/profiles.js';
-import type { SimulatedRouter } from '../../src/simulator/router.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
+import type { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
 import { pythonEnv } from '../helpers/tools.js';
 import { runJsonChild } from './helpers/child.js';
 import { PASSWORD, ProcessErrorWatcher, SimulatorHarness, sleep, USERNAME } from './helpers/simulator.js';

@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROFILES } from '../../src/simulator/profiles.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { ACCEPTED_LINT_FINDINGS, promtoolCheckMetrics, unexpectedLintFindings } from '../helpers/tools.js';
 import { allCollectorsYaml, startProfileRouters, startTestAgent, type ProfileRouters, type TestAgent } from './helpers/agent.js';
 import { NORMALISATION_RULES, normaliseScrape, unifiedDiff } from './helpers/golden.js';

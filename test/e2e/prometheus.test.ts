@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profilesFor } from '../../src/simulator/profiles.js';
+import { profilesFor } from '../../src/sources/routeros/simulator/profiles.js';
 import { startPrometheus, type InstantSample, type PrometheusServer } from '../helpers/tools.js';
 import {
   eventually,

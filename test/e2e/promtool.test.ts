@@ -4,8 +4,8 @@
  * linted, plus the agent's own metrics after a few requests. A clean lint means exit 0 and no output at all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COLLECTORS } from '../../src/collectors/registry.js';
-import { PROFILES } from '../../src/simulator/profiles.js';
+import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { prometheusName } from '../../src/telemetry/router-metrics.js';
 import { ACCEPTED_LINT_FINDINGS, promtoolCheckMetrics, unexpectedLintFindings } from '../helpers/tools.js';
 import { allCollectorsYaml, startTestAgent, type TestAgent } from './helpers/agent.js';

@@ -7,7 +7,7 @@
  * Only protobuf is exercised: VictoriaMetrics answers OTLP JSON with HTTP 400 (otel-js.md §12).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROFILES } from '../../src/simulator/profiles.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { startVictoriaMetrics, type ExportedSeries, type VictoriaMetricsServer } from '../helpers/tools.js';
 import { allCollectorsYaml, eventually, startTestAgent, type TestAgent } from './helpers/agent.js';
 import { parseExposition, samplesOf, type Exposition } from './helpers/exposition.js';

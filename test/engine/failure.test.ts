@@ -8,8 +8,8 @@ import {
   ProtocolError,
   TimeoutError,
   TrapError,
-} from '../../src/routeros/errors.js';
-import { TlsVerificationError } from '../../src/routeros/transport.js';
+} from '../../src/sources/routeros/client/errors.js';
+import { TlsVerificationError } from '../../src/sources/routeros/client/transport.js';
 
 describe('classifyFailure', () => {
   it('maps client errors to router states', () => {

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectFn } from '../../src/engine/connection.js';
 import type { ConnectionState, EngineMetrics } from '../../src/engine/router-poller.js';
-import { RouterOsClient } from '../../src/routeros/client.js';
+import { RouterOsClient } from '../../src/sources/routeros/client/client.js';
 import {
   EngineHarness,
   FAST_TUNING,

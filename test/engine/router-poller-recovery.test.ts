@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectFn } from '../../src/engine/connection.js';
-import { RouterOsClient } from '../../src/routeros/client.js';
+import { RouterOsClient } from '../../src/sources/routeros/client/client.js';
 import { RecordingProxy } from '../reliability/helpers/tcp-proxy.js';
 import { EngineHarness, FAST_TUNING, ProbeCollector, simRouter, sleep, snapshotOf, waitFor } from './helpers/engine-fixtures.js';
 

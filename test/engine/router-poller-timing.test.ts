@@ -3,13 +3,13 @@
  * milliseconds: how a fleet's polls spread over the interval, and where the reconnect backoffs cap.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Collector, CollectContext, CollectOutput } from '../../src/collectors/collector.js';
+import type { Collector, CollectContext, CollectOutput } from '../../src/sources/routeros/collectors/collector.js';
 import type { RouterConfig } from '../../src/config/types.js';
 import type { ConnectFn, RouterConnection } from '../../src/engine/connection.js';
 import { CollectionEngine } from '../../src/engine/engine.js';
 import { DEFAULT_TUNING, type PollerTuning } from '../../src/engine/router-poller.js';
-import type { Row } from '../../src/routeros/api.js';
-import { AuthenticationError, ProtocolError } from '../../src/routeros/errors.js';
+import type { Row } from '../../src/sources/routeros/client/api.js';
+import { AuthenticationError, ProtocolError } from '../../src/sources/routeros/client/errors.js';
 import { seededRandom } from '../reliability/helpers/acceleration.js';
 import { captureLogger, simRouter } from './helpers/engine-fixtures.js';
 

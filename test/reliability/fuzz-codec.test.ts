@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeLength, SentenceDecoder } from '../../src/routeros/protocol/codec.js';
-import { ProtocolError } from '../../src/routeros/errors.js';
+import { encodeLength, SentenceDecoder } from '../../src/sources/routeros/protocol/codec.js';
+import { ProtocolError } from '../../src/sources/routeros/client/errors.js';
 import { fuzzRuns, fuzzTimeout } from './helpers/harness.js';
 
 const RUNS = fuzzRuns(400);

@@ -19,7 +19,7 @@ import {
   parseQuantity,
   parseRate,
   parseVersion,
-} from '../../src/routeros/values.js';
+} from '../../src/sources/routeros/client/values.js';
 import { fuzzRuns, fuzzTimeout } from './helpers/harness.js';
 
 const RUNS = fuzzRuns(3_000);

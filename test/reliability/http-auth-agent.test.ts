@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../src/agent.js';
-import { COLLECTORS } from '../../src/collectors/registry.js';
+import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
 import { CleanupStack, httpGet, LogCapture, ProcessWatch, waitFor, type TimedResponse } from './helpers/harness.js';
 

@@ -17,10 +17,10 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli.js';
-import { COLLECTORS } from '../../src/collectors/registry.js';
+import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
-import { PROFILES } from '../../src/simulator/profiles.js';
-import { SimulatedRouter } from '../../src/simulator/router.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
+import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
 import { CleanupStack, httpGet, LogCapture, ProcessWatch, sleep, waitFor, type TimedResponse } from './helpers/harness.js';
 
 const TAG = randomBytes(4).toString('hex');

@@ -3,16 +3,16 @@
  * simulated api-ssl routers. Certificates that do not verify are refused — the router is down in /metrics
  * and /health with a TLS text — while the matching ones come up; unverified modes (insecure, anonymous)
  * work but are warned about in the log before the agent reports it started. The client's TLS modes are
- * unit-tested in test/routeros; this is the path from the config file to /health.
+ * unit-tested in test/sources/routeros; this is the path from the config file to /health.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent } from '../../src/agent.js';
-import { COLLECTORS } from '../../src/collectors/registry.js';
+import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
-import { PROFILES } from '../../src/simulator/profiles.js';
-import { SimulatedRouter, type SimulatedTlsOptions } from '../../src/simulator/router.js';
+import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
+import { SimulatedRouter, type SimulatedTlsOptions } from '../../src/sources/routeros/simulator/router.js';
 import { CleanupStack, LogCapture, ProcessWatch, sleep } from './helpers/harness.js';
 import { readHealth, scrapeMetrics } from './helpers/observe.js';
 

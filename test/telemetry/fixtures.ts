@@ -1,5 +1,5 @@
 /** Plain in-memory snapshots and configs for telemetry and server tests. */
-import type { MetricDefinition, Sample } from '../../src/collectors/collector.js';
+import type { MetricDefinition, Sample } from '../../src/sources/routeros/collectors/collector.js';
 import type { AgentConfig, OtlpConfig, ServerConfig } from '../../src/config/types.js';
 import type { CollectorState, RouterSnapshot, SnapshotSource } from '../../src/engine/snapshot.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MetricDefinition } from '../../src/collectors/collector.js';
+import type { MetricDefinition } from '../../src/sources/routeros/collectors/collector.js';
 import { AGENT_METRIC_DEFINITIONS } from '../../src/telemetry/agent-metrics.js';
 import { createTelemetry } from '../../src/telemetry/provider.js';
 import { jsExporterName, namingMismatches, otlpTranslatedName } from '../../src/telemetry/prometheus-naming.js';

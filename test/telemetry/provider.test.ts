@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MetricDefinition } from '../../src/collectors/collector.js';
+import type { MetricDefinition } from '../../src/sources/routeros/collectors/collector.js';
 import type { OtlpConfig } from '../../src/config/types.js';
 import { createTelemetry, otlpMetricsUrl, type Telemetry } from '../../src/telemetry/provider.js';
 import {

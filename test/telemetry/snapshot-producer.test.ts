@@ -8,9 +8,9 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { MetricDefinition } from '../../src/collectors/collector.js';
+import type { MetricDefinition } from '../../src/sources/routeros/collectors/collector.js';
 import type { SnapshotSource } from '../../src/engine/snapshot.js';
-import { SYSTEM_UPTIME } from '../../src/collectors/system.js';
+import { SYSTEM_UPTIME } from '../../src/sources/routeros/collectors/system.js';
 import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
 import {
   CPU_LOAD,

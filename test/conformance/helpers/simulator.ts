@@ -2,9 +2,9 @@
  * Shared by the client-against-simulator and conformance suites: simulated routers and
  * RouterOsClient connections that are always torn down, and a watcher for process-level errors.
  */
-import { PROFILES } from '../../../src/simulator/profiles.js';
-import { SimulatedRouter, type SimulatedRouterOptions } from '../../../src/simulator/router.js';
-import { RouterOsClient, type RouterOsClientOptions } from '../../../src/routeros/client.js';
+import { PROFILES } from '../../../src/sources/routeros/simulator/profiles.js';
+import { SimulatedRouter, type SimulatedRouterOptions } from '../../../src/sources/routeros/simulator/router.js';
+import { RouterOsClient, type RouterOsClientOptions } from '../../../src/sources/routeros/client/client.js';
 
 /** Credentials every harness router accepts unless a test overrides them. */
 export const USERNAME = 'admin';

@@ -5,12 +5,12 @@
  */
 import { pino } from 'pino';
 import { startAgent, type Agent } from '../../../src/agent.js';
-import { COLLECTORS } from '../../../src/collectors/registry.js';
+import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
 import { loadConfig, type ConfigOverrides } from '../../../src/config/load.js';
 import type { AgentConfig } from '../../../src/config/types.js';
-import { PROFILES } from '../../../src/simulator/profiles.js';
-import type { RouterProfile } from '../../../src/simulator/profile.js';
-import { SimulatedRouter } from '../../../src/simulator/router.js';
+import { PROFILES } from '../../../src/sources/routeros/simulator/profiles.js';
+import type { RouterProfile } from '../../../src/sources/routeros/simulator/profile.js';
+import { SimulatedRouter } from '../../../src/sources/routeros/simulator/router.js';
 import { httpRequest } from '../../helpers/processes.js';
 
 /** Where the config comes from. */

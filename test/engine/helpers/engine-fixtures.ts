@@ -4,13 +4,13 @@
  */
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import type { Collector, CollectContext, CollectOutput } from '../../../src/collectors/collector.js';
-import { COLLECTORS } from '../../../src/collectors/registry.js';
+import type { Collector, CollectContext, CollectOutput } from '../../../src/sources/routeros/collectors/collector.js';
+import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
 import type { RouterConfig } from '../../../src/config/types.js';
 import { CollectionEngine, type CollectionEngineOptions } from '../../../src/engine/engine.js';
 import type { PollerTuning } from '../../../src/engine/router-poller.js';
 import type { RouterSnapshot } from '../../../src/engine/snapshot.js';
-import { SimulatedFleet } from '../../../src/simulator/fleet.js';
+import { SimulatedFleet } from '../../../src/sources/routeros/simulator/fleet.js';
 
 /** A router config pointing at a simulated router on loopback. */
 export function simRouter(name: string, port: number, overrides: Partial<RouterConfig> = {}): RouterConfig {

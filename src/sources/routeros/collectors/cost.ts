@@ -1,0 +1,34 @@
+/**
+ * What one poll cycle costs a router: API commands per collector with every default collector on,
+ * measured against the simulator's largest profiles by test/sources/routeros/collectors/cost.test.ts, which fails when
+ * the code's real cost moves away from these figures. Rendered into docs/metrics.md.
+ */
+
+/** Commands one cycle sends to a router of one profile, per collector (login and detection excluded). */
+export interface CycleCost {
+  /** Simulator profile id. */
+  readonly profile: string;
+  readonly description: string;
+  /** Collector name → commands per cycle. Collectors on their own slower interval are marked in docs. */
+  readonly commands: Readonly<Record<string, number>>;
+  /** Series the profile produces with the default collectors. */
+  readonly series: number;
+}
+
+/** Once per connection, before the first cycle: `/system/resource` and `/system/package`. */
+export const DETECTION_COMMANDS = 2;
+
+export const MEASURED_CYCLE_COSTS: readonly CycleCost[] = [
+  {
+    profile: 'ccr2004-v7',
+    description: 'CCR2004, RouterOS 7.19: 18 ports, 48 VLANs, BGP and OSPF, 2,000 BGP routes',
+    commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, ospf: 2, ppp: 6, ipsec: 1, queue: 2, wireless: 4, certificate: 1, netwatch: 1, users: 1, firmware: 2 },
+    series: 1022,
+  },
+  {
+    profile: 'ccr1036-pppoe-v7',
+    description: 'CCR1036 PPPoE concentrator, RouterOS 7.16: 300 subscribers with dynamic queues',
+    commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, ospf: 2, ppp: 6, ipsec: 1, queue: 2, wireless: 1, certificate: 1, netwatch: 1, users: 1, firmware: 2 },
+    series: 3706,
+  },
+];

@@ -1,0 +1,202 @@
+/**
+ * RouterOS API framing: word length prefixes (1–5 bytes, big-endian) and sentences
+ * (words ended by a zero-length word). Pure functions and a streaming decoder; no I/O.
+ * Spec and test vectors: shared/reference/routeros-api.md §2.
+ */
+import { isUtf8 } from 'node:buffer';
+import { ProtocolError } from '../client/errors.js';
+
+/** Default cap on one word, so a hostile peer cannot make us buffer gigabytes. */
+export const DEFAULT_MAX_WORD_BYTES = 16 * 1024 * 1024;
+
+/** Default cap on one sentence (all its words), for the same reason: a peer could otherwise stream words forever. */
+export const DEFAULT_MAX_SENTENCE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Default cap on the words of one sentence. A real reply row has tens of words, a few hundred at
+ * most; without a count, a peer sending one-byte words makes a string and an array slot per wire byte.
+ */
+export const DEFAULT_MAX_SENTENCE_WORDS = 65_536;
+
+/**
+ * What a decoded word costs beyond its bytes (V8 string header, array slot), charged against the
+ * sentence limit so that the limit bounds memory, not only payload: measured about 10 × the wire
+ * size for one-byte words without it.
+ */
+const WORD_OVERHEAD_BYTES = 32;
+
+/** Encodes a word length as its 1–5 byte prefix. */
+export function encodeLength(length: number): Buffer {
+  if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) {
+    throw new RangeError(`word length out of range: ${length}`);
+  }
+  if (length < 0x80) return Buffer.from([length]);
+  if (length < 0x4000) return Buffer.from([(length >> 8) | 0x80, length & 0xff]);
+  if (length < 0x200000) {
+    return Buffer.from([(length >> 16) | 0xc0, (length >> 8) & 0xff, length & 0xff]);
+  }
+  if (length < 0x10000000) {
+    return Buffer.from([(length >>> 24) | 0xe0, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
+  }
+  return Buffer.from([0xf0, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
+}
+
+/** Encodes one sentence: each word with its length in UTF-8 bytes, then the zero-length word. */
+export function encodeSentence(words: readonly string[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const word of words) {
+    const bytes = Buffer.from(word, 'utf8');
+    parts.push(encodeLength(bytes.length), bytes);
+  }
+  parts.push(Buffer.from([0]));
+  return Buffer.concat(parts);
+}
+
+/** Size of a length prefix given its first byte; throws ProtocolError for control and reserved bytes. */
+function prefixSize(first: number): number {
+  if (first < 0x80) return 1;
+  if (first < 0xc0) return 2;
+  if (first < 0xe0) return 3;
+  if (first < 0xf0) return 4;
+  if (first === 0xf0) return 5;
+  if (first >= 0xf8) throw new ProtocolError(`control byte 0x${first.toString(16)} in length prefix`);
+  throw new ProtocolError(`invalid length prefix byte 0x${first.toString(16)}`);
+}
+
+/**
+ * Reads a length prefix at `offset`. Returns undefined when the buffer ends inside the prefix.
+ * Throws ProtocolError on a control byte (≥ 0xF8) or a reserved first byte (0xF1–0xF7).
+ */
+export function decodeLength(buffer: Buffer, offset: number): { length: number; size: number } | undefined {
+  if (offset >= buffer.length) return undefined;
+  const first = buffer[offset]!;
+  const size = prefixSize(first);
+  if (offset + size > buffer.length) return undefined;
+  let length: number;
+  switch (size) {
+    case 1:
+      length = first;
+      break;
+    case 2:
+      length = ((first & 0x3f) << 8) | buffer[offset + 1]!;
+      break;
+    case 3:
+      length = ((first & 0x1f) << 16) | (buffer[offset + 1]! << 8) | buffer[offset + 2]!;
+      break;
+    case 4:
+      length = (first & 0x0f) * 0x1000000 + ((buffer[offset + 1]! << 16) | (buffer[offset + 2]! << 8) | buffer[offset + 3]!);
+      break;
+    default:
+      length = buffer.readUInt32BE(offset + 1);
+  }
+  return { length, size };
+}
+
+/**
+ * Decodes one word. RouterOS words are byte strings: UTF-8 when valid, otherwise latin1 so that
+ * legacy codepage bytes (win1252 comments on old routers) survive instead of turning into U+FFFD.
+ */
+export function decodeWord(bytes: Buffer): string {
+  return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1');
+}
+
+/** Options of {@link SentenceDecoder}. */
+export interface SentenceDecoderOptions {
+  /** Largest accepted word in bytes. @default 16 MiB */
+  maxWordBytes?: number;
+  /**
+   * Largest accepted sentence in bytes: its words, their prefixes and a fixed overhead per word.
+   * @default max(64 MiB, 4 × maxWordBytes)
+   */
+  maxSentenceBytes?: number;
+  /** Most words accepted in one sentence. @default 65,536 */
+  maxSentenceWords?: number;
+}
+
+/**
+ * Streaming sentence decoder: feed it TCP chunks split anywhere, get whole sentences back.
+ * Empty sentences (a lone zero byte) are skipped, as RouterOS specifies.
+ * After it throws a ProtocolError the stream is unusable; the caller closes the connection.
+ *
+ * Cost is linear in the input: while a word is incomplete, chunks are only collected (not
+ * concatenated) until enough bytes are buffered to finish it.
+ */
+export class SentenceDecoder {
+  private readonly maxWordBytes: number;
+  private readonly maxSentenceBytes: number;
+  private readonly maxSentenceWords: number;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Buffered bytes needed before parsing can make progress again. */
+  private needed = 1;
+  private words: string[] = [];
+  private sentenceBytes = 0;
+  private failed: ProtocolError | undefined;
+
+  constructor(options: SentenceDecoderOptions = {}) {
+    this.maxWordBytes = options.maxWordBytes ?? DEFAULT_MAX_WORD_BYTES;
+    this.maxSentenceBytes = options.maxSentenceBytes ?? Math.max(DEFAULT_MAX_SENTENCE_BYTES, 4 * this.maxWordBytes);
+    this.maxSentenceWords = options.maxSentenceWords ?? DEFAULT_MAX_SENTENCE_WORDS;
+  }
+
+  /** Bytes held for an incomplete word or prefix. */
+  get pendingBytes(): number {
+    return this.buffered;
+  }
+
+  /** Adds a chunk; returns every sentence it completes, in order. */
+  push(chunk: Buffer): string[][] {
+    if (this.failed) throw this.failed;
+    if (chunk.length === 0) return [];
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered < this.needed) return [];
+    const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
+    const sentences: string[][] = [];
+    let offset = 0;
+    try {
+      for (;;) {
+        const prefix = decodeLength(buffer, offset);
+        if (!prefix) {
+          this.needed = buffer.length - offset + 1;
+          break;
+        }
+        if (prefix.length > this.maxWordBytes) {
+          throw new ProtocolError(`word of ${prefix.length} bytes exceeds the limit of ${this.maxWordBytes}`);
+        }
+        const cost = prefix.length === 0 ? 0 : prefix.size + prefix.length + WORD_OVERHEAD_BYTES;
+        if (this.sentenceBytes + cost > this.maxSentenceBytes) {
+          throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceBytes} bytes`);
+        }
+        if (prefix.length > 0 && this.words.length >= this.maxSentenceWords) {
+          throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceWords} words`);
+        }
+        const end = offset + prefix.size + prefix.length;
+        if (end > buffer.length) {
+          this.needed = end - offset;
+          break;
+        }
+        if (prefix.length === 0) {
+          if (this.words.length > 0) sentences.push(this.words);
+          this.words = [];
+          this.sentenceBytes = 0;
+        } else {
+          this.words.push(decodeWord(buffer.subarray(offset + prefix.size, end)));
+          this.sentenceBytes += cost;
+        }
+        offset = end;
+      }
+    } catch (error) {
+      this.failed = error instanceof ProtocolError ? error : new ProtocolError(String(error));
+      this.chunks = [];
+      this.buffered = 0;
+      this.words = [];
+      throw this.failed;
+    }
+    const rest = buffer.subarray(offset);
+    // Copy the tail so a huge chunk is not retained for a few pending bytes.
+    this.chunks = rest.length > 0 ? [Buffer.from(rest)] : [];
+    this.buffered = rest.length;
+    return sentences;
+  }
+}

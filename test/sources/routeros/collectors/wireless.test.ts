@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import type { RouterFacts } from '../../../../src/sources/routeros/collectors/collector.js';
+import { CollectorOptionError } from '../../../../src/sources/routeros/collectors/support/options.js';
+import { bandFromChannel, CAPSMAN_INTERFACE_PROPLIST, parseSignal, wirelessCollector, wirelessStacks } from '../../../../src/sources/routeros/collectors/wireless.js';
+import { TrapError } from '../../../../src/sources/routeros/client/errors.js';
+import { callsWithoutProplist, commands, duplicateSeries, namingProblems, render, repliesFrom, setup, V6 } from './helpers/fixture-api-families.js';
+
+const V6_PACKAGES = ['routeros-arm', 'system', 'wireless', 'dhcp'];
+const LEGACY = ['interface-wireless', 'interface-wireless-registration-table', 'caps-man-registration-table', 'caps-man-interface'];
+
+function clients(iface: string, ssid: string, band: string, count: number): string {
+  return `routeros_wireless_clients{interface="${iface}",ssid="${ssid}",band="${band}"} ${count}`;
+}
+
+interface Client {
+  readonly ssid: string;
+  readonly band: string;
+  readonly signal: number;
+  readonly tx: number;
+  readonly rx: number;
+  readonly txBytes: number;
+  readonly rxBytes: number;
+}
+
+function client(iface: string, mac: string, c: Client): string[] {
+  const key = `{interface="${iface}",mac_address="${mac}"}`;
+  return [
+    `routeros_wireless_client_info{interface="${iface}",mac_address="${mac}",ssid="${c.ssid}",band="${c.band}"} 1`,
+    `routeros_wireless_client_signal_dbm${key} ${c.signal}`,
+    `routeros_wireless_client_transmit_rate_bytes${key} ${c.tx / 8}`,
+    `routeros_wireless_client_receive_rate_bytes${key} ${c.rx / 8}`,
+    `routeros_wireless_client_transmit_bytes_total${key} ${c.txBytes}`,
+    `routeros_wireless_client_receive_bytes_total${key} ${c.rxBytes}`,
+  ];
+}
+
+const LEGACY_COUNTS = [
+  clients('wlan1', 'home', '2ghz-b/g/n', 2),
+  clients('wlan2', 'home-5g', '5ghz-a/n/ac', 1),
+  clients('wlan-guest', 'guest', '', 0),
+  // Bands from the CAP interfaces' current channels; cap-lobby-2 has no clients and no series.
+  clients('cap-lobby-1', 'corp', '2ghz-gn', 2),
+  clients('cap-office-2', 'corp-5g', '5ghz-ac', 1),
+];
+
+const WIFI_COUNTS = [
+  clients('wifi1', 'office', '5ghz-ax', 1),
+  clients('wifi1', 'office', '5ghz-ac', 1),
+  clients('cap-wifi1', 'office', '2ghz-ax', 1),
+  clients('cap-wifi1', 'office-guest', '2ghz-ax', 1),
+  clients('cap-wifi2', 'office', '5ghz-ax', 1),
+];
+
+function facts(major: number, minor: number, packages: readonly string[]): RouterFacts {
+  return { version: `${major}.${minor}`, major, minor, packages: new Set(packages) };
+}
+
+describe('wirelessCollector', () => {
+  it('counts legacy wireless and legacy CAPsMAN registrations per interface, SSID and band (v6)', async () => {
+    const { api, context } = setup(repliesFrom(V6, LEGACY), '6.49.10 (long-term)', { packages: V6_PACKAGES });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples)).toEqual([...LEGACY_COUNTS].sort());
+    expect(commands(api.calls)).toEqual([
+      'print /interface/wireless/registration-table',
+      'print /interface/wireless ?disabled=false',
+      'print /caps-man/registration-table',
+      'print /caps-man/interface',
+    ]);
+    expect(callsWithoutProplist(api.calls)).toEqual([]);
+    // Counting needs no per-client fields.
+    expect(api.calls[0]?.options?.proplist).toEqual(['interface', 'ssid', 'band', 'mac-address']);
+    expect(api.calls[3]?.options?.proplist).toEqual(CAPSMAN_INTERFACE_PROPLIST);
+  });
+
+  it('sends no CAPsMAN interface print when the controller has no clients', async () => {
+    const { api, context } = setup(repliesFrom(V6, LEGACY, { '/caps-man/registration-table': [] }), '6.49.10 (long-term)', { packages: V6_PACKAGES });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples)).toEqual(LEGACY_COUNTS.filter((line) => !line.includes('cap-')).sort());
+    expect(commands(api.calls)).not.toContain('print /caps-man/interface');
+    expect(api.calls).toHaveLength(3);
+  });
+
+  it('leaves the band of CAPsMAN clients empty when their interface has no usable channel', async () => {
+    const { context } = setup(
+      repliesFrom(V6, LEGACY, { '/caps-man/interface': [{ name: 'cap-lobby-1', 'current-channel': 'unknown' }] }),
+      '6.49.10 (long-term)',
+      { packages: V6_PACKAGES },
+    );
+    const lines = render((await wirelessCollector.collect(context)).samples).filter((line) => line.includes('cap-'));
+    expect(lines).toEqual([clients('cap-lobby-1', 'corp', '', 2), clients('cap-office-2', 'corp-5g', '', 1)]);
+  });
+
+  it('adds capped per-client series with clients: true (signal forms, rate suffixes, tx,rx byte pairs)', async () => {
+    const { context } = setup(repliesFrom(V6, LEGACY), '6.49.10 (long-term)', {
+      packages: V6_PACKAGES,
+      options: { clients: true, max_series: 4 },
+    });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples)).toEqual(
+      [
+        ...LEGACY_COUNTS,
+        ...client('wlan1', 'AC:BC:32:00:00:01', { ssid: 'home', band: '2ghz-b/g/n', signal: -71, tx: 65e6, rx: 144_400_000, txBytes: 300, rxBytes: 400 }),
+        ...client('wlan1', 'AC:BC:32:00:00:02', { ssid: 'home', band: '2ghz-b/g/n', signal: -62, tx: 72_200_000, rx: 65e6, txBytes: 1500, rxBytes: 2600 }),
+        // 9007199254740993 is beyond 2^53: the nearest double.
+        ...client('wlan2', 'F0:18:98:00:00:03', { ssid: 'home-5g', band: '5ghz-a/n/ac', signal: -55, tx: 866_700_000, rx: 780e6, txBytes: 9007199254740992, rxBytes: 123456789 }),
+        ...client('cap-lobby-1', '3C:22:FB:00:00:01', { ssid: 'corp', band: '2ghz-gn', signal: -62, tx: 130e6, rx: 117e6, txBytes: 10000, rxBytes: 20000 }),
+      ].sort(),
+    );
+    // Two clients over the cap, six series each.
+    expect(output.dropped).toBe(12);
+    expect(duplicateSeries(output.samples)).toEqual([]);
+  });
+
+  it('reads wifiwave2 before 7.13 (signal as a number, band and SSID per row)', async () => {
+    const { api, context } = setup(repliesFrom('7.12', ['interface-wifiwave2-registration-table']), '7.12.1 (stable)', {
+      packages: ['routeros', 'wifiwave2'],
+      options: { clients: true },
+    });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples)).toEqual(
+      [
+        clients('wifi1', 'home', '5ghz-ax', 1),
+        clients('wifi2', 'home', '2ghz-n', 1),
+        ...client('wifi1', 'D4:57:63:00:00:01', { ssid: 'home', band: '5ghz-ax', signal: -55, tx: 1_200_900_000, rx: 960_700_000, txBytes: 1000, rxBytes: 2000 }),
+        ...client('wifi2', 'D4:57:63:00:00:02', { ssid: 'home', band: '2ghz-n', signal: -67, tx: 144_400_000, rx: 130e6, txBytes: 700, rxBytes: 900 }),
+      ].sort(),
+    );
+    expect(commands(api.calls)).toEqual(['print /interface/wifiwave2/registration-table']);
+    expect(output.dropped).toBe(0);
+  });
+
+  it('counts wifi (7.13+) rows per CAP interface on a CAPsMAN controller, band per client (mktxp #160)', async () => {
+    for (const packages of [['routeros', 'wifi-qcom'], ['routeros']]) {
+      const { api, context } = setup(repliesFrom('7.16', ['interface-wifi-registration-table']), '7.16 (stable)', { packages });
+      expect(render((await wirelessCollector.collect(context)).samples)).toEqual([...WIFI_COUNTS].sort());
+      expect(commands(api.calls)).toEqual(['print /interface/wifi/registration-table']);
+    }
+  });
+
+  it('reads every stack of a router with both the legacy package and 7.13+ wifi ("dual")', async () => {
+    const replies = { ...repliesFrom(V6, LEGACY), ...repliesFrom('7.16', ['interface-wifi-registration-table']) };
+    const { api, context } = setup(replies, '7.16 (stable)', { packages: ['routeros', 'wireless'] });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples)).toEqual([...LEGACY_COUNTS, ...WIFI_COUNTS].sort());
+    expect(api.calls).toHaveLength(5);
+  });
+
+  it('tries every stack when packages are unknown and skips the missing ones', async () => {
+    const { api, context } = setup(repliesFrom('7.16', ['interface-wifi-registration-table']), '7.16 (stable)', {
+      packages: [],
+      options: { include: ['cap-wifi.*'] },
+    });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples)).toEqual(WIFI_COUNTS.filter((line) => line.includes('cap-wifi')).sort());
+    expect(commands(api.calls)).toEqual([
+      'print /interface/wireless/registration-table',
+      'print /interface/wireless ?disabled=false',
+      'print /caps-man/registration-table',
+      'print /interface/wifiwave2/registration-table',
+      'print /interface/wifi/registration-table',
+    ]);
+  });
+
+  it('propagates a missing feature when no stack exists (before 7.13 without wireless packages)', async () => {
+    const { api, context } = setup({}, '7.12.1 (stable)', { packages: ['routeros'] });
+    const error = await wirelessCollector.collect(context).catch((reason: unknown) => reason);
+    expect((error as TrapError).isMissingFeature).toBe(true);
+    expect(commands(api.calls)).toEqual(['print /interface/wireless/registration-table', 'print /interface/wireless ?disabled=false']);
+    const unknown = setup({}, '7.16 (stable)', { packages: [] });
+    const all = await wirelessCollector.collect(unknown.context).catch((reason: unknown) => reason);
+    expect((all as TrapError).isMissingFeature).toBe(true);
+  });
+
+  it('lets other traps (permissions) through even when another stack answered', async () => {
+    const denied = new TrapError('not enough permissions (9)', 9);
+    const { context } = setup({ ...repliesFrom('7.16', ['interface-wifi-registration-table']), '/caps-man/registration-table': denied }, '7.16 (stable)', {
+      packages: [],
+    });
+    await expect(wirelessCollector.collect(context)).rejects.toBe(denied);
+  });
+
+  it('rejects bad options naming the key', async () => {
+    const { context } = setup({}, '7.16 (stable)', { options: { clients: 'yes' } });
+    await expect(wirelessCollector.collect(context)).rejects.toThrow(new CollectorOptionError('clients: must be true or false'));
+  });
+
+  it('follows the naming rule under routeros_wireless_', () => {
+    expect(namingProblems(wirelessCollector, ['routeros_wireless_'])).toEqual([]);
+    expect(wirelessCollector.defaultEnabled).toBe(true);
+  });
+});
+
+describe('wirelessStacks', () => {
+  it('picks stacks from packages and version', () => {
+    expect(wirelessStacks(facts(6, 49, ['routeros-mipsbe', 'wireless']))).toEqual(['wireless', 'caps-man']);
+    expect(wirelessStacks(facts(6, 40, ['routeros-mipsbe', 'wireless-cm2']))).toEqual(['wireless', 'caps-man']);
+    expect(wirelessStacks(facts(7, 12, ['routeros', 'wifiwave2']))).toEqual(['wifiwave2']);
+    expect(wirelessStacks(facts(7, 12, ['routeros', 'wireless']))).toEqual(['wireless', 'caps-man']);
+    expect(wirelessStacks(facts(7, 15, ['routeros', 'wifi-qcom']))).toEqual(['wifi']);
+    expect(wirelessStacks(facts(7, 19, ['routeros', 'wireless']))).toEqual(['wireless', 'caps-man', 'wifi']);
+    expect(wirelessStacks(facts(7, 19, ['routeros', 'container']))).toEqual(['wifi']);
+    expect(wirelessStacks(facts(7, 12, ['routeros']))).toEqual(['wireless']);
+    expect(wirelessStacks(facts(7, 16, []))).toEqual(['wireless', 'caps-man', 'wifiwave2', 'wifi']);
+  });
+});
+
+describe('bandFromChannel', () => {
+  it('reads the band family from the frequency and the mode from the channel', () => {
+    expect(bandFromChannel('5180/20-Ceee/ac')).toBe('5ghz-ac');
+    expect(bandFromChannel('2437/20-Ce/gn(20dBm)')).toBe('2ghz-gn');
+    expect(bandFromChannel('2412/20/g')).toBe('2ghz-g');
+    expect(bandFromChannel('5745/40-Ce/AN')).toBe('5ghz-an');
+    expect(bandFromChannel('5180/20')).toBe('5ghz');
+    expect(bandFromChannel('5180')).toBe('5ghz');
+    expect(bandFromChannel('912/20/b')).toBeUndefined();
+    expect(bandFromChannel('')).toBeUndefined();
+    expect(bandFromChannel(undefined)).toBeUndefined();
+  });
+});
+
+describe('parseSignal', () => {
+  it('reads the legacy, CAPsMAN and wifi forms', () => {
+    expect(parseSignal('-71dBm@6Mbps')).toBe(-71);
+    expect(parseSignal('-62@HT20-7')).toBe(-62);
+    expect(parseSignal('-55')).toBe(-55);
+    expect(parseSignal('strong')).toBeUndefined();
+    expect(parseSignal(undefined)).toBeUndefined();
+  });
+});
