@@ -1,18 +1,17 @@
 /**
- * The agent's wiring and lifecycle: simulator (when enabled), collection engine, telemetry and the
- * HTTP server, started in order and shut down in reverse, every step bounded in time.
+ * The agent's wiring and lifecycle: the sources (and whatever they start, such as the built-in
+ * simulator), the collection engine, telemetry and the HTTP server, started in order and shut down
+ * in reverse, every step bounded in time.
  */
-import { COLLECTORS } from './sources/routeros/collectors/registry.js';
-import type { Collector } from './sources/routeros/collectors/collector.js';
-import type { AgentConfig, RouterConfig } from './config/types.js';
-import { tlsMode } from './engine/connection.js';
+import type { AgentConfig } from './config/types.js';
 import { CollectionEngine } from './engine/engine.js';
 import { describeError } from './engine/failure.js';
-import type { EngineMetrics, PollerTuning } from './engine/router-poller.js';
+import { ConcurrencyLimiter } from './engine/limiter.js';
+import type { Source, SourcePlugin } from './engine/source.js';
+import type { EngineMetrics, PollerTuning } from './engine/target-poller.js';
 import type { Logger } from './log.js';
 import { createHttpServer } from './server/http-server.js';
-import { formatFault } from './sources/routeros/simulator/faults.js';
-import { SimulatedFleet } from './sources/routeros/simulator/fleet.js';
+import { SOURCES } from './sources/registry.js';
 import { createTelemetry } from './telemetry/provider.js';
 import { agentVersion } from './version.js';
 
@@ -27,13 +26,13 @@ export interface Agent {
   readonly address: { host: string; port: number };
 }
 
-/** startup_check: strict found routers it could not log in to. The CLI exits with code 2. */
+/** startup_check: strict found targets it could not log in to. The CLI exits with code 2. */
 export class StartupCheckError extends Error {
   override name = 'StartupCheckError';
-  constructor(readonly failures: { router: string; message: string }[]) {
+  constructor(readonly failures: { target: string; message: string }[]) {
     super(
-      `startup check failed for ${failures.length} router(s): ` +
-        failures.map((failure) => `${failure.router} (${failure.message})`).join('; '),
+      `startup check failed for ${failures.length} target(s): ` +
+        failures.map((failure) => `${failure.target} (${failure.message})`).join('; '),
     );
   }
 }
@@ -42,15 +41,11 @@ export class StartupCheckError extends Error {
 export interface StartAgentOptions {
   /** Backoff and jitter of the engine. */
   tuning?: Partial<PollerTuning>;
-  /** Collectors to run. @default COLLECTORS */
-  collectors?: readonly Collector[];
+  /** The sources to run. @default SOURCES */
+  sources?: readonly SourcePlugin[];
   /** Upper bound of the whole shutdown. @default 10_000 */
   shutdownTimeoutMillis?: number;
 }
-
-/** Credentials of the in-process simulator; it listens on loopback only. */
-const SIMULATOR_USERNAME = 'admin';
-const SIMULATOR_PASSWORD = 'admin';
 
 /**
  * Starts the agent. Throws StartupCheckError (strict startup check) or the error of the step that
@@ -72,55 +67,33 @@ async function start(
   options: StartAgentOptions,
   cleanup: Cleanup,
 ): Promise<Agent> {
-  const collectors = options.collectors ?? COLLECTORS;
   const version = agentVersion();
-  let routers: readonly RouterConfig[] = config.routers;
-
-  if (config.simulator.enabled) {
-    const simulatorHost = config.simulator.host === '' ? '127.0.0.1' : config.simulator.host;
-    const fleet = await SimulatedFleet.start({
-      count: config.simulator.count,
-      profile: config.simulator.profile,
-      host: simulatorHost,
-      portBase: config.simulator.portBase,
-      username: SIMULATOR_USERNAME,
-      password: SIMULATOR_PASSWORD,
-      faults: config.simulator.faults ?? [],
-    });
-    cleanup.add('simulator', 1_000, () => fleet.stop());
-    const simulated = simulatedRouters(config, simulatorHost, fleet, collectors);
-    routers = [...routers, ...simulated];
-    // By the names /health shows, so a demo's deliberate failures are not mistaken for real ones.
-    const faults = Object.fromEntries(
-      fleet.routers.flatMap((router, index) =>
-        router.fault === undefined ? [] : [[simulated[index]?.name ?? router.name, formatFault(router.fault)]],
-      ),
-    );
-    logger.info(
-      { count: fleet.routers.length, profile: config.simulator.profile, ...(Object.keys(faults).length > 0 ? { faults } : {}) },
-      'simulator started; its routers are polled over loopback like real ones',
-    );
-  }
-
-  warnAboutTls(routers, logger);
-
   const metrics = new ForwardingMetrics();
-  const engine = new CollectionEngine({
-    routers,
-    collection: config.collection,
-    collectors,
-    logger,
-    metrics,
-    ...(options.tuning ? { tuning: options.tuning } : {}),
-  });
+  const limiter = new ConcurrencyLimiter(config.collection.concurrency);
+  const sources: Source[] = [];
+  for (const plugin of options.sources ?? SOURCES) {
+    const source = await plugin.create({
+      config,
+      logger,
+      limiter,
+      metrics,
+      ...(options.tuning ? { tuning: options.tuning } : {}),
+      onShutdown: (name, timeoutMillis, run) => cleanup.add(name, timeoutMillis, run),
+    });
+    if (source === undefined) continue;
+    sources.push(source);
+    // Registered right away, so a later source failing to start still stops this one.
+    cleanup.add(`${plugin.kind} source`, 2_000, () => source.stop());
+  }
+  const engine = new CollectionEngine(sources);
 
-  if (config.collection.startupCheck !== 'off' && routers.length > 0) {
+  if (config.collection.startupCheck !== 'off') {
     const failures = await engine.checkStartup();
     for (const failure of failures) {
-      logger.warn({ router: failure.router, error: failure.error.message }, 'startup check: cannot log in to router');
+      logger.warn({ [failure.noun]: failure.target, error: failure.error.message }, `startup check: cannot log in to ${failure.noun}`);
     }
     if (failures.length > 0 && config.collection.startupCheck === 'strict') {
-      throw new StartupCheckError(failures.map((failure) => ({ router: failure.router, message: failure.error.message })));
+      throw new StartupCheckError(failures.map((failure) => ({ target: failure.target, message: failure.error.message })));
     }
   }
 
@@ -133,7 +106,7 @@ async function start(
   metrics.target = telemetry.agentMetrics;
   // Registered before the server so they run after it: the last scrape finishes, then the final
   // export, then connections and the simulator go.
-  cleanup.add('router connections', 2_000, () => engine.stop());
+  cleanup.add('target connections', 2_000, () => engine.stop());
   // The provider's shutdown is the final export: every reader collects and pushes once, then stops.
   // A forceFlush before it would push the same data twice.
   cleanup.add('final export and telemetry shutdown', 4_000, () => telemetry.shutdown());
@@ -150,14 +123,18 @@ async function start(
   cleanup.add('http server', 3_000, () => server.close());
   // Schedules stop first so nothing new starts while the rest shuts down; engine.stop() is idempotent.
   cleanup.add('collection schedules', 1_000, () => {
-    // Not awaited here: connections close while the server drains; 'router connections' awaits it.
+    // Not awaited here: connections close while the server drains; 'target connections' awaits it.
     engine.stop().catch(() => undefined);
     return Promise.resolve();
   });
 
-  engine.start();
+  await engine.start();
   logger.info(
-    { address: `${address.host}:${address.port}`, routers: routers.length, version },
+    {
+      address: `${address.host}:${address.port}`,
+      ...Object.fromEntries(sources.map((source) => [source.descriptor.healthKey, source.snapshots().length])),
+      version,
+    },
     'agent started',
   );
 
@@ -176,53 +153,6 @@ async function start(
     return shutdownPromise;
   };
   return { shutdown, done, engine, address };
-}
-
-/** RouterConfigs for the simulated fleet, with the collection defaults. */
-function simulatedRouters(
-  config: AgentConfig,
-  host: string,
-  fleet: SimulatedFleet,
-  collectors: readonly Collector[],
-): RouterConfig[] {
-  const taken = new Set(config.routers.map((router) => router.name));
-  // `defaults:` applies to simulated routers too, so the demo can toggle collectors like a real fleet.
-  const defaults = config.routerDefaults;
-  const collectorDefaults =
-    defaults?.collectors ??
-    Object.fromEntries(collectors.map((collector) => [collector.name, { enabled: collector.defaultEnabled }]));
-  return fleet.routers.map((router) => {
-    const base = router.name.startsWith('sim-') ? router.name : `sim-${router.name}`;
-    let name = base;
-    for (let suffix = 2; taken.has(name); suffix += 1) name = `${base}-${suffix}`;
-    taken.add(name);
-    return {
-      name,
-      host,
-      port: router.port,
-      username: SIMULATOR_USERNAME,
-      password: SIMULATOR_PASSWORD,
-      tls: { enabled: false, caFile: '', serverName: '', fingerprint: '', insecure: false, anonymous: false },
-      labels: defaults?.labels ?? {},
-      intervalMillis: defaults?.intervalMillis ?? config.collection.intervalMillis,
-      timeoutMillis: defaults?.timeoutMillis ?? config.collection.timeoutMillis,
-      collectors: collectorDefaults,
-    };
-  });
-}
-
-function warnAboutTls(routers: readonly RouterConfig[], logger: Logger): void {
-  for (const router of routers) {
-    const mode = tlsMode(router.tls);
-    if (mode === 'insecure') {
-      logger.warn({ router: router.name }, 'TLS certificate verification is disabled for this router (tls.insecure)');
-    } else if (mode === 'anonymous') {
-      logger.warn(
-        { router: router.name },
-        'anonymous TLS for this router: encrypted but unauthenticated, open to man-in-the-middle (tls.anonymous)',
-      );
-    }
-  }
 }
 
 /**

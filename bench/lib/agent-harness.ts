@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { startAgent, type Agent } from '../../src/agent.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
-import type { PollerTuning } from '../../src/engine/router-poller.js';
+import type { PollerTuning } from '../../src/engine/target-poller.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { createLogger } from '../../src/log.js';

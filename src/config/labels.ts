@@ -6,8 +6,9 @@
  * fails the whole scrape ("duplicate label names"), or silently overwrite each other on some
  * series. So such keys are config problems, judged by their Prometheus name.
  */
-import { ROUTER_METRICS } from '../telemetry/router-metrics.js';
+import { targetMetricList, targetMetrics } from '../engine/target-metrics.js';
 import type { KnownCollector } from './collectors.js';
+import { prometheusLabelName } from '../engine/metric.js';
 import { joinPath, type Problems } from './errors.js';
 
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
@@ -18,13 +19,7 @@ const TARGET_LABELS = ['job', 'instance'];
 /** Prefix of the instrumentation-scope labels the Prometheus exporter adds to every series. */
 const SCOPE_PREFIX = 'otel_scope_';
 
-/**
- * The name Prometheus shows for an attribute key, as the JS PrometheusExporter writes it: every
- * character outside `[A-Za-z0-9_]` becomes `_`, then runs of `_` collapse to one.
- */
-export function prometheusLabelName(key: string): string {
-  return underscored(key).replace(/_{2,}/g, '_');
-}
+export { prometheusLabelName };
 
 /** Only the character replacement, as OTLP consumers (Prometheus, VictoriaMetrics) apply it. */
 function underscored(key: string): string {
@@ -41,8 +36,9 @@ export function reservedLabelNames(collectors: readonly KnownCollector[]): Reado
     const name = prometheusLabelName(attribute);
     if (!reserved.has(name)) reserved.set(name, owner);
   };
-  for (const metric of ROUTER_METRICS) {
-    for (const attribute of metric.attributes) claim(attribute, `is set by the agent on ${metric.name}`);
+  // The engine's per-target metrics carry the same attributes whatever the source.
+  for (const metric of targetMetricList(targetMetrics('target', 'target'))) {
+    for (const attribute of metric.attributes) claim(attribute, 'is set by the agent on every collection metric');
   }
   for (const collector of collectors) {
     for (const metric of collector.metrics) {

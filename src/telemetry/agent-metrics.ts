@@ -4,7 +4,7 @@
  * instruments: per-router state lives in the snapshot producer's `routeros.*` metrics.
  */
 import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
-import { CONNECTION_STATES, type ConnectionState } from '../engine/router-poller.js';
+import { CONNECTION_STATES, type ConnectionState } from '../engine/target-poller.js';
 
 /** Name of the Meter (instrumentation scope) that owns the agent's instruments. */
 export const AGENT_METER_NAME = 'mikrotik-otel-agent';

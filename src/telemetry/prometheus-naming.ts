@@ -6,7 +6,7 @@
  * The JS PrometheusExporter adds no unit suffix (otel-js.md §6), so our metric names carry the unit word
  * themselves and both paths produce the same name. {@link namingMismatches} checks that invariant.
  */
-import { prometheusName } from './router-metrics.js';
+import { prometheusName } from '../engine/metric.js';
 
 /** Metric kinds as the translator distinguishes them. */
 export type TranslatedKind = 'gauge' | 'counter' | 'histogram';
@@ -71,7 +71,7 @@ export function otlpTranslatedName(name: string, unit: string, kind: TranslatedK
 /** The name the JS PrometheusExporter (0.223) gives a metric: sanitised, `_total` on counters, no unit. */
 export function jsExporterName(name: string, kind: TranslatedKind): string {
   if (kind === 'histogram') return name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
-  return prometheusName({ name, kind, unit: '', description: '', attributes: [] });
+  return prometheusName({ name, kind });
 }
 
 /** One line per definition whose `/metrics` name differs from its OTLP-translated name; empty when all agree. */

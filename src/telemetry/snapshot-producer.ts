@@ -32,18 +32,10 @@ import {
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
-import type { MetricDefinition, Sample } from '../sources/routeros/collectors/collector.js';
-import { SYSTEM_UPTIME } from '../sources/routeros/collectors/system.js';
 import type { Temporality } from '../config/types.js';
-import type { CollectorState, RouterSnapshot, SnapshotSource } from '../engine/snapshot.js';
-import {
-  COLLECTION_DURATION,
-  COLLECTION_SUCCESS,
-  LAST_SUCCESS,
-  ROUTER_METRICS,
-  ROUTER_UP,
-  SERIES_DROPPED,
-} from './router-metrics.js';
+import type { MetricDefinition } from '../engine/metric.js';
+import { engineDefinitions, forEachTargetSeries } from '../engine/series.js';
+import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
 export interface SnapshotMetricProducerOptions {
@@ -111,7 +103,7 @@ export class SnapshotMetricProducer implements MetricProducer {
   private readonly _maxRetained: number;
   /** Counter state by series key: every present series, plus absent ones within the retention. */
   private _counters = new Map<string, CounterSeries>();
-  /** Last implied boot time per router, kept while the router is down (its restart shows once it is back). */
+  /** Last implied boot time per target, kept while it is down (its restart shows once it is back). */
   private readonly _bootMillis = new Map<string, number>();
 
   constructor(source: SnapshotSource, options: SnapshotMetricProducerOptions) {
@@ -144,7 +136,7 @@ export class SnapshotMetricProducer implements MetricProducer {
     const now = millisToHrTime(nowMillis);
     const run = new CollectRun(this._temporality, nowMillis, now, this._counters);
     for (const snapshot of this._source.snapshots()) {
-      run.addRouter(snapshot, this._restarted(snapshot));
+      run.addTarget(snapshot, this._restarted(snapshot));
     }
     this._counters = this._withRetained(run.nextCounters, run.reported, nowMillis);
     const metrics = run.metricData();
@@ -155,14 +147,15 @@ export class SnapshotMetricProducer implements MetricProducer {
     };
   }
 
-  /** True when the router's uptime says it booted again since the last collect that saw its uptime. */
-  private _restarted(snapshot: RouterSnapshot): boolean {
+  /** True when the target's uptime says it booted again since the last collect that saw its uptime. */
+  private _restarted(snapshot: TargetSnapshot): boolean {
     if (!snapshot.up) return false;
     const boot = impliedBootMillis(snapshot);
     if (boot === undefined) return false;
-    const previous = this._bootMillis.get(snapshot.name);
+    const key = targetKey(snapshot);
+    const previous = this._bootMillis.get(key);
     // Never backwards: a boot time that drifts back by the poll's jitter must not hide a later restart.
-    this._bootMillis.set(snapshot.name, previous === undefined ? boot : Math.max(previous, boot));
+    this._bootMillis.set(key, previous === undefined ? boot : Math.max(previous, boot));
     return previous !== undefined && boot - previous > BOOT_TIME_TOLERANCE_MILLIS;
   }
 
@@ -190,31 +183,44 @@ export class SnapshotMetricProducer implements MetricProducer {
 
 /** Where a series comes from, for its counter state. */
 interface SeriesContext {
-  /** `router \0 collector` ('' for the engine's own series). */
+  /** `source \0 target \0 collector` ('' for the engine's own series). */
   readonly owner: string;
   /** The router booted again since the previous collect. */
   readonly restarted: boolean;
 }
 
-function ownerKey(router: string, collector: string): string {
-  return `${router}\u0000${collector}`;
+function targetKey(snapshot: TargetSnapshot): string {
+  return `${snapshot.source.kind}\u0000${snapshot.name}`;
 }
 
-/** When the router booted, from the system collector's last uptime reading; undefined without one. */
-function impliedBootMillis(snapshot: RouterSnapshot): number | undefined {
-  const system = snapshot.collectors.get('system');
-  if (system === undefined || system.status !== 'ok') return undefined;
-  const uptime = system.samples.find((sample) => sample.metric.name === SYSTEM_UPTIME.name);
-  if (uptime === undefined || !Number.isFinite(uptime.value) || uptime.value < 0) return undefined;
-  return system.finishedAtMillis - uptime.value * 1000;
+function ownerKey(snapshot: TargetSnapshot, collector: string): string {
+  return `${targetKey(snapshot)}\u0000${collector}`;
+}
+
+/**
+ * When the target booted, from the last reading of a metric declared as its uptime (role `uptime`);
+ * undefined without one.
+ */
+function impliedBootMillis(snapshot: TargetSnapshot): number | undefined {
+  for (const state of snapshot.collectors.values()) {
+    if (state.status !== 'ok') continue;
+    for (const sample of state.samples) {
+      if (sample.metric.role !== 'uptime') continue;
+      if (!Number.isFinite(sample.value) || sample.value < 0) return undefined;
+      return state.finishedAtMillis - sample.value * 1000;
+    }
+  }
+  return undefined;
 }
 
 /** The work of one collect: groups points by metric name and carries counter state forward. */
 class CollectRun {
   readonly nextCounters = new Map<string, CounterSeries>();
-  /** `router \0 collector` of every collector run that delivered samples in this collect. */
+  /** `source \0 target \0 collector` of every collector run that delivered samples in this collect. */
   readonly reported = new Set<string>();
   private readonly _groups = new Map<string, MetricGroup>();
+  /** Sources whose per-target metrics already have their groups. */
+  private readonly _sources = new Set<SourceDescriptor>();
   private readonly _seriesKeys = new Set<string>();
   private readonly _conflicts = new Map<string, MetricDefinition>();
   private _duplicateSeries = 0;
@@ -227,54 +233,28 @@ class CollectRun {
     private readonly _nowMillis: number,
     private readonly _now: HrTime,
     private readonly _previousCounters: ReadonlyMap<string, CounterSeries>,
-  ) {
-    // Engine metrics first: they win any name conflict and lead the exposition.
-    for (const definition of ROUTER_METRICS) {
-      this._groups.set(definition.name, { definition, points: [] });
-    }
-  }
+  ) {}
 
-  /** `restarted`: the router booted again since the previous collect; its counters all start anew. */
-  addRouter(snapshot: RouterSnapshot, restarted = false): void {
-    const base: Record<string, string> = { router: snapshot.name };
-    for (const [key, value] of Object.entries(snapshot.labels)) {
-      if (key !== 'router') base[key] = value;
+  /** `restarted`: the target booted again since the previous collect; its counters all start anew. */
+  addTarget(snapshot: TargetSnapshot, restarted = false): void {
+    if (!this._sources.has(snapshot.source)) {
+      this._sources.add(snapshot.source);
+      // The engine's per-target metrics lead their source's series and win any name conflict.
+      for (const definition of engineDefinitions(snapshot)) {
+        if (!this._groups.has(definition.name)) this._groups.set(definition.name, { definition, points: [] });
+      }
     }
-    const engine: SeriesContext = { owner: ownerKey(snapshot.name, ''), restarted: false };
+    const engine: SeriesContext = { owner: ownerKey(snapshot, ''), restarted: false };
     this.reported.add(engine.owner);
-    this._add(ROUTER_UP, base, snapshot.up ? 1 : 0, engine);
-    if (snapshot.lastSuccessMillis !== undefined) {
-      this._add(LAST_SUCCESS, base, snapshot.lastSuccessMillis / 1000, engine);
-    }
-    for (const [collector, state] of snapshot.collectors) {
-      const attributes = { ...base, collector };
-      this._add(COLLECTION_DURATION, attributes, state.durationSeconds, engine);
-      this._add(COLLECTION_SUCCESS, attributes, state.status === 'ok' ? 1 : 0, engine);
-      this._add(SERIES_DROPPED, attributes, state.dropped, engine);
-    }
-    // A down router exports only its liveness and collection metrics: its last samples are stale.
-    if (!snapshot.up) return;
-    for (const [collector, state] of snapshot.collectors) {
-      if (state.status !== 'ok') continue;
-      const context: SeriesContext = { owner: ownerKey(snapshot.name, collector), restarted };
-      this.reported.add(context.owner);
-      this._addSamples(base, state, context);
-    }
-  }
-
-  private _addSamples(base: Readonly<Record<string, string>>, state: CollectorState, context: SeriesContext): void {
-    for (const sample of state.samples) {
-      this._addSample(base, sample, context);
-    }
-  }
-
-  private _addSample(base: Readonly<Record<string, string>>, sample: Sample, context: SeriesContext): void {
-    const attributes: Record<string, string> = { ...base };
-    for (const [key, value] of Object.entries(sample.attributes)) {
-      // `router` identifies the series' router; a sample cannot redefine it.
-      if (key !== 'router') attributes[key] = value;
-    }
-    this._add(sample.metric, attributes, sample.value, context);
+    forEachTargetSeries(snapshot, (definition, attributes, value, collector) => {
+      if (collector === undefined) {
+        this._add(definition, attributes, value, engine);
+        return;
+      }
+      const owner = ownerKey(snapshot, collector);
+      this.reported.add(owner);
+      this._add(definition, attributes, value, { owner, restarted });
+    });
   }
 
   private _add(definition: MetricDefinition, attributes: Attributes, value: number, context: SeriesContext): void {

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, StartupCheckError, type Agent } from '../../src/agent.js';
 import type { AgentConfig, RouterConfig } from '../../src/config/types.js';
-import type { PollerTuning } from '../../src/engine/router-poller.js';
+import type { PollerTuning } from '../../src/engine/target-poller.js';
 import { SimulatedFleet } from '../../src/sources/routeros/simulator/fleet.js';
-import { captureLogger, simRouter, waitFor } from '../engine/helpers/engine-fixtures.js';
+import { captureLogger, simRouter, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 
 const FAST: Partial<PollerTuning> = {
   connectBackoff: { initialMillis: 100, maxMillis: 200, jitter: 'none' },
@@ -194,7 +194,7 @@ describe('startAgent', () => {
     );
     expect(failure).toBeInstanceOf(StartupCheckError);
     const check = failure as StartupCheckError;
-    expect(check.failures.map((item) => item.router)).toEqual(['r1']);
+    expect(check.failures.map((item) => item.target)).toEqual(['r1']);
     expect(check.failures[0]?.message).toMatch(/invalid user name or password|cannot log in/);
     expect(check.message).toContain('r1');
     expect(lines.some((line) => line.msg.startsWith('startup check') && line['router'] === 'r1')).toBe(true);

@@ -6,10 +6,10 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../src/agent.js';
 import type { AgentConfig, OtlpConfig, Temporality } from '../../src/config/types.js';
-import type { PollerTuning } from '../../src/engine/router-poller.js';
+import type { PollerTuning } from '../../src/engine/target-poller.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
-import { captureLogger, simRouter, waitFor } from '../engine/helpers/engine-fixtures.js';
+import { captureLogger, simRouter, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 import { attribute, metricsByName, OtlpReceiver, type OtlpJsonPoint } from '../telemetry/otlp-receiver.js';
 
 const FAST: Partial<PollerTuning> = {
@@ -197,7 +197,13 @@ describe('agent data path', () => {
     }
     const families = new Set(seriesLines(body, 'dying').map((line) => line.slice(0, line.indexOf('{'))));
     expect([...families].sort()).toEqual(
-      ['routeros_collection_duration_seconds', 'routeros_collection_success', 'routeros_series_dropped', 'routeros_up'].concat(
+      [
+        'routeros_collection_duration_seconds',
+        'routeros_collection_success',
+        'routeros_collection_unsupported',
+        'routeros_series_dropped',
+        'routeros_up',
+      ].concat(
         families.has('routeros_last_success_timestamp_seconds') ? ['routeros_last_success_timestamp_seconds'] : [],
       ).sort(),
     );

@@ -9,7 +9,7 @@ import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
 import { formatFault, planFleetFaults } from '../../src/sources/routeros/simulator/faults.js';
 import { fleetRouterNames } from '../../src/sources/routeros/simulator/fleet.js';
-import { captureLogger, waitFor } from '../engine/helpers/engine-fixtures.js';
+import { captureLogger, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 
 /** The shipped examples, checked with the real collector registry (no dependency overrides). */
 function run(argv: string[], env: NodeJS.ProcessEnv = {}) {

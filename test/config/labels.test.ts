@@ -27,7 +27,7 @@ describe('router labels', () => {
     );
     expect(problems).toEqual([
       { path: 'routers[0].labels.router', message: '"router" is set by the agent and cannot be a label' },
-      { path: 'routers[0].labels.collector', message: '"collector" is set by the agent on routeros.collection.duration.seconds and cannot be a label' },
+      { path: 'routers[0].labels.collector', message: '"collector" is set by the agent on every collection metric and cannot be a label' },
       {
         path: 'routers[0].labels.otel_scope_name',
         message: '"otel_scope_name": the Prometheus exporter sets otel_scope_* on every series; it cannot be a label',

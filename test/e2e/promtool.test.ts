@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
-import { prometheusName } from '../../src/telemetry/router-metrics.js';
+import { prometheusName } from '../../src/engine/metric.js';
 import { ACCEPTED_LINT_FINDINGS, promtoolCheckMetrics, unexpectedLintFindings } from '../helpers/tools.js';
 import { allCollectorsYaml, startTestAgent, type TestAgent } from './helpers/agent.js';
 import { parseExposition } from './helpers/exposition.js';

@@ -370,7 +370,7 @@ class PromApi {
         // commits); `up` is committed with them, so once every target has one, their samples are queryable.
         const up = await this.query('up');
         if (up.length >= active.length) {
-          return Object.fromEntries(active.map((t) => [String(t['scrapeUrl']), String(t['health'])]));
+          return Object.fromEntries(active.map((t) => [String(t['scrapeUrl']), String(t['health']) + (t['lastError'] ? ` (${String(t['lastError'])})` : '')]));
         }
         last = `${active.length} targets scraped, ${up.length} up samples committed`;
       } else {

@@ -10,10 +10,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent } from '../../src/agent.js';
 import { Backoff, type BackoffOptions } from '../../src/engine/backoff.js';
-import { DEFAULT_TUNING } from '../../src/engine/router-poller.js';
+import { DEFAULT_TUNING } from '../../src/engine/target-poller.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
-import { simRouter } from '../engine/helpers/engine-fixtures.js';
+import { simRouter } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 import { scaleBackoff, seededRandom } from './helpers/acceleration.js';
 import { agentConfig, CleanupStack, httpGet, LogCapture, ProcessWatch, sleep } from './helpers/harness.js';
 import { RecordingProxy } from './helpers/tcp-proxy.js';

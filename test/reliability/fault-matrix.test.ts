@@ -21,7 +21,7 @@ import type { RouterHealth } from '../../src/server/health.js';
 import type { Fault } from '../../src/sources/routeros/simulator/faults.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
-import { simRouter } from '../engine/helpers/engine-fixtures.js';
+import { simRouter } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 import { accelerated } from './helpers/acceleration.js';
 import { agentConfig, CleanupStack, httpGet, LogCapture, ProcessWatch, sleep, waitFor } from './helpers/harness.js';
 import { readHealth, scrapeMetrics, type MetricsSample } from './helpers/observe.js';

@@ -10,10 +10,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent } from '../../src/agent.js';
 import { Backoff } from '../../src/engine/backoff.js';
-import { DEFAULT_TUNING } from '../../src/engine/router-poller.js';
+import { DEFAULT_TUNING } from '../../src/engine/target-poller.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
-import { simRouter } from '../engine/helpers/engine-fixtures.js';
+import { simRouter } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 import { accelerated, PRODUCTION_INTERVAL_MILLIS } from './helpers/acceleration.js';
 import { agentConfig, CleanupStack, LogCapture, ProcessWatch, sleep, waitFor } from './helpers/harness.js';
 import { readHealth, scrapeMetrics } from './helpers/observe.js';

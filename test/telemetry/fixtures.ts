@@ -2,6 +2,7 @@
 import type { MetricDefinition, Sample } from '../../src/sources/routeros/collectors/collector.js';
 import type { AgentConfig, OtlpConfig, ServerConfig } from '../../src/config/types.js';
 import type { CollectorState, RouterSnapshot, SnapshotSource } from '../../src/engine/snapshot.js';
+import { ROUTEROS } from '../../src/sources/routeros/descriptor.js';
 
 export const RX_BYTES: MetricDefinition = {
   name: 'routeros.interface.receive.bytes',
@@ -33,7 +34,9 @@ export function routerSnapshot(
   overrides: Partial<RouterSnapshot> = {},
 ): RouterSnapshot {
   return {
+    source: ROUTEROS,
     name,
+    identity: { router: name },
     address: `192.0.2.1:8728`,
     labels: {},
     up: true,

@@ -3,7 +3,8 @@ import type { MetricDefinition } from '../../src/sources/routeros/collectors/col
 import { AGENT_METRIC_DEFINITIONS } from '../../src/telemetry/agent-metrics.js';
 import { createTelemetry } from '../../src/telemetry/provider.js';
 import { jsExporterName, namingMismatches, otlpTranslatedName } from '../../src/telemetry/prometheus-naming.js';
-import { ROUTER_METRICS, prometheusName } from '../../src/telemetry/router-metrics.js';
+import { prometheusName } from '../../src/engine/metric.js';
+import { ROUTER_METRICS } from '../../src/sources/routeros/descriptor.js';
 import { TestSnapshotSource, agentConfig, collectorState, routerSnapshot, sample } from './fixtures.js';
 
 /** Collector-style definitions following the naming policy (unit word in the name). */

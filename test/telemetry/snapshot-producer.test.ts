@@ -110,6 +110,7 @@ describe('SnapshotMetricProducer', () => {
         'routeros.up',
         'routeros.collection.duration.seconds',
         'routeros.collection.success',
+        'routeros.collection.unsupported',
         'routeros.series.dropped',
         'routeros.last.success.timestamp.seconds',
         RX_BYTES.name,
@@ -132,6 +133,7 @@ describe('SnapshotMetricProducer', () => {
       expect(metricsOf(result).map((entry) => entry.descriptor.name).sort()).toEqual([
         'routeros.collection.duration.seconds',
         'routeros.collection.success',
+        'routeros.collection.unsupported',
         'routeros.series.dropped',
         'routeros.up',
       ]);
@@ -153,6 +155,9 @@ describe('SnapshotMetricProducer', () => {
       expect(points(result, RX_BYTES.name)).toEqual([]);
       expect(point(result, 'routeros.collection.success', { collector: 'interface' })?.value).toBe(0);
       expect(point(result, 'routeros.collection.success', { collector: 'wireless' })?.value).toBe(0);
+      // A missing feature is told apart from a failure.
+      expect(point(result, 'routeros.collection.unsupported', { collector: 'wireless' })?.value).toBe(1);
+      expect(point(result, 'routeros.collection.unsupported', { collector: 'interface' })?.value).toBe(0);
       expect(points(result, CPU_LOAD.name)).toHaveLength(1);
     });
 

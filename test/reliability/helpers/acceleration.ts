@@ -4,7 +4,7 @@
  * and a seeded random source, so jittered schedules can be replayed.
  */
 import type { BackoffOptions } from '../../../src/engine/backoff.js';
-import { DEFAULT_TUNING, type PollerTuning } from '../../../src/engine/router-poller.js';
+import { DEFAULT_TUNING, type PollerTuning } from '../../../src/engine/target-poller.js';
 
 /** `collection.interval` default (src/config/schema.ts): what the production backoff was chosen for. */
 export const PRODUCTION_INTERVAL_MILLIS = 30_000;

@@ -5,29 +5,8 @@
  */
 import type { RouterApi } from '../client/api.js';
 
-/** gauge: an instantaneous value; counter: a monotonic cumulative total (Prometheus `_total`). */
-export type MetricKind = 'gauge' | 'counter';
-
-/** One metric a collector emits. Names follow the tables in the issues (unit word in the name). */
-export interface MetricDefinition {
-  /** OpenTelemetry instrument name, dotted: `routeros.interface.receive.bytes`. */
-  readonly name: string;
-  readonly kind: MetricKind;
-  /** UCUM unit (`By`, `s`, `Cel`, `{packet}`, `1` for ratios) or '' for none. */
-  readonly unit: string;
-  /** One sentence ending in a period, in the node_exporter voice. */
-  readonly description: string;
-  /** Attribute keys besides `router` and the router's labels, in order. */
-  readonly attributes: readonly string[];
-}
-
-/** One observed value. */
-export interface Sample {
-  readonly metric: MetricDefinition;
-  /** Values for the metric's attribute keys. Never time-varying values. */
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly value: number;
-}
+export type { CollectOutput, MetricDefinition, MetricKind, Sample } from '../../../engine/metric.js';
+import type { CollectOutput, MetricDefinition } from '../../../engine/metric.js';
 
 /** What the engine knows about the router when a collector runs (detected once per connection). */
 export interface RouterFacts {
@@ -61,13 +40,6 @@ export interface CollectContext {
   readonly signal: AbortSignal;
   /** Wall clock at the start of the run, in ms since the epoch; use it instead of Date.now(). */
   readonly nowMillis: number;
-}
-
-/** The result of one collector run: samples, plus series it dropped because of a cap. */
-export interface CollectOutput {
-  readonly samples: Sample[];
-  /** Series dropped by a per-router cap (counted in `routeros_series_dropped`). */
-  readonly dropped?: number;
 }
 
 /** A RouterOS collector family. */

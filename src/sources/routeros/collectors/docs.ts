@@ -5,7 +5,8 @@
 import type { Collector, MetricDefinition } from './collector.js';
 import { type CycleCost, DETECTION_COMMANDS, MEASURED_CYCLE_COSTS } from './cost.js';
 import { COLLECTORS } from './registry.js';
-import { ROUTER_METRICS, prometheusName } from '../../../telemetry/router-metrics.js';
+import { prometheusName } from '../../../engine/metric.js';
+import { ROUTER_METRICS } from '../descriptor.js';
 import { AGENT_METRIC_DEFINITIONS, type AgentMetricDefinition } from '../../../telemetry/agent-metrics.js';
 
 /** Attributes every per-router series carries before its own. */

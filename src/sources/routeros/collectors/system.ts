@@ -3,7 +3,7 @@
  * `/system/identity` and `/system/routerboard`.
  */
 import type { Row } from '../client/api.js';
-import type { CollectContext, CollectOutput, Collector, Sample } from './collector.js';
+import type { CollectContext, CollectOutput, Collector, MetricDefinition, Sample } from './collector.js';
 import { gauge, info } from './support/define.js';
 import { printOptionalRows, printRows } from './support/fetch.js';
 import {
@@ -21,7 +21,11 @@ export const SYSTEM_INFO = info(
   'Router identity, board, serial number and software; always 1.',
   ['identity', 'board_name', 'model', 'serial_number', 'version', 'architecture', 'firmware'],
 );
-export const SYSTEM_UPTIME = gauge('routeros.system.uptime.seconds', 's', 'Time since the router booted.');
+// The engine reads a restart from it: every counter of the router starts anew when it rebooted.
+export const SYSTEM_UPTIME: MetricDefinition = Object.freeze({
+  ...gauge('routeros.system.uptime.seconds', 's', 'Time since the router booted.'),
+  role: 'uptime',
+});
 export const SYSTEM_CPU_UTILIZATION = gauge(
   'routeros.system.cpu.utilization.ratio',
   '1',

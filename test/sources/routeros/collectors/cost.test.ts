@@ -9,7 +9,7 @@ import { BGP_DEFAULT_MAX_ADVERTISED_COUNTS, bgpCollector } from '../../../../src
 import type { CollectorOptions } from '../../../../src/sources/routeros/collectors/collector.js';
 import { DETECTION_COMMANDS, MEASURED_CYCLE_COSTS } from '../../../../src/sources/routeros/collectors/cost.js';
 import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
-import { detectFacts } from '../../../../src/engine/facts.js';
+import { detectFacts } from '../../../../src/sources/routeros/session/facts.js';
 import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
 import { PROFILES } from '../../../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../../../src/sources/routeros/simulator/router.js';

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderMetricsDoc } from '../../../../src/sources/routeros/collectors/docs.js';
 import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
-import { ROUTER_METRICS, prometheusName } from '../../../../src/telemetry/router-metrics.js';
+import { prometheusName } from '../../../../src/engine/metric.js';
+import { ROUTER_METRICS } from '../../../../src/sources/routeros/descriptor.js';
 import { AGENT_METRIC_DEFINITIONS } from '../../../../src/telemetry/agent-metrics.js';
 
 const DOC = fileURLToPath(new URL('../../../../docs/metrics.md', import.meta.url));

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { interfaceCollector } from '../../../../src/sources/routeros/collectors/interface.js';
 import type { CollectOutput } from '../../../../src/sources/routeros/collectors/collector.js';
-import { detectFacts } from '../../../../src/engine/facts.js';
+import { detectFacts } from '../../../../src/sources/routeros/session/facts.js';
 import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
 import { PROFILES } from '../../../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../../../src/sources/routeros/simulator/router.js';

@@ -1,9 +1,9 @@
 import { namingMismatches } from '../../../../src/telemetry/prometheus-naming.js';
-import { ROUTER_METRICS } from '../../../../src/telemetry/router-metrics.js';
+import { ROUTER_METRICS } from '../../../../src/sources/routeros/descriptor.js';
 import { describe, expect, it } from 'vitest';
 import type { MetricDefinition } from '../../../../src/sources/routeros/collectors/collector.js';
 import { COLLECTORS, findCollector } from '../../../../src/sources/routeros/collectors/registry.js';
-import { prometheusName } from '../../../../src/telemetry/router-metrics.js';
+import { prometheusName } from '../../../../src/engine/metric.js';
 
 /** The fixed metric table of the issue: OTel name, kind, unit, Prometheus name, attributes. */
 const EXPECTED: ReadonlyArray<readonly [string, MetricDefinition['kind'], string, string, readonly string[]]> = [

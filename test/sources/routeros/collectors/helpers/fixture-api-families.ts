@@ -6,7 +6,7 @@
  */
 import type { Collector, CollectContext, CollectorOptions, Sample } from '../../../../../src/sources/routeros/collectors/collector.js';
 import type { Row } from '../../../../../src/sources/routeros/client/api.js';
-import { prometheusName } from '../../../../../src/telemetry/router-metrics.js';
+import { prometheusName } from '../../../../../src/engine/metric.js';
 import { namingMismatches } from '../../../../../src/telemetry/prometheus-naming.js';
 import { contextFor, FixtureApi, loadFixture, type RecordedCall, type Reply } from './fixture-api.js';
 

@@ -3,10 +3,10 @@
  * unsupported and failing collectors, the per-cycle deadline, one persistent connection.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
-import type { Collector } from '../../src/sources/routeros/collectors/collector.js';
-import type { ConnectFn } from '../../src/engine/connection.js';
-import { RouterOsClient } from '../../src/sources/routeros/client/client.js';
+import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
+import type { Collector } from '../../../../src/sources/routeros/collectors/collector.js';
+import type { ConnectFn } from '../../../../src/sources/routeros/session/connection.js';
+import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
 import {
   EndlessMonitorCollector,
   EngineHarness,

@@ -3,9 +3,9 @@
  * connections. Backoff is shortened through the tuning options.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectFn } from '../../src/engine/connection.js';
-import type { ConnectionState, EngineMetrics } from '../../src/engine/router-poller.js';
-import { RouterOsClient } from '../../src/sources/routeros/client/client.js';
+import type { ConnectFn } from '../../../../src/sources/routeros/session/connection.js';
+import type { ConnectionState, EngineMetrics } from '../../../../src/engine/target-poller.js';
+import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
 import {
   EngineHarness,
   FAST_TUNING,

@@ -4,13 +4,13 @@
  */
 import { pino } from 'pino';
 import type { Logger } from 'pino';
-import type { Collector, CollectContext, CollectOutput } from '../../../src/sources/routeros/collectors/collector.js';
-import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
-import type { RouterConfig } from '../../../src/config/types.js';
-import { CollectionEngine, type CollectionEngineOptions } from '../../../src/engine/engine.js';
-import type { PollerTuning } from '../../../src/engine/router-poller.js';
-import type { RouterSnapshot } from '../../../src/engine/snapshot.js';
-import { SimulatedFleet } from '../../../src/sources/routeros/simulator/fleet.js';
+import type { Collector, CollectContext, CollectOutput } from '../../../../../src/sources/routeros/collectors/collector.js';
+import { COLLECTORS } from '../../../../../src/sources/routeros/collectors/registry.js';
+import type { RouterConfig } from '../../../../../src/config/types.js';
+import { RouterOsSource, type RouterOsSourceOptions } from '../../../../../src/sources/routeros/poller.js';
+import type { PollerTuning } from '../../../../../src/engine/target-poller.js';
+import type { RouterSnapshot } from '../../../../../src/engine/snapshot.js';
+import { SimulatedFleet } from '../../../../../src/sources/routeros/simulator/fleet.js';
 
 /** A router config pointing at a simulated router on loopback. */
 export function simRouter(name: string, port: number, overrides: Partial<RouterConfig> = {}): RouterConfig {
@@ -226,10 +226,10 @@ export class EngineHarness {
 
   engineFor(
     routers: readonly RouterConfig[],
-    options: Partial<CollectionEngineOptions> = {},
-  ): { engine: CollectionEngine; lines: LogLine[] } {
+    options: Partial<RouterOsSourceOptions> = {},
+  ): { engine: RouterOsSource; lines: LogLine[] } {
     const { logger, lines } = captureLogger();
-    const engine = new CollectionEngine({
+    const engine = new RouterOsSource({
       routers,
       collection: { concurrency: 8 },
       collectors: COLLECTORS,
@@ -247,7 +247,7 @@ export class EngineHarness {
 }
 
 /** The snapshot of router `name`; throws when there is none. */
-export function snapshotOf(engine: CollectionEngine, name: string): RouterSnapshot {
+export function snapshotOf(engine: RouterOsSource, name: string): RouterSnapshot {
   const found = engine.snapshots().find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no snapshot for ${name}`);
   return found;

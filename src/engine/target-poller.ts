@@ -1,7 +1,10 @@
 /**
- * One router's collection loop: one persistent connection, its own schedule, hard deadlines per
- * cycle (one for opening the session, one for collecting), collectors isolated from each other,
- * and a new immutable snapshot after every cycle.
+ * One target's collection loop, for every polled source: one persistent session, its own schedule,
+ * hard deadlines per cycle (one for opening the session, one for collecting), collectors isolated
+ * from each other, and a new immutable snapshot after every cycle. The source owns the session
+ * (connect, TLS, login, fact detection) and says what its errors mean ({@link PollTarget}); the
+ * poller owns the schedule, the deadlines, the backoff and the snapshots. Written for routers
+ * first, the text below says router where any target fits.
  *
  * Retries after a failure follow two clocks. Full connection attempts (TCP, TLS, login) follow the
  * exponential backoff: up to 5 minutes for connection failures, 30 for rejected credentials, so
@@ -16,31 +19,13 @@
  */
 import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import type { Collector, CollectOutput, RouterFacts } from '../sources/routeros/collectors/collector.js';
-import type { CollectorConfig, RouterConfig } from '../config/types.js';
-import { TimeoutError } from '../sources/routeros/client/errors.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import {
-  buildTlsOptions,
-  closeQuietly,
-  probePort,
-  routerAddress,
-  type ConnectFn,
-  type RouterConnection,
-  type RouterTlsOptions,
-} from './connection.js';
-import { detectFacts } from './facts.js';
-import {
-  classifyFailure,
-  describeError,
-  describeRouterError,
-  isRouterFailure,
-  isUnreachable,
-  type FailureKind,
-} from './failure.js';
+import { TimeoutError, untilAborted } from './deadline.js';
+import { describeError, isTargetFailure, type FailureKind } from './failure.js';
 import type { ConcurrencyLimiter } from './limiter.js';
-import { RouterStateLog, type EngineLogger } from './state-log.js';
-import type { CollectorState, CollectorStatus, RouterDownReason, RouterSnapshot } from './snapshot.js';
+import type { CollectOutput } from './metric.js';
+import { TargetStateLog, type EngineLogger } from './state-log.js';
+import type { CollectorState, CollectorStatus, DownReason, SourceDescriptor, TargetSnapshot } from './snapshot.js';
 
 export type { EngineLogger } from './state-log.js';
 
@@ -110,25 +95,89 @@ export const DEFAULT_TUNING: Readonly<PollerTuning> = Object.freeze<PollerTuning
   now: Date.now,
 });
 
-/** Options of {@link RouterPoller}. */
-export interface RouterPollerOptions {
-  router: RouterConfig;
-  /** Every known collector; the router's config decides which run. */
-  collectors: readonly Collector[];
-  /** Shared across routers: caps simultaneous cycles. */
+/** A source's open connection to one target, as the poller sees it. */
+export interface TargetSession {
+  /** False once the peer or the network ended it: the next cycle opens a new one. */
+  readonly isOpen: boolean;
+  /** Settles when the session ends, with the cause when it was not a local close. */
+  readonly closed: Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** What one collector run gets besides the session. */
+export interface RunContext {
+  /** The collector's settings from the config (filters, caps). */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Aborted at the target's deadline or at stop: stop work and reject. */
+  readonly signal: AbortSignal;
+  /** Wall clock at the start of the cycle, ms since the epoch; use it instead of Date.now(). */
+  readonly nowMillis: number;
+}
+
+/** One collector as the poller runs it on a session of type S. */
+export interface TargetCollector<S> {
+  readonly name: string;
+  collect(session: S, context: RunContext): Promise<CollectOutput>;
+}
+
+/** A collector the target's config turned on, with its settings and effective interval. */
+export interface ScheduledCollector<S> {
+  readonly collector: TargetCollector<S>;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly intervalMillis: number;
+}
+
+/** How a source reads its own errors; every text it returns is secret-free. */
+export interface FailurePolicy {
+  /**
+   * What an error means. `unknownAs` is the kind of an error the source does not recognise:
+   * 'collector' while collecting, 'connection_failed' while opening a session.
+   */
+  classify(error: unknown, unknownAs: FailureKind): FailureKind;
+  /** One line for /health and the log, with the target's secrets masked. */
+  describe(error: unknown): string;
+  /** True when nothing answered at all (refused, no route), so a cheap probe can tell when it is back. */
+  isUnreachable(error: unknown): boolean;
+}
+
+/** One polled target: what the poller needs from its source. */
+export interface PollTarget<S extends TargetSession> {
+  readonly source: SourceDescriptor;
+  readonly name: string;
+  /** Where it is (`host:port`, a URL), never credentials. */
+  readonly address: string;
+  readonly identity: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly intervalMillis: number;
+  readonly timeoutMillis: number;
+  readonly collectors: readonly ScheduledCollector<S>[];
+  readonly failures: FailurePolicy;
+  /** Opens a session (connect, TLS, login); rejects with errors `failures` understands. */
+  connect(signal: AbortSignal): Promise<S>;
+  /**
+   * Makes a session ready for collectors, once per session before its first cycle (version and
+   * package detection); resolves to the target's version when known. Connection-level errors reject.
+   */
+  prepare?(session: S, signal: AbortSignal): Promise<string | undefined>;
+  /**
+   * A check that costs the target nothing (a bare TCP connect): true when it answers again.
+   * Without it, a target that is gone waits out its whole backoff.
+   */
+  probe?(signal: AbortSignal): Promise<boolean>;
+  /** Log fields beyond the name (`{ address }`). */
+  readonly logFields?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link TargetPoller}. */
+export interface TargetPollerOptions<S extends TargetSession> {
+  target: PollTarget<S>;
+  /** Shared across targets: caps simultaneous cycles. */
   limiter: ConcurrencyLimiter;
-  connect: ConnectFn;
   logger: EngineLogger;
   metrics?: EngineMetrics;
   tuning?: Partial<PollerTuning>;
   /** Called with each new snapshot after a cycle. Must not throw. */
-  onCycle?: (snapshot: RouterSnapshot) => void;
-}
-
-interface EnabledCollector {
-  readonly collector: Collector;
-  readonly config: CollectorConfig;
-  readonly intervalMillis: number;
+  onCycle?: (snapshot: TargetSnapshot) => void;
 }
 
 interface CollectorRun {
@@ -140,7 +189,7 @@ interface CollectorRun {
 
 type PollOutcome =
   | { readonly ok: true; readonly runs: readonly CollectorRun[] }
-  | { readonly ok: false; readonly reason: RouterDownReason; readonly error: unknown };
+  | { readonly ok: false; readonly reason: DownReason; readonly error: unknown };
 
 /**
  * What the last failure says about the router's API port: reachable (it accepted the connection;
@@ -155,31 +204,29 @@ type Task = 'cycle' | 'probe';
 
 const NO_SAMPLES: readonly never[] = Object.freeze([]);
 
-/** Polls one router on its own schedule until stopped. */
-export class RouterPoller {
-  private readonly _router: RouterConfig;
-  private readonly _address: string;
-  private readonly _enabled: readonly EnabledCollector[];
+/** Polls one target on its own schedule until stopped. */
+export class TargetPoller<S extends TargetSession> {
+  private readonly _router: PollTarget<S>;
+  private readonly _enabled: readonly ScheduledCollector<S>[];
   private readonly _limiter: ConcurrencyLimiter;
-  private readonly _connect: ConnectFn;
   private readonly _logger: EngineLogger;
-  private readonly _stateLog: RouterStateLog;
+  private readonly _stateLog: TargetStateLog;
   private readonly _metrics: EngineMetrics | undefined;
   private readonly _tuning: PollerTuning;
-  private readonly _onCycle: ((snapshot: RouterSnapshot) => void) | undefined;
+  private readonly _onCycle: ((snapshot: TargetSnapshot) => void) | undefined;
   private readonly _connectBackoff: Backoff;
   private readonly _authBackoff: Backoff;
   private readonly _stopController = new AbortController();
 
-  private _snapshot: RouterSnapshot;
+  private _snapshot: TargetSnapshot;
   private _states = new Map<string, CollectorState>();
   /** Start time of each collector's last run on the current connection. */
   private readonly _lastRunMillis = new Map<string, number>();
   /** Collectors whose feature is missing; not retried until the next connection. */
   private readonly _unsupported = new Set<string>();
-  private _connection: RouterConnection | undefined;
-  private _facts: RouterFacts | undefined;
-  private _tls: Promise<RouterTlsOptions | undefined> | undefined;
+  private _connection: S | undefined;
+  /** The session is ready for collectors ({@link PollTarget.prepare} has run on it). */
+  private _prepared = false;
   private _timer: NodeJS.Timeout | undefined;
   private _inFlight: Promise<void> | undefined;
   private _anchorMillis: number | undefined;
@@ -190,7 +237,7 @@ export class RouterPoller {
   /** Last detected RouterOS version; kept while the router is down, for /health. */
   private _version: string | undefined;
   private _up = false;
-  private _downReason: RouterDownReason | undefined = 'connecting';
+  private _downReason: DownReason | undefined = 'connecting';
   /** While backing off: when the backoff allows the next full attempt (tuning.now() clock). */
   private _retryAtMillis: number | undefined;
   private _reachability: Reachability = 'reachable';
@@ -198,19 +245,17 @@ export class RouterPoller {
   private _stopPromise: Promise<void> | undefined;
   private _connectionState: ConnectionState | undefined;
 
-  constructor(options: RouterPollerOptions) {
-    this._router = options.router;
-    this._address = routerAddress(options.router);
+  constructor(options: TargetPollerOptions<S>) {
+    this._router = options.target;
     this._limiter = options.limiter;
-    this._connect = options.connect;
     this._logger = options.logger;
-    this._stateLog = new RouterStateLog(options.logger, options.router.name, this._address);
+    this._stateLog = new TargetStateLog(options.logger, options.target);
     this._metrics = options.metrics;
     this._onCycle = options.onCycle;
     this._tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this._connectBackoff = new Backoff({ random: this._tuning.random, ...this._tuning.connectBackoff });
     this._authBackoff = new Backoff({ random: this._tuning.random, ...this._tuning.authBackoff });
-    this._enabled = enabledCollectors(options.router, options.collectors);
+    this._enabled = options.target.collectors;
     this._snapshot = this._buildSnapshot(false, 'connecting');
   }
 
@@ -219,7 +264,7 @@ export class RouterPoller {
   }
 
   /** The latest published snapshot. */
-  get snapshot(): RouterSnapshot {
+  get snapshot(): TargetSnapshot {
     return this._snapshot;
   }
 
@@ -267,6 +312,10 @@ export class RouterPoller {
     if (connection) await closeQuietly(connection, this._tuning.closeTimeoutMillis);
   }
 
+  private _logFields(): Record<string, string> {
+    return { [this._router.source.noun]: this._router.name, ...this._router.logFields };
+  }
+
   /** Records a change of the connection state; nothing once stopped (the router is no longer counted). */
   private _setConnectionState(next: ConnectionState | undefined): void {
     const previous = this._connectionState;
@@ -283,7 +332,7 @@ export class RouterPoller {
       this._inFlight = (task === 'probe' ? this._probe() : this._cycle())
         .catch((error: unknown) => {
           // A bug, not a router problem: keep polling rather than let the router go silent.
-          this._logger.error({ router: this._router.name, error: describeError(error) }, 'poll cycle failed unexpectedly');
+          this._logger.error({ ...this._logFields(), error: describeError(error) }, 'poll cycle failed unexpectedly');
           if (this._timer === undefined) this._schedule(this._router.intervalMillis);
         })
         .finally(() => {
@@ -307,7 +356,7 @@ export class RouterPoller {
     try {
       outcome = await this._poll(startedMillis);
     } catch (error) {
-      outcome = { ok: false, reason: routerReason(error, 'connection_failed'), error };
+      outcome = { ok: false, reason: this._reason(error, 'connection_failed'), error };
     } finally {
       release();
     }
@@ -332,7 +381,7 @@ export class RouterPoller {
     const session = await this._withDeadline(`connecting and logging in did not finish within ${timeout} ms`, (signal) =>
       this._openSession(signal),
     );
-    return this._collect(session.connection, session.facts, nowMillis);
+    return this._collect(session, nowMillis);
   }
 
   /**
@@ -373,16 +422,17 @@ export class RouterPoller {
     };
   }
 
-  /** A logged-in connection and its facts: the current ones, or new ones. Never mutates shared state after an abort. */
-  private async _openSession(signal: AbortSignal): Promise<{ connection: RouterConnection; facts: RouterFacts }> {
+  /** A ready session: the current one, or a new one. Never mutates shared state after an abort. */
+  private async _openSession(signal: AbortSignal): Promise<S> {
     const connection = await this._ensureConnection(signal);
-    if (this._facts === undefined) {
-      const facts = await detectFacts(connection, signal);
+    if (!this._prepared) {
+      const version = this._router.prepare ? await this._router.prepare(connection, signal) : undefined;
       if (signal.aborted) throw signal.reason;
-      this._facts = facts;
-      if (facts.version !== undefined) this._version = facts.version;
+      if (this._connection !== connection) throw new Error('session closed while it was prepared');
+      this._prepared = true;
+      if (version !== undefined) this._version = version;
     }
-    return { connection, facts: this._facts };
+    return connection;
   }
 
   /**
@@ -399,7 +449,7 @@ export class RouterPoller {
    * every next cycle on it would hang the same way, so it is dropped and reconnected with backoff.
    * Never mutates shared state after stop.
    */
-  private async _collect(connection: RouterConnection, facts: RouterFacts, nowMillis: number): Promise<PollOutcome> {
+  private async _collect(connection: S, nowMillis: number): Promise<PollOutcome> {
     const stopSignal = this._stopController.signal;
     if (stopSignal.aborted) throw stopSignal.reason;
     const timeout = this._router.timeoutMillis;
@@ -421,7 +471,7 @@ export class RouterPoller {
     try {
       const all = Promise.all(
         due.map(async (entry) => {
-          const run = await this._runCollector(entry, connection, facts, phase.signal, nowMillis);
+          const run = await this._runCollector(entry, connection, phase.signal, nowMillis);
           if (accepting) finished.set(entry.collector.name, run);
         }),
       );
@@ -439,7 +489,7 @@ export class RouterPoller {
     );
     for (const run of runs) this._metrics?.recordCollectorRun(run.name, run.state.status, run.state.durationSeconds);
     for (const run of runs) {
-      if (run.kind !== 'ok' && run.kind !== 'timeout' && isRouterFailure(run.kind)) {
+      if (run.kind !== 'ok' && run.kind !== 'timeout' && isTargetFailure(run.kind)) {
         return { ok: false, reason: run.kind, error: run.error };
       }
     }
@@ -499,17 +549,13 @@ export class RouterPoller {
 
   /** One schedule tick during a backoff: is the router's port open? If it just came back, poll now. */
   private async _probe(): Promise<void> {
-    const reachable = await probePort({
-      host: this._router.host,
-      port: this._router.port,
-      timeoutMillis: this._router.timeoutMillis,
-      signal: this._stopController.signal,
-    });
+    const probe = this._router.probe;
+    const reachable = probe === undefined ? true : await probe.call(this._router, this._stopController.signal);
     if (this._stopController.signal.aborted) return;
     if (reachable && this._reachability === 'unreachable') {
       this._logger.debug(
-        { router: this._router.name, address: this._address },
-        'router answers again; retrying before the backoff delay ends',
+        { ...this._logFields(), address: this._router.address },
+        `${this._router.source.noun} answers again; retrying before the backoff delay ends`,
       );
       await this._cycle();
       return;
@@ -520,30 +566,15 @@ export class RouterPoller {
     this._scheduleBackoffStep();
   }
 
-  private async _ensureConnection(signal: AbortSignal): Promise<RouterConnection> {
+  private async _ensureConnection(signal: AbortSignal): Promise<S> {
     if (this._connection?.isOpen) return this._connection;
     if (this._connection) this._dropConnection();
-    this._tls ??= buildTlsOptions(this._router);
-    let connection: RouterConnection;
+    let connection: S;
     try {
-      const tls = await this._tls.catch((error: unknown) => {
-        this._tls = undefined; // the file may appear later: read it again next time
-        throw error;
-      });
-      connection = await this._connect({
-        host: this._router.host,
-        port: this._router.port,
-        username: this._router.username,
-        password: this._router.password,
-        ...(tls ? { tls } : {}),
-        connectTimeoutMillis: this._router.timeoutMillis,
-        commandTimeoutMillis: this._router.timeoutMillis,
-        ...(this._tuning.idleProbeMillis !== undefined ? { idleProbeMillis: this._tuning.idleProbeMillis } : {}),
-        signal,
-      });
+      connection = await this._router.connect(signal);
     } catch (error) {
       if (!this._stopController.signal.aborted) {
-        const reason = routerReason(error, 'connection_failed');
+        const reason = this._reason(error, 'connection_failed');
         this._metrics?.recordConnectionAttempt(reason === 'authentication_failed' ? 'auth_failed' : 'failed');
       }
       throw error;
@@ -557,9 +588,9 @@ export class RouterPoller {
     return connection;
   }
 
-  private _adopt(connection: RouterConnection): void {
+  private _adopt(connection: S): void {
     this._connection = connection;
-    this._facts = undefined;
+    this._prepared = false;
     this._unsupported.clear();
     this._lastRunMillis.clear();
     this._setConnectionState('connected');
@@ -569,12 +600,12 @@ export class RouterPoller {
     );
   }
 
-  private _onClosed(connection: RouterConnection, cause: unknown): void {
+  private _onClosed(connection: S, cause: unknown): void {
     if (this._connection !== connection) return;
     // Between cycles: the next cycle reconnects; the router is only marked down if that fails.
     this._logger.debug(
-      { router: this._router.name, reason: cause === undefined ? 'closed' : describeRouterError(cause, this._router) },
-      'router connection closed',
+      { ...this._logFields(), reason: cause === undefined ? 'closed' : this._router.failures.describe(cause) },
+      `${this._router.source.noun} connection closed`,
     );
     this._dropConnection();
     this._setConnectionState('connecting');
@@ -582,10 +613,10 @@ export class RouterPoller {
 
   private _dropConnection(): void {
     this._connection = undefined;
-    this._facts = undefined;
+    this._prepared = false;
   }
 
-  private _isDue(entry: EnabledCollector, nowMillis: number): boolean {
+  private _isDue(entry: ScheduledCollector<S>, nowMillis: number): boolean {
     if (this._unsupported.has(entry.collector.name)) return false;
     const last = this._lastRunMillis.get(entry.collector.name);
     // A collector on the router's own schedule runs every cycle: the cycles are its schedule, and the
@@ -596,24 +627,12 @@ export class RouterPoller {
     return nowMillis - last >= entry.intervalMillis - this._router.intervalMillis / 2;
   }
 
-  private async _runCollector(
-    entry: EnabledCollector,
-    api: RouterConnection,
-    facts: RouterFacts,
-    signal: AbortSignal,
-    nowMillis: number,
-  ): Promise<CollectorRun> {
+  private async _runCollector(entry: ScheduledCollector<S>, session: S, signal: AbortSignal, nowMillis: number): Promise<CollectorRun> {
     const name = entry.collector.name;
     const startedAt = performance.now();
     let run: CollectorRun;
     try {
-      const output: CollectOutput = await entry.collector.collect({
-        api,
-        router: facts,
-        options: entry.config,
-        signal,
-        nowMillis,
-      });
+      const output: CollectOutput = await entry.collector.collect(session, { options: entry.options, signal, nowMillis });
       if (!Array.isArray(output?.samples)) throw new Error(`collector ${name} returned no samples array`);
       run = {
         name,
@@ -627,7 +646,7 @@ export class RouterPoller {
         }),
       };
     } catch (error) {
-      const kind = classifyFailure(error, 'collector');
+      const kind = this._classify(error, 'collector');
       const unsupported = kind === 'unsupported';
       if (unsupported && !signal.aborted) this._unsupported.add(name);
       run = {
@@ -639,7 +658,7 @@ export class RouterPoller {
           samples: NO_SAMPLES,
           durationSeconds: (performance.now() - startedAt) / 1000,
           finishedAtMillis: this._tuning.now(),
-          error: describeRouterError(error, this._router),
+          error: this._router.failures.describe(error),
           dropped: 0,
         }),
       };
@@ -669,7 +688,7 @@ export class RouterPoller {
   }
 
   /** Applies a failed cycle: drops the connection; returns the backoff delay. */
-  private _fail(reason: RouterDownReason, error: unknown): number {
+  private _fail(reason: DownReason, error: unknown): number {
     const connection = this._connection;
     this._dropConnection();
     this._lastRunMillis.clear();
@@ -678,8 +697,8 @@ export class RouterPoller {
     // ends the session at once, and the snapshot should not wait for the socket to finish closing.
     if (connection) void closeQuietly(connection, this._tuning.closeTimeoutMillis);
     this._consecutiveFailures += 1;
-    this._lastError = describeRouterError(error, this._router);
-    this._reachability = reachabilityAfter(reason, error);
+    this._lastError = this._router.failures.describe(error);
+    this._reachability = this._reachabilityAfter(reason, error);
     const text = this._lastError;
     const failedAt = this._tuning.now();
     const states = new Map<string, CollectorState>();
@@ -704,14 +723,16 @@ export class RouterPoller {
     try {
       this._onCycle?.(this._snapshot);
     } catch (error) {
-      this._logger.error({ router: this._router.name, error: describeError(error) }, 'snapshot listener failed');
+      this._logger.error({ ...this._logFields(), error: describeError(error) }, 'snapshot listener failed');
     }
   }
 
-  private _buildSnapshot(up: boolean, downReason: RouterDownReason | undefined): RouterSnapshot {
-    const snapshot: RouterSnapshot = {
+  private _buildSnapshot(up: boolean, downReason: DownReason | undefined): TargetSnapshot {
+    const snapshot: TargetSnapshot = {
+      source: this._router.source,
       name: this._router.name,
-      address: this._address,
+      address: this._router.address,
+      identity: this._router.identity,
       labels: this._router.labels,
       up,
       ...(downReason !== undefined ? { downReason } : {}),
@@ -722,6 +743,22 @@ export class RouterPoller {
       collectors: this._states,
     };
     return Object.freeze(snapshot);
+  }
+
+  /** The engine's own deadlines are timeouts whatever the source; the rest the source reads. */
+  private _classify(error: unknown, unknownAs: FailureKind): FailureKind {
+    return error instanceof TimeoutError ? 'timeout' : this._router.failures.classify(error, unknownAs);
+  }
+
+  private _reason(error: unknown, unknownAs: DownReason): DownReason {
+    const kind = this._classify(error, unknownAs);
+    return isTargetFailure(kind) ? kind : unknownAs;
+  }
+
+  /** What a failure says about the target's port (see {@link Reachability}). */
+  private _reachabilityAfter(reason: DownReason, error: unknown): Reachability {
+    if (this._router.probe === undefined || (reason !== 'connection_failed' && reason !== 'timeout')) return 'reachable';
+    return this._router.failures.isUnreachable(error) ? 'unreachable' : 'unknown';
   }
 
   private _nextAlignedDelay(): number {
@@ -735,52 +772,17 @@ export class RouterPoller {
   }
 }
 
-/** The collectors a router runs, with their effective interval. */
-export function enabledCollectors(router: RouterConfig, collectors: readonly Collector[]): EnabledCollector[] {
-  const enabled: EnabledCollector[] = [];
-  for (const collector of collectors) {
-    const config = router.collectors[collector.name] ?? { enabled: collector.defaultEnabled };
-    if (!config.enabled) continue;
-    const intervalMillis = Math.max(
-      router.intervalMillis,
-      config.intervalMillis ?? collector.defaultIntervalMillis ?? router.intervalMillis,
-    );
-    enabled.push({ collector, config, intervalMillis });
+/** Closes a session without throwing and without waiting longer than `timeoutMillis`. */
+export async function closeQuietly(session: Pick<TargetSession, 'close'>, timeoutMillis: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      session.close().catch(() => undefined),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMillis);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
-  return enabled;
-}
-
-/** What a failure says about the router's port (see {@link Reachability}). */
-function reachabilityAfter(reason: RouterDownReason, error: unknown): Reachability {
-  if (reason !== 'connection_failed' && reason !== 'timeout') return 'reachable';
-  return isUnreachable(error) ? 'unreachable' : 'unknown';
-}
-
-function routerReason(error: unknown, unknownAs: RouterDownReason): RouterDownReason {
-  const kind = classifyFailure(error, unknownAs);
-  return isRouterFailure(kind) ? kind : unknownAs;
-}
-
-/**
- * Settles like `promise`, or rejects with the signal's reason as soon as it aborts: a collector that
- * ignores its signal cannot hold the cycle past the deadline. The abandoned promise is observed so
- * its eventual rejection is not unhandled.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  promise.catch(() => undefined);
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

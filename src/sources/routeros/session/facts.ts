@@ -2,10 +2,10 @@
  * Router facts detected once per connection: the RouterOS version (collectors pick menus and
  * formats by it) and the installed packages (wireless flavour, container, …).
  */
-import { TrapError } from '../sources/routeros/client/errors.js';
-import { parseVersion as parseRouterOsVersion } from '../sources/routeros/client/values.js';
-import type { RouterApi } from '../sources/routeros/client/api.js';
-import type { RouterFacts } from '../sources/routeros/collectors/collector.js';
+import { TrapError } from '../client/errors.js';
+import { parseVersion as parseRouterOsVersion } from '../client/values.js';
+import type { RouterApi } from '../client/api.js';
+import type { RouterFacts } from '../collectors/collector.js';
 
 /** Facts of a router whose version is not known (yet). */
 export const UNKNOWN_FACTS: RouterFacts = Object.freeze({

@@ -3,14 +3,14 @@
  * milliseconds: how a fleet's polls spread over the interval, and where the reconnect backoffs cap.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Collector, CollectContext, CollectOutput } from '../../src/sources/routeros/collectors/collector.js';
-import type { RouterConfig } from '../../src/config/types.js';
-import type { ConnectFn, RouterConnection } from '../../src/engine/connection.js';
-import { CollectionEngine } from '../../src/engine/engine.js';
-import { DEFAULT_TUNING, type PollerTuning } from '../../src/engine/router-poller.js';
-import type { Row } from '../../src/sources/routeros/client/api.js';
-import { AuthenticationError, ProtocolError } from '../../src/sources/routeros/client/errors.js';
-import { seededRandom } from '../reliability/helpers/acceleration.js';
+import type { Collector, CollectContext, CollectOutput } from '../../../../src/sources/routeros/collectors/collector.js';
+import type { RouterConfig } from '../../../../src/config/types.js';
+import type { ConnectFn, RouterConnection } from '../../../../src/sources/routeros/session/connection.js';
+import { RouterOsSource } from '../../../../src/sources/routeros/poller.js';
+import { DEFAULT_TUNING, type PollerTuning } from '../../../../src/engine/target-poller.js';
+import type { Row } from '../../../../src/sources/routeros/client/api.js';
+import { AuthenticationError, ProtocolError } from '../../../../src/sources/routeros/client/errors.js';
+import { seededRandom } from '../../../reliability/helpers/acceleration.js';
 import { captureLogger, simRouter } from './helpers/engine-fixtures.js';
 
 /** A logged-in session that answers at once; reports every `/tick` print to `onTick`. */
@@ -62,7 +62,7 @@ function fakeClockTuning(random: () => number): Partial<PollerTuning> {
   return { random, now: () => Date.now() };
 }
 
-const engines: CollectionEngine[] = [];
+const engines: RouterOsSource[] = [];
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: 0 });
@@ -75,8 +75,8 @@ afterEach(async () => {
   vi.useRealTimers();
 });
 
-function startEngine(routers: readonly RouterConfig[], connect: ConnectFn, tuning: Partial<PollerTuning>): CollectionEngine {
-  const engine = new CollectionEngine({
+function startEngine(routers: readonly RouterConfig[], connect: ConnectFn, tuning: Partial<PollerTuning>): RouterOsSource {
+  const engine = new RouterOsSource({
     routers,
     collection: { concurrency: 64 },
     collectors: [TICK],

@@ -5,9 +5,9 @@
  * do not fit in one timeout together.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectFn } from '../../src/engine/connection.js';
-import { RouterOsClient } from '../../src/sources/routeros/client/client.js';
-import { RecordingProxy } from '../reliability/helpers/tcp-proxy.js';
+import type { ConnectFn } from '../../../../src/sources/routeros/session/connection.js';
+import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
+import { RecordingProxy } from '../../../reliability/helpers/tcp-proxy.js';
 import { EngineHarness, FAST_TUNING, ProbeCollector, simRouter, sleep, snapshotOf, waitFor } from './helpers/engine-fixtures.js';
 
 const harness = new EngineHarness();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, describeError, describeRouterError, isRouterFailure, isUnreachable } from '../../src/engine/failure.js';
-import { parseVersion } from '../../src/engine/facts.js';
+import { classifyFailure, describeError, describeRouterError, isRouterFailure, isUnreachable } from '../../../../src/sources/routeros/session/failure.js';
+import { parseVersion } from '../../../../src/sources/routeros/session/facts.js';
 import {
   AuthenticationError,
   ConnectionLostError,
@@ -8,8 +8,8 @@ import {
   ProtocolError,
   TimeoutError,
   TrapError,
-} from '../../src/sources/routeros/client/errors.js';
-import { TlsVerificationError } from '../../src/sources/routeros/client/transport.js';
+} from '../../../../src/sources/routeros/client/errors.js';
+import { TlsVerificationError } from '../../../../src/sources/routeros/client/transport.js';
 
 describe('classifyFailure', () => {
   it('maps client errors to router states', () => {

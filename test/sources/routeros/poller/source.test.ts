@@ -73,7 +73,7 @@ describe('CollectionEngine', () => {
     const started = Date.now();
     const failures = await engine.checkStartup();
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(failures.map((failure) => failure.router)).toEqual(['r1', 'r2']);
+    expect(failures.map((failure) => failure.target)).toEqual(['r1', 'r2']);
     expect(failures[0]?.error.message).toMatch(/invalid user name or password|cannot log in/);
   });
 });

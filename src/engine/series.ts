@@ -1,0 +1,65 @@
+/**
+ * The series of one target snapshot, in one place: the engine's per-target metrics, then the
+ * samples of every collector that succeeded. The OpenTelemetry producer and the Prometheus
+ * exposition both walk snapshots through this, so they can never disagree on what a target shows.
+ */
+import type { MetricDefinition } from './metric.js';
+import type { TargetSnapshot } from './snapshot.js';
+import { targetMetricList } from './target-metrics.js';
+
+/**
+ * Receives one series. `collector` names the run it came from, undefined for the engine's own
+ * per-target series. `attributes` is a fresh object the visitor may keep.
+ */
+export type SeriesVisitor = (
+  definition: MetricDefinition,
+  attributes: Record<string, string>,
+  value: number,
+  collector: string | undefined,
+) => void;
+
+/** The attributes on every series of a target: its identity, then its labels (identity keys win). */
+export function targetAttributes(snapshot: TargetSnapshot): Record<string, string> {
+  const base: Record<string, string> = { ...snapshot.identity };
+  for (const [key, value] of Object.entries(snapshot.labels)) {
+    if (!(key in snapshot.identity)) base[key] = value;
+  }
+  return base;
+}
+
+/** The per-target metric definitions of a snapshot's source, in exposition order. */
+export function engineDefinitions(snapshot: TargetSnapshot): readonly MetricDefinition[] {
+  return targetMetricList(snapshot.source.metrics);
+}
+
+/**
+ * Visits every series of a snapshot. A down target shows only its liveness and collection series:
+ * its last samples are stale.
+ */
+export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisitor): void {
+  const base = targetAttributes(snapshot);
+  const metrics = snapshot.source.metrics;
+  visit(metrics.up, { ...base }, snapshot.up ? 1 : 0, undefined);
+  for (const [collector, state] of snapshot.collectors) {
+    visit(metrics.collectionDuration, { ...base, collector }, state.durationSeconds, undefined);
+    visit(metrics.collectionSuccess, { ...base, collector }, state.status === 'ok' ? 1 : 0, undefined);
+    visit(metrics.collectionUnsupported, { ...base, collector }, state.status === 'unsupported' ? 1 : 0, undefined);
+    visit(metrics.seriesDropped, { ...base, collector }, state.dropped, undefined);
+  }
+  if (snapshot.lastSuccessMillis !== undefined) {
+    visit(metrics.lastSuccess, { ...base }, snapshot.lastSuccessMillis / 1000, undefined);
+  }
+  if (!snapshot.up) return;
+  const identity = snapshot.identity;
+  for (const [collector, state] of snapshot.collectors) {
+    if (state.status !== 'ok') continue;
+    for (const sample of state.samples) {
+      const attributes: Record<string, string> = { ...base };
+      for (const key in sample.attributes) {
+        // The identity keys say which target a series belongs to; a sample cannot redefine them.
+        if (!(key in identity)) attributes[key] = sample.attributes[key]!;
+      }
+      visit(sample.metric, attributes, sample.value, collector);
+    }
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The source contract. A source (RouterOS, the host, a Mist organisation, the relay) turns its part
+ * of the configuration into targets and keeps one snapshot per target up to date: a polled source
+ * through {@link PolledSource}, a push source by replacing snapshots as data arrives. The engine,
+ * telemetry, the exposition and the server work only through this contract and the snapshots;
+ * `src/sources/registry.ts` lists the sources.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AgentConfig } from '../config/types.js';
+import type { Logger } from '../log.js';
+import type { ConcurrencyLimiter } from './limiter.js';
+import type { MetricDefinition } from './metric.js';
+import type { SnapshotSource, SourceDescriptor } from './snapshot.js';
+import type { EngineMetrics, PollerTuning } from './target-poller.js';
+
+/** A target that failed the startup check. */
+export interface StartupFailure {
+  /** Registry kind of its source. */
+  readonly source: string;
+  /** What the target is (`router`): the log field that names it. */
+  readonly noun: string;
+  readonly target: string;
+  readonly error: Error;
+}
+
+/**
+ * An HTTP endpoint a source serves on the agent's port (the relay's `/apps`, Pushgateway's
+ * `/metrics/job/…`). It sits behind the server's auth, limits and error handling.
+ */
+export interface SourceRoute {
+  /** Exact path, or a prefix when it ends in `/`. */
+  readonly path: string;
+  readonly methods: readonly string[];
+  /** Route label in the agent's HTTP metrics. */
+  readonly name: string;
+  handle(request: IncomingMessage, response: ServerResponse, body: Buffer): Promise<void> | void;
+  /** Largest accepted request body. @default 0 (none) */
+  readonly maxBodyBytes?: number;
+}
+
+/** A running source. */
+export interface Source extends SnapshotSource {
+  readonly descriptor: SourceDescriptor;
+  /** Starts collecting in the background. Idempotent; does nothing after stop. */
+  start(): void | Promise<void>;
+  /** Stops collecting and releases everything. Idempotent, safe before start. */
+  stop(): Promise<void>;
+  /** Resolves when every target has finished its first cycle. */
+  whenFirstRoundDone(): Promise<void>;
+  /** Checks that every target can be reached and logged in to (startup_check). */
+  checkStartup?(): Promise<StartupFailure[]>;
+  /** Endpoints it serves on the agent's HTTP server. */
+  readonly routes?: readonly SourceRoute[];
+}
+
+/** What a registry entry gets to build its source. */
+export interface SourceContext {
+  readonly config: AgentConfig;
+  readonly logger: Logger;
+  /** Shared by every source: caps simultaneous polls (collection.concurrency). */
+  readonly limiter: ConcurrencyLimiter;
+  readonly metrics?: EngineMetrics;
+  /** Backoff and jitter knobs for tests. */
+  readonly tuning?: Partial<PollerTuning>;
+  /**
+   * Registers a shutdown step that runs after the source has stopped (a simulator it started):
+   * steps run last-added first, each bounded by its timeout.
+   */
+  onShutdown(name: string, timeoutMillis: number, run: () => Promise<void>): void;
+}
+
+/** One entry of `src/sources/registry.ts`. */
+export interface SourcePlugin {
+  /** Registry name: `routeros`. */
+  readonly kind: string;
+  /** Every metric its targets can carry (collectors and the engine's per-target set), for docs and label checks. */
+  metrics(): readonly MetricDefinition[];
+  /**
+   * Builds the source from the configuration; undefined when the configuration uses none of it.
+   * Throws (naming the config key) when it cannot start.
+   */
+  create(context: SourceContext): Promise<Source | undefined>;
+}

@@ -1,0 +1,120 @@
+/**
+ * The RouterOS source as the registry lists it: the configured routers, plus the built-in
+ * simulated fleet when `simulator.enabled`, each polled over the binary API.
+ */
+import type { AgentConfig, RouterConfig } from '../../config/types.js';
+import type { MetricDefinition } from '../../engine/metric.js';
+import type { Source, SourceContext, SourcePlugin } from '../../engine/source.js';
+import type { Collector } from './collectors/collector.js';
+import { COLLECTORS } from './collectors/registry.js';
+import { ROUTER_METRICS } from './descriptor.js';
+import { RouterOsSource } from './poller.js';
+import { tlsMode } from './session/connection.js';
+import { formatFault } from './simulator/faults.js';
+import { SimulatedFleet } from './simulator/fleet.js';
+
+/** Credentials of the in-process simulator; it listens on loopback only. */
+const SIMULATOR_USERNAME = 'admin';
+const SIMULATOR_PASSWORD = 'admin';
+
+/** Options of {@link routerosPlugin}. */
+export interface RouterOsPluginOptions {
+  /** Collectors to run. @default COLLECTORS */
+  readonly collectors?: readonly Collector[];
+}
+
+/** The RouterOS registry entry. */
+export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugin {
+  const collectors = options.collectors ?? COLLECTORS;
+  return {
+    kind: 'routeros',
+    metrics: (): readonly MetricDefinition[] => [...ROUTER_METRICS, ...collectors.flatMap((collector) => collector.metrics)],
+    create: (context) => createRouterOsSource(context, collectors),
+  };
+}
+
+async function createRouterOsSource(context: SourceContext, collectors: readonly Collector[]): Promise<Source | undefined> {
+  const { config, logger } = context;
+  let routers: readonly RouterConfig[] = config.routers;
+  if (config.simulator.enabled) {
+    const simulatorHost = config.simulator.host === '' ? '127.0.0.1' : config.simulator.host;
+    const fleet = await SimulatedFleet.start({
+      count: config.simulator.count,
+      profile: config.simulator.profile,
+      host: simulatorHost,
+      portBase: config.simulator.portBase,
+      username: SIMULATOR_USERNAME,
+      password: SIMULATOR_PASSWORD,
+      faults: config.simulator.faults ?? [],
+    });
+    context.onShutdown('simulator', 1_000, () => fleet.stop());
+    const simulated = simulatedRouters(config, simulatorHost, fleet, collectors);
+    routers = [...routers, ...simulated];
+    // By the names /health shows, so a demo's deliberate failures are not mistaken for real ones.
+    const faults = Object.fromEntries(
+      fleet.routers.flatMap((router, index) =>
+        router.fault === undefined ? [] : [[simulated[index]?.name ?? router.name, formatFault(router.fault)]],
+      ),
+    );
+    logger.info(
+      { count: fleet.routers.length, profile: config.simulator.profile, ...(Object.keys(faults).length > 0 ? { faults } : {}) },
+      'simulator started; its routers are polled over loopback like real ones',
+    );
+  }
+  warnAboutTls(routers, logger);
+  return new RouterOsSource({
+    routers,
+    collectors,
+    limiter: context.limiter,
+    logger,
+    ...(context.metrics ? { metrics: context.metrics } : {}),
+    ...(context.tuning ? { tuning: context.tuning } : {}),
+  });
+}
+
+/** RouterConfigs for the simulated fleet, with the collection defaults. */
+function simulatedRouters(
+  config: AgentConfig,
+  host: string,
+  fleet: SimulatedFleet,
+  collectors: readonly Collector[],
+): RouterConfig[] {
+  const taken = new Set(config.routers.map((router) => router.name));
+  // `defaults:` applies to simulated routers too, so the demo can toggle collectors like a real fleet.
+  const defaults = config.routerDefaults;
+  const collectorDefaults =
+    defaults?.collectors ??
+    Object.fromEntries(collectors.map((collector) => [collector.name, { enabled: collector.defaultEnabled }]));
+  return fleet.routers.map((router) => {
+    const base = router.name.startsWith('sim-') ? router.name : `sim-${router.name}`;
+    let name = base;
+    for (let suffix = 2; taken.has(name); suffix += 1) name = `${base}-${suffix}`;
+    taken.add(name);
+    return {
+      name,
+      host,
+      port: router.port,
+      username: SIMULATOR_USERNAME,
+      password: SIMULATOR_PASSWORD,
+      tls: { enabled: false, caFile: '', serverName: '', fingerprint: '', insecure: false, anonymous: false },
+      labels: defaults?.labels ?? {},
+      intervalMillis: defaults?.intervalMillis ?? config.collection.intervalMillis,
+      timeoutMillis: defaults?.timeoutMillis ?? config.collection.timeoutMillis,
+      collectors: collectorDefaults,
+    };
+  });
+}
+
+function warnAboutTls(routers: readonly RouterConfig[], logger: SourceContext['logger']): void {
+  for (const router of routers) {
+    const mode = tlsMode(router.tls);
+    if (mode === 'insecure') {
+      logger.warn({ router: router.name }, 'TLS certificate verification is disabled for this router (tls.insecure)');
+    } else if (mode === 'anonymous') {
+      logger.warn(
+        { router: router.name },
+        'anonymous TLS for this router: encrypted but unauthenticated, open to man-in-the-middle (tls.anonymous)',
+      );
+    }
+  }
+}
