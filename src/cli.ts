@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import { isValidHost } from './config/address.js';
 import { ConfigError, formatProblem } from './config/errors.js';
 import type { ConfigOverrides, KnownCollector, LoadedConfig } from './config/load.js';
+import type { ConfigSection } from './config/sections.js';
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
 import { createLogger, type Logger } from './log.js';
@@ -87,6 +88,8 @@ export interface CliDependencies {
   readonly loadAgent?: () => Promise<AgentModule>;
   readonly loadSimulator?: () => Promise<SimulatorModule>;
   readonly loadDocs?: () => Promise<DocsModule>;
+  /** The config sections the sources bring. @default those of src/sources/registry.ts */
+  readonly loadSections?: () => Promise<readonly ConfigSection[]>;
   /** @default SHUTDOWN_TIMEOUT_MILLIS */
   readonly shutdownTimeoutMillis?: number;
 }
@@ -101,6 +104,8 @@ const DEFAULT_DEPENDENCIES = {
   loadAgent: async (): Promise<AgentModule> => import('./agent.js'),
   loadSimulator: async (): Promise<SimulatorModule> => import('./sources/routeros/simulator/command.js'),
   loadDocs: async (): Promise<DocsModule> => import('./sources/routeros/collectors/docs.js'),
+  loadSections: async (): Promise<readonly ConfigSection[]> =>
+    (await import('./sources/registry.js')).SOURCES.flatMap((source) => source.configSections ?? []),
 } as const;
 
 const HELP = `Usage: ${AGENT_NAME} [command] [options]
@@ -238,6 +243,7 @@ async function load(
   deps: Dependencies,
 ): Promise<LoadedConfig> {
   const collectors = await deps.loadCollectors();
+  const sections = await deps.loadSections();
   // Lazily like the commands' modules: the loader checks simulator settings against the simulator's profiles.
   const { loadConfig } = await import('./config/load.js');
   return loadConfig({
@@ -245,6 +251,7 @@ async function load(
     env: io.env,
     overrides,
     collectors,
+    sections,
     ...(io.cwd === undefined ? {} : { cwd: io.cwd }),
   });
 }
@@ -264,7 +271,7 @@ async function checkConfigCommand(args: readonly string[], io: CliIo, deps: Depe
   const { config, warnings } = await load(configFile(values.config, io.env), {}, io, deps);
   for (const warning of warnings) io.stderr.write(`warning: ${formatProblem(warning)}\n`);
   io.stdout.write(CHECK_CONFIG_HEADER);
-  io.stdout.write(stringify(redactedConfigDocument(config), { lineWidth: 0, aliasDuplicateObjects: false }));
+  io.stdout.write(stringify(redactedConfigDocument(config, await deps.loadSections()), { lineWidth: 0, aliasDuplicateObjects: false }));
   return EXIT_OK;
 }
 

@@ -9,6 +9,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { formatHostPort } from './address.js';
 import { formatDuration } from './duration.js';
 import type { FleetFault } from '../sources/routeros/simulator/faults.js';
+import type { ConfigSection } from './sections.js';
 import type { AgentConfig, CollectorConfig, RouterConfig, RouterDefaultsConfig } from './types.js';
 
 /** Options of {@link configDocument}. */
@@ -18,6 +19,8 @@ export interface ConfigDocumentOptions {
    * the credentials in the OTLP endpoint URL. `check-config` redacts them.
    */
   readonly secret: (value: string) => string;
+  /** The source-owned sections to print after the core ones (config/sections.ts). */
+  readonly sections?: readonly ConfigSection[];
 }
 
 /** A config document: plain data for a YAML or JSON writer. */
@@ -73,7 +76,22 @@ export function configDocument(config: AgentConfig, options: ConfigDocumentOptio
     },
     log: { level: log.level, format: log.format },
     resource_attributes: { ...config.resourceAttributes },
+    ...sectionDocuments(config, options.sections ?? [], secret),
   };
+}
+
+function sectionDocuments(
+  config: AgentConfig,
+  sections: readonly ConfigSection[],
+  secret: ConfigDocumentOptions['secret'],
+): ConfigDocument {
+  const documents: ConfigDocument = {};
+  for (const section of sections) {
+    if (config.sections !== undefined && Object.hasOwn(config.sections, section.key)) {
+      documents[section.key] = section.document(config.sections[section.key], secret);
+    }
+  }
+  return documents;
 }
 
 function faultDocument({ router, fault }: FleetFault): ConfigDocument {

@@ -29,6 +29,7 @@ import {
 import { normaliseServer } from './server.js';
 import { normaliseSimulator } from './simulator.js';
 import { substituteEnv } from './substitute.js';
+import type { ConfigSection } from './sections.js';
 import type { AgentConfig, LogConfig, StartupCheck } from './types.js';
 
 export type { KnownCollector } from './collectors.js';
@@ -54,6 +55,10 @@ export interface LoadConfigOptions {
   readonly collectors: readonly KnownCollector[];
   /** Working directory for relative paths outside a file. @default process.cwd() */
   readonly cwd?: string;
+  /** Top-level sections the sources bring (src/sources/registry.ts in the agent). */
+  readonly sections?: readonly ConfigSection[];
+  /** Check syntax and values without reading the secret and certificate files named by the sections. */
+  readonly syntaxOnly?: boolean;
 }
 
 /** A valid configuration and what the caller should log about it. */
@@ -93,7 +98,10 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   // The fixed sections through convict. Convict trusts the shape of what it loads (a mapping where a
   // setting belongs makes it throw, a dotted key becomes nesting), so it only gets known keys with
   // values of the right shape; everything else becomes a problem with its key path here.
-  const { defaults: rawDefaults, routers: rawRouters, ...fixed } = tree;
+  const { defaults: rawDefaults, routers: rawRouters, ...rest } = tree;
+  const sections = options.sections ?? [];
+  const sectionKeys = new Set(sections.map((section) => section.key));
+  const fixed = Object.fromEntries(Object.entries(rest).filter(([key]) => !sectionKeys.has(key)));
   checkSections(fixed, [], problems);
   const maps = takeMaps(fixed, problems);
   const pruned = pruneToSchema(fixed);
@@ -155,6 +163,19 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     if (key.trim() === '') problems.add(joinPath('resource_attributes', key), 'must not be empty');
   }
 
+  const sectionValues: Record<string, unknown> = {};
+  for (const section of sections) {
+    sectionValues[section.key] = section.parse(rest[section.key], {
+      problems,
+      baseDir,
+      env,
+      substitutedPaths: substitution.substitutedPaths,
+      plainSecrets,
+      collection: { intervalMillis, timeoutMillis },
+      syntaxOnly: options.syntaxOnly ?? false,
+    });
+  }
+
   const simulator = normaliseSimulator(raw.simulator, problems);
   if (routers.length === 0 && !raw.simulator.enabled) {
     problems.warn('routers', 'no routers are configured and the simulator is off: nothing will be polled');
@@ -182,6 +203,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     log: { level, format: raw.log.format as LogConfig['format'] },
     resourceAttributes,
     routerDefaults: defaults,
+    sections: sectionValues,
   };
   return { config: deepFreeze(config), warnings: problems.warnings };
 }

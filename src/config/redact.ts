@@ -4,6 +4,7 @@
  * values and credentials in the OTLP endpoint URL read `<redacted>`.
  */
 import { type ConfigDocument, configDocument } from './document.js';
+import type { ConfigSection } from './sections.js';
 import type { AgentConfig } from './types.js';
 
 /** What replaces a secret value. */
@@ -15,6 +16,6 @@ function redactValue(value: string): string {
 }
 
 /** The config document (file keys and formats) with each non-empty secret replaced by {@link REDACTED}. */
-export function redactedConfigDocument(config: AgentConfig): ConfigDocument {
-  return configDocument(config, { secret: redactValue });
+export function redactedConfigDocument(config: AgentConfig, sections: readonly ConfigSection[] = []): ConfigDocument {
+  return configDocument(config, { secret: redactValue, sections });
 }

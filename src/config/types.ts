@@ -138,4 +138,6 @@ export interface AgentConfig {
   readonly resourceAttributes: Readonly<Record<string, string>>;
   /** Router defaults for routers created at run time (simulator); set by the loader. */
   readonly routerDefaults?: RouterDefaultsConfig;
+  /** Source-owned sections by top-level key (config/sections.ts); absent in configs built by hand. */
+  readonly sections?: Readonly<Record<string, unknown>>;
 }

@@ -3,7 +3,7 @@
  * targets; everything else reads its snapshots.
  */
 import type { Source, StartupFailure } from './source.js';
-import type { SnapshotSource, TargetSnapshot } from './snapshot.js';
+import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from './snapshot.js';
 
 /** The sources of one agent, in registry order. */
 export class CollectionEngine implements SnapshotSource {
@@ -22,6 +22,10 @@ export class CollectionEngine implements SnapshotSource {
   snapshots(): readonly TargetSnapshot[] {
     if (this._sources.length === 1) return this._sources[0]!.snapshots();
     return this._sources.flatMap((source) => source.snapshots());
+  }
+
+  descriptors(): readonly SourceDescriptor[] {
+    return this._sources.map((source) => source.descriptor);
   }
 
   /** True once every target of every source has finished its first cycle. */

@@ -95,4 +95,6 @@ export interface SnapshotSource {
   snapshots(): readonly TargetSnapshot[];
   /** True once every target has finished its first cycle (successfully or not). */
   readonly firstRoundDone: boolean;
+  /** Every running source, targets or not, in registry order (for /health's groups). */
+  descriptors?(): readonly SourceDescriptor[];
 }

@@ -6,6 +6,7 @@
  * `src/sources/registry.ts` lists the sources.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ConfigSection } from '../config/sections.js';
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
 import type { ConcurrencyLimiter } from './limiter.js';
@@ -73,6 +74,8 @@ export interface SourceContext {
 export interface SourcePlugin {
   /** Registry name: `routeros`. */
   readonly kind: string;
+  /** Top-level config sections it owns (`host:`); the loader parses them through these. */
+  readonly configSections?: readonly ConfigSection[];
   /** Every metric its targets can carry (collectors and the engine's per-target set), for docs and label checks. */
   metrics(): readonly MetricDefinition[];
   /**

@@ -1,12 +1,12 @@
-/** The `/health` document: every router's state as the engine last saw it. */
-import type { CollectorStatus, RouterDownReason, RouterSnapshot } from '../engine/snapshot.js';
+/** The `/health` document: every target's state as the engine last saw it, grouped by source. */
+import type { CollectorStatus, DownReason, SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
 
-export interface RouterHealth {
+export interface TargetHealth {
   readonly name: string;
-  /** `host:port`, never credentials. */
+  /** `host:port` or a URL, never credentials. */
   readonly address: string;
   readonly up: boolean;
-  readonly down_reason: RouterDownReason | null;
+  readonly down_reason: DownReason | null;
   readonly version: string | null;
   /** ISO 8601 time of the last successful poll. */
   readonly last_success: string | null;
@@ -14,21 +14,50 @@ export interface RouterHealth {
   readonly last_error: string | null;
   readonly consecutive_failures: number;
   readonly collectors: Readonly<Record<string, CollectorStatus>>;
+  /** Source-specific facts (a Mist stream's state), when the source has any. */
+  readonly details?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** @deprecated the RouterOS name of {@link TargetHealth}. */
+export type RouterHealth = TargetHealth;
+
+/** One source's targets, as the index page lists them. */
+export interface SourceHealth {
+  readonly descriptor: SourceDescriptor;
+  readonly targets: readonly TargetHealth[];
 }
 
 export interface HealthReport {
-  /** ok when every router is up. */
+  /** ok when every target is up. */
   readonly status: 'ok' | 'degraded';
   readonly version: string;
-  readonly routers: readonly RouterHealth[];
+  /** Targets by their source's health key (`routers`, `hosts`), sources in registry order. */
+  readonly [healthKey: string]: readonly TargetHealth[] | string;
 }
 
-export function healthReport(snapshots: readonly RouterSnapshot[], version: string): HealthReport {
-  const routers = snapshots.map(routerHealth);
-  return { status: routers.every((router) => router.up) ? 'ok' : 'degraded', version, routers };
+/** Every source's targets, registry order; a source without targets yet still has its group. */
+export function sourceHealth(source: SnapshotSource): SourceHealth[] {
+  const groups = new Map<SourceDescriptor, TargetHealth[]>();
+  for (const descriptor of source.descriptors?.() ?? []) groups.set(descriptor, []);
+  for (const snapshot of source.snapshots()) {
+    let group = groups.get(snapshot.source);
+    if (group === undefined) {
+      group = [];
+      groups.set(snapshot.source, group);
+    }
+    group.push(targetHealth(snapshot));
+  }
+  return [...groups].map(([descriptor, targets]) => ({ descriptor, targets }));
 }
 
-function routerHealth(snapshot: RouterSnapshot): RouterHealth {
+export function healthReport(groups: readonly SourceHealth[], version: string): HealthReport {
+  const up = groups.every((group) => group.targets.every((target) => target.up));
+  const report: Record<string, readonly TargetHealth[] | string> = { status: up ? 'ok' : 'degraded', version };
+  for (const group of groups) report[group.descriptor.healthKey] = group.targets;
+  return report as HealthReport;
+}
+
+function targetHealth(snapshot: TargetSnapshot): TargetHealth {
   const collectors: Record<string, CollectorStatus> = {};
   for (const [name, state] of snapshot.collectors) collectors[name] = state.status;
   return {
@@ -41,6 +70,7 @@ function routerHealth(snapshot: RouterSnapshot): RouterHealth {
     last_error: snapshot.lastError ?? null,
     consecutive_failures: snapshot.consecutiveFailures,
     collectors,
+    ...(snapshot.details === undefined ? {} : { details: snapshot.details }),
   };
 }
 

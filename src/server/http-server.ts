@@ -13,7 +13,7 @@ import type { ServerConfig } from '../config/types.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
 import type { Telemetry } from '../telemetry/provider.js';
 import { Authenticator } from './auth.js';
-import { healthReport } from './health.js';
+import { healthReport, sourceHealth } from './health.js';
 import { renderIndexPage } from './index-page.js';
 import {
   HTML_CONTENT_TYPE,
@@ -269,7 +269,7 @@ class AgentHttpServerImpl implements AgentHttpServer {
   }
 
   private _health(res: ServerResponse): void {
-    const report = healthReport(this._options.source.snapshots(), this._options.version);
+    const report = healthReport(sourceHealth(this._options.source), this._options.version);
     send(res, report.status === 'ok' ? 200 : 503, JSON_CONTENT_TYPE, `${JSON.stringify(report)}\n`);
   }
 
@@ -279,8 +279,9 @@ class AgentHttpServerImpl implements AgentHttpServer {
   }
 
   private _index(res: ServerResponse): void {
-    const report = healthReport(this._options.source.snapshots(), this._options.version);
-    send(res, 200, HTML_CONTENT_TYPE, renderIndexPage(report), {
+    const groups = sourceHealth(this._options.source);
+    const report = healthReport(groups, this._options.version);
+    send(res, 200, HTML_CONTENT_TYPE, renderIndexPage(report.status, this._options.version, groups), {
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
     });
   }

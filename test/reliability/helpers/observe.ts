@@ -62,6 +62,6 @@ export async function scrapeMetrics(address: { host: string; port: number }): Pr
 export async function readHealth(address: { host: string; port: number }): Promise<HealthSample> {
   const response = await httpGet(address, '/health');
   const atMillis = Date.now();
-  const report = JSON.parse(response.body) as HealthReport;
+  const report = JSON.parse(response.body) as HealthReport & { routers: readonly RouterHealth[] };
   return { atMillis, status: response.status, routers: new Map(report.routers.map((router) => [router.name, router])) };
 }

@@ -1,0 +1,51 @@
+/**
+ * Config sections that sources bring: a top-level key (`host:`, `mist:`, `relay:`) the core loader
+ * does not know, parsed by the source that owns it. The loader hands each section its raw value
+ * after `${ENV}` substitution and collects the problems it reports with the rest, so a bad file
+ * still reports everything at once; check-config prints each section back through `document`.
+ */
+import type { Problems } from './errors.js';
+
+/** What a section's parser gets besides its raw value. */
+export interface SectionContext {
+  /** Report problems at key paths that start with the section's key (`host.interval`). */
+  readonly problems: Problems;
+  /** Directory relative paths in the section resolve against (the config file's). */
+  readonly baseDir: string;
+  /** Environment, for `*_file` fallbacks and defaults; `${VAR}` is already substituted. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Key paths whose value came from `${VAR}`: a secret there is not a plain-text secret in the file. */
+  readonly substitutedPaths: ReadonlySet<string>;
+  /** Add the key path of every secret written in plain text in the file (the loader warns when the file is world-readable). */
+  readonly plainSecrets: string[];
+  /** `collection.interval` and `collection.timeout`, the defaults of every target's schedule. */
+  readonly collection: { readonly intervalMillis: number; readonly timeoutMillis: number };
+  /**
+   * `check-config --syntax-only`: check the section's syntax and values, but do not read the
+   * secret and certificate files it names (they may not exist where configs are linted).
+   */
+  readonly syntaxOnly: boolean;
+}
+
+/** One source-owned top-level section. */
+export interface ConfigSection<T = unknown> {
+  /** The top-level key. */
+  readonly key: string;
+  /**
+   * The section's normalised value from its raw value (undefined when the file has no such key:
+   * return the defaults). Never throws for bad input: report it through `context.problems`.
+   */
+  parse(raw: unknown, context: SectionContext): T;
+  /**
+   * The value in the file's own keys and formats, every default written out, each secret passed
+   * through `secret` (check-config redacts them). Loading the document gives the same value back.
+   */
+  document(value: T, secret: (value: string) => string): unknown;
+  /** The secret values it holds, masked wherever they could surface (logs, errors). */
+  secrets?(value: T): readonly string[];
+}
+
+/** A section's value from a loaded config, or its defaults when the config was built without it. */
+export function sectionValue<T>(sections: Readonly<Record<string, unknown>>, section: ConfigSection<T>, context: SectionContext): T {
+  return Object.hasOwn(sections, section.key) ? (sections[section.key] as T) : section.parse(undefined, context);
+}
