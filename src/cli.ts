@@ -103,7 +103,7 @@ const DEFAULT_DEPENDENCIES = {
   loadCollectors: async (): Promise<readonly KnownCollector[]> => (await import('./sources/routeros/collectors/registry.js')).COLLECTORS,
   loadAgent: async (): Promise<AgentModule> => import('./agent.js'),
   loadSimulator: async (): Promise<SimulatorModule> => import('./sources/routeros/simulator/command.js'),
-  loadDocs: async (): Promise<DocsModule> => import('./sources/routeros/collectors/docs.js'),
+  loadDocs: async (): Promise<DocsModule> => import('./sources/docs.js'),
   loadSections: async (): Promise<readonly ConfigSection[]> =>
     (await import('./sources/registry.js')).SOURCES.flatMap((source) => source.configSections ?? []),
 } as const;

@@ -78,6 +78,8 @@ export interface SourcePlugin {
   readonly configSections?: readonly ConfigSection[];
   /** Every metric its targets can carry (collectors and the engine's per-target set), for docs and label checks. */
   metrics(): readonly MetricDefinition[];
+  /** Its part of docs/metrics.md (Markdown), generated from the same definitions the code emits. */
+  docs?(): string;
   /**
    * Builds the source from the configuration; undefined when the configuration uses none of it.
    * Throws (naming the config key) when it cannot start.

@@ -6,6 +6,7 @@ import type { AgentConfig, RouterConfig } from '../../config/types.js';
 import type { MetricDefinition } from '../../engine/metric.js';
 import type { Source, SourceContext, SourcePlugin } from '../../engine/source.js';
 import type { Collector } from './collectors/collector.js';
+import { renderMetricsDoc } from './collectors/docs.js';
 import { COLLECTORS } from './collectors/registry.js';
 import { ROUTER_METRICS } from './descriptor.js';
 import { RouterOsSource } from './poller.js';
@@ -29,6 +30,7 @@ export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugi
   return {
     kind: 'routeros',
     metrics: (): readonly MetricDefinition[] => [...ROUTER_METRICS, ...collectors.flatMap((collector) => collector.metrics)],
+    docs: () => renderMetricsDoc(collectors),
     create: (context) => createRouterOsSource(context, collectors),
   };
 }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { renderMetricsDoc } from '../../../../src/sources/routeros/collectors/docs.js';
+import { renderMetricsDoc as renderAllMetricsDocs } from '../../../../src/sources/docs.js';
 import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
 import { prometheusName } from '../../../../src/engine/metric.js';
 import { ROUTER_METRICS } from '../../../../src/sources/routeros/descriptor.js';
@@ -10,7 +11,7 @@ import { AGENT_METRIC_DEFINITIONS } from '../../../../src/telemetry/agent-metric
 const DOC = fileURLToPath(new URL('../../../../docs/metrics.md', import.meta.url));
 
 describe('docs/metrics.md', () => {
-  const rendered = renderMetricsDoc();
+  const rendered = renderAllMetricsDocs();
 
   it('matches renderMetricsDoc()', () => {
     // UPDATE_METRICS_DOC=1 rewrites the file, like a golden-file update switch.
