@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { documentedMetricNames, loadDashboards, metricNames, parseLabelValuesQuery, substituteVariables } from '../helpers/dashboards.js';
+import { loadDashboards, parseLabelValuesQuery, substituteVariables } from '../helpers/dashboards.js';
+import { documentedMetricNames, metricNames } from '../helpers/promql.js';
 
 const METRICS_DOC = readFileSync(fileURLToPath(new URL('../../docs/metrics.md', import.meta.url)), 'utf8');
 const dashboards = loadDashboards();

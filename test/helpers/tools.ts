@@ -64,9 +64,18 @@ export interface PromtoolResult {
 
 /** Runs `promtool check metrics` with `text` on stdin. */
 export async function promtoolCheckMetrics(text: string, timeoutMillis = 10_000): Promise<PromtoolResult> {
+  return runPromtool(['check', 'metrics'], { stdin: text, timeoutMillis });
+}
+
+/** Runs promtool with `args` (e.g. `['test', 'rules', file]`) in `cwd`, optionally with `stdin`. */
+export async function runPromtool(
+  args: readonly string[],
+  options: { stdin?: string; cwd?: string; timeoutMillis?: number } = {},
+): Promise<PromtoolResult> {
   const command = toolPath('promtool');
+  const timeoutMillis = options.timeoutMillis ?? 10_000;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -74,7 +83,7 @@ export async function promtoolCheckMetrics(text: string, timeoutMillis = 10_000)
     child.stdin.on('error', () => undefined);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`promtool check metrics did not finish within ${timeoutMillis} ms`));
+      reject(new Error(`promtool ${args.join(' ')} did not finish within ${timeoutMillis} ms`));
     }, timeoutMillis);
     child.once('error', (err) => {
       clearTimeout(timer);
@@ -84,7 +93,7 @@ export async function promtoolCheckMetrics(text: string, timeoutMillis = 10_000)
       clearTimeout(timer);
       resolvePromise({ ok: code === 0, exitCode: code, output: Buffer.concat(chunks).toString('utf8') });
     });
-    child.stdin.end(text);
+    child.stdin.end(options.stdin ?? '');
   });
 }
 
