@@ -61,6 +61,12 @@ describe('dashboards/', () => {
       expect(queries.length).toBeGreaterThan(0);
     });
 
+    it('links only to dashboards that exist here, by uid', () => {
+      const uids = new Set(dashboards.map((entry) => entry.json['uid']));
+      const linked = [...JSON.stringify(dashboard.json).matchAll(/\/d\/([a-z0-9-]+)/g)].map((match) => match[1]);
+      for (const uid of linked) expect(uids.has(uid), `link to /d/${uid}`).toBe(true);
+    });
+
     it('uses only variables it defines, or Grafana built-ins', () => {
       const values = Object.fromEntries(dashboard.variables.map((variable) => [variable.name, 'x']));
       for (const target of dashboard.targets) {
