@@ -81,6 +81,13 @@ export const AGENT_METRIC_DEFINITIONS = [
     attributes: ['route'],
     buckets: DURATION_BUCKETS_SECONDS,
   },
+  {
+    name: 'mikrotik_agent.otlp.exports',
+    kind: 'counter',
+    unit: '{export}',
+    description: 'OTLP pushes, by result (ok or failed); absent while OTLP is off.',
+    attributes: ['result'],
+  },
 ] as const satisfies readonly AgentMetricDefinition[];
 
 type AgentMetricName = (typeof AGENT_METRIC_DEFINITIONS)[number]['name'];
@@ -94,6 +101,7 @@ export class AgentMetrics {
   private readonly _connections: UpDownCounter;
   private readonly _httpRequests: Counter;
   private readonly _httpDuration: Histogram;
+  private readonly _otlpExports: Counter;
 
   constructor(meter: Meter) {
     const instruments = new AgentInstruments(meter);
@@ -106,6 +114,7 @@ export class AgentMetrics {
     for (const state of CONNECTION_STATES) this._connections.add(0, { state });
     this._httpRequests = instruments.counter('mikrotik_agent.http.server.requests');
     this._httpDuration = instruments.histogram('mikrotik_agent.http.server.request.duration.seconds');
+    this._otlpExports = instruments.counter('mikrotik_agent.otlp.exports');
   }
 
   recordCollectorRun(collector: string, result: 'ok' | 'error' | 'unsupported', seconds: number): void {
@@ -133,6 +142,10 @@ export class AgentMetrics {
   recordHttpRequest(route: string, status: number, seconds: number): void {
     this._httpRequests.add(1, { route, code: String(status) });
     this._httpDuration.record(nonNegative(seconds), { route });
+  }
+
+  recordOtlpExport(result: 'ok' | 'failed'): void {
+    this._otlpExports.add(1, { result });
   }
 }
 

@@ -15,7 +15,9 @@ import {
   PeriodicExportingMetricReader,
   type IMetricReader,
   type PushMetricExporter,
+  type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { AgentConfig, OtlpConfig } from '../config/types.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
 import { AGENT_METER_NAME, AgentMetrics } from './agent-metrics.js';
@@ -81,14 +83,18 @@ class TelemetryImpl implements Telemetry {
     });
     // Typed as IMetricReader[]: the exporters bring their own declaration of MetricReader (otel-js.md §0.2).
     const readers: IMetricReader[] = [this.prometheus];
+    // The agent's instruments need the provider, the provider needs the readers: the export counter is late-bound.
+    let onOtlpExport: (result: 'ok' | 'failed') => void = () => {};
     if (config.otlp.enabled) {
-      readers.push(createOtlpReader(config.otlp, source, version));
+      readers.push(createOtlpReader(config.otlp, source, version, (result) => onOtlpExport(result)));
     }
     this.meterProvider = new MeterProvider({
       resource: agentResource(config, version, options.hostName ?? hostname()),
       readers,
     });
     this.agentMetrics = new AgentMetrics(this.meterProvider.getMeter(AGENT_METER_NAME, version));
+    const agentMetrics = this.agentMetrics;
+    onOtlpExport = (result) => agentMetrics.recordOtlpExport(result);
     // Subscribed last: nothing above may throw after the process-wide diag logger is taken.
     const onDiagError = options.onDiagError;
     const reporter =
@@ -138,7 +144,12 @@ function agentResource(config: AgentConfig, version: string, hostName: string): 
 
 type OtlpExporterOptions = NonNullable<ConstructorParameters<typeof OTLPProtoMetricExporter>[0]>;
 
-function createOtlpReader(otlp: OtlpConfig, source: SnapshotSource, version: string): IMetricReader {
+function createOtlpReader(
+  otlp: OtlpConfig,
+  source: SnapshotSource,
+  version: string,
+  onExport: (result: 'ok' | 'failed') => void,
+): IMetricReader {
   const exporterOptions: OtlpExporterOptions = {
     url: otlpMetricsUrl(otlp.endpoint),
     headers: { ...otlp.headers },
@@ -152,7 +163,7 @@ function createOtlpReader(otlp: OtlpConfig, source: SnapshotSource, version: str
   const exporter: PushMetricExporter =
     otlp.protocol === 'http/json' ? new OTLPJsonMetricExporter(exporterOptions) : new OTLPProtoMetricExporter(exporterOptions);
   return new PeriodicExportingMetricReader({
-    exporter,
+    exporter: new CountingExporter(exporter, onExport),
     exportIntervalMillis: otlp.intervalMillis,
     // The reader throws when the timeout exceeds the interval; an export can never outlast its interval anyway.
     exportTimeoutMillis: Math.min(otlp.timeoutMillis, otlp.intervalMillis),
@@ -160,6 +171,39 @@ function createOtlpReader(otlp: OtlpConfig, source: SnapshotSource, version: str
       new SnapshotMetricProducer(source, { temporality: otlp.temporality, scopeName: SNAPSHOT_SCOPE_NAME, scopeVersion: version }),
     ],
   });
+}
+
+/**
+ * Reports the result of every push, so `mikrotik_agent_otlp_exports_total{result="failed"}` can be alerted on.
+ * Everything else, the temporality and aggregation choice included, is the wrapped exporter's.
+ */
+class CountingExporter implements PushMetricExporter {
+  constructor(
+    private readonly _exporter: PushMetricExporter,
+    private readonly _onExport: (result: 'ok' | 'failed') => void,
+  ) {
+    const { selectAggregationTemporality, selectAggregation } = _exporter;
+    if (selectAggregationTemporality !== undefined) this.selectAggregationTemporality = selectAggregationTemporality.bind(_exporter);
+    if (selectAggregation !== undefined) this.selectAggregation = selectAggregation.bind(_exporter);
+  }
+
+  selectAggregationTemporality?: PushMetricExporter['selectAggregationTemporality'];
+  selectAggregation?: PushMetricExporter['selectAggregation'];
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    this._exporter.export(metrics, (result) => {
+      this._onExport(result.code === ExportResultCode.SUCCESS ? 'ok' : 'failed');
+      resultCallback(result);
+    });
+  }
+
+  forceFlush(): Promise<void> {
+    return this._exporter.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this._exporter.shutdown();
+  }
 }
 
 /**

@@ -64,9 +64,18 @@ export interface PromtoolResult {
 
 /** Runs `promtool check metrics` with `text` on stdin. */
 export async function promtoolCheckMetrics(text: string, timeoutMillis = 10_000): Promise<PromtoolResult> {
+  return runPromtool(['check', 'metrics'], { stdin: text, timeoutMillis });
+}
+
+/** Runs promtool with `args` (e.g. `['test', 'rules', file]`) in `cwd`, optionally with `stdin`. */
+export async function runPromtool(
+  args: readonly string[],
+  options: { stdin?: string; cwd?: string; timeoutMillis?: number } = {},
+): Promise<PromtoolResult> {
   const command = toolPath('promtool');
+  const timeoutMillis = options.timeoutMillis ?? 10_000;
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, [...args], { stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd === undefined ? {} : { cwd: options.cwd }) });
     const chunks: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -74,7 +83,7 @@ export async function promtoolCheckMetrics(text: string, timeoutMillis = 10_000)
     child.stdin.on('error', () => undefined);
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`promtool check metrics did not finish within ${timeoutMillis} ms`));
+      reject(new Error(`promtool ${args.join(' ')} did not finish within ${timeoutMillis} ms`));
     }, timeoutMillis);
     child.once('error', (err) => {
       clearTimeout(timer);
@@ -84,7 +93,7 @@ export async function promtoolCheckMetrics(text: string, timeoutMillis = 10_000)
       clearTimeout(timer);
       resolvePromise({ ok: code === 0, exitCode: code, output: Buffer.concat(chunks).toString('utf8') });
     });
-    child.stdin.end(text);
+    child.stdin.end(options.stdin ?? '');
   });
 }
 
@@ -118,7 +127,17 @@ export interface PromApiServer {
   stop(): Promise<void>;
 }
 
+/** One alert from `/api/v1/alerts`. */
+export interface ActiveAlert {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** `pending` while its `for:` runs, then `firing`. */
+  state: string;
+}
+
 export interface PrometheusServer extends PromApiServer {
+  /** Every pending and firing alert (`/api/v1/alerts`). */
+  alerts(): Promise<ActiveAlert[]>;
   /**
    * Waits until every scrape target has been scraped at least once and returns their health by scrape URL.
    * Prometheus 2.x hands targets to the scrape loop only every 5 s, so the first scrape comes ~5 s after start.
@@ -149,6 +168,10 @@ export interface ScrapeOptions {
 }
 
 export interface StartPrometheusOptions extends ScrapeOptions {
+  /** Absolute paths of rule files to evaluate. */
+  ruleFiles?: string[];
+  /** Rule evaluation interval; may be fractional. Default: Prometheus's (1 m). */
+  evaluationIntervalSeconds?: number;
   /** Extra command-line flags. */
   flags?: string[];
   /** Readiness wait. Default 15 000. */
@@ -169,7 +192,7 @@ const PORT_ATTEMPTS = 3;
 
 /** Starts Prometheus scraping `scrapeTargets`; resolves once `/-/ready` answers 200. */
 export async function startPrometheus(options: StartPrometheusOptions): Promise<PrometheusServer> {
-  const config = scrapeConfigYaml(options);
+  const config = scrapeConfigYaml(options, { ruleFiles: options.ruleFiles, evaluationIntervalSeconds: options.evaluationIntervalSeconds });
   const command = toolPath('prometheus');
   return startWithFreePort(async (port) => {
     const dir = mkdtempSync(join(tmpdir(), 'prometheus-test-'));
@@ -196,6 +219,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       tempDir: dir,
       query: (promql) => api.query(promql),
       seriesNames: () => api.seriesNames(),
+      alerts: () => api.alerts(),
       waitForScrapes: (timeoutMillis) => api.waitForScrapes(timeoutMillis ?? 15_000),
       stop: () => proc.stop(),
     };
@@ -278,7 +302,10 @@ async function waitForReady(proc: ManagedProcess, url: string, timeoutMillis: nu
 
 const LOOPBACK_TARGET = /^(127\.0\.0\.1|localhost|\[::1\]):\d{1,5}$/;
 
-function scrapeConfigYaml(options: ScrapeOptions): string {
+function scrapeConfigYaml(
+  options: ScrapeOptions,
+  rules: { ruleFiles?: string[] | undefined; evaluationIntervalSeconds?: number | undefined } = {},
+): string {
   const { scrapeTargets, scrapeIntervalSeconds } = options;
   if (scrapeTargets.length === 0) throw new Error('scrapeTargets: at least one host:port is needed');
   for (const target of scrapeTargets) {
@@ -290,9 +317,18 @@ function scrapeConfigYaml(options: ScrapeOptions): string {
     throw new Error(`scrapeIntervalSeconds: ${scrapeIntervalSeconds} is not a positive number of seconds`);
   }
   const interval = `${Math.round(scrapeIntervalSeconds * 1000)}ms`;
+  const evaluation = rules.evaluationIntervalSeconds;
+  if (evaluation !== undefined && !(Number.isFinite(evaluation) && evaluation >= 0.001)) {
+    throw new Error(`evaluationIntervalSeconds: ${evaluation} is not a positive number of seconds`);
+  }
   // JSON is valid YAML and spares us quoting rules.
   const config = {
-    global: { scrape_interval: interval, scrape_timeout: interval },
+    global: {
+      scrape_interval: interval,
+      scrape_timeout: interval,
+      ...(evaluation === undefined ? {} : { evaluation_interval: `${Math.round(evaluation * 1000)}ms` }),
+    },
+    ...(rules.ruleFiles === undefined ? {} : { rule_files: rules.ruleFiles }),
     scrape_configs: [
       {
         job_name: options.jobName ?? 'agent',
@@ -331,6 +367,19 @@ class PromApi {
         labels: asLabels(sample['metric']),
         timestampSeconds: Number(value[0]),
         value: Number(value[1]),
+      };
+    });
+  }
+
+  async alerts(): Promise<ActiveAlert[]> {
+    const data = asRecord(await this.getData('/api/v1/alerts'), 'alerts data');
+    if (!Array.isArray(data['alerts'])) throw new Error('alerts: expected a list');
+    return data['alerts'].map((item: unknown) => {
+      const alert = asRecord(item, 'alert');
+      return {
+        labels: asLabels(alert['labels']),
+        annotations: asLabels(alert['annotations'] ?? {}),
+        state: String(alert['state']),
       };
     });
   }

@@ -32,6 +32,7 @@ describe('AgentMetrics', () => {
       metrics.recordConnectionAttempt('auth_failed');
       metrics.recordConnectionState(undefined, 'connecting');
       metrics.recordHttpRequest('/metrics', 503, 0.02);
+      metrics.recordOtlpExport('failed');
     });
 
     expect(data.map((metric) => metric.descriptor.name).sort()).toEqual(

@@ -285,6 +285,32 @@ describe('createTelemetry', () => {
       expect(messages.join('\n')).not.toContain('c2VjcmV0LXZhbHVl');
     });
 
+    it('counts pushes by result in mikrotik_agent_otlp_exports_total', async () => {
+      const { receiver, url } = await startReceiver();
+      const telemetry = track(
+        createTelemetry({
+          config: agentConfig({ otlp: { enabled: true, protocol: 'http/json', endpoint: url } }),
+          source: new TestSnapshotSource([coreRouter(5)]),
+          version: '0.1.0',
+          onDiagError: () => undefined,
+        }),
+      );
+      const exportsSeries = async (): Promise<string[]> =>
+        (await telemetry.collectPrometheus(5_000)).split('\n').filter((line) => line.startsWith('mikrotik_agent_otlp_exports_total{'));
+      expect(await exportsSeries()).toEqual([]);
+
+      await telemetry.forceFlush();
+      receiver.status = 503;
+      await telemetry.forceFlush();
+      await telemetry.forceFlush();
+
+      expect(receiver.requests.length).toBeGreaterThanOrEqual(3);
+      const lines = await exportsSeries();
+      expect(lines.find((line) => line.includes('result="ok"'))).toMatch(/ 1$/);
+      // The exporter may retry a 503 within one push; each push counts once.
+      expect(lines.find((line) => line.includes('result="failed"'))).toMatch(/ 2$/);
+    });
+
     it('redacts OTLP header values from diag messages', async () => {
       const messages: string[] = [];
       track(
