@@ -78,6 +78,7 @@ describe('Prometheus names on /metrics', () => {
       telemetry.agentMetrics.recordConnectionAttempt('ok');
       telemetry.agentMetrics.recordConnectionState(undefined, 'connected');
       telemetry.agentMetrics.recordHttpRequest('/', 200, 1);
+      telemetry.agentMetrics.recordOtlpExport('ok');
       const text = await telemetry.collectPrometheus(1000);
       const typed = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));
 
