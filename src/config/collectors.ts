@@ -9,6 +9,7 @@ import type { Collector, MetricDefinition } from '../sources/routeros/collectors
 import { durationProblem, parseDuration } from './duration.js';
 import { joinPath, type Problems } from './errors.js';
 import type { CollectorConfig } from './types.js';
+import { isMapping } from './mapping.js';
 
 /** What the loader needs to know about a collector. */
 export type KnownCollector = Pick<Collector, 'name' | 'defaultEnabled' | 'options' | 'checkOptions'> & {
@@ -43,9 +44,6 @@ export function toInteger(value: unknown, min: number): number | undefined {
   return typeof number === 'number' && Number.isSafeInteger(number) && number >= min ? number : undefined;
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** Checks a list of regular expressions (a string or a list of strings); returns it as a list. */
 function readPatterns(value: unknown, path: string, problems: Problems): string[] | undefined {

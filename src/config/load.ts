@@ -31,6 +31,7 @@ import { normaliseSimulator } from './simulator.js';
 import { substituteEnv } from './substitute.js';
 import type { ConfigSection } from './sections.js';
 import type { AgentConfig, LogConfig, StartupCheck } from './types.js';
+import { isMapping } from './mapping.js';
 
 export type { KnownCollector } from './collectors.js';
 
@@ -295,7 +296,7 @@ function takeMaps(
     const holder = parent as Record<string, unknown>;
     const value = holder[key];
     delete holder[key];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    if (isMapping(value)) return value;
     problems.add(path, 'must be a mapping of names to values');
     return undefined;
   };
@@ -354,7 +355,7 @@ function pruneToSchema(fixed: Record<string, unknown>): PrunedTree {
         if (child.format === 'agent-map') continue;
         if (hasLeafShape(child, value)) target[key] = value;
         else leafProblems.set(childPath, leafProblem(child, value) ?? 'has the wrong type');
-      } else if (isPlainMapping(value) && isSection(child)) {
+      } else if (isMapping(value) && isSection(child)) {
         const nested: Record<string, unknown> = {};
         target[key] = nested;
         queue.push({ node: value, section: child, path: childPath, target: nested });
@@ -369,9 +370,6 @@ function pruneToSchema(fixed: Record<string, unknown>): PrunedTree {
   return { clean, leafProblems, unknownKeys };
 }
 
-function isPlainMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A scalar, or a list for a list setting: what convict can load without surprises. */
 function hasLeafShape(leaf: SchemaLeaf, value: unknown): boolean {
@@ -414,7 +412,7 @@ function validateLeaves(
 function valueAt(tree: unknown, path: readonly string[]): unknown {
   let node = tree;
   for (const key of path) {
-    if (!isPlainMapping(node) || !Object.hasOwn(node, key)) return undefined;
+    if (!isMapping(node) || !Object.hasOwn(node, key)) return undefined;
     node = node[key];
   }
   return node;

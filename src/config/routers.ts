@@ -18,6 +18,7 @@ import { joinPath, type Problems } from './errors.js';
 import { checkReadable, readSecretFile, resolveFile } from './files.js';
 import { checkLabelCollisions, LabelRules } from './labels.js';
 import type { CollectorConfig, RouterConfig, RouterTlsConfig } from './types.js';
+import { isMapping } from './mapping.js';
 
 /** What the router rules need from the loader. */
 export interface RouterContext {
@@ -91,9 +92,6 @@ export const BUILTIN_ROUTER_DEFAULTS = {
   password: '',
 } as const;
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** A scalar as a string (numbers and booleans in YAML are fine where a string is expected). */
 function toText(value: unknown): string | undefined {

@@ -8,6 +8,7 @@
 import convict from 'convict';
 import { LISTEN_PROBLEM, parseListen } from './address.js';
 import { durationProblem, parseDuration } from './duration.js';
+import { isMapping } from './mapping.js';
 
 /** The shape convict produces (file keys, values before normalisation). */
 export interface RawConfig {
@@ -55,9 +56,6 @@ interface AgentFormat {
   coerce?(text: string): unknown;
 }
 
-function isMappingValue(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
 
 /** The agent's formats by name; the schema refers to them, convict runs their coercions. */
 const FORMATS: Readonly<Record<string, AgentFormat>> = {
@@ -93,7 +91,7 @@ const FORMATS: Readonly<Record<string, AgentFormat>> = {
     check: (value) => (typeof value === 'string' ? undefined : 'must be a string'),
   },
   'agent-map': {
-    check: (value) => (isMappingValue(value) ? undefined : 'must be a mapping of names to values'),
+    check: (value) => (isMapping(value) ? undefined : 'must be a mapping of names to values'),
   },
   'agent-list': {
     check: (value) => (Array.isArray(value) ? undefined : 'must be a list'),

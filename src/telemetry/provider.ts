@@ -19,6 +19,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { AgentConfig, OtlpConfig } from '../config/types.js';
+import { withDeadline } from '../engine/deadline.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
 import { AGENT_METER_NAME, AgentMetrics } from './agent-metrics.js';
 import { DiagReporter, formatDiagMessage, subscribeDiagErrors } from './diag-bridge.js';
@@ -287,20 +288,3 @@ function envHeaderValues(): string[] {
   return values;
 }
 
-/** Rejects after `timeoutMillis`; the collect itself cannot be cancelled, only abandoned. */
-function withDeadline<T>(promise: Promise<T>, timeoutMillis: number, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(message)), timeoutMillis);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
-}

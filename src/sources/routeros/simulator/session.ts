@@ -3,7 +3,7 @@
  * with queries, monitors, `/cancel`, `/quit` and the fault modes. Whatever the peer sends, the worst
  * outcome is that this connection closes; nothing escapes to the process.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { encodeSentence, SentenceDecoder } from '../protocol/codec.js';
 import type { MenuCatalogue } from './catalogue.js';
@@ -12,6 +12,7 @@ import type { RouterModel } from './model.js';
 import type { SimRow } from './profile.js';
 import { matchesQuery, QuerySyntaxError } from './query.js';
 import { parseDurationMillis, type VersionFeatures } from './version.js';
+import { challengeResponse } from '../client/login.js';
 
 /** Counters a router keeps across its connections. */
 export interface SessionStats {
@@ -135,15 +136,8 @@ function interleave(replies: readonly Reply[]): Reply {
   return merged;
 }
 
-/** The legacy (< 6.43) challenge response: `00` + hex(MD5(0x00 ‖ password ‖ challenge)). */
-export function challengeResponse(password: string, challengeHex: string): string {
-  const digest = createHash('md5')
-    .update(Buffer.from([0]))
-    .update(Buffer.from(password, 'utf8'))
-    .update(Buffer.from(challengeHex, 'hex'))
-    .digest('hex');
-  return `00${digest}`;
-}
+/** The legacy (< 6.43) challenge response, computed as the client computes it. */
+export { challengeResponse };
 
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
