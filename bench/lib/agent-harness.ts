@@ -2,6 +2,7 @@
  * Runs the real agent in-process against a simulated fleet, configured the way a user would (YAML
  * through loadConfig), with a logger that counts instead of printing, and scrapes it over HTTP.
  */
+import { SECTIONS } from '../../test/helpers/sections.js';
 import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
@@ -66,7 +67,7 @@ export function benchAgentConfig(options: BenchAgentConfigOptions): AgentConfig 
     log: { level: 'warn', format: 'json' },
   };
   // JSON is YAML; an empty env keeps the caller's OTEL_* variables out of the benchmark.
-  return loadConfig({ text: JSON.stringify(document), env: {}, collectors: COLLECTORS }).config;
+  return loadConfig({ text: JSON.stringify(document), env: {}, collectors: COLLECTORS, sections: SECTIONS }).config;
 }
 
 /** Log lines of the agent by level name and by warning message, plus the last few error lines. */

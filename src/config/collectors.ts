@@ -5,17 +5,24 @@
  * collector declares (a typo such as `exlude` would otherwise silently do nothing); they reach the
  * collector unchanged, and its own option reader runs here so a bad value fails at load.
  */
-import type { Collector, MetricDefinition } from '../sources/routeros/collectors/collector.js';
+import type { MetricDefinition } from '../engine/metric.js';
 import { durationProblem, parseDuration } from './duration.js';
 import { joinPath, type Problems } from './errors.js';
 import type { CollectorConfig } from './types.js';
 import { isMapping } from './mapping.js';
 
-/** What the loader needs to know about a collector. */
-export type KnownCollector = Pick<Collector, 'name' | 'defaultEnabled' | 'options' | 'checkOptions'> & {
+/** What the loader needs to know about a collector (a source's collector satisfies it). */
+export interface KnownCollector {
+  /** Its key under `collectors:`. */
+  readonly name: string;
+  readonly defaultEnabled: boolean;
+  /** The option keys it reads besides `enabled` and `interval`; undefined passes any key through. */
+  readonly options?: readonly { readonly name: string; readonly description: string }[];
+  /** Reads the options as a run would; throws an error whose message starts with the key. */
+  readonly checkOptions?: (options: Readonly<Record<string, unknown>>) => void;
   /** Its metrics' attribute keys: a router label must not take one of their names. */
   readonly metrics: readonly Pick<MetricDefinition, 'name' | 'attributes'>[];
-};
+}
 
 /** Keys every collector takes besides its declared options. */
 const COMMON_KEYS = ['enabled', 'interval'] as const;

@@ -8,7 +8,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { formatHostPort } from './address.js';
 import { formatDuration } from './duration.js';
-import type { FleetFault } from '../sources/routeros/simulator/faults.js';
 import type { ConfigSection } from './sections.js';
 import type { AgentConfig, CollectorConfig, RouterConfig, RouterDefaultsConfig } from './types.js';
 
@@ -29,7 +28,7 @@ export type ConfigDocument = Record<string, unknown>;
 /** `config` in the file's shape; see the module comment. */
 export function configDocument(config: AgentConfig, options: ConfigDocumentOptions): ConfigDocument {
   const { secret } = options;
-  const { server, collection, otlp, simulator, log } = config;
+  const { server, collection, otlp, log } = config;
   return {
     server: {
       listen: formatHostPort(server.host, server.port),
@@ -66,14 +65,6 @@ export function configDocument(config: AgentConfig, options: ConfigDocumentOptio
     },
     ...(config.routerDefaults === undefined ? {} : { defaults: defaultsDocument(config.routerDefaults) }),
     routers: config.routers.map((router) => routerDocument(router, config.routerDefaults, secret)),
-    simulator: {
-      enabled: simulator.enabled,
-      count: simulator.count,
-      profile: simulator.profile,
-      host: simulator.host,
-      port_base: simulator.portBase,
-      faults: (simulator.faults ?? []).map(faultDocument),
-    },
     log: { level: log.level, format: log.format },
     resource_attributes: { ...config.resourceAttributes },
     ...sectionDocuments(config, options.sections ?? [], secret),
@@ -92,10 +83,6 @@ function sectionDocuments(
     }
   }
   return documents;
-}
-
-function faultDocument({ router, fault }: FleetFault): ConfigDocument {
-  return { router, kind: fault.kind, ...(fault.kind === 'latency' ? { millis: fault.millis } : {}) };
 }
 
 function defaultsDocument(defaults: RouterDefaultsConfig): ConfigDocument {

@@ -18,6 +18,7 @@ import {
   isLeaf,
   isSection,
   leafProblem,
+  type ConfigSchema,
   type RawConfig,
   registerFormats,
   SCHEMA,
@@ -27,7 +28,6 @@ import {
   schemaNode,
 } from './schema.js';
 import { normaliseServer } from './server.js';
-import { normaliseSimulator } from './simulator.js';
 import { substituteEnv } from './substitute.js';
 import type { ConfigSection } from './sections.js';
 import type { AgentConfig, LogConfig, StartupCheck } from './types.js';
@@ -101,18 +101,23 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   // values of the right shape; everything else becomes a problem with its key path here.
   const { defaults: rawDefaults, routers: rawRouters, ...rest } = tree;
   const sections = options.sections ?? [];
-  const sectionKeys = new Set(sections.map((section) => section.key));
-  const fixed = Object.fromEntries(Object.entries(rest).filter(([key]) => !sectionKeys.has(key)));
-  checkSections(fixed, [], problems);
+  // Sections with a schema go through convict with the core ones; the others get their raw value.
+  const freeKeys = new Set(sections.filter((section) => section.schema === undefined).map((section) => section.key));
+  const fullSchema: ConfigSchema = {
+    ...SCHEMA,
+    ...Object.fromEntries(sections.flatMap((section) => (section.schema === undefined ? [] : [[section.key, section.schema]]))),
+  };
+  const fixed = Object.fromEntries(Object.entries(rest).filter(([key]) => !freeKeys.has(key)));
+  checkSections(fixed, [], problems, fullSchema);
   const maps = takeMaps(fixed, problems);
-  const pruned = pruneToSchema(fixed);
+  const pruned = pruneToSchema(fixed, fullSchema);
   registerFormats();
-  const schema = convict<RawConfig>(SCHEMA as unknown as convict.Schema<RawConfig>, {
-    env: agentEnv(env),
+  const schema = convict<RawConfig>(fullSchema as unknown as convict.Schema<RawConfig>, {
+    env: agentEnv(env, fullSchema),
     args: [],
   });
   schema.load(pruned.clean);
-  for (const problem of validateLeaves(schema, pruned.leafProblems, env)) problems.add(problem.path, problem.message);
+  for (const problem of validateLeaves(schema, pruned.leafProblems, env, fullSchema)) problems.add(problem.path, problem.message);
   for (const problem of pruned.unknownKeys) problems.add(problem.path, problem.message);
   const raw = schema.getProperties();
   raw.server.auth.basic_users = maps.basicUsers ?? raw.server.auth.basic_users;
@@ -165,8 +170,9 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   }
 
   const sectionValues: Record<string, unknown> = {};
+  const checked = raw as unknown as Record<string, unknown>;
   for (const section of sections) {
-    sectionValues[section.key] = section.parse(rest[section.key], {
+    sectionValues[section.key] = section.parse(section.schema === undefined ? rest[section.key] : checked[section.key], {
       problems,
       baseDir,
       env,
@@ -177,9 +183,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     });
   }
 
-  const simulator = normaliseSimulator(raw.simulator, problems);
-  if (routers.length === 0 && !raw.simulator.enabled) {
-    problems.warn('routers', 'no routers are configured and the simulator is off: nothing will be polled');
+  if (routers.length === 0 && !sections.some((section) => section.hasTargets?.(sectionValues[section.key]) === true)) {
+    problems.warn('routers', 'no routers are configured and no other source is on: nothing will be polled');
   }
   if (file !== undefined && plainSecrets.length > 0 && isWorldReadable(file)) {
     problems.warn(
@@ -200,7 +205,6 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     },
     otlp,
     routers,
-    simulator,
     log: { level, format: raw.log.format as LogConfig['format'] },
     resourceAttributes,
     routerDefaults: defaults,
@@ -269,16 +273,16 @@ function cleanTree(node: unknown, path: string, depth: number, problems: Problem
 }
 
 /** A section given as a scalar or list is a problem; it is removed so convict keeps its defaults. */
-function checkSections(node: Record<string, unknown>, path: readonly string[], problems: Problems): void {
+function checkSections(node: Record<string, unknown>, path: readonly string[], problems: Problems, schema: ConfigSchema): void {
   for (const [key, value] of Object.entries(node)) {
     const childPath = [...path, key];
-    const schemaChild = schemaNode(childPath);
+    const schemaChild = schemaNode(childPath, schema);
     if (!isSection(schemaChild)) continue;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       problems.add(childPath.join('.'), 'must be a mapping');
       delete node[key];
     } else {
-      checkSections(value as Record<string, unknown>, childPath, problems);
+      checkSections(value as Record<string, unknown>, childPath, problems, schema);
     }
   }
 }
@@ -312,9 +316,9 @@ function takeMaps(
 }
 
 /** Only the non-empty MIKROTIK_AGENT_* variables reach convict (`FOO=` means unset). */
-function agentEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+function agentEnv(env: NodeJS.ProcessEnv, schema: ConfigSchema): NodeJS.ProcessEnv {
   const selected: NodeJS.ProcessEnv = {};
-  for (const name of schemaEnvVars().keys()) {
+  for (const name of schemaEnvVars(schema).keys()) {
     const value = env[name];
     if (value !== undefined && value !== '') selected[name] = value;
   }
@@ -332,7 +336,7 @@ interface PrunedTree {
 }
 
 /** Copies the known, well-shaped part of the fixed sections; non-mapping sections were removed by checkSections. */
-function pruneToSchema(fixed: Record<string, unknown>): PrunedTree {
+function pruneToSchema(fixed: Record<string, unknown>, schema: ConfigSchema): PrunedTree {
   const clean: Record<string, unknown> = {};
   const leafProblems = new Map<string, string>();
   const unknownKeys: ConfigProblem[] = [];
@@ -342,7 +346,7 @@ function pruneToSchema(fixed: Record<string, unknown>): PrunedTree {
     readonly path: string;
     readonly target: Record<string, unknown>;
   }
-  const queue: Pending[] = [{ node: fixed, section: SCHEMA as unknown as Record<string, unknown>, path: '', target: clean }];
+  const queue: Pending[] = [{ node: fixed, section: schema as Record<string, unknown>, path: '', target: clean }];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const { node, section, path, target } = next;
     for (const key of Object.keys(section)) {
@@ -392,10 +396,11 @@ function validateLeaves(
   schema: convict.Config<RawConfig>,
   shapeProblems: ReadonlyMap<string, string>,
   env: NodeJS.ProcessEnv,
+  fullSchema: ConfigSchema,
 ): ConfigProblem[] {
   const found: ConfigProblem[] = [];
   const values: unknown = schema.getProperties();
-  for (const { path, leaf } of schemaLeaves()) {
+  for (const { path, leaf } of schemaLeaves(fullSchema)) {
     const key = path.join('.');
     const shapeProblem = shapeProblems.get(key);
     if (shapeProblem !== undefined) found.push({ path: key, message: shapeProblem });

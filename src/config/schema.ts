@@ -40,7 +40,6 @@ export interface RawConfig {
   };
   defaults: Record<string, unknown>;
   routers: unknown[];
-  simulator: { enabled: boolean; count: number; profile: string; host: string; port_base: number; faults: unknown[] };
   log: { level: string; format: string };
   resource_attributes: Record<string, unknown>;
 }
@@ -274,41 +273,6 @@ export const SCHEMA = {
     format: 'agent-list',
     default: [],
   },
-  simulator: {
-    enabled: {
-      doc: 'Start built-in simulated routers and poll them as if they were real.',
-      format: 'agent-boolean',
-      default: false,
-      env: 'MIKROTIK_AGENT_SIMULATOR_ENABLED',
-    },
-    count: {
-      doc: 'Number of simulated routers.',
-      format: 'agent-positive-int',
-      default: 3,
-      env: 'MIKROTIK_AGENT_SIMULATOR_COUNT',
-    },
-    profile: {
-      doc: 'Simulator profile: mixed, v6, v7 or a profile id.',
-      format: 'agent-string',
-      default: 'mixed',
-      env: 'MIKROTIK_AGENT_SIMULATOR_PROFILE',
-    },
-    host: {
-      doc: 'Address the simulated routers listen on.',
-      format: 'agent-string',
-      default: '127.0.0.1',
-    },
-    port_base: {
-      doc: 'First port of the simulated routers; 0 picks free ports.',
-      format: 'agent-nat',
-      default: 0,
-    },
-    faults: {
-      doc: 'Faults of simulated routers from the start: a list of { router: <number from 1 or name>, kind, millis (latency only) }.',
-      format: 'agent-list',
-      default: [],
-    },
-  },
   log: {
     level: {
       doc: 'Log level: trace, debug, info, warn, error or fatal.',
@@ -329,6 +293,12 @@ export const SCHEMA = {
     default: {},
   },
 } as const;
+
+/**
+ * A convict schema in the agent's formats: the core sections' {@link SCHEMA}, or that plus the
+ * sections sources bring (config/sections.ts).
+ */
+export type ConfigSchema = Readonly<Record<string, unknown>>;
 
 /** A schema node that is a leaf (has a default) rather than a section. */
 export interface SchemaLeaf {
@@ -354,9 +324,9 @@ export function leafProblem(leaf: SchemaLeaf, value: unknown): string | undefine
 }
 
 /** Every leaf of the schema with its key path, breadth first in schema order (the order problems are listed in). */
-export function schemaLeaves(): readonly { readonly path: readonly string[]; readonly leaf: SchemaLeaf }[] {
+export function schemaLeaves(schema: ConfigSchema = SCHEMA): readonly { readonly path: readonly string[]; readonly leaf: SchemaLeaf }[] {
   const leaves: { path: readonly string[]; leaf: SchemaLeaf }[] = [];
-  const queue: { path: readonly string[]; node: unknown }[] = [{ path: [], node: SCHEMA }];
+  const queue: { path: readonly string[]; node: unknown }[] = [{ path: [], node: schema }];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     for (const [key, child] of Object.entries(next.node as Record<string, unknown>)) {
       const path = [...next.path, key];
@@ -368,8 +338,8 @@ export function schemaLeaves(): readonly { readonly path: readonly string[]; rea
 }
 
 /** A section or leaf of the schema by dotted path, or undefined. */
-export function schemaNode(path: readonly string[]): unknown {
-  let node: unknown = SCHEMA;
+export function schemaNode(path: readonly string[], schema: ConfigSchema = SCHEMA): unknown {
+  let node: unknown = schema;
   for (const key of path) {
     if (node === null || typeof node !== 'object' || isLeaf(node) || !Object.hasOwn(node, key)) return undefined;
     node = (node as Record<string, unknown>)[key];
@@ -383,7 +353,7 @@ export function isSection(node: unknown): node is Record<string, unknown> {
 }
 
 /** Every `MIKROTIK_AGENT_*` variable with the key path it sets. */
-export function schemaEnvVars(): ReadonlyMap<string, string> {
+export function schemaEnvVars(schema: ConfigSchema = SCHEMA): ReadonlyMap<string, string> {
   const found = new Map<string, string>();
   const walk = (node: unknown, path: string): void => {
     if (isLeaf(node)) {
@@ -394,6 +364,6 @@ export function schemaEnvVars(): ReadonlyMap<string, string> {
       for (const [key, child] of Object.entries(node)) walk(child, path === '' ? key : `${path}.${key}`);
     }
   };
-  walk(SCHEMA, '');
+  walk(schema, '');
   return found;
 }

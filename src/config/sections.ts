@@ -32,6 +32,13 @@ export interface ConfigSection<T = unknown> {
   /** The top-level key. */
   readonly key: string;
   /**
+   * A convict section in the agent's formats (config/schema.ts: doc, format, default, env). With
+   * one, the loader coerces values, applies `MIKROTIK_AGENT_*` variables and reports bad values and
+   * unknown keys at their paths, then `parse` gets the checked values; docs and the JSON Schema list
+   * its keys. Without one, `parse` gets the raw value and checks everything itself.
+   */
+  readonly schema?: Readonly<Record<string, unknown>>;
+  /**
    * The section's normalised value from its raw value (undefined when the file has no such key:
    * return the defaults). Never throws for bad input: report it through `context.problems`.
    */
@@ -43,6 +50,8 @@ export interface ConfigSection<T = unknown> {
   document(value: T, secret: (value: string) => string): unknown;
   /** The secret values it holds, masked wherever they could surface (logs, errors). */
   secrets?(value: T): readonly string[];
+  /** Whether the section turns on anything to collect (the loader warns when nothing is). */
+  hasTargets?(value: T): boolean;
 }
 
 /** A section's value from a loaded config, or its defaults when the config was built without it. */

@@ -1,5 +1,3 @@
-import type { FleetFault } from '../sources/routeros/simulator/faults.js';
-
 /**
  * The validated, normalised agent configuration. `load.ts` produces it from a file, the environment
  * and flags; everything else in the agent reads only this shape. Durations are milliseconds.
@@ -99,17 +97,6 @@ export interface CollectionConfig {
   readonly startupCheck: StartupCheck;
 }
 
-export interface SimulatorConfig {
-  readonly enabled: boolean;
-  readonly count: number;
-  readonly profile: string;
-  readonly host: string;
-  /** 0 picks free ports. */
-  readonly portBase: number;
-  /** Faults the simulated routers show from the start; set by the loader (absent means none). */
-  readonly faults?: readonly FleetFault[];
-}
-
 export interface LogConfig {
   readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   /** json: JSON lines; pretty: readable; auto: pretty on a TTY. */
@@ -132,11 +119,10 @@ export interface AgentConfig {
   readonly collection: CollectionConfig;
   readonly otlp: OtlpConfig;
   readonly routers: readonly RouterConfig[];
-  readonly simulator: SimulatorConfig;
   readonly log: LogConfig;
   /** Extra resource attributes (besides OTEL_RESOURCE_ATTRIBUTES). */
   readonly resourceAttributes: Readonly<Record<string, string>>;
-  /** Router defaults for routers created at run time (simulator); set by the loader. */
+  /** Router defaults for routers created at run time (the RouterOS simulator); set by the loader. */
   readonly routerDefaults?: RouterDefaultsConfig;
   /** Source-owned sections by top-level key (config/sections.ts); absent in configs built by hand. */
   readonly sections?: Readonly<Record<string, unknown>>;

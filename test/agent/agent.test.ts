@@ -41,7 +41,7 @@ function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
       clientKeyFile: '',
     },
     routers: [],
-    simulator: { enabled: false, count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0 },
+    sections: { simulator: { enabled: false, count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0 } },
     log: { level: 'debug', format: 'json' },
     resourceAttributes: {},
     ...overrides,
@@ -90,7 +90,7 @@ describe('startAgent', () => {
   it('serves the in-process simulator fleet on /metrics within 5 s of start', async () => {
     const startedAt = Date.now();
     const { agent } = await started(
-      agentConfig({ simulator: { enabled: true, count: 3, profile: 'mixed', host: '127.0.0.1', portBase: 0 } }),
+      agentConfig({ sections: { simulator: { enabled: true, count: 3, profile: 'mixed', host: '127.0.0.1', portBase: 0 } } }),
     );
     expect(agent.address.host).toBe('127.0.0.1');
     expect(agent.address.port).toBeGreaterThan(0);
@@ -123,7 +123,7 @@ describe('startAgent', () => {
   it('simulator.faults: /health has the auth-failure router down (authentication_failed), the hung one down (timeout), the slow one and the rest up', async () => {
     const { agent, lines } = await started(
       agentConfig({
-        simulator: {
+        sections: { simulator: {
           enabled: true,
           count: 5,
           profile: 'mixed',
@@ -135,7 +135,7 @@ describe('startAgent', () => {
             { router: 'rb750-2', fault: { kind: 'auth-failure' } },
             { router: 'sim-hex-3', fault: { kind: 'hang-after-login' } },
           ],
-        },
+        } },
       }),
     );
     expect(lines.find((line) => line.msg.startsWith('simulator started'))?.['faults']).toEqual({
@@ -212,7 +212,7 @@ describe('startAgent', () => {
     const { logger } = captureLogger();
     const config = agentConfig({
       server: { ...agentConfig().server, port },
-      simulator: { enabled: true, count: 2, profile: 'v7', host: '127.0.0.1', portBase: 0 },
+      sections: { simulator: { enabled: true, count: 2, profile: 'v7', host: '127.0.0.1', portBase: 0 } },
     });
     await expect(startAgent(config, logger, { tuning: FAST })).rejects.toThrow(/EADDRINUSE|in use|listen/i);
     // The simulator's two listeners are gone again.
@@ -243,7 +243,7 @@ describe('startAgent', () => {
     );
     const { logger, lines } = captureLogger();
     const agent = await startAgent(
-      agentConfig({ routers, simulator: { enabled: true, count: 1, profile: 'v6', host: '127.0.0.1', portBase: 0 } }),
+      agentConfig({ routers, sections: { simulator: { enabled: true, count: 1, profile: 'v6', host: '127.0.0.1', portBase: 0 } } }),
       logger,
       { tuning: FAST },
     );

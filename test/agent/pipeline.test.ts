@@ -66,7 +66,7 @@ async function started(routers: readonly SimulatedRouter[], otlp?: Partial<OtlpC
         collectors: { system: { enabled: true }, interface: { enabled: true } },
       }),
     ),
-    simulator: { enabled: false, count: 0, profile: 'mixed', host: '127.0.0.1', portBase: 0 },
+    sections: { simulator: { enabled: false, count: 0, profile: 'mixed', host: '127.0.0.1', portBase: 0 } },
     log: { level: 'info', format: 'json' },
     resourceAttributes: {},
   };

@@ -1,3 +1,5 @@
+import { SECTIONS } from '../helpers/sections.js';
+import { simulatorConfig } from '../../src/sources/routeros/simulator/config.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
@@ -67,9 +69,9 @@ describe('examples', () => {
     // Nothing but the faults differs from the demo.
     expect({ ...printed, simulator: { ...printed.simulator, faults: [] } }).toEqual(demo);
 
-    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS });
-    const names = fleetRouterNames(config.simulator.profile, config.simulator.count);
-    const { byIndex } = planFleetFaults(config.simulator.faults ?? [], names);
+    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    const names = fleetRouterNames(simulatorConfig(config).profile, simulatorConfig(config).count);
+    const { byIndex } = planFleetFaults(simulatorConfig(config).faults ?? [], names);
     const faulted = Object.fromEntries([...byIndex].map(([index, fault]) => [`sim-${names[index]}`, formatFault(fault)]));
     expect(faulted).toEqual({ 'sim-hex-3': 'latency:1000', 'sim-chr-5': 'hang-after-login', 'sim-bng1-7': 'auth-failure' });
     // Some collectors send two commands one after the other, so a poll of the slow router takes twice its latency.
@@ -84,7 +86,7 @@ describe('examples', () => {
     const { config } = loadConfig({
       file: example('demo-faults.yaml'),
       env: {},
-      collectors: COLLECTORS,
+      collectors: COLLECTORS, sections: SECTIONS,
       overrides: { listen: '127.0.0.1:0' },
     });
     const { logger } = captureLogger();

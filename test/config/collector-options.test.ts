@@ -1,3 +1,4 @@
+import { SECTIONS } from '../helpers/sections.js';
 import { describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
@@ -7,7 +8,7 @@ const ROUTER = 'routers:\n  - name: a\n    address: h\n';
 
 /** Loads `text` against the real collector registry. */
 function load(text: string) {
-  return loadConfig({ text, env: {}, collectors: COLLECTORS });
+  return loadConfig({ text, env: {}, collectors: COLLECTORS, sections: SECTIONS });
 }
 
 function problemsOf(text: string): readonly ConfigProblem[] {

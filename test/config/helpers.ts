@@ -1,3 +1,4 @@
+import { SECTIONS } from '../helpers/sections.js';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ export const TEST_COLLECTORS: readonly KnownCollector[] = [
 
 /** Loads `text` with an empty environment and {@link TEST_COLLECTORS} unless `options` say otherwise. */
 export function load(text: string, options: Partial<LoadConfigOptions> = {}): LoadedConfig {
-  return loadConfig({ text, env: {}, collectors: TEST_COLLECTORS, ...options });
+  return loadConfig({ text, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS, ...options });
 }
 
 /** The problems of a config that must fail to load. */

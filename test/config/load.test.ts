@@ -1,3 +1,5 @@
+import { SECTIONS } from '../helpers/sections.js';
+import { simulatorConfig } from '../../src/sources/routeros/simulator/config.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -37,7 +39,7 @@ describe('loadConfig: sources', () => {
       compression: 'gzip',
       temporality: 'cumulative',
     });
-    expect(config.simulator).toEqual({ enabled: false, count: 3, profile: 'mixed', host: '127.0.0.1', portBase: 0, faults: [] });
+    expect(simulatorConfig(config)).toEqual({ enabled: false, count: 3, profile: 'mixed', host: '127.0.0.1', portBase: 0, faults: [] });
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
     expect(config.routers).toEqual([]);
     expect(warnings.map((warning) => warning.path)).toEqual(['routers']);
@@ -61,7 +63,7 @@ routers:
     timeout: 5s
 `,
     );
-    const { config } = loadConfig({ file, env: { CORE1_PASSWORD: 's3cret' }, collectors: TEST_COLLECTORS });
+    const { config } = loadConfig({ file, env: { CORE1_PASSWORD: 's3cret' }, collectors: TEST_COLLECTORS, sections: SECTIONS });
     expect(config.collection).toEqual({ intervalMillis: 60_000, timeoutMillis: 15_000, concurrency: 64, startupCheck: 'strict' });
     expect(config.routers).toEqual([
       {
@@ -91,7 +93,7 @@ routers:
       'agent.json',
       JSON.stringify({ server: { listen: '127.0.0.1:0' }, routers: [{ name: 'r1', address: 'r1.example.net:8729' }] }, null, '\t'),
     );
-    const { config } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS });
+    const { config } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
     expect(config.server.host).toBe('127.0.0.1');
     expect(config.server.port).toBe(0);
     expect(config.routers[0]).toMatchObject({ name: 'r1', host: 'r1.example.net', port: 8729 });
@@ -99,7 +101,7 @@ routers:
 
   it('reports a missing file and YAML syntax errors with positions, not content', () => {
     const files = dir();
-    expect(() => loadConfig({ file: files.path('nope.yaml'), env: {}, collectors: TEST_COLLECTORS })).toThrow(
+    expect(() => loadConfig({ file: files.path('nope.yaml'), env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS })).toThrow(
       /cannot read the config file \(ENOENT\)/,
     );
     const problems = problemsOf('routers:\n  - name: a\n   password: hunter2-secret\n');
@@ -138,7 +140,7 @@ describe('loadConfig: environment and flags', () => {
     expect(fromEnv.log).toEqual({ level: 'debug', format: 'auto' });
     expect(fromEnv.collection).toMatchObject({ concurrency: 16, startupCheck: 'warn', intervalMillis: 45_000 });
     expect(fromEnv.otlp.enabled).toBe(true);
-    expect(fromEnv.simulator).toMatchObject({ enabled: true, count: 5 });
+    expect(simulatorConfig(fromEnv)).toMatchObject({ enabled: true, count: 5 });
 
     const fromFlags = load(text, { env, overrides: { listen: '[::1]:3000', logLevel: 'error' } }).config;
     expect(fromFlags.server).toMatchObject({ host: '::1', port: 3000 });
@@ -225,7 +227,7 @@ otlp:
     const { otlp } = loadConfig({
       file,
       env: { OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: files.path('client.pem'), OTEL_EXPORTER_OTLP_CLIENT_KEY: files.path('client.key') },
-      collectors: TEST_COLLECTORS,
+      collectors: TEST_COLLECTORS, sections: SECTIONS,
     }).config;
     expect(otlp.caFile).toBe(files.path('ca.pem'));
     expect(otlp.clientCertFile).toBe(files.path('client.pem'));
@@ -233,9 +235,9 @@ otlp:
     expect(otlp.headers).toEqual({ Authorization: 'Bearer abc=', 'X-Scope-OrgID': 'inline' });
 
     const broken = files.write('broken.yaml', 'otlp:\n  enabled: true\n  headers_file: missing.txt\n  tls: { cert_file: client.pem }\n');
-    expect(() => loadConfig({ file: broken, env: {}, collectors: TEST_COLLECTORS })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: broken, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS })).toThrow(ConfigError);
     try {
-      loadConfig({ file: broken, env: {}, collectors: TEST_COLLECTORS });
+      loadConfig({ file: broken, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
         { path: 'otlp.headers_file', message: `cannot read ${files.path('missing.txt')} (ENOENT)` },
@@ -374,7 +376,7 @@ routers:
     tls: { server_name: d.mgmt, fingerprint: "AB:CD:${'ef:'.repeat(29)}01" }
 `,
     );
-    const { config, warnings } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS });
+    const { config, warnings } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
     const [a, b, c, d] = config.routers;
     expect(a).toMatchObject({ host: '10.0.0.1', port: 8729, username: 'monitor-ro', labels: { env: 'prod', site: 'unknown' } });
     expect(a?.tls).toMatchObject({ enabled: true, caFile: files.path('ca.pem') });
@@ -404,7 +406,7 @@ routers:
       `routers:\n  - { name: a, address: 10.0.0.1, password_file: core1.secret }\n  - { name: b, address: 10.0.0.2, password_file: ${files.path('gone')} }\n  - { name: c, address: 10.0.0.3, password: x, password_file: core1.secret }\n`,
     );
     try {
-      loadConfig({ file, env: {}, collectors: TEST_COLLECTORS });
+      loadConfig({ file, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
@@ -413,7 +415,7 @@ routers:
       ]);
     }
     const good = files.write('good.yaml', 'defaults: { password_file: core1.secret }\nrouters:\n  - { name: a, address: 10.0.0.1 }\n  - { name: b, address: 10.0.0.2, password: own }\n');
-    const routers = loadConfig({ file: good, env: {}, collectors: TEST_COLLECTORS }).config.routers;
+    const routers = loadConfig({ file: good, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS }).config.routers;
     expect(routers.map((router) => router.password)).toEqual(['pa55 word', 'own']);
   });
 
@@ -421,7 +423,7 @@ routers:
     const files = dir();
     const text = `routers:\n  - { name: a, address: 10.0.0.1, password: plain }\n  - { name: b, address: 10.0.0.2, password: "\${B_PASSWORD}" }\n`;
     const open = files.write('open.yaml', text, 0o644);
-    const { warnings } = loadConfig({ file: open, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS });
+    const { warnings } = loadConfig({ file: open, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS, sections: SECTIONS });
     expect(warnings).toEqual([
       {
         path: open,
@@ -430,9 +432,9 @@ routers:
     ]);
     expect(JSON.stringify(warnings)).not.toContain('plain"');
     const closed = files.write('closed.yaml', text, 0o640);
-    expect(loadConfig({ file: closed, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS }).warnings).toEqual([]);
+    expect(loadConfig({ file: closed, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS, sections: SECTIONS }).warnings).toEqual([]);
     const viaEnv = files.write('env.yaml', 'routers:\n  - { name: b, address: 10.0.0.2, password: "${B_PASSWORD}" }\n', 0o644);
-    expect(loadConfig({ file: viaEnv, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS }).warnings).toEqual([]);
+    expect(loadConfig({ file: viaEnv, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS, sections: SECTIONS }).warnings).toEqual([]);
   });
 
   it('checks TLS combinations and warns about unverified TLS', () => {
@@ -543,7 +545,7 @@ describe('loadConfig: server', () => {
       'agent.yaml',
       `server:\n  listen: ":9500"\n  tls: { cert_file: tls.crt, key_file: tls.key }\n  auth:\n    basic_users: { prom: "${hash}" }\n    bearer_token_file: token\n  request_timeout: 5s\n${ROUTER}`,
     );
-    const { config, warnings } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS });
+    const { config, warnings } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
     expect(config.server).toEqual({
       host: '0.0.0.0',
       port: 9500,
@@ -570,6 +572,6 @@ describe('loadConfig: resource attributes and simulator', () => {
   it('keeps dotted resource attribute keys', () => {
     const { config } = load('resource_attributes: { deployment.environment: prod, service.namespace: net, build: 7 }\nsimulator: { enabled: true, count: 2, port_base: 18728 }\n');
     expect(config.resourceAttributes).toEqual({ 'deployment.environment': 'prod', 'service.namespace': 'net', build: '7' });
-    expect(config.simulator).toMatchObject({ enabled: true, count: 2, portBase: 18_728 });
+    expect(simulatorConfig(config)).toMatchObject({ enabled: true, count: 2, portBase: 18_728 });
   });
 });

@@ -1,3 +1,4 @@
+import { SECTIONS } from '../helpers/sections.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
@@ -43,7 +44,7 @@ routers:
       DEFAULT_PASSWORD: 'Secret-Default-7777',
       OTEL_EXPORTER_OTLP_HEADERS: 'X-Env=Secret-Otel-Env-8888',
     };
-    const { config } = loadConfig({ file, env, collectors: TEST_COLLECTORS });
+    const { config } = loadConfig({ file, env, collectors: TEST_COLLECTORS, sections: SECTIONS });
     // The loaded config really holds the secrets …
     const raw = JSON.stringify(config);
     for (const secret of ['Secret-From-File-2222', 'Secret-Bearer-3333', 'Secret-Default-7777', 'Secret-Otel-Env-8888']) {

@@ -1,3 +1,4 @@
+import { simulatorConfig } from '../../src/sources/routeros/simulator/config.js';
 import { describe, expect, it } from 'vitest';
 import { FAULT_KINDS } from '../../src/sources/routeros/simulator/faults.js';
 import { load, problemsOf } from './helpers.js';
@@ -10,7 +11,7 @@ const withFaults = (...entries: string[]): string =>
 
 describe('simulator.faults', () => {
   it('is an empty list by default', () => {
-    expect(load('').config.simulator.faults).toEqual([]);
+    expect(simulatorConfig(load('').config).faults).toEqual([]);
   });
 
   it('takes routers by number from 1, by name and by the agent\'s sim- name; latency with millis', () => {
@@ -23,14 +24,14 @@ describe('simulator.faults', () => {
       ),
       { env: { FIRST: '1' } },
     );
-    expect(config.simulator.faults).toEqual([
+    expect(simulatorConfig(config).faults).toEqual([
       { router: 2, fault: { kind: 'latency', millis: 3000 } },
       { router: 'hex-3', fault: { kind: 'hang-after-login' } },
       { router: 'sim-rb4011-4', fault: { kind: 'auth-failure' } },
       { router: 1, fault: { kind: 'refuse' } },
     ]);
     for (const kind of FAULT_KINDS.filter((known) => known !== 'latency')) {
-      expect(load(withFaults(`{ router: 1, kind: ${kind} }`)).config.simulator.faults).toEqual([{ router: 1, fault: { kind } }]);
+      expect(simulatorConfig(load(withFaults(`{ router: 1, kind: ${kind} }`)).config).faults).toEqual([{ router: 1, fault: { kind } }]);
     }
   });
 
@@ -71,7 +72,7 @@ describe('simulator.faults', () => {
       { path: 'simulator.faults[0].router', message: 'no router number 3: the fleet has routers 1 to 2' },
       { path: 'simulator.faults[1].router', message: 'no router named "rb750-2" (the fleet has routers 1 to 2: hex-1, hex-2)' },
     ]);
-    expect(load('simulator: { count: 2, profile: hex-v7, faults: [{ router: hex-2, kind: fatal }] }\n').config.simulator.faults).toEqual([
+    expect(simulatorConfig(load('simulator: { count: 2, profile: hex-v7, faults: [{ router: hex-2, kind: fatal }] }\n').config).faults).toEqual([
       { router: 'hex-2', fault: { kind: 'fatal' } },
     ]);
   });

@@ -4,6 +4,7 @@
  * The demo file is used as shipped; only the listen address (flag) and the poll interval (environment)
  * change, the way a user would override them.
  */
+import { simulatorConfig } from '../../src/sources/routeros/simulator/config.js';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profilesFor } from '../../src/sources/routeros/simulator/profiles.js';
@@ -46,7 +47,7 @@ beforeAll(async () => {
     env: { MIKROTIK_AGENT_COLLECTION_INTERVAL: '2s', MIKROTIK_AGENT_COLLECTION_TIMEOUT: '2s' },
     overrides: { listen: '127.0.0.1:0' },
   });
-  const { simulator } = agent.config;
+  const simulator = simulatorConfig(agent.config);
   fleet = expectedFleet(profilesFor(simulator.profile, simulator.count));
   prometheus = await startPrometheus({ scrapeTargets: [agent.target], scrapeIntervalSeconds: 0.5 });
   await agent.waitUntilAllUp();
@@ -61,7 +62,7 @@ afterAll(async () => {
 
 describe('Prometheus scraping the demo fleet', () => {
   it('polls the eleven routers of examples/demo.yaml', () => {
-    expect(agent.config.simulator).toMatchObject({ enabled: true, count: 11, profile: 'mixed' });
+    expect(simulatorConfig(agent.config)).toMatchObject({ enabled: true, count: 11, profile: 'mixed' });
     expect(agent.agent.engine.snapshots().map((snapshot) => snapshot.name)).toEqual(fleet.map((router) => router.name));
   });
 

@@ -6,6 +6,7 @@
  *
  * FUZZ_RUNS (scripts/fuzz-long.sh) raises the number of runs.
  */
+import { SECTIONS } from '../helpers/sections.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,7 +80,7 @@ type Outcome = 'valid' | 'config-error';
 function loadChecked(text: string): Outcome {
   let loaded: ReturnType<typeof loadConfig>;
   try {
-    loaded = loadConfig({ text, env: {}, cwd, collectors: COLLECTORS });
+    loaded = loadConfig({ text, env: {}, cwd, collectors: COLLECTORS, sections: SECTIONS });
   } catch (error) {
     if (!(error instanceof ConfigError)) {
       const name = error instanceof Error ? error.name : typeof error;

@@ -46,7 +46,7 @@ beforeAll(async () => {
         maxHeaderBytes: MAX_HEADER_BYTES,
         auth: { basicUsers: { [USER]: bcrypt.hashSync(PASSWORD, 4) }, bearerToken: TOKEN, openPaths: ['/live', '/ready'] },
       },
-      simulator: { enabled: true, count: 1, profile: 'chr-v7-18', host: '127.0.0.1', portBase: 0 },
+      sections: { simulator: { enabled: true, count: 1, profile: 'chr-v7-18', host: '127.0.0.1', portBase: 0 } },
     }),
     logs.logger(),
   );

@@ -4,6 +4,7 @@
  * open for probes; /metrics, /health and / need basic or bearer credentials; wrong ones get 401 with
  * both challenges; over HTTPS the same holds and the loader has no clear-text warning to give.
  */
+import { SECTIONS } from '../helpers/sections.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -36,7 +37,7 @@ async function agentWith(serverYaml: string): Promise<{ agent: Agent; warnings: 
     `${serverYaml}\ncollection: { interval: 1s, timeout: 800ms }\nsimulator: { enabled: true, count: 1, profile: chr-v7-18 }\n`,
     { mode: 0o600 },
   );
-  const { config, warnings } = loadConfig({ file, env: {}, collectors: COLLECTORS });
+  const { config, warnings } = loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS });
   const agent = await startAgent(config, new LogCapture().logger('info'));
   cleanups.add(() => agent.shutdown());
   await waitFor('first round', () => agent.engine.firstRoundDone, 5_000);

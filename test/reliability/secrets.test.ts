@@ -9,6 +9,7 @@
  *
  * Also: a world-readable config file with a plain password gives a warning, from the loader and the CLI.
  */
+import { SECTIONS } from '../helpers/sections.js';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -328,7 +329,7 @@ describe('secrets', () => {
       `server:\n  listen: "127.0.0.1:0"\nrouters:\n  - name: r1\n    address: 127.0.0.1:1\n    password: "${ROUTER_PASSWORD}"\nlog:\n  level: info\n  format: json\n`,
     );
     chmodSync(file, 0o644);
-    const { warnings } = loadConfig({ file, env: {}, collectors: COLLECTORS });
+    const { warnings } = loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS });
     const warning = warnings.find((item) => item.path === file);
     expect(warning?.message).toMatch(/readable by every user/);
     expect(warning?.message).toContain('routers[0].password');
@@ -353,6 +354,6 @@ describe('secrets', () => {
 
     // The same file, private: no warning.
     chmodSync(file, 0o600);
-    expect(loadConfig({ file, env: {}, collectors: COLLECTORS }).warnings.some((item) => item.path === file)).toBe(false);
+    expect(loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS }).warnings.some((item) => item.path === file)).toBe(false);
   }, 20_000);
 });

@@ -5,6 +5,7 @@
  * work but are warned about in the log before the agent reports it started. The client's TLS modes are
  * unit-tested in test/sources/routeros; this is the path from the config file to /health.
  */
+import { SECTIONS } from '../helpers/sections.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,7 +92,7 @@ describe('TLS towards routers, agent level', () => {
       'routers:',
       ...routers,
     ].join('\n');
-    const { config, warnings } = loadConfig({ text, env: {}, collectors: COLLECTORS });
+    const { config, warnings } = loadConfig({ text, env: {}, collectors: COLLECTORS, sections: SECTIONS });
     // The loader already flags the unverified modes by key path.
     expect(warnings.map((warning) => warning.path)).toEqual(expect.arrayContaining(['routers[7].tls.insecure', 'routers[8].tls.anonymous']));
 

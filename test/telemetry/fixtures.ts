@@ -96,7 +96,7 @@ export function agentConfig(overrides: { otlp?: Partial<OtlpConfig>; resourceAtt
     collection: { intervalMillis: 30_000, timeoutMillis: 10_000, concurrency: 4, startupCheck: 'warn' },
     otlp: otlpConfig(overrides.otlp),
     routers: [],
-    simulator: { enabled: false, count: 0, profile: '', host: '127.0.0.1', portBase: 0 },
+    sections: { simulator: { enabled: false, count: 0, profile: '', host: '127.0.0.1', portBase: 0 } },
     log: { level: 'info', format: 'json' },
     resourceAttributes: overrides.resourceAttributes ?? {},
   };

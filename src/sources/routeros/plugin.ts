@@ -11,6 +11,7 @@ import { COLLECTORS } from './collectors/registry.js';
 import { ROUTER_METRICS } from './descriptor.js';
 import { RouterOsSource } from './poller.js';
 import { tlsMode } from './session/connection.js';
+import { SIMULATOR_SECTION, simulatorConfig } from './simulator/config.js';
 import { formatFault } from './simulator/faults.js';
 import { SimulatedFleet } from './simulator/fleet.js';
 
@@ -29,6 +30,7 @@ export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugi
   const collectors = options.collectors ?? COLLECTORS;
   return {
     kind: 'routeros',
+    configSections: [SIMULATOR_SECTION],
     metrics: (): readonly MetricDefinition[] => [...ROUTER_METRICS, ...collectors.flatMap((collector) => collector.metrics)],
     docs: () => renderMetricsDoc(collectors),
     create: (context) => createRouterOsSource(context, collectors),
@@ -37,17 +39,18 @@ export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugi
 
 async function createRouterOsSource(context: SourceContext, collectors: readonly Collector[]): Promise<Source | undefined> {
   const { config, logger } = context;
+  const simulator = simulatorConfig(config);
   let routers: readonly RouterConfig[] = config.routers;
-  if (config.simulator.enabled) {
-    const simulatorHost = config.simulator.host === '' ? '127.0.0.1' : config.simulator.host;
+  if (simulator.enabled) {
+    const simulatorHost = simulator.host === '' ? '127.0.0.1' : simulator.host;
     const fleet = await SimulatedFleet.start({
-      count: config.simulator.count,
-      profile: config.simulator.profile,
+      count: simulator.count,
+      profile: simulator.profile,
       host: simulatorHost,
-      portBase: config.simulator.portBase,
+      portBase: simulator.portBase,
       username: SIMULATOR_USERNAME,
       password: SIMULATOR_PASSWORD,
-      faults: config.simulator.faults ?? [],
+      faults: simulator.faults ?? [],
     });
     context.onShutdown('simulator', 1_000, () => fleet.stop());
     const simulated = simulatedRouters(config, simulatorHost, fleet, collectors);
@@ -59,7 +62,7 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
       ),
     );
     logger.info(
-      { count: fleet.routers.length, profile: config.simulator.profile, ...(Object.keys(faults).length > 0 ? { faults } : {}) },
+      { count: fleet.routers.length, profile: simulator.profile, ...(Object.keys(faults).length > 0 ? { faults } : {}) },
       'simulator started; its routers are polled over loopback like real ones',
     );
   }

@@ -3,6 +3,7 @@
  * loadConfig (with the real collector registry), then startAgent. Logs are captured, not printed, and shown
  * by {@link TestAgent.logTail} when a test needs to explain a failure.
  */
+import { SECTIONS } from '../../helpers/sections.js';
 import { pino } from 'pino';
 import { startAgent, type Agent } from '../../../src/agent.js';
 import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
@@ -57,7 +58,7 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
     ...(options.file === undefined ? {} : { file: options.file }),
     env: options.env ?? {},
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
-    collectors: COLLECTORS,
+    collectors: COLLECTORS, sections: SECTIONS,
   });
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });

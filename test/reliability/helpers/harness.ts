@@ -33,7 +33,7 @@ export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
       clientKeyFile: '',
     },
     routers: [],
-    simulator: { enabled: false, count: 1, profile: 'v7', host: '127.0.0.1', portBase: 0 },
+    sections: { simulator: { enabled: false, count: 1, profile: 'v7', host: '127.0.0.1', portBase: 0 } },
     log: { level: 'debug', format: 'json' },
     resourceAttributes: {},
     ...overrides,
