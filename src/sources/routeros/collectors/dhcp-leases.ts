@@ -6,7 +6,7 @@
  */
 import type { Row } from '../client/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { capItems } from './support/cap.js';
+import { capSeriesGroups } from './support/cap.js';
 import { gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
@@ -104,9 +104,7 @@ export function mapDhcpLeases(rows: readonly Row[], settings: DhcpLeasesSettings
     seen.add(id);
     leases.push(mapLease(id, row));
   }
-  const capped = capItems(leases, settings.maxLeases);
-  const dropped = leases.slice(capped.kept.length).reduce((sum, series) => sum + series.length, 0);
-  return { samples: capped.kept.flat(), dropped };
+  return capSeriesGroups(leases, settings.maxLeases);
 }
 
 export const dhcpLeasesCollector: Collector = {

@@ -9,7 +9,7 @@ import type { Row } from '../client/api.js';
 import { TrapError } from '../client/errors.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
 import { IP_FAMILIES, hasIpv6, readFamilies, type IpFamily } from './support/ip-families.js';
-import { capItems } from './support/cap.js';
+import { capSeriesGroups } from './support/cap.js';
 import { counter, info } from './support/define.js';
 import { isMissingFeature, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
@@ -155,9 +155,7 @@ export function mapFirewall(tables: readonly FirewallTableRows[], settings: Fire
       rules.push(mapRule(family, table, id, chain, row));
     }
   }
-  const capped = capItems(rules, settings.maxRules);
-  const dropped = rules.slice(capped.kept.length).reduce((sum, series) => sum + series.length, 0);
-  return { samples: capped.kept.flat(), dropped };
+  return capSeriesGroups(rules, settings.maxRules);
 }
 
 export const firewallCollector: Collector = {

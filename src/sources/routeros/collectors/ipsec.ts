@@ -6,7 +6,7 @@
  */
 import type { Row } from '../client/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { capItems } from './support/cap.js';
+import { capSeriesGroups } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
@@ -114,9 +114,8 @@ export function mapIpsec(rows: readonly Row[], settings: IpsecSettings): Collect
   }
   const list = new SampleList();
   for (const [state, count] of perState) list.add(IPSEC_ACTIVE_PEERS, { state }, count);
-  const capped = capItems(peers, settings.maxPeers);
-  const dropped = peers.slice(capped.kept.length).reduce((sum, series) => sum + series.length, 0);
-  return { samples: [...list.samples, ...capped.kept.flat()], dropped };
+  const capped = capSeriesGroups(peers, settings.maxPeers);
+  return { samples: [...list.samples, ...capped.samples], dropped: capped.dropped };
 }
 
 export const ipsecCollector: Collector = {

@@ -6,7 +6,7 @@
  */
 import type { Row } from '../client/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { capItems } from './support/cap.js';
+import { capSeriesGroups } from './support/cap.js';
 import { gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
@@ -105,9 +105,8 @@ export function mapPppSessions(rows: readonly Row[], settings: PppSettings): Col
     if (service !== undefined && counts.has(service)) counts.set(service, (counts.get(service) ?? 0) + 1);
     if (settings.names.matches(readText(row, 'name') ?? '')) sessions.push(mapSession(id, row));
   }
-  const capped = capItems(sessions, settings.maxSessions);
-  const dropped = sessions.slice(capped.kept.length).reduce((sum, series) => sum + series.length, 0);
-  return { samples: [...mapServiceCounts(counts), ...capped.kept.flat()], dropped };
+  const capped = capSeriesGroups(sessions, settings.maxSessions);
+  return { samples: [...mapServiceCounts(counts), ...capped.samples], dropped: capped.dropped };
 }
 
 export const pppCollector: Collector = {

@@ -9,7 +9,7 @@
 import type { Row } from '../client/api.js';
 import { parsePair } from '../client/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, MetricDefinition, Sample } from './collector.js';
-import { capItems } from './support/cap.js';
+import { capSeriesGroups } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
@@ -130,9 +130,7 @@ export function mapQueues(menus: readonly QueueRows[], settings: QueueSettings):
       queues.push(mapQueue(type, name, row));
     }
   }
-  const capped = capItems(queues, settings.maxQueues);
-  const dropped = queues.slice(capped.kept.length).reduce((sum, series) => sum + series.length, 0);
-  return { samples: capped.kept.flat(), dropped };
+  return capSeriesGroups(queues, settings.maxQueues);
 }
 
 export const queueCollector: Collector = {

@@ -7,7 +7,7 @@
 import type { Row } from '../client/api.js';
 import { isNever } from '../client/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { capItems } from './support/cap.js';
+import { capSeriesGroups } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
@@ -121,9 +121,7 @@ export function mapWireguardPeers(rows: readonly Row[], settings: WireguardSetti
     seen.add(id);
     peers.push(mapPeer(id, row));
   }
-  const capped = capItems(peers, settings.maxPeers);
-  const dropped = peers.slice(capped.kept.length).reduce((sum, series) => sum + series.length, 0);
-  return { samples: capped.kept.flat(), dropped };
+  return capSeriesGroups(peers, settings.maxPeers);
 }
 
 export const wireguardCollector: Collector = {

@@ -25,7 +25,7 @@ import type { Row } from '../client/api.js';
 import { TrapError } from '../client/errors.js';
 import { parsePair, parseQuantity } from '../client/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, RouterFacts, Sample } from './collector.js';
-import { capItems } from './support/cap.js';
+import { capSeriesGroups } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
 import { isMissingFeature, printOptionalRows, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
@@ -313,9 +313,11 @@ export function mapWireless(stacks: readonly StackRows[], settings: WirelessSett
   for (const { iface, ssid, band, clients: registered } of counts.values()) {
     list.add(WIRELESS_CLIENTS, { interface: iface, ssid, band }, registered);
   }
-  const capped = capItems(clients, settings.maxClients);
-  const dropped = clients.slice(capped.kept.length).reduce((sum, client) => sum + client.samples.length, 0);
-  return { samples: [...list.samples, ...capped.kept.flatMap((client) => client.samples)], dropped };
+  const capped = capSeriesGroups(
+    clients.map((client) => client.samples),
+    settings.maxClients,
+  );
+  return { samples: [...list.samples, ...capped.samples], dropped: capped.dropped };
 }
 
 export const wirelessCollector: Collector = {
