@@ -16,7 +16,7 @@ import type { SimulatedRouter } from '../../src/sources/routeros/simulator/route
 
 /** Options of {@link benchAgentConfig}. */
 export interface BenchAgentConfigOptions {
-  readonly routers: readonly SimulatedRouter[];
+  readonly routers: readonly Pick<SimulatedRouter, 'name' | 'port'>[];
   readonly intervalMillis: number;
   readonly timeoutMillis: number;
   readonly concurrency: number;
