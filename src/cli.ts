@@ -38,12 +38,20 @@ export interface CliIo {
    * @default no signals (tests); the process wiring passes the real ones
    */
   readonly onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
+  /**
+   * Subscribes to SIGHUP (reload) and returns the unsubscribe function. The process wiring handles SIGHUP
+   * for its whole life, so a SIGHUP never kills it, whatever the command and whether or not anyone listens.
+   * @default no signals (tests)
+   */
+  readonly onReloadSignal?: (handler: () => void) => () => void;
 }
 
 /** A running agent, as `startAgent` returns it. */
 export interface AgentHandle {
   shutdown(): Promise<void>;
   readonly done: Promise<void>;
+  /** SIGHUP: re-reads what can change without a restart (the server's TLS files). */
+  reload?(): Promise<{ readonly serverTls: 'reloaded' | 'unchanged' | 'no-tls' }>;
 }
 
 /** The shape of `./agent.js`. */
@@ -287,16 +295,22 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
 
   // Signals that arrive while starting are honoured once the agent is up.
   const signals = new SignalLatch(io);
+  let logger: Logger | undefined;
+  let agent: AgentHandle | undefined;
+  // SIGHUP (systemd's ExecReload, `kill -HUP`) reloads; before the agent is up there is nothing to reload yet.
+  const stopReloads =
+    io.onReloadSignal?.(() => {
+      void reloadAgent(agent, logger, io);
+    }) ?? (() => undefined);
   try {
     const { config, warnings } = await load(file, overrides, io, deps);
-    const logger = createLogger(config.log, io.stdout);
+    logger = createLogger(config.log, io.stdout);
     for (const warning of warnings) logger.warn({ key: warning.path }, warning.message);
     const agentModule = await deps.loadAgent();
     logger.info(
       { version: agentVersion(), config: file ?? null, routers: config.routers.length },
       'starting mikrotik-otel-agent',
     );
-    let agent: AgentHandle;
     try {
       agent = await agentModule.startAgent(config, logger);
     } catch (error) {
@@ -309,7 +323,31 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
     }
     return await superviseAgent(agent, signals, logger, deps.shutdownTimeoutMillis ?? SHUTDOWN_TIMEOUT_MILLIS);
   } finally {
+    stopReloads();
     signals.close();
+  }
+}
+
+/** Handles one SIGHUP: reloads the running agent and logs what that did; never throws. */
+async function reloadAgent(agent: AgentHandle | undefined, logger: Logger | undefined, io: CliIo): Promise<void> {
+  if (agent === undefined || logger === undefined) {
+    io.stderr.write('SIGHUP received while starting: nothing to reload yet\n');
+    return;
+  }
+  if (agent.reload === undefined) {
+    logger.info({ signal: 'SIGHUP' }, 'SIGHUP: nothing to reload');
+    return;
+  }
+  try {
+    const outcome = await agent.reload();
+    const message = {
+      reloaded: 'SIGHUP: reloaded the server TLS certificate and key',
+      unchanged: 'SIGHUP: server TLS files re-read, unchanged (or unusable: see the warning); nothing else is reloaded',
+      'no-tls': 'SIGHUP: no server TLS configured, nothing to reload; other settings need a restart',
+    }[outcome.serverTls];
+    logger.info({ signal: 'SIGHUP', server_tls: outcome.serverTls }, message);
+  } catch (error) {
+    logger.error({ signal: 'SIGHUP', err: error }, 'SIGHUP: reload failed; the agent keeps running as it was');
   }
 }
 
@@ -513,6 +551,12 @@ if (isMainModule()) {
     process.stderr.write(`internal error: unhandled rejection: ${describe(reason)}\n`);
     process.exit(EXIT_FAILURE);
   });
+  // Installed for the process's whole life: Node's default for SIGHUP is to exit, and an operator's reload
+  // (systemd ExecReload=kill -HUP $MAINPID) must never stop the agent, nor `simulate` or `check-config`.
+  const reloadHandlers = new Set<() => void>();
+  process.on('SIGHUP', () => {
+    for (const handler of reloadHandlers) handler();
+  });
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -524,6 +568,10 @@ if (isMainModule()) {
         process.off('SIGTERM', handler);
         process.off('SIGINT', handler);
       };
+    },
+    onReloadSignal(handler) {
+      reloadHandlers.add(handler);
+      return () => reloadHandlers.delete(handler);
     },
   };
   main(process.argv.slice(2), io).then(
