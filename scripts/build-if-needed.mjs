@@ -33,6 +33,8 @@ if (existsSync(srcDir)) {
     process.stderr.write(`building dist/ (${stale} is newer than its build)\n`);
     const tsc = join(repoDir, 'node_modules', 'typescript', 'bin', 'tsc');
     const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoDir, stdio: 'inherit' });
-    process.exit(result.status ?? 1);
+    if (result.status !== 0) process.exit(result.status ?? 1);
+    const info = spawnSync(process.execPath, [join(repoDir, 'scripts', 'write-build-info.mjs')], { stdio: 'inherit' });
+    process.exit(info.status ?? 1);
   }
 }

@@ -39,12 +39,16 @@ export interface ConfigOverrides {
   readonly listen?: string;
   /** `--log-level`. */
   readonly logLevel?: string;
+  /** `--log-format`. */
+  readonly logFormat?: string;
 }
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
   /** Config file, YAML or JSON. Relative paths inside it resolve against its directory. */
   readonly file?: string;
+  /** Check the file only: do not read or check the secret, TLS and header files it names. @default false */
+  readonly syntaxOnly?: boolean;
   /** Config text instead of a file (YAML or JSON). Relative paths resolve against `cwd`. */
   readonly text?: string;
   /** Environment for `${VAR}`, `MIKROTIK_AGENT_*` and OTEL_*. @default process.env */
@@ -63,12 +67,13 @@ export interface LoadedConfig {
 }
 
 const LOG_LEVELS: readonly LogConfig['level'][] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const LOG_FORMATS: readonly LogConfig['format'][] = ['json', 'logfmt', 'pretty', 'auto'];
 
 /** Loads and validates the configuration; throws ConfigError listing every problem. */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const problems = new Problems();
+  const problems = new Problems({ syntaxOnly: options.syntaxOnly ?? false });
   const file = options.file === undefined ? undefined : resolve(cwd, options.file);
   const baseDir = file === undefined ? cwd : dirname(file);
 
@@ -125,6 +130,12 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     if (LOG_LEVELS.includes(wanted)) level = wanted;
     else problems.add('--log-level', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  let logFormat = raw.log.format as LogConfig['format'];
+  if (options.overrides?.logFormat !== undefined) {
+    const wanted = options.overrides.logFormat as LogConfig['format'];
+    if (LOG_FORMATS.includes(wanted)) logFormat = wanted;
+    else problems.add('--log-format', `must be one of ${LOG_FORMATS.join(', ')}`);
+  }
 
   const server = normaliseServer(raw.server, {
     problems,
@@ -179,7 +190,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     otlp,
     routers,
     simulator,
-    log: { level, format: raw.log.format as LogConfig['format'] },
+    log: { level, format: logFormat },
     resourceAttributes,
     routerDefaults: defaults,
   };

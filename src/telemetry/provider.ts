@@ -21,6 +21,7 @@ import type { SnapshotSource } from '../engine/snapshot.js';
 import { AGENT_METER_NAME, AgentMetrics } from './agent-metrics.js';
 import { DiagReporter, formatDiagMessage, subscribeDiagErrors } from './diag-bridge.js';
 import { SnapshotMetricProducer } from './snapshot-producer.js';
+import { buildInfo } from '../version.js';
 
 /** `service.name` of the agent. */
 export const SERVICE_NAME = 'mikrotik-otel-agent';
@@ -88,7 +89,7 @@ class TelemetryImpl implements Telemetry {
       resource: agentResource(config, version, options.hostName ?? hostname()),
       readers,
     });
-    this.agentMetrics = new AgentMetrics(this.meterProvider.getMeter(AGENT_METER_NAME, version));
+    this.agentMetrics = new AgentMetrics(this.meterProvider.getMeter(AGENT_METER_NAME, version), { ...buildInfo(), version });
     // Subscribed last: nothing above may throw after the process-wide diag logger is taken.
     const onDiagError = options.onDiagError;
     const reporter =

@@ -161,6 +161,12 @@ describe('node dist/cli.js run', () => {
     }
     expect(body.match(/^routeros_up\{[^}]*\} 1$/gm)).toHaveLength(2);
     expect(body).toMatch(/^routeros_interface_receive_bytes_total\{[^}]*router="[^"]+"/m);
+    // The build, as --version prints it (the commit baked into dist/ by the build).
+    const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const buildInfo = /^mikrotik_agent_build_info\{([^}]*)\} 1$/m.exec(body)?.[1] ?? '';
+    expect(buildInfo).toContain(`version="${version.version}"`);
+    expect(buildInfo).toContain(`node_version="${process.version}"`);
+    expect(buildInfo).toMatch(/commit="[0-9a-f]{12}"/);
 
     const exit = await terminate(agent);
     expect(exit).toMatchObject({ code: 0, signal: null });
