@@ -16,6 +16,7 @@ import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
 import { createLogger, type Logger } from './log.js';
 import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec } from './sources/routeros/simulator/faults.js';
+import { OTEL_VARIABLES } from './config/otel-variables.js';
 import { AGENT_NAME, agentVersion, buildInfo, versionLine } from './version.js';
 
 /** Exit codes. */
@@ -149,22 +150,6 @@ export const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '    --log-format FORMAT', text: 'json (level names), logfmt, pretty, or auto (pretty on a TTY, else json)', key: ['log', 'format'] },
 ];
 
-/** The OTEL_* variables the agent honours and what they set (OpenTelemetry SDK environment specification). */
-export const OTEL_VARIABLES: readonly { readonly names: readonly string[]; readonly sets: string }[] = [
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT'], sets: 'otlp.endpoint (the full metrics URL)' },
-  { names: ['OTEL_EXPORTER_OTLP_ENDPOINT'], sets: 'otlp.endpoint (base URL; /v1/metrics is appended)' },
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL'], sets: 'otlp.protocol' },
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_HEADERS', 'OTEL_EXPORTER_OTLP_HEADERS'], sets: 'otlp.headers (k=v,k2=v2; added to the file\'s)' },
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_COMPRESSION', 'OTEL_EXPORTER_OTLP_COMPRESSION'], sets: 'otlp.compression' },
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT'], sets: 'otlp.timeout (milliseconds)' },
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CERTIFICATE'], sets: 'otlp.tls.ca_file' },
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE', 'OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE'], sets: 'otlp.tls.cert_file' },
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY', 'OTEL_EXPORTER_OTLP_CLIENT_KEY'], sets: 'otlp.tls.key_file' },
-  { names: ['OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'], sets: 'otlp.temporality' },
-  { names: ['OTEL_METRIC_EXPORT_INTERVAL'], sets: 'otlp.interval (milliseconds)' },
-  { names: ['OTEL_RESOURCE_ATTRIBUTES'], sets: 'resource attributes (k=v,k2=v2; with resource_attributes)' },
-  { names: ['OTEL_SERVICE_NAME'], sets: 'the service.name resource attribute' },
-];
 
 /** `run --help`: every flag with its default and environment variable, and the OTEL_* variables. */
 async function runHelp(): Promise<string> {
@@ -609,11 +594,21 @@ function checkFleetSelection(options: SimulateOptions, texts: readonly string[],
 
 async function docsCommand(args: readonly string[], io: CliIo, deps: Dependencies): Promise<number> {
   const { positionals } = parse({ args: [...args], options: {}, allowPositionals: true, strict: true });
-  if (positionals.length !== 1 || positionals[0] !== 'metrics') {
-    throw new UsageError('usage: docs metrics');
+  const topic = positionals[0];
+  if (positionals.length !== 1 || (topic !== 'metrics' && topic !== 'config' && topic !== 'schema')) {
+    throw new UsageError('usage: docs metrics|config|schema');
   }
-  const docs = await deps.loadDocs();
-  const text = docs.renderMetricsDoc();
+  let text: string;
+  if (topic === 'metrics') {
+    text = (await deps.loadDocs()).renderMetricsDoc();
+  } else {
+    const reference = await import('./config/reference.js');
+    const collectors = await deps.loadCollectors();
+    text =
+      topic === 'config'
+        ? reference.renderConfigDoc(collectors)
+        : `${JSON.stringify(reference.configJsonSchema(collectors), null, 2)}\n`;
+  }
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return EXIT_OK;
 }
