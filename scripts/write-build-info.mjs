@@ -8,8 +8,9 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-let commit = 'unknown';
-try {
+// GIT_COMMIT: given by builds without a .git (the Dockerfile's build argument).
+let commit = /^[0-9a-f]{7,40}$/.test(process.env.GIT_COMMIT ?? '') ? process.env.GIT_COMMIT.slice(0, 12) : 'unknown';
+if (commit === 'unknown') try {
   const out = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], {
     cwd: repoDir,
     encoding: 'utf8',
