@@ -30,7 +30,7 @@ function staleSource() {
 if (existsSync(srcDir)) {
   const stale = staleSource();
   if (stale !== undefined) {
-    process.stderr.write(`building dist/ (${stale} is newer than its build)\n`);
+    process.stderr.write(`building dist/ (${stale} is newer than its build or has none)\n`);
     const tsc = join(repoDir, 'node_modules', 'typescript', 'bin', 'tsc');
     const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: repoDir, stdio: 'inherit' });
     if (result.status !== 0) process.exit(result.status ?? 1);

@@ -5,7 +5,7 @@
  *
  * A copy, so the prepack step (which rebuilds dist/ from scratch) never touches the dist/ other tests run.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -76,6 +76,16 @@ describe('npm pack, installed into a prefix', () => {
     const listing = await run('tar', ['-xOzf', tarball, '--wildcards', 'package/dist/*.js'], { cwd: work });
     expect(listing).not.toContain('sourceMappingURL');
     expect(readFileSync(join(source, 'LICENSE'), 'utf8')).toMatch(/^\s+Apache License\s+Version 2\.0, January 2004/);
+
+    // `npm start`'s prestart on the same copy: a current dist/ is left alone, a missing file is rebuilt.
+    const buildIfNeeded = join(source, 'scripts', 'build-if-needed.mjs');
+    const current = spawnSync(process.execPath, [buildIfNeeded], { cwd: source, encoding: 'utf8' });
+    expect([current.status, current.stderr]).toEqual([0, '']);
+    rmSync(join(source, 'dist', 'cli.js'));
+    const rebuilt = spawnSync(process.execPath, [buildIfNeeded], { cwd: source, encoding: 'utf8', env: { ...process.env, GIT_DIR: gitDir } });
+    expect(rebuilt.status, rebuilt.stderr).toBe(0);
+    expect(rebuilt.stderr).toContain('building dist/ (src/cli.ts is newer than its build or has none)');
+    expect(existsSync(join(source, 'dist', 'cli.js'))).toBe(true);
   }, 180_000);
 
   it('installs from the tarball; --version and the demo run from the install', async () => {
