@@ -131,26 +131,28 @@ async function loginAndRead(router: ListeningRouter, tls?: RouterOsTlsOptions): 
   }
 }
 
+/**
+ * Runs `run` on a config of `server` and `count` simulated routers written into `dir`; resolves with the
+ * address from the "agent started" line (port 0 in the config: the bound port is only known from there).
+ */
+async function startAgentProcess(name: string, dir: string, server: string, count: number): Promise<{ agent: ManagedProcess; address: string }> {
+  const config = join(dir, 'agent.yaml');
+  writeFileSync(
+    config,
+    [server, 'collection: { interval: 5s, timeout: 3s }', `simulator: { enabled: true, count: ${count}, profile: mixed }`, 'log: { level: info, format: json }'].join('\n'),
+  );
+  const agent = startCli(name, ['run', '--config', config], [dir]);
+  const address = await waitForOutput(agent, 'the "agent started" line', (output) => {
+    const started = logLines(output).find((line) => line.msg === 'agent started');
+    return started === undefined ? undefined : String(started['address']);
+  });
+  return { agent, address };
+}
+
 describe('node dist/cli.js run', () => {
   it('serves polled router data, and on SIGTERM logs "shutdown complete" and exits 0 within 10 s', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-process-'));
-    const config = join(dir, 'agent.yaml');
-    writeFileSync(
-      config,
-      [
-        'server: { listen: "127.0.0.1:0" }',
-        'collection: { interval: 5s, timeout: 3s }',
-        'simulator: { enabled: true, count: 2, profile: mixed }',
-        'log: { level: info, format: json }',
-      ].join('\n'),
-    );
-    const agent = startCli('agent run', ['run', '--config', config], [dir]);
-
-    // Port 0 in the config: the bound address is in the "agent started" line.
-    const address = await waitForOutput(agent, 'the "agent started" line', (output) => {
-      const started = logLines(output).find((line) => line.msg === 'agent started');
-      return started === undefined ? undefined : String(started['address']);
-    });
+    const { agent, address } = await startAgentProcess('agent run', dir, 'server: { listen: "127.0.0.1:0" }', 2);
     expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
     const deadline = Date.now() + 15_000;
     let body = '';
@@ -200,21 +202,8 @@ describe('node dist/cli.js run: SIGHUP', () => {
     const keyFile = join(dir, 'server-key.pem');
     copyFileSync(join(SERVER_FIXTURES, 'cert-a.pem'), certFile);
     copyFileSync(join(SERVER_FIXTURES, 'key-a.pem'), keyFile);
-    const config = join(dir, 'agent.yaml');
-    writeFileSync(
-      config,
-      [
-        `server: { listen: "127.0.0.1:0", tls: { cert_file: ${JSON.stringify(certFile)}, key_file: ${JSON.stringify(keyFile)} } }`,
-        'collection: { interval: 5s, timeout: 3s }',
-        'simulator: { enabled: true, count: 1, profile: mixed }',
-        'log: { level: info, format: json }',
-      ].join('\n'),
-    );
-    const agent = startCli('agent run (tls)', ['run', '--config', config], [dir]);
-    const address = await waitForOutput(agent, 'the "agent started" line', (output) => {
-      const started = logLines(output).find((line) => line.msg === 'agent started');
-      return started === undefined ? undefined : String(started['address']);
-    });
+    const server = `server: { listen: "127.0.0.1:0", tls: { cert_file: ${JSON.stringify(certFile)}, key_file: ${JSON.stringify(keyFile)} } }`;
+    const { agent, address } = await startAgentProcess('agent run (tls)', dir, server, 1);
     const certA = new X509Certificate(readFileSync(join(SERVER_FIXTURES, 'cert-a.pem'))).fingerprint256;
     const certB = new X509Certificate(readFileSync(join(SERVER_FIXTURES, 'cert-b.pem'))).fingerprint256;
     expect(await servedFingerprint(address)).toBe(certA);
