@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the real backends the test suite runs against (Prometheus, promtool, VictoriaMetrics, Python
-# librouteros) into the git-ignored .tools/ folder, from Debian trixie packages, and portable Node.js builds of
-# the LTS lines the suite also runs on (22 and 24, from the npm registry's node-linux-<arch> packages).
+# librouteros) into the git-ignored .tools/ folder, from Debian trixie packages; systemd-analyze (for the
+# systemd unit) from the machine's own Debian release; and portable Node.js builds of the LTS lines the suite
+# also runs on (22 and 24, from the npm registry's node-linux-<arch> packages).
 #
 # Nothing outside .tools/ is touched: apt runs with a private sources list, package lists, cache and dpkg
 # status under .tools/apt, and each .deb is unpacked with `dpkg -x` into .tools/root (no maintainer scripts,
@@ -123,6 +124,16 @@ is_node_complete() {
   done
 }
 
+# systemd-analyze, for checking the systemd unit: from the machine's own Debian release (not trixie), because
+# systemd's binaries need that release's glibc; unpacked like the rest, run with LD_LIBRARY_PATH set to its
+# private library directory (the test helper does that).
+systemd_dir=$tools_dir/systemd
+systemd_packages=(systemd libsystemd-shared)
+
+is_systemd_complete() {
+  [[ -x $systemd_dir/root/usr/bin/systemd-analyze && -f $systemd_dir/version ]]
+}
+
 print_summary() {
   log "installed in $tools_dir/root:"
   grep -v '^format=' "$stamp" | sed 's/^/  /' >&2
@@ -131,6 +142,7 @@ print_summary() {
   for line in "${node_lines[@]}"; do
     log "node $line: $node_dir/$line/bin/node ($(cat "$node_dir/$line/version"))"
   done
+  log "systemd-analyze: $systemd_dir/root/usr/bin/systemd-analyze ($(cat "$systemd_dir/version"))"
 }
 
 mkdir -p "$tools_dir"
@@ -138,7 +150,7 @@ mkdir -p "$tools_dir"
 exec 9>"$tools_dir/.lock"
 flock 9
 
-if [[ ${TOOLS_REFRESH:-0} != 1 ]] && is_debian_complete && is_node_complete; then
+if [[ ${TOOLS_REFRESH:-0} != 1 ]] && is_debian_complete && is_node_complete && is_systemd_complete; then
   print_summary
   exit 0
 fi
@@ -270,6 +282,50 @@ install_node_line() {
 
 if [[ ${TOOLS_REFRESH:-0} == 1 ]] || ! is_debian_complete; then
   install_debian
+fi
+install_systemd() {
+  local release apt staging deb
+  release=$(. /etc/os-release 2>/dev/null && printf '%s' "${VERSION_CODENAME:-}")
+  [[ -n $release ]] || die "no VERSION_CODENAME in /etc/os-release: cannot tell which Debian release's systemd runs here"
+  [[ -n $mirror ]] || die "no Debian archive in the machine's apt sources; set TOOLS_MIRROR to a Debian archive URL"
+  apt=$systemd_dir/apt
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/empty.d" "$systemd_dir/debs"
+  printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' "$mirror" "$release" >"$apt/sources.list"
+  : >"$apt/status"
+  local opts=(
+    -o "Dir::Etc::SourceList=$apt/sources.list" -o "Dir::Etc::SourceParts=$apt/empty.d"
+    -o "Dir::Etc::Preferences=$apt/empty.d/none" -o "Dir::Etc::PreferencesParts=$apt/empty.d"
+    -o "Dir::State::Lists=$apt/lists" -o "Dir::State::Status=$apt/status" -o "Dir::Cache=$apt/cache"
+    -o "APT::Sandbox::User=root"
+  )
+  local cached=1 pkg
+  for pkg in "${systemd_packages[@]}"; do
+    compgen -G "$systemd_dir/debs/${pkg}_*.deb" >/dev/null || cached=0
+  done
+  if [[ $cached == 0 || ${TOOLS_REFRESH:-0} == 1 ]]; then
+    log "fetching ${systemd_packages[*]} of Debian $release from $mirror"
+    apt-get "${opts[@]}" -qq update || die "apt-get update failed for $mirror $release"
+    rm -f "$systemd_dir/debs/"*.deb
+    (cd "$systemd_dir/debs" && apt-get "${opts[@]}" -qq download "${systemd_packages[@]}") ||
+      die "apt-get download failed for ${systemd_packages[*]}"
+  fi
+  staging=$systemd_dir/root.new
+  rm -rf "$staging"
+  mkdir -p "$staging"
+  for deb in "$systemd_dir/debs/"*.deb; do dpkg-deb -x "$deb" "$staging"; done
+  local libdir
+  libdir=$(dirname "$(find "$staging" -name 'libsystemd-shared-*.so' | head -n1)")
+  LD_LIBRARY_PATH=$libdir "$staging/usr/bin/systemd-analyze" --version >/dev/null 2>&1 ||
+    die "the unpacked systemd-analyze does not run on this machine (a shared library missing?)"
+  local version
+  version=$(LD_LIBRARY_PATH=$libdir "$staging/usr/bin/systemd-analyze" --version 2>/dev/null | head -n1 | cut -d' ' -f2-)
+  rm -rf "$systemd_dir/root"
+  mv "$staging" "$systemd_dir/root"
+  printf '%s\n' "$version" >"$systemd_dir/version"
+}
+
+if [[ ${TOOLS_REFRESH:-0} == 1 ]] || ! is_systemd_complete; then
+  install_systemd
 fi
 if [[ ${TOOLS_REFRESH:-0} == 1 ]] || ! is_node_complete; then
   for line in "${node_lines[@]}"; do

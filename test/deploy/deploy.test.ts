@@ -2,7 +2,7 @@
  * The deployment recipes, checked as far as this machine can: no image can be built here (no registry for base
  * images), so the Dockerfile's steps are compared with the README's, the compose stack and the Grafana
  * provisioning are parsed and cross-checked, Prometheus' config passes the real `promtool check config`, the
- * systemd unit passes the machine's `systemd-analyze verify` and `security`, and the Kubernetes manifests are
+ * systemd unit passes `systemd-analyze verify` and `security` (from .tools, the machine's Debian release), and the Kubernetes manifests are
  * checked for structure and against the config loader.
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
-import { toolPath } from '../helpers/tools.js';
+import { systemdAnalyze, toolPath } from '../helpers/tools.js';
 
 const repoDir = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const read = (path: string): string => readFileSync(join(repoDir, path), 'utf8');
@@ -163,13 +163,12 @@ describe('deploy/systemd', () => {
     chmodSync(standIn, 0o755);
     const unit = join(unitDir, 'mikrotik-otel-agent.service');
     writeFileSync(unit, unitText.replace('ExecStart=/usr/local/bin/mikrotik-otel-agent ', `ExecStart=${standIn} `));
-    // The unit's own directory first, then the machine's units (for the targets it orders after).
-    const env = { ...process.env, SYSTEMD_UNIT_PATH: `${unitDir}:/lib/systemd/system:/usr/lib/systemd/system` };
-    const verify = spawnSync('systemd-analyze', ['verify', unit], { encoding: 'utf8', env });
-    expect(verify.error, 'systemd-analyze (Debian package systemd) is needed for this test').toBeUndefined();
+    const { command, env } = systemdAnalyze(unitDir);
+    const verify = spawnSync(command, ['verify', unit], { encoding: 'utf8', env });
+    expect(verify.error).toBeUndefined();
     expect(verify.stdout + verify.stderr).toBe('');
     expect(verify.status).toBe(0);
-    const security = spawnSync('systemd-analyze', ['security', '--offline=true', unit], { encoding: 'utf8', env });
+    const security = spawnSync(command, ['security', '--offline=true', unit], { encoding: 'utf8', env });
     const exposure = /Overall exposure level for mikrotik-otel-agent\.service: (\d+\.\d)/.exec(security.stdout)?.[1];
     expect(exposure, security.stdout + security.stderr).toBeDefined();
     expect(Number(exposure)).toBeLessThanOrEqual(2);
