@@ -143,13 +143,12 @@ interface RunFlag {
   readonly defaultText?: string;
 }
 
-export const RUN_FLAGS: readonly RunFlag[] = [
+const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '-c, --config FILE', text: 'Config file, YAML or JSON', defaultText: 'none, built-in defaults and the environment', env: 'MIKROTIK_AGENT_CONFIG' },
   { flag: '    --listen ADDR', text: 'HTTP listen address, host:port, [v6]:port or :port', key: ['server', 'listen'] },
   { flag: '    --log-level LEVEL', text: 'trace, debug, info, warn, error or fatal', key: ['log', 'level'] },
   { flag: '    --log-format FORMAT', text: 'json (level names), logfmt, pretty, or auto (pretty on a TTY, else json)', key: ['log', 'format'] },
 ];
-
 
 /** `run --help`: every flag with its default and environment variable, and the OTEL_* variables. */
 async function runHelp(): Promise<string> {
@@ -193,8 +192,9 @@ Every problem is listed with its key path; exit 2 when there is any.
 Options:
   -c, --config FILE      Config file, YAML or JSON (env: MIKROTIK_AGENT_CONFIG)
       --syntax-only      Check the file alone: do not read the secret, TLS and header files it names
-                         (password_file, bearer_token_file, headers_file, cert/key/CA files), so a
-                         config can be linted before its secrets exist, e.g. in CI
+                         (password_file, bearer_token_file, headers_file, cert/key/CA files), and
+                         warn rather than fail on an unset \${VAR}, so a config can be linted before
+                         its secrets exist, e.g. in CI
 `,
   simulate: `Usage: ${AGENT_NAME} simulate [options]
 
