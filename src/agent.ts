@@ -24,7 +24,15 @@ export interface Agent {
   readonly engine: CollectionEngine;
   /** Where the HTTP server listens. */
   readonly address: { host: string; port: number };
+  /**
+   * What SIGHUP does: re-reads the server's TLS certificate and key now rather than at the next poll.
+   * The rest of the configuration is read at start only.
+   */
+  reload(): Promise<ReloadOutcome>;
 }
+
+/** What a reload did: `reloaded` new TLS files, found them `unchanged` (or unusable, logged), or had `no-tls`. */
+export type ReloadOutcome = { readonly serverTls: 'reloaded' | 'unchanged' | 'no-tls' };
 
 /** startup_check: strict found targets it could not log in to. The CLI exits with code 2. */
 export class StartupCheckError extends Error {
@@ -118,6 +126,9 @@ async function start(
     version,
     // Within the shutdown step's own bound, so in-flight scrapes are cut rather than abandoned.
     closeTimeoutMillis: 2_500,
+    // Secret-free messages (a renewal whose key does not match keeps the old certificate, and says so).
+    onError: (message: string) => logger.warn(message),
+    onTlsReload: () => logger.info('server TLS certificate and key reloaded'),
   });
   const address = await server.listen();
   cleanup.add('http server', 3_000, () => server.close());
@@ -152,7 +163,11 @@ async function start(
     })();
     return shutdownPromise;
   };
-  return { shutdown, done, engine, address };
+  const reload = async (): Promise<ReloadOutcome> => {
+    if (config.server.tls === undefined) return { serverTls: 'no-tls' };
+    return { serverTls: (await server.reloadTls()) ? 'reloaded' : 'unchanged' };
+  };
+  return { shutdown, done, engine, address, reload };
 }
 
 /**

@@ -17,7 +17,8 @@ import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
 import { createLogger, type Logger } from './log.js';
 import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec } from './sources/routeros/simulator/faults.js';
-import { AGENT_NAME, agentVersion } from './version.js';
+import { OTEL_VARIABLES } from './config/otel-variables.js';
+import { AGENT_NAME, agentVersion, buildInfo, versionLine } from './version.js';
 
 /** Exit codes. */
 export const EXIT_OK = 0;
@@ -39,12 +40,20 @@ export interface CliIo {
    * @default no signals (tests); the process wiring passes the real ones
    */
   readonly onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
+  /**
+   * Subscribes to SIGHUP (reload) and returns the unsubscribe function. The process wiring handles SIGHUP
+   * for its whole life, so a SIGHUP never kills it, whatever the command and whether or not anyone listens.
+   * @default no signals (tests)
+   */
+  readonly onReloadSignal?: (handler: () => void) => () => void;
 }
 
 /** A running agent, as `startAgent` returns it. */
 export interface AgentHandle {
   shutdown(): Promise<void>;
   readonly done: Promise<void>;
+  /** SIGHUP: re-reads what can change without a restart (the server's TLS files). */
+  reload?(): Promise<{ readonly serverTls: 'reloaded' | 'unchanged' | 'no-tls' }>;
 }
 
 /** The shape of `./agent.js`. */
@@ -117,29 +126,80 @@ Commands:
   check-config       Validate a config file and print it, normalised, with secrets redacted
   simulate           Run simulated RouterOS routers (for demos and tests)
   docs metrics       Print the metrics reference (Markdown)
+  docs config        Print the configuration reference (Markdown)
+  docs schema        Print the JSON Schema of the config file (for editor completion)
+  help [command]     Show this help, or a command's
 
 Global options:
   -h, --help         Show help; after a command, that command's help
-  -V, --version      Show the version (also after a command)
+  -V, --version      Show the version, Node.js version and git commit (also after a command)
 
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 `;
 
-const COMMAND_HELP: Readonly<Record<string, string>> = {
-  run: `Usage: ${AGENT_NAME} run [--config FILE] [--listen ADDR] [--log-level LEVEL]
+/** One `run` flag: its config key (default and environment variable come from the schema). */
+interface RunFlag {
+  readonly flag: string;
+  readonly text: string;
+  /** Schema path whose default and env variable the flag shares. */
+  readonly key?: readonly string[];
+  /** When the flag has no config key. */
+  readonly env?: string;
+  readonly defaultText?: string;
+}
+
+const RUN_FLAGS: readonly RunFlag[] = [
+  { flag: '-c, --config FILE', text: 'Config file, YAML or JSON', defaultText: 'none, built-in defaults and the environment', env: 'MIKROTIK_AGENT_CONFIG' },
+  { flag: '    --listen ADDR', text: 'HTTP listen address, host:port, [v6]:port or :port', key: ['server', 'listen'] },
+  { flag: '    --log-level LEVEL', text: 'trace, debug, info, warn, error or fatal', key: ['log', 'level'] },
+  { flag: '    --log-format FORMAT', text: 'json (level names), logfmt, pretty, or auto (pretty on a TTY, else json)', key: ['log', 'format'] },
+];
+
+/** `run --help`: every flag with its default and environment variable, and the OTEL_* variables. */
+async function runHelp(): Promise<string> {
+  const { schemaNode, isLeaf } = await import('./config/schema.js');
+  const flagLines = RUN_FLAGS.map((entry) => {
+    const node = entry.key === undefined ? undefined : schemaNode(entry.key);
+    const leaf = isLeaf(node) ? node : undefined;
+    const env = leaf?.env ?? entry.env;
+    const details = [
+      `default: ${leaf === undefined ? (entry.defaultText ?? 'none') : String(leaf.default)}`,
+      ...(env === undefined ? [] : [`env: ${env}`]),
+      ...(entry.key === undefined ? [] : [`config: ${entry.key.join('.')}`]),
+    ];
+    return `  ${entry.flag.padEnd(25)}${entry.text}\n  ${''.padEnd(25)}(${details.join('; ')})`;
+  });
+  const otelLines = OTEL_VARIABLES.map((entry) => `  ${entry.names.join(', ')}\n      ${entry.sets}`);
+  return `Usage: ${AGENT_NAME} run [--config FILE] [--listen ADDR] [--log-level LEVEL] [--log-format FORMAT]
+
+Polls the configured routers in the background and serves /metrics, /health, /live and /ready;
+pushes OTLP when otlp.enabled. Flags beat the environment, which beats the file.
+SIGTERM or SIGINT: graceful shutdown (a second one exits at once). SIGHUP: re-read the
+server TLS certificate and key (nothing else is reloaded; the agent keeps running).
 
 Options:
-  -c, --config FILE      Config file, YAML or JSON (default: $MIKROTIK_AGENT_CONFIG)
-      --listen ADDR      HTTP listen address, host:port (beats the file and the environment)
-      --log-level LEVEL  trace, debug, info, warn, error or fatal
-`,
-  'check-config': `Usage: ${AGENT_NAME} check-config --config FILE
+${flagLines.join('\n')}
+
+Every config key with its MIKROTIK_AGENT_* variable: docs/configuration.md (or \`${AGENT_NAME} docs config\`).
+
+OpenTelemetry variables honoured (the _METRICS_ form wins over the general one):
+${otelLines.join('\n')}
+`;
+}
+
+const COMMAND_HELP: Readonly<Record<string, string>> = {
+  run: '', // rendered by runHelp(), from the config schema
+  'check-config': `Usage: ${AGENT_NAME} check-config [--syntax-only] --config FILE
 
 Validates the configuration (file, environment) and prints it normalised, secrets redacted.
 Every problem is listed with its key path; exit 2 when there is any.
 
 Options:
-  -c, --config FILE      Config file, YAML or JSON (default: $MIKROTIK_AGENT_CONFIG)
+  -c, --config FILE      Config file, YAML or JSON (env: MIKROTIK_AGENT_CONFIG)
+      --syntax-only      Check the file alone: do not read the secret, TLS and header files it names
+                         (password_file, bearer_token_file, headers_file, cert/key/CA files), and
+                         warn rather than fail on an unset \${VAR}, so a config can be linted before
+                         its secrets exist, e.g. in CI
 `,
   simulate: `Usage: ${AGENT_NAME} simulate [options]
 
@@ -159,11 +219,23 @@ Options:
                          hang-before-login, hang-after-login, drop-mid-reply, garbage, fatal,
                          auth-failure, oversize-word or refuse
 `,
-  docs: `Usage: ${AGENT_NAME} docs metrics
+  docs: `Usage: ${AGENT_NAME} docs metrics|config|schema
 
-Prints the generated metrics reference (Markdown) to stdout.
+Prints generated documentation to stdout:
+  metrics    the metrics reference (Markdown; docs/metrics.md)
+  config     the configuration reference (Markdown; docs/configuration.md)
+  schema     the JSON Schema of the config file (config.schema.json)
+`,
+  help: `Usage: ${AGENT_NAME} help [command]
+
+Shows the overview, or the help of one command (run, check-config, simulate, docs).
 `,
 };
+
+/** A command's help text. */
+async function commandHelpText(command: string): Promise<string> {
+  return command === 'run' ? runHelp() : (COMMAND_HELP[command] ?? HELP);
+}
 
 /** Runs the CLI with `argv` (without node and the script); resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo, dependencies: CliDependencies = {}): Promise<number> {
@@ -174,25 +246,36 @@ export async function main(argv: readonly string[], io: CliIo, dependencies: Cli
   try {
     const first = argv[0];
     if (first === '--version' || first === '-V') {
-      write(io.stdout, agentVersion());
+      write(io.stdout, versionLine());
       return EXIT_OK;
     }
-    if (first === '--help' || first === '-h' || first === 'help') {
+    if (first === '--help' || first === '-h') {
       write(io.stdout, HELP);
+      return EXIT_OK;
+    }
+    if (first === 'help') {
+      const topic = argv[1];
+      if (topic === undefined) {
+        write(io.stdout, HELP);
+        return EXIT_OK;
+      }
+      if (COMMAND_HELP[topic] === undefined || argv.length > 2) {
+        throw new UsageError(`help: unknown command "${argv.slice(1).join(' ')}" (commands: run, check-config, simulate, docs)`);
+      }
+      write(io.stdout, await commandHelpText(topic));
       return EXIT_OK;
     }
     const hasCommand = first !== undefined && !first.startsWith('-');
     const command = hasCommand ? first : 'run';
     const rest = hasCommand ? argv.slice(1) : argv;
-    const commandHelp = COMMAND_HELP[command];
-    if (commandHelp === undefined) throw new UsageError(`unknown command "${command}"`);
+    if (COMMAND_HELP[command] === undefined || command === 'help') throw new UsageError(`unknown command "${command}"`);
     // The global flags work after a command too (`run --help`, `run --version`), before its own options are parsed.
     if (rest.includes('--help') || rest.includes('-h')) {
-      write(io.stdout, commandHelp);
+      write(io.stdout, await commandHelpText(command));
       return EXIT_OK;
     }
     if (rest.includes('--version') || rest.includes('-V')) {
-      write(io.stdout, agentVersion());
+      write(io.stdout, versionLine());
       return EXIT_OK;
     }
     switch (command) {
@@ -241,6 +324,7 @@ async function load(
   overrides: ConfigOverrides,
   io: CliIo,
   deps: Dependencies,
+  syntaxOnly = false,
 ): Promise<LoadedConfig> {
   const collectors = await deps.loadCollectors();
   const sections = await deps.loadSections();
@@ -252,6 +336,7 @@ async function load(
     overrides,
     collectors,
     sections,
+    syntaxOnly,
     ...(io.cwd === undefined ? {} : { cwd: io.cwd }),
   });
 }
@@ -261,16 +346,21 @@ const CHECK_CONFIG_HEADER =
   `# ${AGENT_NAME} check-config: the effective configuration, every default and substitution written out.\n` +
   `# Secrets read ${JSON.stringify(REDACTED)}: put them back (or \${VAR}, password_file) to use it as a config file.\n`;
 
+const SYNTAX_ONLY_HEADER =
+  '# --syntax-only: the secret, TLS and header files it names were not read or checked.\n';
+
 async function checkConfigCommand(args: readonly string[], io: CliIo, deps: Dependencies): Promise<number> {
   const { values } = parse({
     args: [...args],
-    options: { config: { type: 'string', short: 'c' } },
+    options: { config: { type: 'string', short: 'c' }, 'syntax-only': { type: 'boolean' } },
     allowPositionals: false,
     strict: true,
   });
-  const { config, warnings } = await load(configFile(values.config, io.env), {}, io, deps);
+  const syntaxOnly = values['syntax-only'] ?? false;
+  const { config, warnings } = await load(configFile(values.config, io.env), {}, io, deps, syntaxOnly);
   for (const warning of warnings) io.stderr.write(`warning: ${formatProblem(warning)}\n`);
   io.stdout.write(CHECK_CONFIG_HEADER);
+  if (syntaxOnly) io.stdout.write(SYNTAX_ONLY_HEADER);
   io.stdout.write(stringify(redactedConfigDocument(config, await deps.loadSections()), { lineWidth: 0, aliasDuplicateObjects: false }));
   return EXIT_OK;
 }
@@ -282,6 +372,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       config: { type: 'string', short: 'c' },
       listen: { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -289,21 +380,28 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
   const overrides: ConfigOverrides = {
     ...(values.listen === undefined ? {} : { listen: values.listen }),
     ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
+    ...(values['log-format'] === undefined ? {} : { logFormat: values['log-format'] }),
   };
   const file = configFile(values.config, io.env);
 
   // Signals that arrive while starting are honoured once the agent is up.
   const signals = new SignalLatch(io);
+  let logger: Logger | undefined;
+  let agent: AgentHandle | undefined;
+  // SIGHUP (systemd's ExecReload, `kill -HUP`) reloads; before the agent is up there is nothing to reload yet.
+  const stopReloads =
+    io.onReloadSignal?.(() => {
+      void reloadAgent(agent, logger, io);
+    }) ?? (() => undefined);
   try {
     const { config, warnings } = await load(file, overrides, io, deps);
-    const logger = createLogger(config.log, io.stdout);
+    logger = createLogger(config.log, io.stdout);
     for (const warning of warnings) logger.warn({ key: warning.path }, warning.message);
     const agentModule = await deps.loadAgent();
     logger.info(
-      { version: agentVersion(), config: file ?? null, routers: config.routers.length },
+      { version: agentVersion(), node_version: process.version, commit: buildInfo().commit, config: file ?? null, routers: config.routers.length },
       'starting mikrotik-otel-agent',
     );
-    let agent: AgentHandle;
     try {
       agent = await agentModule.startAgent(config, logger);
     } catch (error) {
@@ -316,7 +414,31 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
     }
     return await superviseAgent(agent, signals, logger, deps.shutdownTimeoutMillis ?? SHUTDOWN_TIMEOUT_MILLIS);
   } finally {
+    stopReloads();
     signals.close();
+  }
+}
+
+/** Handles one SIGHUP: reloads the running agent and logs what that did; never throws. */
+async function reloadAgent(agent: AgentHandle | undefined, logger: Logger | undefined, io: CliIo): Promise<void> {
+  if (agent === undefined || logger === undefined) {
+    io.stderr.write('SIGHUP received while starting: nothing to reload yet\n');
+    return;
+  }
+  if (agent.reload === undefined) {
+    logger.info({ signal: 'SIGHUP' }, 'SIGHUP: nothing to reload');
+    return;
+  }
+  try {
+    const outcome = await agent.reload();
+    const message = {
+      reloaded: 'SIGHUP: reloaded the server TLS certificate and key',
+      unchanged: 'SIGHUP: server TLS files re-read, unchanged (or unusable: see the warning); nothing else is reloaded',
+      'no-tls': 'SIGHUP: no server TLS configured, nothing to reload; other settings need a restart',
+    }[outcome.serverTls];
+    logger.info({ signal: 'SIGHUP', server_tls: outcome.serverTls }, message);
+  } catch (error) {
+    logger.error({ signal: 'SIGHUP', err: error }, 'SIGHUP: reload failed; the agent keeps running as it was');
   }
 }
 
@@ -479,11 +601,22 @@ function checkFleetSelection(options: SimulateOptions, texts: readonly string[],
 
 async function docsCommand(args: readonly string[], io: CliIo, deps: Dependencies): Promise<number> {
   const { positionals } = parse({ args: [...args], options: {}, allowPositionals: true, strict: true });
-  if (positionals.length !== 1 || positionals[0] !== 'metrics') {
-    throw new UsageError('usage: docs metrics');
+  const topic = positionals[0];
+  if (positionals.length !== 1 || (topic !== 'metrics' && topic !== 'config' && topic !== 'schema')) {
+    throw new UsageError('usage: docs metrics|config|schema');
   }
-  const docs = await deps.loadDocs();
-  const text = docs.renderMetricsDoc();
+  let text: string;
+  if (topic === 'metrics') {
+    text = (await deps.loadDocs()).renderMetricsDoc();
+  } else {
+    const reference = await import('./config/reference.js');
+    const collectors = await deps.loadCollectors();
+    const sections = await deps.loadSections();
+    text =
+      topic === 'config'
+        ? reference.renderConfigDoc(collectors, sections)
+        : `${JSON.stringify(reference.configJsonSchema(collectors, sections), null, 2)}\n`;
+  }
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return EXIT_OK;
 }
@@ -520,6 +653,12 @@ if (isMainModule()) {
     process.stderr.write(`internal error: unhandled rejection: ${describe(reason)}\n`);
     process.exit(EXIT_FAILURE);
   });
+  // Installed for the process's whole life: Node's default for SIGHUP is to exit, and an operator's reload
+  // (systemd ExecReload=kill -HUP $MAINPID) must never stop the agent, nor `simulate` or `check-config`.
+  const reloadHandlers = new Set<() => void>();
+  process.on('SIGHUP', () => {
+    for (const handler of reloadHandlers) handler();
+  });
   const io: CliIo = {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -531,6 +670,10 @@ if (isMainModule()) {
         process.off('SIGTERM', handler);
         process.off('SIGINT', handler);
       };
+    },
+    onReloadSignal(handler) {
+      reloadHandlers.add(handler);
+      return () => reloadHandlers.delete(handler);
     },
   };
   main(process.argv.slice(2), io).then(

@@ -92,8 +92,9 @@ export class LogCounter {
 
   private _count(line: string): void {
     if (line.trim() === '') return;
-    const level = /"level":(\d+)/.exec(line)?.[1];
-    const name = level === undefined ? 'unknown' : (LEVEL_NAMES[level] ?? level);
+    // JSON logs name the level ("level":"warn"); numbers are what older builds wrote.
+    const level = /"level":(?:"([a-z]+)"|(\d+))/.exec(line);
+    const name = level === null ? 'unknown' : (level[1] ?? LEVEL_NAMES[level[2] ?? ''] ?? level[2] ?? 'unknown');
     this.byLevel.set(name, (this.byLevel.get(name) ?? 0) + 1);
     if (name === 'warn' || name === 'error' || name === 'fatal') {
       const text = /"msg":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? '(no msg)';

@@ -33,6 +33,16 @@ export function formatProblem(problem: ConfigProblem): string {
 
 /** Collects problems and warnings while the config is processed. */
 export class Problems {
+  /**
+   * `check-config --syntax-only`: the files the config names (secrets, TLS material, header files) are not
+   * read or checked, and an unset `${VAR}` is a warning, so a config can be linted where its secrets do not
+   * exist (CI). It travels with the problems because every normaliser that reads a file already takes them.
+   */
+  readonly syntaxOnly: boolean;
+  constructor(options: { readonly syntaxOnly?: boolean } = {}) {
+    this.syntaxOnly = options.syntaxOnly ?? false;
+  }
+
   private readonly _problems: ConfigProblem[] = [];
   private readonly _warnings: ConfigProblem[] = [];
   private readonly _paths = new Set<string>();

@@ -16,8 +16,15 @@ function describeFailure(error: unknown): string {
   return code === undefined ? 'read error' : code;
 }
 
-/** Reads a text file; on failure records `path: cannot read <file> (<code>)` and returns undefined. */
+/** Stands in for a secret file's content under `--syntax-only` (never shown: secrets print redacted). */
+export const UNREAD_SECRET = '<not read: --syntax-only>';
+
+/**
+ * Reads a text file; on failure records `path: cannot read <file> (<code>)` and returns undefined.
+ * Under `--syntax-only` ({@link Problems.syntaxOnly}) nothing is read and the result is undefined.
+ */
 export function readTextFile(file: string, path: string, problems: Problems): string | undefined {
+  if (problems.syntaxOnly) return undefined;
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
@@ -28,12 +35,14 @@ export function readTextFile(file: string, path: string, problems: Problems): st
 
 /** Reads a secret file and drops the trailing newline(s) editors and `echo` add. */
 export function readSecretFile(file: string, path: string, problems: Problems): string | undefined {
+  if (problems.syntaxOnly) return UNREAD_SECRET;
   const text = readTextFile(file, path, problems);
   return text === undefined ? undefined : text.replace(/(?:\r?\n)+$/, '');
 }
 
 /** Records a problem when a file the agent will read later (TLS material) is not readable now. */
 export function checkReadable(file: string, path: string, problems: Problems): void {
+  if (problems.syntaxOnly) return;
   try {
     accessSync(file, constants.R_OK);
   } catch (error) {

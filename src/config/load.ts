@@ -41,12 +41,16 @@ export interface ConfigOverrides {
   readonly listen?: string;
   /** `--log-level`. */
   readonly logLevel?: string;
+  /** `--log-format`. */
+  readonly logFormat?: string;
 }
 
 /** Options of {@link loadConfig}. */
 export interface LoadConfigOptions {
   /** Config file, YAML or JSON. Relative paths inside it resolve against its directory. */
   readonly file?: string;
+  /** Check the file only: do not read or check the secret, TLS and header files it names. @default false */
+  readonly syntaxOnly?: boolean;
   /** Config text instead of a file (YAML or JSON). Relative paths resolve against `cwd`. */
   readonly text?: string;
   /** Environment for `${VAR}`, `MIKROTIK_AGENT_*` and OTEL_*. @default process.env */
@@ -58,8 +62,6 @@ export interface LoadConfigOptions {
   readonly cwd?: string;
   /** Top-level sections the sources bring (src/sources/registry.ts in the agent). */
   readonly sections?: readonly ConfigSection[];
-  /** Check syntax and values without reading the secret and certificate files named by the sections. */
-  readonly syntaxOnly?: boolean;
 }
 
 /** A valid configuration and what the caller should log about it. */
@@ -69,12 +71,13 @@ export interface LoadedConfig {
 }
 
 const LOG_LEVELS: readonly LogConfig['level'][] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+const LOG_FORMATS: readonly LogConfig['format'][] = ['json', 'logfmt', 'pretty', 'auto'];
 
 /** Loads and validates the configuration; throws ConfigError listing every problem. */
 export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const problems = new Problems();
+  const problems = new Problems({ syntaxOnly: options.syntaxOnly ?? false });
   const file = options.file === undefined ? undefined : resolve(cwd, options.file);
   const baseDir = file === undefined ? cwd : dirname(file);
 
@@ -138,6 +141,12 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     const wanted = options.overrides.logLevel as LogConfig['level'];
     if (LOG_LEVELS.includes(wanted)) level = wanted;
     else problems.add('--log-level', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  let logFormat = raw.log.format as LogConfig['format'];
+  if (options.overrides?.logFormat !== undefined) {
+    const wanted = options.overrides.logFormat as LogConfig['format'];
+    if (LOG_FORMATS.includes(wanted)) logFormat = wanted;
+    else problems.add('--log-format', `must be one of ${LOG_FORMATS.join(', ')}`);
   }
 
   const server = normaliseServer(raw.server, {
@@ -205,7 +214,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     },
     otlp,
     routers,
-    log: { level, format: raw.log.format as LogConfig['format'] },
+    log: { level, format: logFormat },
     resourceAttributes,
     routerDefaults: defaults,
     sections: sectionValues,

@@ -124,7 +124,7 @@ export function normaliseOtlp(raw: RawConfig['otlp'], context: OtlpContext): Otl
   const { env, cwd, baseDir } = context;
   const enabled = raw.enabled;
   // Problems of a disabled exporter are not worth failing the start for.
-  const problems = enabled ? context.problems : new Problems();
+  const problems = enabled ? context.problems : new Problems({ syntaxOnly: context.problems.syntaxOnly });
 
   // Endpoint: METRICS_ENDPOINT verbatim, else ENDPOINT + /v1/metrics, else the file.
   let endpoint = raw.endpoint;

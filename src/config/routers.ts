@@ -54,7 +54,7 @@ interface RouterLayer {
   collectors: Record<string, CollectorLayer>;
 }
 
-const ROUTER_KEYS = [
+export const ROUTER_KEYS = [
   'name',
   'address',
   'port',
@@ -68,7 +68,7 @@ const ROUTER_KEYS = [
   'collectors',
 ] as const;
 
-const TLS_KEYS: Readonly<Record<string, TlsKey>> = {
+export const TLS_KEYS: Readonly<Record<string, TlsKey>> = {
   enabled: 'enabled',
   ca_file: 'caFile',
   server_name: 'serverName',

@@ -281,8 +281,8 @@ export const SCHEMA = {
       env: 'MIKROTIK_AGENT_LOG_LEVEL',
     },
     format: {
-      doc: 'Log format: json (JSON lines), pretty (readable) or auto (pretty on a TTY).',
-      format: ['json', 'pretty', 'auto'],
+      doc: 'Log format: json (JSON lines, level names), logfmt, pretty (readable) or auto (pretty on a TTY, else json).',
+      format: ['json', 'logfmt', 'pretty', 'auto'],
       default: 'auto',
       env: 'MIKROTIK_AGENT_LOG_FORMAT',
     },

@@ -33,6 +33,10 @@ export function substituteEnv(tree: unknown, env: NodeJS.ProcessEnv, problems: P
       const fallback = parsed[2];
       const current = env[name];
       if (fallback !== undefined) return current === undefined || current === '' ? fallback : current;
+      if (current === undefined && problems.syntaxOnly) {
+        problems.warn(path, `environment variable ${name} is not set (--syntax-only: checked as empty)`);
+        return '';
+      }
       if (current === undefined) {
         problems.add(path, `environment variable ${name} is not set (use \${${name}:-default} for a default)`);
         return '';

@@ -100,7 +100,7 @@ export interface CollectionConfig {
 export interface LogConfig {
   readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
   /** json: JSON lines; pretty: readable; auto: pretty on a TTY. */
-  readonly format: 'json' | 'pretty' | 'auto';
+  readonly format: 'json' | 'logfmt' | 'pretty' | 'auto';
 }
 
 /**

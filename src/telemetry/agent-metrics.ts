@@ -5,6 +5,7 @@
  */
 import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
 import { CONNECTION_STATES, type ConnectionState } from '../engine/target-poller.js';
+import { type BuildInfo, buildInfo } from '../version.js';
 
 /** Name of the Meter (instrumentation scope) that owns the agent's instruments. */
 export const AGENT_METER_NAME = 'mikrotik-otel-agent';
@@ -88,6 +89,14 @@ export const AGENT_METRIC_DEFINITIONS = [
     description: 'OTLP pushes, by result (ok or failed); absent while OTLP is off.',
     attributes: ['result'],
   },
+  {
+    name: 'mikrotik_agent.build.info',
+    kind: 'gauge',
+    unit: '',
+    description:
+      'Always 1; its attributes name the running build: version, node_version (process.version) and commit (git, or unknown).',
+    attributes: ['version', 'node_version', 'commit'],
+  },
 ] as const satisfies readonly AgentMetricDefinition[];
 
 type AgentMetricName = (typeof AGENT_METRIC_DEFINITIONS)[number]['name'];
@@ -103,8 +112,12 @@ export class AgentMetrics {
   private readonly _httpDuration: Histogram;
   private readonly _otlpExports: Counter;
 
-  constructor(meter: Meter) {
+  /** `build`: what `mikrotik_agent_build_info` says; by default this process's {@link buildInfo}. */
+  constructor(meter: Meter, build: BuildInfo = buildInfo()) {
     const instruments = new AgentInstruments(meter);
+    instruments
+      .upDownCounter('mikrotik_agent.build.info')
+      .add(1, { version: build.version, node_version: build.nodeVersion, commit: build.commit });
     this._collectorRuns = instruments.counter('mikrotik_agent.collector.runs');
     this._collectorDuration = instruments.histogram('mikrotik_agent.collector.duration.seconds');
     this._pollDuration = instruments.histogram('mikrotik_agent.poll.duration.seconds');

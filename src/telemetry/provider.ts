@@ -24,6 +24,7 @@ import type { SnapshotSource } from '../engine/snapshot.js';
 import { AGENT_METER_NAME, AgentMetrics } from './agent-metrics.js';
 import { DiagReporter, formatDiagMessage, subscribeDiagErrors } from './diag-bridge.js';
 import { SnapshotMetricProducer } from './snapshot-producer.js';
+import { buildInfo } from '../version.js';
 
 /** `service.name` of the agent. */
 export const SERVICE_NAME = 'mikrotik-otel-agent';
@@ -93,7 +94,7 @@ class TelemetryImpl implements Telemetry {
       resource: agentResource(config, version, options.hostName ?? hostname()),
       readers,
     });
-    this.agentMetrics = new AgentMetrics(this.meterProvider.getMeter(AGENT_METER_NAME, version));
+    this.agentMetrics = new AgentMetrics(this.meterProvider.getMeter(AGENT_METER_NAME, version), { ...buildInfo(), version });
     const agentMetrics = this.agentMetrics;
     onOtlpExport = (result) => agentMetrics.recordOtlpExport(result);
     // Subscribed last: nothing above may throw after the process-wide diag logger is taken.

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -94,15 +96,63 @@ describe('main: usage', () => {
     expect(t.stdout()).toContain('check-config');
     const c = testIo();
     expect(await main(['check-config', '--help'], c.io, baseDeps)).toBe(0);
-    expect(c.stdout()).toMatch(/^Usage: mikrotik-otel-agent check-config --config FILE/);
+    expect(c.stdout()).toMatch(/^Usage: mikrotik-otel-agent check-config \[--syntax-only\] --config FILE/);
   });
 
-  it('prints the version from package.json', async () => {
+  it('prints the version from package.json, the Node version and the git commit', async () => {
     const t = testIo();
     const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string })
       .version;
     expect(await main(['--version'], t.io, baseDeps)).toBe(0);
-    expect(t.stdout()).toBe(`${version}\n`);
+    const commit = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(t.stdout()).toBe(`mikrotik-otel-agent ${version} (node ${process.version}, commit ${commit})\n`);
+  });
+
+  it('run --help lists every flag with its default and environment variable, and the OTEL_* variables', async () => {
+    const t = testIo();
+    expect(await main(['run', '--help'], t.io, baseDeps)).toBe(0);
+    const help = t.stdout();
+    for (const [flag, defaultValue, env] of [
+      ['--config FILE', 'none, built-in defaults and the environment', 'MIKROTIK_AGENT_CONFIG'],
+      ['--listen ADDR', '0.0.0.0:9436', 'MIKROTIK_AGENT_LISTEN'],
+      ['--log-level LEVEL', 'info', 'MIKROTIK_AGENT_LOG_LEVEL'],
+      ['--log-format FORMAT', 'auto', 'MIKROTIK_AGENT_LOG_FORMAT'],
+    ] as const) {
+      const entry = new RegExp(`${flag}[^\\n]*\\n[^\\n]*\\(default: ${defaultValue.replace(/\./g, '\\.')}[;:][^\\n]*env: ${env}`);
+      expect(help, flag).toMatch(entry);
+    }
+    // Every OTEL_* name the config and telemetry code reads is listed.
+    const sources = ['src/config/otlp.ts', 'src/telemetry/provider.ts']
+      .map((file) => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8'))
+      .join('\n');
+    const read = new Set(sources.match(/\bOTEL_[A-Z_]+[A-Z]\b/g));
+    expect(read.size).toBeGreaterThan(10);
+    for (const name of read) expect(help, name).toContain(name);
+    // Every flag the help shows is accepted by run (an unknown one is a usage error, exit 2).
+    const flags = [...help.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((match) => match[1]);
+    expect(flags).toEqual(['--config', '--listen', '--log-level', '--log-format']);
+  });
+
+  it('help <command> prints that command\'s help; an unknown one exits 2', async () => {
+    for (const [command, first] of [
+      ['run', 'Usage: mikrotik-otel-agent run '],
+      ['check-config', 'Usage: mikrotik-otel-agent check-config '],
+      ['simulate', 'Usage: mikrotik-otel-agent simulate '],
+      ['docs', 'Usage: mikrotik-otel-agent docs '],
+    ] as const) {
+      const t = testIo();
+      expect(await main(['help', command], t.io, baseDeps)).toBe(0);
+      expect(t.stdout().split('\n')[0]).toContain(first);
+      const direct = testIo();
+      expect(await main([command, '--help'], direct.io, baseDeps)).toBe(0);
+      expect(t.stdout()).toBe(direct.stdout());
+    }
+    const bare = testIo();
+    expect(await main(['help'], bare.io, baseDeps)).toBe(0);
+    expect(bare.stdout()).toMatch(/^Usage: mikrotik-otel-agent \[command\]/);
+    const unknown = testIo();
+    expect(await main(['help', 'frobnicate'], unknown.io, baseDeps)).toBe(2);
+    expect(unknown.stderr()).toContain('unknown command "frobnicate"');
   });
 
   it('takes --help and --version after a command too', async () => {
@@ -111,7 +161,7 @@ describe('main: usage', () => {
     for (const argv of [['run', '--version'], ['run', '-V'], ['check-config', '--config', 'agent.yaml', '--version'], ['simulate', '-V'], ['--config', 'x.yaml', '--version']]) {
       const t = testIo();
       expect(await main(argv, t.io, baseDeps), argv.join(' ')).toBe(0);
-      expect(t.stdout()).toBe(`${version}\n`);
+      expect(t.stdout()).toMatch(new RegExp(`^mikrotik-otel-agent ${version.replace(/\./g, '\\.')} \\(node v[\\d.]+, commit [0-9a-f]{12}\\)\\n$`));
       expect(t.stderr()).toBe('');
     }
     for (const [argv, usage] of [
@@ -153,6 +203,52 @@ describe('main: check-config', () => {
     expect(printed.routers[0]).toMatchObject({ name: 'core1', address: '10.0.0.1:8729', password: '<redacted>' });
     expect(t.stdout()).not.toContain('Very-Secret-9999');
     expect(t.stderr()).toBe('');
+  });
+
+  it('--syntax-only checks the file without reading the files it names or needing its variables', async () => {
+    const text = [
+      'server: { tls: { cert_file: missing/agent.crt, key_file: missing/agent.key }, auth: { bearer_token_file: missing/token } }',
+      'otlp: { enabled: true, headers_file: missing/headers }',
+      'defaults: { password_file: missing/routeros-password, tls: { enabled: true, ca_file: missing/ca.pem } }',
+      'routers:',
+      '  - { name: core1, address: 10.0.0.1 }',
+      '  - { name: edge1, address: 10.0.0.2, password: "${EDGE1_PASSWORD}" }',
+      '',
+    ].join('\n');
+    const files = testDir({ 'agent.yaml': text });
+    cleanups.push(files.cleanup);
+    const full = testIo();
+    expect(await main(['check-config', '--config', files.path('agent.yaml')], full.io, baseDeps)).toBe(2);
+    for (const key of ['server.tls.cert_file', 'server.auth.bearer_token_file', 'otlp.headers_file', 'routers[1].password']) {
+      expect(full.stderr(), key).toContain(key);
+    }
+    const syntax = testIo();
+    expect(await main(['check-config', '--syntax-only', '--config', files.path('agent.yaml')], syntax.io, baseDeps)).toBe(0);
+    expect(syntax.stdout()).toContain('# --syntax-only: the secret, TLS and header files it names were not read or checked.');
+    expect(syntax.stderr()).toBe(
+      'warning: routers[1].password: environment variable EDGE1_PASSWORD is not set (--syntax-only: checked as empty)\n',
+    );
+    const printed = parse(syntax.stdout()) as { routers: { name: string; password?: string; password_file?: string }[] };
+    expect(printed.routers.map((router) => router.name)).toEqual(['core1', 'edge1']);
+    expect(syntax.stdout()).not.toContain('<not read');
+    // Still a real check of the file itself.
+    const bad = testDir({ 'agent.yaml': `${text}collection: { interval: soon }\n` });
+    cleanups.push(bad.cleanup);
+    const failing = testIo();
+    expect(await main(['check-config', '--syntax-only', '--config', bad.path('agent.yaml')], failing.io, baseDeps)).toBe(2);
+    expect(failing.stderr()).toContain('collection.interval');
+  });
+
+  it('the README\'s check-config example succeeds as written', async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const examples = [...readme.matchAll(/^npx mikrotik-otel-agent (check-config [^#\n]*?)\s*(?:#.*)?$/gm)].map((match) => match[1] ?? '');
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      const t = testIo();
+      const argv = example.split(/\s+/);
+      const cwd = fileURLToPath(new URL('../..', import.meta.url));
+      expect(await main(argv, { ...t.io, cwd }, baseDeps), `${example}\n${t.stderr()}`).toBe(0);
+    }
   });
 
   it('takes the file from MIKROTIK_AGENT_CONFIG and prints warnings on stderr', async () => {

@@ -110,7 +110,7 @@ describe('examples', () => {
 
   it('grafana-cloud.yaml is valid once its variables are set, and names them when not', async () => {
     const result = await run(['check-config', '--config', example('grafana-cloud.yaml')], {
-      GRAFANA_OTLP_AUTH: 'Basic Z3JhZmFuYTpzZWNyZXQ=',
+      GRAFANA_OTLP_AUTH: 'Z3JhZmFuYTpzZWNyZXQ=',
       CORE1_PASSWORD: 'pw-example-1',
     });
     expect(result.code).toBe(0);

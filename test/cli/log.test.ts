@@ -19,8 +19,21 @@ describe('createLogger', () => {
     const lines = out.text().trim().split('\n');
     expect(lines).toHaveLength(1);
     const entry = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-    expect(entry).toMatchObject({ level: 30, router: 'core1', msg: 'router up' });
+    expect(entry).toMatchObject({ level: 'info', router: 'core1', msg: 'router up' });
     expect(typeof entry['time']).toBe('string');
+  });
+
+  it('writes logfmt lines: time, level and msg first, quoting what needs it, secrets redacted', () => {
+    const out = capture();
+    const logger = createLogger({ level: 'info', format: 'logfmt' }, out.stream);
+    logger.debug('hidden');
+    logger.warn({ router: 'core1', error: 'timed out after 10s', tags: { site: 'ams' }, password: 'Leak-9999' }, 'poll failed');
+    const lines = out.text().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /^time=\d{4}-\d\d-\d\dT[\d:.]+Z level=warn msg="poll failed" pid=\d+ router=core1 error="timed out after 10s" tags="\{\\"site\\":\\"ams\\"\}" password=<redacted>$/,
+    );
+    expect(out.text()).not.toContain('Leak-9999');
   });
 
   it('redacts passwords, tokens, headers and authorization at any depth', () => {

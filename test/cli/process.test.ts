@@ -5,8 +5,9 @@
  * api-ssl) and exit 0 promptly. dist/ is what `npm test` builds in its pretest step.
  */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -130,26 +131,28 @@ async function loginAndRead(router: ListeningRouter, tls?: RouterOsTlsOptions): 
   }
 }
 
+/**
+ * Runs `run` on a config of `server` and `count` simulated routers written into `dir`; resolves with the
+ * address from the "agent started" line (port 0 in the config: the bound port is only known from there).
+ */
+async function startAgentProcess(name: string, dir: string, server: string, count: number): Promise<{ agent: ManagedProcess; address: string }> {
+  const config = join(dir, 'agent.yaml');
+  writeFileSync(
+    config,
+    [server, 'collection: { interval: 5s, timeout: 3s }', `simulator: { enabled: true, count: ${count}, profile: mixed }`, 'log: { level: info, format: json }'].join('\n'),
+  );
+  const agent = startCli(name, ['run', '--config', config], [dir]);
+  const address = await waitForOutput(agent, 'the "agent started" line', (output) => {
+    const started = logLines(output).find((line) => line.msg === 'agent started');
+    return started === undefined ? undefined : String(started['address']);
+  });
+  return { agent, address };
+}
+
 describe('node dist/cli.js run', () => {
   it('serves polled router data, and on SIGTERM logs "shutdown complete" and exits 0 within 10 s', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'agent-process-'));
-    const config = join(dir, 'agent.yaml');
-    writeFileSync(
-      config,
-      [
-        'server: { listen: "127.0.0.1:0" }',
-        'collection: { interval: 5s, timeout: 3s }',
-        'simulator: { enabled: true, count: 2, profile: mixed }',
-        'log: { level: info, format: json }',
-      ].join('\n'),
-    );
-    const agent = startCli('agent run', ['run', '--config', config], [dir]);
-
-    // Port 0 in the config: the bound address is in the "agent started" line.
-    const address = await waitForOutput(agent, 'the "agent started" line', (output) => {
-      const started = logLines(output).find((line) => line.msg === 'agent started');
-      return started === undefined ? undefined : String(started['address']);
-    });
+    const { agent, address } = await startAgentProcess('agent run', dir, 'server: { listen: "127.0.0.1:0" }', 2);
     expect(address).toMatch(/^127\.0\.0\.1:\d+$/);
     const deadline = Date.now() + 15_000;
     let body = '';
@@ -160,6 +163,12 @@ describe('node dist/cli.js run', () => {
     }
     expect(body.match(/^routeros_up\{[^}]*\} 1$/gm)).toHaveLength(2);
     expect(body).toMatch(/^routeros_interface_receive_bytes_total\{[^}]*router="[^"]+"/m);
+    // The build, as --version prints it (the commit baked into dist/ by the build).
+    const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const buildInfo = /^mikrotik_agent_build_info\{([^}]*)\} 1$/m.exec(body)?.[1] ?? '';
+    expect(buildInfo).toContain(`version="${version.version}"`);
+    expect(buildInfo).toContain(`node_version="${process.version}"`);
+    expect(buildInfo).toMatch(/commit="[0-9a-f]{12}"/);
 
     const exit = await terminate(agent);
     expect(exit).toMatchObject({ code: 0, signal: null });
@@ -168,6 +177,66 @@ describe('node dist/cli.js run', () => {
     expect(messages.find((line) => line.msg === 'shutting down')?.['signal']).toBe('SIGTERM');
     expect(messages.map((line) => line.msg)).toContain('shutdown complete');
     expect(messages.at(-1)?.msg).toBe('shutdown complete');
+  }, 40_000);
+});
+
+const SERVER_FIXTURES = fileURLToPath(new URL('../server/fixtures/', import.meta.url));
+
+/** SHA-256 fingerprint of the certificate a TLS server at `address` presents. */
+function servedFingerprint(address: string): Promise<string> {
+  const [host, port] = address.split(':') as [string, string];
+  return new Promise((resolve, reject) => {
+    const socket = tlsConnect({ host, port: Number(port), rejectUnauthorized: false }, () => {
+      const fingerprint = socket.getPeerX509Certificate()?.fingerprint256 ?? '';
+      socket.end();
+      resolve(fingerprint);
+    });
+    socket.once('error', reject);
+  });
+}
+
+describe('node dist/cli.js run: SIGHUP', () => {
+  it('reloads the server TLS files, logs that it did, and never stops the agent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agent-sighup-'));
+    const certFile = join(dir, 'server.pem');
+    const keyFile = join(dir, 'server-key.pem');
+    copyFileSync(join(SERVER_FIXTURES, 'cert-a.pem'), certFile);
+    copyFileSync(join(SERVER_FIXTURES, 'key-a.pem'), keyFile);
+    const server = `server: { listen: "127.0.0.1:0", tls: { cert_file: ${JSON.stringify(certFile)}, key_file: ${JSON.stringify(keyFile)} } }`;
+    const { agent, address } = await startAgentProcess('agent run (tls)', dir, server, 1);
+    const certA = new X509Certificate(readFileSync(join(SERVER_FIXTURES, 'cert-a.pem'))).fingerprint256;
+    const certB = new X509Certificate(readFileSync(join(SERVER_FIXTURES, 'cert-b.pem'))).fingerprint256;
+    expect(await servedFingerprint(address)).toBe(certA);
+    const pid = agent.pid;
+    if (pid === undefined) throw new Error('no pid');
+    const sighupLines = (): LogLine[] => logLines(agent.outputTail()).filter((line) => line['signal'] === 'SIGHUP');
+
+    // A renewal as certbot does it: new files renamed into place, then the operator's reload.
+    copyFileSync(join(SERVER_FIXTURES, 'cert-b.pem'), `${certFile}.new`);
+    copyFileSync(join(SERVER_FIXTURES, 'key-b.pem'), `${keyFile}.new`);
+    renameSync(`${keyFile}.new`, keyFile);
+    renameSync(`${certFile}.new`, certFile);
+    process.kill(pid, 'SIGHUP');
+    const first = await waitForOutput(agent, 'a SIGHUP log line', (output) =>
+      logLines(output).find((line) => line['signal'] === 'SIGHUP'),
+    );
+    // The 10 s file poll may have swapped the certificate just before the signal; then the SIGHUP finds the
+    // files unchanged, and the poll's own line says it reloaded them.
+    const pollReloaded = logLines(agent.outputTail()).some((line) => line.msg === 'server TLS certificate and key reloaded');
+    expect(first['server_tls'] === 'reloaded' || (first['server_tls'] === 'unchanged' && pollReloaded)).toBe(true);
+    expect(first.msg).toMatch(/^SIGHUP: /);
+    expect(await servedFingerprint(address)).toBe(certB);
+
+    // A second reload with nothing changed: logged, and the agent still serves.
+    process.kill(pid, 'SIGHUP');
+    await waitForOutput(agent, 'a second SIGHUP line', () => (sighupLines().length >= 2 ? true : undefined));
+    expect(sighupLines()[1]?.['server_tls']).toBe('unchanged');
+    expect(agent.exitStatus).toBeUndefined();
+    expect(await servedFingerprint(address)).toBe(certB);
+
+    const exit = await terminate(agent);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(agent.outputTail()).not.toContain('BEGIN');
   }, 40_000);
 });
 
@@ -188,6 +257,10 @@ describe('node dist/cli.js simulate', () => {
       expect(read.identity).toBe(router.name);
       expect(read.version.startsWith(router.version)).toBe(true);
     }
+    // SIGHUP (a closed terminal, a careless reload) does not stop the simulator either.
+    process.kill(simulator.pid ?? 0, 'SIGHUP');
+    expect((await loginAndRead(routers[0] as ListeningRouter)).identity).toBe(routers[0]?.name);
+    expect(simulator.exitStatus).toBeUndefined();
     const exit = await terminate(simulator);
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.millis).toBeLessThan(SIMULATE_STOP_BOUND_MILLIS);

@@ -30,6 +30,27 @@ export function toolPath(name: ToolName): string {
   return path;
 }
 
+/**
+ * `systemd-analyze` from the machine's own Debian release, unpacked into `.tools/systemd/root` by the install
+ * script: the command, and the environment that makes it use its own libraries and its own unit directory
+ * (for the targets a unit orders after) besides `unitDir`, so nothing of the machine's systemd is involved.
+ */
+export function systemdAnalyze(unitDir: string): { command: string; env: NodeJS.ProcessEnv } {
+  const root = join(process.env['TOOLS_DIR'] ?? join(repoDir, '.tools'), 'systemd', 'root');
+  const command = join(root, 'usr', 'bin', 'systemd-analyze');
+  if (!existsSync(command)) throw new Error(`systemd-analyze is not installed (looked for ${command}): ${INSTALL_HINT}`);
+  const units = [join(root, 'lib', 'systemd', 'system'), join(root, 'usr', 'lib', 'systemd', 'system')].filter((dir) => existsSync(dir));
+  const libraries = [join(root, 'usr', 'lib', 'x86_64-linux-gnu', 'systemd'), join(root, 'usr', 'lib', 'aarch64-linux-gnu', 'systemd')];
+  return {
+    command,
+    env: {
+      ...process.env,
+      LD_LIBRARY_PATH: libraries.filter((dir) => existsSync(dir)).join(':'),
+      SYSTEMD_UNIT_PATH: [unitDir, ...units].join(':'),
+    },
+  };
+}
+
 /** Directory holding the `librouteros` package (Debian's dist-packages layout). */
 export function pythonPackagesDir(): string {
   return join(toolsRoot(), 'usr', 'lib', 'python3', 'dist-packages');

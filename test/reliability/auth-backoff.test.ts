@@ -147,7 +147,7 @@ describe('authentication failure backoff, observed on the agent', () => {
     // Logged once, at error level, not once per attempt; /health says why.
     const authLines = logs.lines().filter((line) => line['reason'] === 'authentication_failed');
     expect(authLines).toHaveLength(1);
-    expect(authLines[0]?.level).toBe(50);
+    expect(authLines[0]?.level).toBe('error');
     expect(logs.text).not.toContain('a-wrong-password');
     expect(watch.summary()).toEqual([]);
   }, 20_000);

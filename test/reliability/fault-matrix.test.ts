@@ -322,7 +322,7 @@ describe('fault matrix', () => {
     }
     problems.push(...watch.summary());
     for (const line of logs.lines()) {
-      if (/unexpected|unhandled|listener failed/i.test(line.msg) || line.level >= 60) {
+      if (/unexpected|unhandled|listener failed/i.test(line.msg) || line.level === 'fatal') {
         problems.push(`log: ${JSON.stringify(line)}`);
       }
     }

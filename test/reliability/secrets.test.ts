@@ -348,7 +348,7 @@ describe('secrets', () => {
     await waitFor('agent started', () => run.stdout.text.includes('"msg":"agent started"'), 10_000);
     run.signal();
     expect(await exit).toBe(0);
-    const logged = run.stdout.lines().find((line) => line.level === 40 && /readable by every user/.test(line.msg));
+    const logged = run.stdout.lines().find((line) => line.level === 'warn' && /readable by every user/.test(line.msg));
     expect(logged?.['key']).toBe(file);
     expect(leaks('run output', run.stdout.text + run.stderr.text)).toEqual([]);
 

@@ -138,7 +138,7 @@ describe('TLS towards routers, agent level', () => {
     const started = lines.findIndex((line) => line.msg === 'agent started');
     const tlsWarnings = lines
       .map((line, index) => ({ line, index }))
-      .filter(({ line }) => line.level === 40 && /TLS/.test(line.msg));
+      .filter(({ line }) => line.level === 'warn' && /TLS/.test(line.msg));
     expect(tlsWarnings.map(({ line }) => line['router'])).toEqual(['insecure', 'anonymous']);
     expect(tlsWarnings.every(({ index }) => started > index)).toBe(true);
     expect(tlsWarnings[0]?.line.msg).toMatch(/verification is disabled/);

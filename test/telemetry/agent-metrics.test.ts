@@ -25,6 +25,17 @@ async function recorded(record: (metrics: AgentMetrics) => void): Promise<Metric
 }
 
 describe('AgentMetrics', () => {
+  it('mikrotik_agent.build.info is 1 with the version, Node version and commit it was given', async () => {
+    const reader = new TestMetricReader();
+    provider = new MeterProvider({ readers: [reader] });
+    new AgentMetrics(provider.getMeter('mikrotik-otel-agent'), { version: '9.8.7', nodeVersion: 'v24.1.0', commit: '0123456789ab' });
+    const { resourceMetrics } = await reader.collect();
+    const info = resourceMetrics.scopeMetrics.flatMap((scope) => scope.metrics).find((m) => m.descriptor.name === 'mikrotik_agent.build.info');
+    expect(info?.dataPoints.map((point) => [point.attributes, point.value])).toEqual([
+      [{ version: '9.8.7', node_version: 'v24.1.0', commit: '0123456789ab' }, 1],
+    ]);
+  });
+
   it('creates exactly the listed instruments with their unit and description', async () => {
     const data = await recorded((metrics) => {
       metrics.recordCollectorRun('interface', 'ok', 0.1);

@@ -105,11 +105,11 @@ export class LogCapture {
     return this._chunks.join('');
   }
 
-  lines(): { level: number; msg: string; [key: string]: unknown }[] {
+  lines(): { level: string; msg: string; [key: string]: unknown }[] {
     return this.text
       .split('\n')
       .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as { level: number; msg: string });
+      .map((line) => JSON.parse(line) as { level: string; msg: string });
   }
 }
 

@@ -20,21 +20,35 @@ export interface FakeRouterOptions {
 /** Resolves with the next value pushed, or rejects after a timeout (so a broken test fails, never hangs). */
 class Inbox<T> {
   private readonly items: T[] = [];
-  private readonly waiters: ((item: T) => void)[] = [];
+  private readonly waiters: { resolve: (item: T) => void; reject: (error: Error) => void }[] = [];
+  private failure: Error | undefined;
+
+  /** No more items will come: waiting and later reads reject with `error` once the queued items are read. */
+  fail(error: Error): void {
+    this.failure ??= error;
+    for (const waiter of this.waiters.splice(0)) waiter.reject(error);
+  }
 
   push(item: T): void {
     const waiter = this.waiters.shift();
-    if (waiter) waiter(item);
+    if (waiter) waiter.resolve(item);
     else this.items.push(item);
   }
 
   next(what: string, timeoutMillis: number): Promise<T> {
     const item = this.items.shift();
     if (item !== undefined) return Promise.resolve(item);
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<T>((resolve, reject) => {
-      const waiter = (value: T): void => {
-        clearTimeout(timer);
-        resolve(value);
+      const waiter = {
+        resolve: (value: T): void => {
+          clearTimeout(timer);
+          resolve(value);
+        },
+        reject: (error: Error): void => {
+          clearTimeout(timer);
+          reject(error);
+        },
       };
       const timer = setTimeout(() => {
         const index = this.waiters.indexOf(waiter);
@@ -62,6 +76,11 @@ export class FakeConnection {
   readonly received: string[][] = [];
   /** Settles when the socket closed. */
   readonly closed: Promise<void>;
+  /**
+   * Set when the client sent bytes that are not API sentences (a TLS ClientHello on a plain port decodes as
+   * an oversize or malformed word). The connection is then closed, as a router closes it.
+   */
+  protocolError: Error | undefined;
   private readonly inbox = new Inbox<string[]>();
   private readonly decoder = new SentenceDecoder();
 
@@ -69,7 +88,18 @@ export class FakeConnection {
     socket.on('error', () => {});
     this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => {
-      for (const sentence of this.decoder.push(chunk)) {
+      if (this.protocolError !== undefined) return;
+      let sentences: string[][];
+      try {
+        sentences = this.decoder.push(chunk);
+      } catch (error) {
+        // Thrown from an event handler it would be an uncaught exception that fails whichever test runs.
+        this.protocolError = error instanceof Error ? error : new Error(String(error));
+        this.inbox.fail(new Error(`fake router: the client sent bytes that are not API sentences: ${this.protocolError.message}`));
+        socket.destroy();
+        return;
+      }
+      for (const sentence of sentences) {
         this.received.push(sentence);
         this.inbox.push(sentence);
       }
