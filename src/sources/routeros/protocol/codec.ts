@@ -25,31 +25,76 @@ export const DEFAULT_MAX_SENTENCE_WORDS = 65_536;
  */
 const WORD_OVERHEAD_BYTES = 32;
 
-/** Encodes a word length as its 1–5 byte prefix. */
-export function encodeLength(length: number): Buffer {
+/** Size of the prefix of a word of `length` bytes; RangeError when no prefix can carry it. */
+function encodedPrefixSize(length: number): number {
   if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) {
     throw new RangeError(`word length out of range: ${length}`);
   }
-  if (length < 0x80) return Buffer.from([length]);
-  if (length < 0x4000) return Buffer.from([(length >> 8) | 0x80, length & 0xff]);
-  if (length < 0x200000) {
-    return Buffer.from([(length >> 16) | 0xc0, (length >> 8) & 0xff, length & 0xff]);
-  }
-  if (length < 0x10000000) {
-    return Buffer.from([(length >>> 24) | 0xe0, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
-  }
-  return Buffer.from([0xf0, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
+  if (length < 0x80) return 1;
+  if (length < 0x4000) return 2;
+  if (length < 0x200000) return 3;
+  if (length < 0x10000000) return 4;
+  return 5;
 }
 
-/** Encodes one sentence: each word with its length in UTF-8 bytes, then the zero-length word. */
-export function encodeSentence(words: readonly string[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const word of words) {
-    const bytes = Buffer.from(word, 'utf8');
-    parts.push(encodeLength(bytes.length), bytes);
+/** Writes the prefix of `length` (of `size` bytes, from encodedPrefixSize) at `offset`. */
+function writePrefix(target: Buffer, offset: number, length: number, size: number): void {
+  switch (size) {
+    case 1:
+      target[offset] = length;
+      return;
+    case 2:
+      target[offset] = (length >> 8) | 0x80;
+      target[offset + 1] = length & 0xff;
+      return;
+    case 3:
+      target[offset] = (length >> 16) | 0xc0;
+      target[offset + 1] = (length >> 8) & 0xff;
+      target[offset + 2] = length & 0xff;
+      return;
+    case 4:
+      target[offset] = (length >>> 24) | 0xe0;
+      target[offset + 1] = (length >> 16) & 0xff;
+      target[offset + 2] = (length >> 8) & 0xff;
+      target[offset + 3] = length & 0xff;
+      return;
+    default:
+      target[offset] = 0xf0;
+      target.writeUInt32BE(length, offset + 1);
   }
-  parts.push(Buffer.from([0]));
-  return Buffer.concat(parts);
+}
+
+/** Encodes a word length as its 1–5 byte prefix. */
+export function encodeLength(length: number): Buffer {
+  const size = encodedPrefixSize(length);
+  const prefix = Buffer.alloc(size);
+  writePrefix(prefix, 0, length, size);
+  return prefix;
+}
+
+/**
+ * Encodes one sentence: each word with its length in UTF-8 bytes, then the zero-length word.
+ * One buffer for the whole sentence (a command goes out as one write).
+ */
+export function encodeSentence(words: readonly string[]): Buffer {
+  const lengths: number[] = new Array<number>(words.length);
+  let total = 1;
+  for (let index = 0; index < words.length; index++) {
+    const length = Buffer.byteLength(words[index]!, 'utf8');
+    lengths[index] = length;
+    total += encodedPrefixSize(length) + length;
+  }
+  const sentence = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (let index = 0; index < words.length; index++) {
+    const length = lengths[index]!;
+    const size = encodedPrefixSize(length);
+    writePrefix(sentence, offset, length, size);
+    offset += size;
+    offset += sentence.write(words[index]!, offset, length, 'utf8');
+  }
+  sentence[offset] = 0;
+  return sentence;
 }
 
 /** Size of a length prefix given its first byte; throws ProtocolError for control and reserved bytes. */
@@ -97,7 +142,22 @@ export function decodeLength(buffer: Buffer, offset: number): { length: number; 
  * legacy codepage bytes (win1252 comments on old routers) survive instead of turning into U+FFFD.
  */
 export function decodeWord(bytes: Buffer): string {
-  return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1');
+  return decodeWordAt(bytes, 0, bytes.length);
+}
+
+/**
+ * {@link decodeWord} of `buffer[start, end)`, without a view per word. Nearly every word is ASCII,
+ * which reads the same as UTF-8 and latin1; a JS scan of a short word is cheaper than the native
+ * UTF-8 check, so only words with a byte ≥ 0x80 pay for it.
+ */
+function decodeWordAt(buffer: Buffer, start: number, end: number): string {
+  for (let index = start; index < end; index++) {
+    if (buffer[index]! >= 0x80) {
+      const bytes = buffer.subarray(start, end);
+      return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1');
+    }
+  }
+  return buffer.toString('latin1', start, end);
 }
 
 /** Options of {@link SentenceDecoder}. */
@@ -156,32 +216,47 @@ export class SentenceDecoder {
     let offset = 0;
     try {
       for (;;) {
-        const prefix = decodeLength(buffer, offset);
-        if (!prefix) {
-          this.needed = buffer.length - offset + 1;
+        // decodeLength, inlined: this loop runs once per word of every reply.
+        if (offset >= buffer.length) {
+          this.needed = 1;
           break;
         }
-        if (prefix.length > this.maxWordBytes) {
-          throw new ProtocolError(`word of ${prefix.length} bytes exceeds the limit of ${this.maxWordBytes}`);
+        const first = buffer[offset]!;
+        let size: number;
+        let length: number;
+        if (first < 0x80) {
+          size = 1;
+          length = first;
+        } else {
+          const prefix = decodeLength(buffer, offset);
+          if (!prefix) {
+            this.needed = buffer.length - offset + 1;
+            break;
+          }
+          size = prefix.size;
+          length = prefix.length;
         }
-        const cost = prefix.length === 0 ? 0 : prefix.size + prefix.length + WORD_OVERHEAD_BYTES;
+        if (length > this.maxWordBytes) {
+          throw new ProtocolError(`word of ${length} bytes exceeds the limit of ${this.maxWordBytes}`);
+        }
+        const cost = length === 0 ? 0 : size + length + WORD_OVERHEAD_BYTES;
         if (this.sentenceBytes + cost > this.maxSentenceBytes) {
           throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceBytes} bytes`);
         }
-        if (prefix.length > 0 && this.words.length >= this.maxSentenceWords) {
+        if (length > 0 && this.words.length >= this.maxSentenceWords) {
           throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceWords} words`);
         }
-        const end = offset + prefix.size + prefix.length;
+        const end = offset + size + length;
         if (end > buffer.length) {
           this.needed = end - offset;
           break;
         }
-        if (prefix.length === 0) {
+        if (length === 0) {
           if (this.words.length > 0) sentences.push(this.words);
           this.words = [];
           this.sentenceBytes = 0;
         } else {
-          this.words.push(decodeWord(buffer.subarray(offset + prefix.size, end)));
+          this.words.push(decodeWordAt(buffer, offset + size, end));
           this.sentenceBytes += cost;
         }
         offset = end;
