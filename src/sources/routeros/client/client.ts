@@ -10,8 +10,8 @@ import type { Socket } from 'node:net';
 import type { CommandOptions, PrintOptions, RouterApi, Row } from './api.js';
 import { ConnectionLostError, FatalError, ProtocolError, ReplyTooLargeError, RouterOsError, TimeoutError, TrapError } from './errors.js';
 import { login } from './login.js';
-import { DEFAULT_MAX_WORD_BYTES, encodeSentence, SentenceDecoder } from '../protocol/codec.js';
-import { describeWord, fatalReasonOf, parseReply, trapErrorOf } from '../protocol/reply.js';
+import { DEFAULT_MAX_WORD_BYTES, encodeSentence } from '../protocol/codec.js';
+import { describeWord, fatalReasonOf, ReplyDecoder, trapErrorOf } from '../protocol/reply.js';
 import type { Reply } from '../protocol/reply.js';
 import { openTransport, validateTlsOptions } from './transport.js';
 import type { RouterOsTlsOptions } from './transport.js';
@@ -104,7 +104,7 @@ export class RouterOsClient implements RouterApi {
   readonly closed: Promise<Error | undefined>;
 
   private readonly pending = new Map<string, PendingCommand>();
-  private readonly decoder: SentenceDecoder;
+  private readonly decoder: ReplyDecoder;
   private nextTag = 1;
   private endCause: Error | undefined | typeof OPEN = OPEN;
   private resolveClosed!: (cause: Error | undefined) => void;
@@ -122,7 +122,7 @@ export class RouterOsClient implements RouterApi {
     this.closed = new Promise((resolve) => {
       this.resolveClosed = resolve;
     });
-    this.decoder = new SentenceDecoder({ maxWordBytes: settings.maxWordBytes });
+    this.decoder = new ReplyDecoder({ maxWordBytes: settings.maxWordBytes });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (error: Error) => {
       this.end(new ConnectionLostError(`connection to ${settings.endpoint} failed: ${errorText(error)}`, { cause: error }));
@@ -320,17 +320,18 @@ export class RouterOsClient implements RouterApi {
   private onData(chunk: Buffer): void {
     this.lastReceivedAt = Date.now();
     if (this.endCause !== OPEN) return;
-    let sentences: string[][];
+    let replies: (Reply | ProtocolError)[];
     try {
-      sentences = this.decoder.push(chunk);
+      replies = this.decoder.push(chunk);
     } catch (error) {
       this.end(this.protocolError(error));
       return;
     }
-    for (const words of sentences) {
+    for (const reply of replies) {
       if (this.endCause !== OPEN) return;
       try {
-        this.onReply(parseReply(words));
+        if (reply instanceof ProtocolError) throw reply;
+        this.onReply(reply);
       } catch (error) {
         this.end(this.protocolError(error));
       }

@@ -146,18 +146,22 @@ export function decodeWord(bytes: Buffer): string {
 }
 
 /**
- * {@link decodeWord} of `buffer[start, end)`, without a view per word. Nearly every word is ASCII,
- * which reads the same as UTF-8 and latin1; a JS scan of a short word is cheaper than the native
- * UTF-8 check, so only words with a byte ≥ 0x80 pay for it.
+ * The encoding that reads `buffer[start, end)` as {@link decodeWord} does: `utf8` for valid UTF-8
+ * with non-ASCII bytes, else `latin1` (ASCII reads the same in both, and latin1 is the faster).
+ * Nearly every word is ASCII; a JS scan of a short word is cheaper than the native UTF-8 check,
+ * so only words with a byte ≥ 0x80 pay for it. Any part of the word cut at an ASCII byte (`=`)
+ * reads the same with this encoding as inside the whole word.
  */
-function decodeWordAt(buffer: Buffer, start: number, end: number): string {
+export function wordEncoding(buffer: Buffer, start: number, end: number): 'utf8' | 'latin1' {
   for (let index = start; index < end; index++) {
-    if (buffer[index]! >= 0x80) {
-      const bytes = buffer.subarray(start, end);
-      return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1');
-    }
+    if (buffer[index]! >= 0x80) return isUtf8(buffer.subarray(start, end)) ? 'utf8' : 'latin1';
   }
-  return buffer.toString('latin1', start, end);
+  return 'latin1';
+}
+
+/** {@link decodeWord} of `buffer[start, end)`, without a view per word. */
+export function decodeWordAt(buffer: Buffer, start: number, end: number): string {
+  return buffer.toString(wordEncoding(buffer, start, end), start, end);
 }
 
 /** Options of {@link SentenceDecoder}. */
@@ -174,14 +178,17 @@ export interface SentenceDecoderOptions {
 }
 
 /**
- * Streaming sentence decoder: feed it TCP chunks split anywhere, get whole sentences back.
- * Empty sentences (a lone zero byte) are skipped, as RouterOS specifies.
- * After it throws a ProtocolError the stream is unusable; the caller closes the connection.
+ * The framing half of a streaming decoder: feed it TCP chunks split anywhere; it finds the words,
+ * enforces the limits and hands each word's bytes to the subclass, which builds what a sentence
+ * becomes ({@link SentenceDecoder}: its words as strings; the client's reply decoder: a parsed
+ * reply, without a string per whole word). Empty sentences (a lone zero byte) are skipped, as
+ * RouterOS specifies. After it throws a ProtocolError the stream is unusable; the caller closes
+ * the connection.
  *
  * Cost is linear in the input: while a word is incomplete, chunks are only collected (not
  * concatenated) until enough bytes are buffered to finish it.
  */
-export class SentenceDecoder {
+export abstract class WordStreamDecoder<T> {
   private readonly maxWordBytes: number;
   private readonly maxSentenceBytes: number;
   private readonly maxSentenceWords: number;
@@ -189,7 +196,8 @@ export class SentenceDecoder {
   private buffered = 0;
   /** Buffered bytes needed before parsing can make progress again. */
   private needed = 1;
-  private words: string[] = [];
+  /** Words of the sentence being read. */
+  private wordCount = 0;
   private sentenceBytes = 0;
   private failed: ProtocolError | undefined;
 
@@ -199,24 +207,33 @@ export class SentenceDecoder {
     this.maxSentenceWords = options.maxSentenceWords ?? DEFAULT_MAX_SENTENCE_WORDS;
   }
 
+  /** Word number `index` (from 0) of the current sentence is `buffer[start, end)`, never empty. */
+  protected abstract addWord(buffer: Buffer, start: number, end: number, index: number): void;
+
+  /** The current sentence (at least one word) ended: what it becomes. The next word starts a new one. */
+  protected abstract endSentence(): T;
+
+  /** Forgets the words of the current sentence (the stream failed). */
+  protected abstract discardSentence(): void;
+
   /** Bytes held for an incomplete word or prefix. */
   get pendingBytes(): number {
     return this.buffered;
   }
 
   /** Adds a chunk; returns every sentence it completes, in order. */
-  push(chunk: Buffer): string[][] {
+  push(chunk: Buffer): T[] {
     if (this.failed) throw this.failed;
     if (chunk.length === 0) return [];
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     if (this.buffered < this.needed) return [];
     const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    const sentences: string[][] = [];
+    const sentences: T[] = [];
     let offset = 0;
     try {
       for (;;) {
-        // decodeLength, inlined: this loop runs once per word of every reply.
+        // decodeLength, inlined for the one-byte prefix: this loop runs once per word of every reply.
         if (offset >= buffer.length) {
           this.needed = 1;
           break;
@@ -243,7 +260,7 @@ export class SentenceDecoder {
         if (this.sentenceBytes + cost > this.maxSentenceBytes) {
           throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceBytes} bytes`);
         }
-        if (length > 0 && this.words.length >= this.maxSentenceWords) {
+        if (length > 0 && this.wordCount >= this.maxSentenceWords) {
           throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceWords} words`);
         }
         const end = offset + size + length;
@@ -252,11 +269,12 @@ export class SentenceDecoder {
           break;
         }
         if (length === 0) {
-          if (this.words.length > 0) sentences.push(this.words);
-          this.words = [];
+          if (this.wordCount > 0) sentences.push(this.endSentence());
+          this.wordCount = 0;
           this.sentenceBytes = 0;
         } else {
-          this.words.push(decodeWordAt(buffer, offset + size, end));
+          this.addWord(buffer, offset + size, end, this.wordCount);
+          this.wordCount += 1;
           this.sentenceBytes += cost;
         }
         offset = end;
@@ -265,7 +283,8 @@ export class SentenceDecoder {
       this.failed = error instanceof ProtocolError ? error : new ProtocolError(String(error));
       this.chunks = [];
       this.buffered = 0;
-      this.words = [];
+      this.wordCount = 0;
+      this.discardSentence();
       throw this.failed;
     }
     const rest = buffer.subarray(offset);
@@ -273,5 +292,24 @@ export class SentenceDecoder {
     this.chunks = rest.length > 0 ? [Buffer.from(rest)] : [];
     this.buffered = rest.length;
     return sentences;
+  }
+}
+
+/** Streaming sentence decoder: each sentence as its words, decoded by {@link decodeWord}. */
+export class SentenceDecoder extends WordStreamDecoder<string[]> {
+  private words: string[] = [];
+
+  protected addWord(buffer: Buffer, start: number, end: number): void {
+    this.words.push(decodeWordAt(buffer, start, end));
+  }
+
+  protected endSentence(): string[] {
+    const words = this.words;
+    this.words = [];
+    return words;
+  }
+
+  protected discardSentence(): void {
+    this.words = [];
   }
 }

@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError, TrapError } from '../../../../src/sources/routeros/client/errors.js';
-import { fatalReasonOf, parseAttributeWord, parseReply, trapErrorOf } from '../../../../src/sources/routeros/protocol/reply.js';
+import { fatalReasonOf, parseAttributeWord, parseReply, ReplyDecoder, trapErrorOf } from '../../../../src/sources/routeros/protocol/reply.js';
+import type { Reply } from '../../../../src/sources/routeros/protocol/reply.js';
+import { encodeLength, encodeSentence, SentenceDecoder } from '../../../../src/sources/routeros/protocol/codec.js';
 
 describe('parseAttributeWord', () => {
   it('splits on the second "=" only', () => {
@@ -68,5 +71,88 @@ describe('fatalReasonOf', () => {
       'too many commands before login',
     );
     expect(fatalReasonOf(parseReply(['!fatal']))).toBe('no reason given');
+  });
+});
+
+/**
+ * The client decodes replies with ReplyDecoder, which builds keys and values from the bytes. It must
+ * give exactly what SentenceDecoder + parseReply give, for any words (ASCII, UTF-8, invalid UTF-8
+ * read as latin1, `=` in values, `__proto__` keys) under any chunking.
+ */
+describe('ReplyDecoder equals SentenceDecoder + parseReply', () => {
+  const text = (unit: fc.Arbitrary<string>) => fc.string({ unit, maxLength: 12 });
+  const byteChar = fc.oneof(
+    fc.constantFrom('a', 'Z', '0', '-', '.', '=', ' ', '!'),
+    fc.integer({ min: 0x80, max: 0xff }).map((byte) => String.fromCharCode(byte)), // a raw high byte (latin1)
+  );
+  /** Words as raw bytes, written as latin1 strings (one char per byte). */
+  const rawWord = fc.oneof(
+    fc.constantFrom('!re', '!done', '!trap', '!empty', '!fatal', '!future', 're', '.tag=', '=', '==', '=__proto__=x', '=.id=*1'),
+    text(byteChar),
+    fc.tuple(text(byteChar), text(byteChar)).map(([key, value]) => `=${key}=${value}`),
+    fc.tuple(text(byteChar)).map(([tag]) => `.tag=${tag}`),
+    fc.string({ unit: 'binary', maxLength: 10 }).map((value) => Buffer.from(`=k=${value}`, 'utf8').toString('latin1')),
+  ).filter((word) => word.length > 0);
+  const sentence = fc.tuple(
+    fc.oneof(fc.constantFrom('!re', '!done', '!trap', '!empty', '!fatal', '!x'), rawWord),
+    fc.array(rawWord, { maxLength: 6 }),
+  ).map(([first, rest]) => [first, ...rest]);
+
+  function encodeRaw(words: readonly string[]): Buffer {
+    return Buffer.concat([...words.flatMap((word) => [encodeLength(word.length), Buffer.from(word, 'latin1')]), Buffer.from([0])]);
+  }
+
+  /** What parseReply makes of a sentence, a thrown ProtocolError as its message. */
+  function viaParseReply(words: string[]): unknown {
+    try {
+      const reply = parseReply(words);
+      return { ...reply, attributes: Object.entries(reply.attributes) };
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProtocolError);
+      return { error: (error as Error).message };
+    }
+  }
+
+  function viaReplyDecoder(reply: Reply | ProtocolError): unknown {
+    return reply instanceof ProtocolError ? { error: reply.message } : { ...reply, attributes: Object.entries(reply.attributes) };
+  }
+
+  it('gives the same replies (kind, word, tag, attributes in order, bare words) and the same errors', () => {
+    fc.assert(
+      fc.property(
+        fc.array(sentence, { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
+        (sentences, cuts) => {
+          const bytes = Buffer.concat(sentences.map(encodeRaw));
+          const chunks: Buffer[] = [];
+          for (let offset = 0, index = 0; offset < bytes.length; index++) {
+            const size = cuts[index % cuts.length]!;
+            chunks.push(bytes.subarray(offset, offset + size));
+            offset += size;
+          }
+          const words = new SentenceDecoder();
+          const replies = new ReplyDecoder();
+          const expected = chunks.flatMap((chunk) => words.push(chunk)).map(viaParseReply);
+          const actual = chunks.flatMap((chunk) => replies.push(chunk)).map(viaReplyDecoder);
+          expect(actual).toEqual(expected);
+          expect(replies.pendingBytes).toBe(0);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('keeps a peer-chosen __proto__ key as an own attribute', () => {
+    const [reply] = new ReplyDecoder().push(encodeSentence(['!re', '=__proto__=x', '=a=b']));
+    expect(reply).not.toBeInstanceOf(ProtocolError);
+    const attributes = (reply as Reply).attributes;
+    expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+    expect(Object.keys(attributes)).toEqual(['__proto__', 'a']);
+  });
+
+  it('fails like the sentence decoder on a word over the limit, and only after the replies before it', () => {
+    const decoder = new ReplyDecoder({ maxWordBytes: 8 });
+    expect(decoder.push(encodeSentence(['!done', '.tag=1']))).toHaveLength(1);
+    expect(() => decoder.push(encodeSentence(['!re', '=name=far-too-long']))).toThrow(ProtocolError);
   });
 });
