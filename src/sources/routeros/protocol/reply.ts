@@ -78,6 +78,22 @@ export function parseReply(words: readonly string[]): Reply {
 
 const EQUALS = 0x3d;
 
+/**
+ * Attribute keys a ReplyDecoder keeps per connection, and the longest it keeps. The collectors read
+ * about 150 distinct properties; the bounds hold what a hostile peer can make it keep to a few KB.
+ */
+const MAX_CACHED_KEYS = 256;
+const MAX_CACHED_KEY_BYTES = 48;
+
+/** True when the latin1 string `text` is exactly the bytes `buffer[start, end)`. */
+function sameLatin1(text: string, buffer: Buffer, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) !== buffer[start + index]) return false;
+  }
+  return true;
+}
+
 /** True when `buffer[start, end)` starts with the bytes of `.tag=`. */
 function isTagWord(buffer: Buffer, start: number, end: number): boolean {
   return (
@@ -104,6 +120,20 @@ export class ReplyDecoder extends WordStreamDecoder<Reply | ProtocolError> {
   private tag: string | undefined;
   private attributes: Record<string, string> = {};
   private bareWords: string[] = [];
+  /** Attribute keys by a hash of their bytes: every row of every poll repeats the same keys. */
+  private readonly keys = new Map<number, string>();
+
+  /** The key `buffer[start, end)` read with `encoding`; a string already seen when there is one. */
+  private key(buffer: Buffer, start: number, end: number, encoding: 'utf8' | 'latin1'): string {
+    if (encoding !== 'latin1' || end - start > MAX_CACHED_KEY_BYTES) return buffer.toString(encoding, start, end);
+    let hash = 0x811c9dc5; // FNV-1a
+    for (let index = start; index < end; index++) hash = Math.imul(hash ^ buffer[index]!, 0x01000193);
+    const cached = this.keys.get(hash);
+    if (cached !== undefined && sameLatin1(cached, buffer, start, end)) return cached;
+    const key = buffer.toString('latin1', start, end);
+    if (cached === undefined && this.keys.size < MAX_CACHED_KEYS) this.keys.set(hash, key);
+    return key;
+  }
 
   protected addWord(buffer: Buffer, start: number, end: number, index: number): void {
     const encoding = wordEncoding(buffer, start, end);
@@ -115,7 +145,7 @@ export class ReplyDecoder extends WordStreamDecoder<Reply | ProtocolError> {
       // parseAttributeWord on bytes: the key ends at the second `=`, the value may contain more.
       let separator = start + 1;
       while (separator < end && buffer[separator] !== EQUALS) separator++;
-      const key = buffer.toString(encoding, start + 1, separator);
+      const key = this.key(buffer, start + 1, separator, encoding);
       setOwn(this.attributes, key, separator < end ? buffer.toString(encoding, separator + 1, end) : '');
     } else {
       this.bareWords.push(buffer.toString(encoding, start, end));

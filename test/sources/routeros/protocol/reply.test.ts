@@ -142,6 +142,32 @@ describe('ReplyDecoder equals SentenceDecoder + parseReply', () => {
     );
   });
 
+  it('reads repeated keys right, two keys with the same hash in the key cache included', () => {
+    // `key-126wu` and `key-1dwfa` have the same 32-bit FNV-1a hash, the decoder's key cache index.
+    const decoder = new ReplyDecoder();
+    const sentences = [
+      ['!re', '.tag=1', '=key-126wu=a', '=name=ether1'],
+      ['!re', '.tag=1', '=key-1dwfa=b', '=name=ether2'],
+      ['!re', '.tag=1', '=key-126wu=c', '=key-1dwfa=d', '=name=ether3'],
+    ];
+    const replies = decoder.push(Buffer.concat(sentences.map((words) => encodeSentence(words)))) as Reply[];
+    expect(replies.map((reply) => reply.attributes)).toEqual([
+      { 'key-126wu': 'a', name: 'ether1' },
+      { 'key-1dwfa': 'b', name: 'ether2' },
+      { 'key-126wu': 'c', 'key-1dwfa': 'd', name: 'ether3' },
+    ]);
+  });
+
+  it('keeps reading keys right past the cache bound', () => {
+    const decoder = new ReplyDecoder();
+    const words = ['!re', ...Array.from({ length: 600 }, (_, index) => `=k${index}=${index}`)];
+    const [first] = decoder.push(encodeSentence(words)) as Reply[];
+    const [second] = decoder.push(encodeSentence(words)) as Reply[];
+    const expected = Object.fromEntries(Array.from({ length: 600 }, (_, index) => [`k${index}`, String(index)]));
+    expect(first!.attributes).toEqual(expected);
+    expect(second!.attributes).toEqual(expected);
+  });
+
   it('keeps a peer-chosen __proto__ key as an own attribute', () => {
     const [reply] = new ReplyDecoder().push(encodeSentence(['!re', '=__proto__=x', '=a=b']));
     expect(reply).not.toBeInstanceOf(ProtocolError);
