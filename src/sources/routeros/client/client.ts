@@ -513,9 +513,13 @@ function validateWords(words: readonly string[]): void {
   }
 }
 
+const NORMAL_MENU_PATH = /^\/\S*[^\s/]$/;
+
 /** `/ip address/` or `/ip/address` → `/ip/address`. */
 function menuPath(path: string): string {
   if (typeof path !== 'string') throw new TypeError('path must be a string');
+  // Already normal (what collectors send): starts with `/`, no whitespace, no trailing `/`.
+  if (NORMAL_MENU_PATH.test(path)) return path;
   const normalized = path.trim().replace(/\s+/g, '/').replace(/\/+$/, '');
   if (!normalized.startsWith('/') || normalized.length < 2) {
     throw new TypeError(`path must be a menu or command starting with "/"; got ${describeWord(path)}`);

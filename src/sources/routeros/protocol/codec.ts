@@ -72,26 +72,45 @@ export function encodeLength(length: number): Buffer {
   return prefix;
 }
 
+/** The UTF-8 length of `word` when it is all ASCII (one byte per character), else -1. */
+function asciiLength(word: string): number {
+  for (let index = 0; index < word.length; index++) {
+    if (word.charCodeAt(index) >= 0x80) return -1;
+  }
+  return word.length;
+}
+
 /**
  * Encodes one sentence: each word with its length in UTF-8 bytes, then the zero-length word.
- * One buffer for the whole sentence (a command goes out as one write).
+ * One buffer for the whole sentence (a command goes out as one write); ASCII words, nearly all of
+ * them, are copied by a plain loop instead of the native UTF-8 encoder.
  */
 export function encodeSentence(words: readonly string[]): Buffer {
   const lengths: number[] = new Array<number>(words.length);
   let total = 1;
   for (let index = 0; index < words.length; index++) {
-    const length = Buffer.byteLength(words[index]!, 'utf8');
-    lengths[index] = length;
+    const word = words[index]!;
+    const ascii = asciiLength(word);
+    const length = ascii >= 0 ? ascii : Buffer.byteLength(word, 'utf8');
+    // A negative entry marks a word for the UTF-8 encoder.
+    lengths[index] = ascii >= 0 ? length : -1 - length;
     total += encodedPrefixSize(length) + length;
   }
   const sentence = Buffer.allocUnsafe(total);
   let offset = 0;
   for (let index = 0; index < words.length; index++) {
-    const length = lengths[index]!;
+    const word = words[index]!;
+    const entry = lengths[index]!;
+    const length = entry >= 0 ? entry : -1 - entry;
     const size = encodedPrefixSize(length);
     writePrefix(sentence, offset, length, size);
     offset += size;
-    offset += sentence.write(words[index]!, offset, length, 'utf8');
+    if (entry >= 0) {
+      for (let char = 0; char < length; char++) sentence[offset + char] = word.charCodeAt(char);
+      offset += length;
+    } else {
+      offset += sentence.write(word, offset, length, 'utf8');
+    }
   }
   sentence[offset] = 0;
   return sentence;

@@ -172,7 +172,16 @@ export function trapErrorOf(reply: Reply): TrapError {
   const message = reply.attributes['message'] ?? 'router returned !trap without a message';
   const rawCategory = reply.attributes['category'];
   const category = rawCategory !== undefined && /^\d+$/.test(rawCategory) ? Number(rawCategory) : undefined;
-  return new TrapError(message, category);
+  // Built in the socket's data handler, so a stack trace would only ever show the decoder, never
+  // the command's caller; capturing it was a visible share of a poll on routers where optional
+  // menus trap on every cycle (wireless on a router without radios).
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new TrapError(message, category);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
 }
 
 /**

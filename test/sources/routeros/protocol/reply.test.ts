@@ -48,6 +48,15 @@ describe('parseReply', () => {
 });
 
 describe('trapErrorOf', () => {
+  it('builds the error without a stack trace of the decoder, and leaves the stack trace limit as it was', () => {
+    const before = Error.stackTraceLimit;
+    const error = trapErrorOf(parseReply(['!trap', '=message=no such command prefix']));
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(error).toBeInstanceOf(TrapError);
+    expect(error.stack).toBe('TrapError: no such command prefix');
+    expect(new Error('after').stack).toContain('reply.test');
+  });
+
   it('carries message and category', () => {
     const error = trapErrorOf(parseReply(['!trap', '=category=0', '=message=no such command prefix']));
     expect(error).toBeInstanceOf(TrapError);
