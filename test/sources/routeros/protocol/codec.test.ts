@@ -9,6 +9,7 @@ import {
   encodeSentence,
   SentenceDecoder,
 } from '../../../../src/sources/routeros/protocol/codec.js';
+import { cutInto, rawSentence } from './helpers/wire.js';
 
 /** routeros-api.md §2 test vectors: length → encoded bytes. */
 const LENGTH_VECTORS: readonly [number, string][] = [
@@ -297,11 +298,6 @@ describe('codec fast paths equal the plain definitions', () => {
     return isUtf8(buffer) ? buffer.toString('utf8') : buffer.toString('latin1');
   }
 
-  /** Encodes raw byte words (any bytes, valid UTF-8 or not) as one sentence. */
-  function rawSentence(words: readonly Uint8Array[]): Buffer {
-    return Buffer.concat([...words.flatMap((word) => [encodeLength(word.length), Buffer.from(word)]), Buffer.from([0])]);
-  }
-
   it('encodes any words, lone surrogates and long words included, byte for byte as before', () => {
     const word = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 40 }),
@@ -326,13 +322,7 @@ describe('codec fast paths equal the plain definitions', () => {
         fc.array(fc.array(word, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }),
         fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 6 }),
         (sentences, cuts) => {
-          const bytes = Buffer.concat(sentences.map(rawSentence));
-          const chunks: Buffer[] = [];
-          for (let offset = 0, index = 0; offset < bytes.length; index++) {
-            const size = cuts[index % cuts.length]!;
-            chunks.push(bytes.subarray(offset, offset + size));
-            offset += size;
-          }
+          const chunks = cutInto(Buffer.concat(sentences.map(rawSentence)), cuts);
           expect(decodeAll(chunks)).toEqual(sentences.map((words) => words.map(referenceWord)));
           for (const words of sentences) for (const raw of words) expect(decodeWord(Buffer.from(raw))).toBe(referenceWord(raw));
         },

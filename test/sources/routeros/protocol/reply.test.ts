@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError, TrapError } from '../../../../src/sources/routeros/client/errors.js';
 import { fatalReasonOf, parseAttributeWord, parseReply, ReplyDecoder, trapErrorOf } from '../../../../src/sources/routeros/protocol/reply.js';
 import type { Reply } from '../../../../src/sources/routeros/protocol/reply.js';
-import { encodeLength, encodeSentence, SentenceDecoder } from '../../../../src/sources/routeros/protocol/codec.js';
+import { encodeSentence, SentenceDecoder } from '../../../../src/sources/routeros/protocol/codec.js';
+import { cutInto, rawSentence } from './helpers/wire.js';
 
 describe('parseAttributeWord', () => {
   it('splits on the second "=" only', () => {
@@ -107,10 +108,6 @@ describe('ReplyDecoder equals SentenceDecoder + parseReply', () => {
     fc.array(rawWord, { maxLength: 6 }),
   ).map(([first, rest]) => [first, ...rest]);
 
-  function encodeRaw(words: readonly string[]): Buffer {
-    return Buffer.concat([...words.flatMap((word) => [encodeLength(word.length), Buffer.from(word, 'latin1')]), Buffer.from([0])]);
-  }
-
   /** What parseReply makes of a sentence, a thrown ProtocolError as its message. */
   function viaParseReply(words: string[]): unknown {
     try {
@@ -132,13 +129,8 @@ describe('ReplyDecoder equals SentenceDecoder + parseReply', () => {
         fc.array(sentence, { minLength: 1, maxLength: 5 }),
         fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
         (sentences, cuts) => {
-          const bytes = Buffer.concat(sentences.map(encodeRaw));
-          const chunks: Buffer[] = [];
-          for (let offset = 0, index = 0; offset < bytes.length; index++) {
-            const size = cuts[index % cuts.length]!;
-            chunks.push(bytes.subarray(offset, offset + size));
-            offset += size;
-          }
+          const bytes = Buffer.concat(sentences.map((words) => rawSentence(words.map((word) => Buffer.from(word, 'latin1')))));
+          const chunks = cutInto(bytes, cuts);
           const words = new SentenceDecoder();
           const replies = new ReplyDecoder();
           const expected = chunks.flatMap((chunk) => words.push(chunk)).map(viaParseReply);
