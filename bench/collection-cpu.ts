@@ -190,8 +190,7 @@ async function main(): Promise<void> {
       routers.push(router);
     }
     const { words, all } = await recordCommands(routers[0]!);
-    let series = 0;
-    await agentCycle(routers[0]!).then((count) => (series = count));
+    const series = await agentCycle(routers[0]!);
     console.log(
       `one cycle: ${routers[0]!.collectors.length} of ${DEFAULT_COLLECTORS.length} default collectors (the others unsupported), ${all} commands ` +
         `(${all - words.length} answered with \`!empty\`), ${series} series`,
