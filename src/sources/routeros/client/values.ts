@@ -131,11 +131,23 @@ export function parseBoolean(text: string | undefined): boolean | undefined {
 
 const COUNTER = /^\d+$/;
 
+/** True when every character is an ASCII digit (COUNTER without the regex engine). */
+function isDigits(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x30 || code > 0x39) return false;
+  }
+  return true;
+}
+
 /**
  * A non-negative integer counter (`194632346152`). RouterOS counters are unbounded; beyond 2^53
  * the result is the nearest double (via BigInt), which is what a float metric can carry anyway.
  */
 export function parseCounter(text: string | undefined): number | undefined {
+  // Fast path for what RouterOS sends on every poll, hundreds of times per router: digits only,
+  // short enough for Number() to be exact (what the general path below does with such text too).
+  if (typeof text === 'string' && text.length > 0 && text.length < 16 && isDigits(text)) return Number(text);
   const value = clean(text);
   if (value === undefined || !COUNTER.test(value)) return undefined;
   // Below 16 digits Number() is exact; above, BigInt avoids precision surprises in parsing.

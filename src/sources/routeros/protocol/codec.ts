@@ -25,31 +25,95 @@ export const DEFAULT_MAX_SENTENCE_WORDS = 65_536;
  */
 const WORD_OVERHEAD_BYTES = 32;
 
-/** Encodes a word length as its 1–5 byte prefix. */
-export function encodeLength(length: number): Buffer {
+/** Size of the prefix of a word of `length` bytes; RangeError when no prefix can carry it. */
+function encodedPrefixSize(length: number): number {
   if (!Number.isInteger(length) || length < 0 || length > 0xffffffff) {
     throw new RangeError(`word length out of range: ${length}`);
   }
-  if (length < 0x80) return Buffer.from([length]);
-  if (length < 0x4000) return Buffer.from([(length >> 8) | 0x80, length & 0xff]);
-  if (length < 0x200000) {
-    return Buffer.from([(length >> 16) | 0xc0, (length >> 8) & 0xff, length & 0xff]);
-  }
-  if (length < 0x10000000) {
-    return Buffer.from([(length >>> 24) | 0xe0, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
-  }
-  return Buffer.from([0xf0, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff]);
+  if (length < 0x80) return 1;
+  if (length < 0x4000) return 2;
+  if (length < 0x200000) return 3;
+  if (length < 0x10000000) return 4;
+  return 5;
 }
 
-/** Encodes one sentence: each word with its length in UTF-8 bytes, then the zero-length word. */
-export function encodeSentence(words: readonly string[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const word of words) {
-    const bytes = Buffer.from(word, 'utf8');
-    parts.push(encodeLength(bytes.length), bytes);
+/** Writes the prefix of `length` (of `size` bytes, from encodedPrefixSize) at `offset`. */
+function writePrefix(target: Buffer, offset: number, length: number, size: number): void {
+  switch (size) {
+    case 1:
+      target[offset] = length;
+      return;
+    case 2:
+      target[offset] = (length >> 8) | 0x80;
+      target[offset + 1] = length & 0xff;
+      return;
+    case 3:
+      target[offset] = (length >> 16) | 0xc0;
+      target[offset + 1] = (length >> 8) & 0xff;
+      target[offset + 2] = length & 0xff;
+      return;
+    case 4:
+      target[offset] = (length >>> 24) | 0xe0;
+      target[offset + 1] = (length >> 16) & 0xff;
+      target[offset + 2] = (length >> 8) & 0xff;
+      target[offset + 3] = length & 0xff;
+      return;
+    default:
+      target[offset] = 0xf0;
+      target.writeUInt32BE(length, offset + 1);
   }
-  parts.push(Buffer.from([0]));
-  return Buffer.concat(parts);
+}
+
+/** Encodes a word length as its 1–5 byte prefix. */
+export function encodeLength(length: number): Buffer {
+  const size = encodedPrefixSize(length);
+  const prefix = Buffer.alloc(size);
+  writePrefix(prefix, 0, length, size);
+  return prefix;
+}
+
+/** The UTF-8 length of `word` when it is all ASCII (one byte per character), else -1. */
+function asciiLength(word: string): number {
+  for (let index = 0; index < word.length; index++) {
+    if (word.charCodeAt(index) >= 0x80) return -1;
+  }
+  return word.length;
+}
+
+/**
+ * Encodes one sentence: each word with its length in UTF-8 bytes, then the zero-length word.
+ * One buffer for the whole sentence (a command goes out as one write); ASCII words, nearly all of
+ * them, are copied by a plain loop instead of the native UTF-8 encoder.
+ */
+export function encodeSentence(words: readonly string[]): Buffer {
+  const lengths: number[] = new Array<number>(words.length);
+  let total = 1;
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    const ascii = asciiLength(word);
+    const length = ascii >= 0 ? ascii : Buffer.byteLength(word, 'utf8');
+    // A negative entry marks a word for the UTF-8 encoder.
+    lengths[index] = ascii >= 0 ? length : -1 - length;
+    total += encodedPrefixSize(length) + length;
+  }
+  const sentence = Buffer.allocUnsafe(total);
+  let offset = 0;
+  for (let index = 0; index < words.length; index++) {
+    const word = words[index]!;
+    const entry = lengths[index]!;
+    const length = entry >= 0 ? entry : -1 - entry;
+    const size = encodedPrefixSize(length);
+    writePrefix(sentence, offset, length, size);
+    offset += size;
+    if (entry >= 0) {
+      for (let char = 0; char < length; char++) sentence[offset + char] = word.charCodeAt(char);
+      offset += length;
+    } else {
+      offset += sentence.write(word, offset, length, 'utf8');
+    }
+  }
+  sentence[offset] = 0;
+  return sentence;
 }
 
 /** Size of a length prefix given its first byte; throws ProtocolError for control and reserved bytes. */
@@ -97,7 +161,26 @@ export function decodeLength(buffer: Buffer, offset: number): { length: number; 
  * legacy codepage bytes (win1252 comments on old routers) survive instead of turning into U+FFFD.
  */
 export function decodeWord(bytes: Buffer): string {
-  return isUtf8(bytes) ? bytes.toString('utf8') : bytes.toString('latin1');
+  return decodeWordAt(bytes, 0, bytes.length);
+}
+
+/**
+ * The encoding that reads `buffer[start, end)` as {@link decodeWord} does: `utf8` for valid UTF-8
+ * with non-ASCII bytes, else `latin1` (ASCII reads the same in both, and latin1 is the faster).
+ * Nearly every word is ASCII; a JS scan of a short word is cheaper than the native UTF-8 check,
+ * so only words with a byte ≥ 0x80 pay for it. Any part of the word cut at an ASCII byte (`=`)
+ * reads the same with this encoding as inside the whole word.
+ */
+export function wordEncoding(buffer: Buffer, start: number, end: number): 'utf8' | 'latin1' {
+  for (let index = start; index < end; index++) {
+    if (buffer[index]! >= 0x80) return isUtf8(buffer.subarray(start, end)) ? 'utf8' : 'latin1';
+  }
+  return 'latin1';
+}
+
+/** {@link decodeWord} of `buffer[start, end)`, without a view per word. */
+export function decodeWordAt(buffer: Buffer, start: number, end: number): string {
+  return buffer.toString(wordEncoding(buffer, start, end), start, end);
 }
 
 /** Options of {@link SentenceDecoder}. */
@@ -114,14 +197,17 @@ export interface SentenceDecoderOptions {
 }
 
 /**
- * Streaming sentence decoder: feed it TCP chunks split anywhere, get whole sentences back.
- * Empty sentences (a lone zero byte) are skipped, as RouterOS specifies.
- * After it throws a ProtocolError the stream is unusable; the caller closes the connection.
+ * The framing half of a streaming decoder: feed it TCP chunks split anywhere; it finds the words,
+ * enforces the limits and hands each word's bytes to the subclass, which builds what a sentence
+ * becomes ({@link SentenceDecoder}: its words as strings; the client's reply decoder: a parsed
+ * reply, without a string per whole word). Empty sentences (a lone zero byte) are skipped, as
+ * RouterOS specifies. After it throws a ProtocolError the stream is unusable; the caller closes
+ * the connection.
  *
  * Cost is linear in the input: while a word is incomplete, chunks are only collected (not
  * concatenated) until enough bytes are buffered to finish it.
  */
-export class SentenceDecoder {
+export abstract class WordStreamDecoder<T> {
   private readonly maxWordBytes: number;
   private readonly maxSentenceBytes: number;
   private readonly maxSentenceWords: number;
@@ -129,7 +215,8 @@ export class SentenceDecoder {
   private buffered = 0;
   /** Buffered bytes needed before parsing can make progress again. */
   private needed = 1;
-  private words: string[] = [];
+  /** Words of the sentence being read. */
+  private wordCount = 0;
   private sentenceBytes = 0;
   private failed: ProtocolError | undefined;
 
@@ -139,49 +226,74 @@ export class SentenceDecoder {
     this.maxSentenceWords = options.maxSentenceWords ?? DEFAULT_MAX_SENTENCE_WORDS;
   }
 
+  /** Word number `index` (from 0) of the current sentence is `buffer[start, end)`, never empty. */
+  protected abstract addWord(buffer: Buffer, start: number, end: number, index: number): void;
+
+  /** The current sentence (at least one word) ended: what it becomes. The next word starts a new one. */
+  protected abstract endSentence(): T;
+
+  /** Forgets the words of the current sentence (the stream failed). */
+  protected abstract discardSentence(): void;
+
   /** Bytes held for an incomplete word or prefix. */
   get pendingBytes(): number {
     return this.buffered;
   }
 
   /** Adds a chunk; returns every sentence it completes, in order. */
-  push(chunk: Buffer): string[][] {
+  push(chunk: Buffer): T[] {
     if (this.failed) throw this.failed;
     if (chunk.length === 0) return [];
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     if (this.buffered < this.needed) return [];
     const buffer = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.buffered);
-    const sentences: string[][] = [];
+    const sentences: T[] = [];
     let offset = 0;
     try {
       for (;;) {
-        const prefix = decodeLength(buffer, offset);
-        if (!prefix) {
-          this.needed = buffer.length - offset + 1;
+        // decodeLength, inlined for the one-byte prefix: this loop runs once per word of every reply.
+        if (offset >= buffer.length) {
+          this.needed = 1;
           break;
         }
-        if (prefix.length > this.maxWordBytes) {
-          throw new ProtocolError(`word of ${prefix.length} bytes exceeds the limit of ${this.maxWordBytes}`);
+        const first = buffer[offset]!;
+        let size: number;
+        let length: number;
+        if (first < 0x80) {
+          size = 1;
+          length = first;
+        } else {
+          const prefix = decodeLength(buffer, offset);
+          if (!prefix) {
+            this.needed = buffer.length - offset + 1;
+            break;
+          }
+          size = prefix.size;
+          length = prefix.length;
         }
-        const cost = prefix.length === 0 ? 0 : prefix.size + prefix.length + WORD_OVERHEAD_BYTES;
+        if (length > this.maxWordBytes) {
+          throw new ProtocolError(`word of ${length} bytes exceeds the limit of ${this.maxWordBytes}`);
+        }
+        const cost = length === 0 ? 0 : size + length + WORD_OVERHEAD_BYTES;
         if (this.sentenceBytes + cost > this.maxSentenceBytes) {
           throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceBytes} bytes`);
         }
-        if (prefix.length > 0 && this.words.length >= this.maxSentenceWords) {
+        if (length > 0 && this.wordCount >= this.maxSentenceWords) {
           throw new ProtocolError(`sentence exceeds the limit of ${this.maxSentenceWords} words`);
         }
-        const end = offset + prefix.size + prefix.length;
+        const end = offset + size + length;
         if (end > buffer.length) {
           this.needed = end - offset;
           break;
         }
-        if (prefix.length === 0) {
-          if (this.words.length > 0) sentences.push(this.words);
-          this.words = [];
+        if (length === 0) {
+          if (this.wordCount > 0) sentences.push(this.endSentence());
+          this.wordCount = 0;
           this.sentenceBytes = 0;
         } else {
-          this.words.push(decodeWord(buffer.subarray(offset + prefix.size, end)));
+          this.addWord(buffer, offset + size, end, this.wordCount);
+          this.wordCount += 1;
           this.sentenceBytes += cost;
         }
         offset = end;
@@ -190,7 +302,8 @@ export class SentenceDecoder {
       this.failed = error instanceof ProtocolError ? error : new ProtocolError(String(error));
       this.chunks = [];
       this.buffered = 0;
-      this.words = [];
+      this.wordCount = 0;
+      this.discardSentence();
       throw this.failed;
     }
     const rest = buffer.subarray(offset);
@@ -198,5 +311,24 @@ export class SentenceDecoder {
     this.chunks = rest.length > 0 ? [Buffer.from(rest)] : [];
     this.buffered = rest.length;
     return sentences;
+  }
+}
+
+/** Streaming sentence decoder: each sentence as its words, decoded by {@link decodeWord}. */
+export class SentenceDecoder extends WordStreamDecoder<string[]> {
+  private words: string[] = [];
+
+  protected addWord(buffer: Buffer, start: number, end: number): void {
+    this.words.push(decodeWordAt(buffer, start, end));
+  }
+
+  protected endSentence(): string[] {
+    const words = this.words;
+    this.words = [];
+    return words;
+  }
+
+  protected discardSentence(): void {
+    this.words = [];
   }
 }

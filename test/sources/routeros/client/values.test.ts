@@ -245,6 +245,16 @@ describe('parsers never throw and never return NaN', () => {
     );
   });
 
+  it('parseCounter has one meaning for any text: the fast path for short digit strings equals the general rule', () => {
+    // The general rule, as parseCounter defined it before its fast path: trimmed, digits only, exact via BigInt.
+    const general = (text: string): number | undefined => {
+      const value = text.trim();
+      return /^\d+$/.test(value) ? Number(BigInt(value)) : undefined;
+    };
+    const digitsAndMore = fc.string({ unit: fc.constantFrom('0', '1', '9', ' ', '\t', '-', '+', '.', 'e', '٣', '０'), maxLength: 18 });
+    fc.assert(fc.property(fc.oneof(digitsAndMore, fc.string({ maxLength: 20 })), (text) => parseCounter(text) === general(text)));
+  });
+
   it('parseCounter agrees with BigInt for any non-negative integer', () => {
     fc.assert(fc.property(fc.bigInt({ min: 0n, max: 2n ** 128n }), (value) => parseCounter(value.toString()) === Number(value)));
   });

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isUtf8 } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../../src/sources/routeros/client/errors.js';
 import {
@@ -8,6 +9,7 @@ import {
   encodeSentence,
   SentenceDecoder,
 } from '../../../../src/sources/routeros/protocol/codec.js';
+import { cutInto, rawSentence } from './helpers/wire.js';
 
 /** routeros-api.md §2 test vectors: length → encoded bytes. */
 const LENGTH_VECTORS: readonly [number, string][] = [
@@ -270,6 +272,62 @@ describe('SentenceDecoder properties', () => {
         expect(decoder.pendingBytes).toBeLessThanOrEqual(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+/**
+ * The encoder and decoder were rewritten for speed (one buffer per sentence; no view and no native
+ * UTF-8 check per ASCII word). These properties pin them to the plain definitions they replaced.
+ */
+describe('codec fast paths equal the plain definitions', () => {
+  /** The former encoder: a prefix buffer and a word buffer per word, concatenated. */
+  function referenceSentence(words: readonly string[]): Buffer {
+    const parts: Buffer[] = [];
+    for (const word of words) {
+      const bytes = Buffer.from(word, 'utf8');
+      parts.push(encodeLength(bytes.length), bytes);
+    }
+    parts.push(Buffer.from([0]));
+    return Buffer.concat(parts);
+  }
+
+  /** The former word decoder: UTF-8 when valid, else latin1, over a view of the word. */
+  function referenceWord(bytes: Uint8Array): string {
+    const buffer = Buffer.from(bytes);
+    return isUtf8(buffer) ? buffer.toString('utf8') : buffer.toString('latin1');
+  }
+
+  it('encodes any words, lone surrogates and long words included, byte for byte as before', () => {
+    const word = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom('a', '\ud800', '\udc00', 'é', '😀'), maxLength: 20 }),
+      fc.string({ unit: 'grapheme-ascii', minLength: 120, maxLength: 20_000 }),
+    );
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 8 }), (words) => {
+        expect(encodeSentence(words).equals(referenceSentence(words))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('decodes arbitrary byte words (ASCII, UTF-8, latin1 codepage bytes) as the plain UTF-8-else-latin1 rule does', () => {
+    const asciiWord = fc.uint8Array({ minLength: 1, maxLength: 30, max: 0x7f });
+    const anyWord = fc.uint8Array({ minLength: 1, maxLength: 30 });
+    const utf8Word = fc.string({ unit: 'binary', minLength: 1, maxLength: 20 }).map((text) => new Uint8Array(Buffer.from(text, 'utf8')));
+    const word = fc.oneof(asciiWord, anyWord, utf8Word);
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(word, { minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 48 }), { minLength: 1, maxLength: 6 }),
+        (sentences, cuts) => {
+          const chunks = cutInto(Buffer.concat(sentences.map(rawSentence)), cuts);
+          expect(decodeAll(chunks)).toEqual(sentences.map((words) => words.map(referenceWord)));
+          for (const words of sentences) for (const raw of words) expect(decodeWord(Buffer.from(raw))).toBe(referenceWord(raw));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

@@ -28,8 +28,14 @@ export function attributesOf(
   metric: MetricDefinition,
   attributes: Readonly<Record<string, string | undefined>>,
 ): Readonly<Record<string, string>> {
+  // An index loop: this runs for every sample of every poll, and a for-of over the frozen key list
+  // allocated an iterator result per key in the profiles.
+  const keys = metric.attributes;
   const result: Record<string, string> = {};
-  for (const key of metric.attributes) result[key] = attributes[key] ?? '';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    result[key] = attributes[key] ?? '';
+  }
   return result;
 }
 

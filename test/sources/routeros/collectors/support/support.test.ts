@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { capItems, capSamples, capSeriesGroups } from '../../../../../src/sources/routeros/collectors/support/cap.js';
 import { counter, gauge, info, metric } from '../../../../../src/sources/routeros/collectors/support/define.js';
@@ -140,6 +141,26 @@ describe('cap', () => {
     expect(capSeriesGroups(groups, 2)).toEqual({ samples: [...groups[0]!, ...groups[1]!], dropped: 1 });
     expect(capSeriesGroups(groups, undefined)).toEqual({ samples: groups.flat(), dropped: 0 });
     expect(capSeriesGroups(groups, 0)).toEqual({ samples: [], dropped: 6 });
+  });
+
+  it('caps groups exactly as keeping the first N groups with capItems and flattening them (the former definition)', () => {
+    const definition = gauge('routeros.x', '', 'X.', ['id']);
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.integer(), { maxLength: 5 }), { maxLength: 12 }),
+        fc.option(fc.nat({ max: 15 }), { nil: undefined }),
+        (sizes, limit) => {
+          const groups = sizes.map((values, id) => values.map((value) => ({ metric: definition, attributes: { id: String(id) }, value })));
+          const capped = capItems(groups, limit);
+          const expected = { samples: capped.kept.flat(), dropped: groups.slice(capped.kept.length).reduce((sum, group) => sum + group.length, 0) };
+          const actual = capSeriesGroups(groups, limit);
+          expect(actual).toEqual(expected);
+          // The same sample objects, in order, not copies.
+          actual.samples.forEach((sample, index) => expect(sample).toBe(expected.samples[index]));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
