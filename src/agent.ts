@@ -116,6 +116,7 @@ async function start(
     source: engine,
     telemetry,
     version,
+    routes: sources.flatMap((source) => source.routes ?? []),
     // Within the shutdown step's own bound, so in-flight scrapes are cut rather than abandoned.
     closeTimeoutMillis: 2_500,
   });
