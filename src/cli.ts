@@ -106,6 +106,7 @@ const DEFAULT_DEPENDENCIES = {
   loadDocs: async (): Promise<DocsModule> => import('./sources/docs.js'),
   loadSections: async (): Promise<readonly ConfigSection[]> =>
     (await import('./sources/registry.js')).SOURCES.flatMap((source) => source.configSections ?? []),
+  loadRelayToml: async () => (await import('./sources/relay/toml.js')).mergeExporterProxyConfig,
 } as const;
 
 const HELP = `Usage: ${AGENT_NAME} [command] [options]
@@ -126,10 +127,11 @@ Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 `;
 
 const COMMAND_HELP: Readonly<Record<string, string>> = {
-  run: `Usage: ${AGENT_NAME} run [--config FILE] [--listen ADDR] [--log-level LEVEL]
+  run: `Usage: ${AGENT_NAME} run [--config FILE] [--relay-config TOML] [--listen ADDR] [--log-level LEVEL]
 
 Options:
   -c, --config FILE      Config file, YAML or JSON (default: $MIKROTIK_AGENT_CONFIG)
+      --relay-config TOML  An exporter-proxy config.toml, read as it is, as the relay: section
       --listen ADDR      HTTP listen address, host:port (beats the file and the environment)
       --log-level LEVEL  trace, debug, info, warn, error or fatal
 `,
@@ -241,11 +243,40 @@ async function load(
   overrides: ConfigOverrides,
   io: CliIo,
   deps: Dependencies,
+  relayToml?: string,
 ): Promise<LoadedConfig> {
   const collectors = await deps.loadCollectors();
   const sections = await deps.loadSections();
   // Lazily like the commands' modules: the loader checks simulator settings against the simulator's profiles.
   const { loadConfig } = await import('./config/load.js');
+  if (relayToml !== undefined) {
+    const { readFileSync } = await import('node:fs');
+    const { dirname, resolve } = await import('node:path');
+    const cwd = io.cwd ?? process.cwd();
+    const read = (path: string, what: string): string => {
+      try {
+        return readFileSync(resolve(cwd, path), 'utf8');
+      } catch (error) {
+        throw new ConfigError([{ path, message: `cannot read the ${what} (${(error as NodeJS.ErrnoException).code ?? 'read error'})` }]);
+      }
+    };
+    const merge = await deps.loadRelayToml();
+    let merged;
+    try {
+      merged = merge(file === undefined ? undefined : read(file, 'config file'), read(relayToml, 'relay config'), relayToml);
+    } catch (error) {
+      throw new ConfigError([{ path: '--relay-config', message: (error as Error).message }]);
+    }
+    const loaded = loadConfig({
+      text: merged.text,
+      env: io.env,
+      overrides,
+      collectors,
+      sections,
+      cwd: file === undefined ? cwd : dirname(resolve(cwd, file)),
+    });
+    return { ...loaded, warnings: [...loaded.warnings, ...merged.notices.map((message) => ({ path: relayToml, message }))] };
+  }
   return loadConfig({
     ...(file === undefined ? {} : { file }),
     env: io.env,
@@ -280,6 +311,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
     args: [...args],
     options: {
       config: { type: 'string', short: 'c' },
+      'relay-config': { type: 'string' },
       listen: { type: 'string' },
       'log-level': { type: 'string' },
     },
@@ -295,7 +327,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
   // Signals that arrive while starting are honoured once the agent is up.
   const signals = new SignalLatch(io);
   try {
-    const { config, warnings } = await load(file, overrides, io, deps);
+    const { config, warnings } = await load(file, overrides, io, deps, values['relay-config']);
     const logger = createLogger(config.log, io.stdout);
     for (const warning of warnings) logger.warn({ key: warning.path }, warning.message);
     const agentModule = await deps.loadAgent();
