@@ -7,7 +7,7 @@
  */
 import { chmod, chown, lstat, readFile, unlink } from 'node:fs/promises';
 import { type Server, type Socket, createServer } from 'node:net';
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { parseHostPort } from '../../config/address.js';
 import { formatDuration } from '../../config/duration.js';
 import type { RelayConfig } from './config.js';
@@ -68,7 +68,7 @@ export class PushListener {
       this._address = typeof address === 'object' && address !== null ? `${host.includes(':') ? `[${host}]` : host}:${address.port}` : '';
       return;
     }
-    const path = this._config.receiverUnixSocket;
+    const path = socketPath(this._config.receiverUnixSocket);
     await removeStaleSocket(path);
     await this._bind({ path }, `relay.receiver.receiver_unix_socket ${path}`);
     this._address = path;
@@ -173,6 +173,14 @@ export class PushListener {
     const trusted = this._transport === 'unix' || this._config.token === '' || authenticated;
     return this._ingest({ transport: this._transport, format, body, source: this._address, authenticated: trusted });
   }
+}
+
+/**
+ * The socket path, with a trailing run of `XXXXXX` in its file name replaced by random characters
+ * (mktemp's template), so a demo or test gets its own socket and never deletes another's.
+ */
+export function socketPath(configured: string): string {
+  return configured.replace(/X{6,}(?=[^/]*$)/, (run) => randomBytes(run.length).toString('base64url').slice(0, run.length).replace(/[-_]/g, '0'));
 }
 
 /** The format of a push: JSON starts with `{` (after white space), anything else is Cap'n Proto framing. */

@@ -329,6 +329,7 @@ export class RelaySource implements Source {
       labels: {},
       up: this._started !== undefined && this._stopped === undefined,
       consecutiveFailures: 0,
+      details: { tcp: this.addresses.tcp ?? null, unix: this.addresses.unix ?? null, pushgateway: this._config.pushgateway },
       collectors: new Map([['receiver', { status: 'ok', samples, durationSeconds: 0, finishedAtMillis: now, dropped: 0 }]]),
     };
   }
