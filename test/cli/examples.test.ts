@@ -80,7 +80,7 @@ describe('examples', () => {
       expect(await push({ host, port: Number(port) }, JSON.stringify({ tcp_app: 'a 1' }))).toBe('{"ok":true}\n');
       expect(await push(unix, JSON.stringify({ unix_app: 'b 1' }))).toBe('{"ok":true}\n');
       await relay!.whenFirstRoundDone();
-      expect(relay!.snapshots().map((snapshot) => snapshot.name)).toEqual(['relay', 'tcp_app', 'unix_app', 'agent-live']);
+      expect(relay!.snapshots().map((snapshot) => snapshot.name)).toEqual(['relay', 'tcp_app', 'unix_app', 'apps-table']);
       const metrics = await getText(agent.address, '/metrics');
       expect(metrics.body).toMatch(/^a\{app="tcp_app"/m);
     } finally {

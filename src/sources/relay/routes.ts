@@ -27,7 +27,13 @@ export function appsRoute(source: RelaySource): SourceRoute {
     handle(request, response) {
       const rows = source.store.rows();
       const now = new Date().toISOString();
-      if ((request.headers.accept ?? '').includes('application/json')) {
+      const accept = request.headers.accept ?? '';
+      if (/openmetrics-text|version=0\.0\.4/.test(accept)) {
+        // Scrapers (and the relay's own poller) get the table as exposition text.
+        reply(response, 200, 'text/plain; version=0.0.4; charset=utf-8', renderAppsExposition(source.store.rows()));
+        return;
+      }
+      if (accept.includes('application/json')) {
         const apps = rows.map((row) => ({ app: row.app, last_update: row.lastUpdate, source: row.source, series: row.series }));
         reply(response, 200, JSON_TYPE, `${JSON.stringify({ time: now, apps })}\n`);
         return;
@@ -35,6 +41,19 @@ export function appsRoute(source: RelaySource): SourceRoute {
       reply(response, 200, TEXT, renderTable(now, rows.map((row) => [row.app, row.lastUpdate, row.source, String(row.series)])));
     },
   };
+}
+
+/** The table as one gauge per app: when it last updated, with its source. */
+export function renderAppsExposition(rows: readonly { app: string; lastUpdate: string; source: string }[]): string {
+  const escape = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+  return [
+    '# HELP app_last_update_timestamp_seconds Unix time of the last update of each app the relay holds (its /apps table).',
+    '# TYPE app_last_update_timestamp_seconds gauge',
+    ...rows.map(
+      (row) => `app_last_update_timestamp_seconds{app_name="${escape(row.app)}",source="${escape(row.source)}"} ${Date.parse(row.lastUpdate) / 1000}`,
+    ),
+    '',
+  ].join('\n');
 }
 
 /** An ASCII table like exporter-proxy's (prettytable), plus a series column. */
