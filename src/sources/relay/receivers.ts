@@ -48,6 +48,7 @@ export class PushListener {
     private readonly _config: ReceiverConfig,
     private readonly _ingest: Ingest,
     private readonly _countFailure: CountFailure,
+    private readonly _onError: (error: unknown) => void = () => undefined,
   ) {
     // Half-open: the client's EOF ends the push, and the acknowledgement still goes back.
     this._server = createServer({ allowHalfOpen: true }, (socket) => this._onConnection(socket));
@@ -139,7 +140,15 @@ export class PushListener {
       if (done) return;
       done = true;
       socket.setTimeout(0);
-      finish(socket, this._receive(Buffer.concat(chunks, size)));
+      let outcome: string | undefined;
+      try {
+        outcome = this._receive(Buffer.concat(chunks, size));
+      } catch (error) {
+        // A bug must cost one push, not the process: the pusher learns it failed.
+        this._onError(error);
+        outcome = 'internal error; the push was not applied';
+      }
+      finish(socket, outcome);
     });
   }
 

@@ -88,7 +88,13 @@ export class RelaySource implements Source {
             maxBodyBytes: this._config.pollExternal.maxBodyBytes,
             allowInvalidCerts: this._config.pollExternal.allowInvalidCerts,
           },
-          (polledEndpoint, result) => this._onPoll(polledEndpoint, result),
+          (polledEndpoint, result) => {
+            try {
+              this._onPoll(polledEndpoint, result);
+            } catch (error) {
+              this._logger.error({ err: error, app: polledEndpoint.app }, 'relay: poll result failed unexpectedly');
+            }
+          },
         ),
       );
     }
@@ -114,8 +120,9 @@ export class RelaySource implements Source {
     const receiver = this._config.receiver;
     const ingest: Ingest = (push) => this.ingest(push);
     const countFailure: CountFailure = (transport, format, result, bytes) => this._count(transport, format, result, bytes);
-    if (receiver.receiveOnTcpSocket) this._listeners.push(new PushListener('tcp', receiver, ingest, countFailure));
-    if (receiver.receiveOnUnixSocket) this._listeners.push(new PushListener('unix', receiver, ingest, countFailure));
+    const onError = (error: unknown): void => this._logger.error({ err: error }, 'relay: push failed unexpectedly');
+    if (receiver.receiveOnTcpSocket) this._listeners.push(new PushListener('tcp', receiver, ingest, countFailure, onError));
+    if (receiver.receiveOnUnixSocket) this._listeners.push(new PushListener('unix', receiver, ingest, countFailure, onError));
     for (const listener of this._listeners) await listener.listen();
     this._logger.info({ ...this.addresses, endpoints: this._pollers.length }, 'relay receivers listening');
     const staleMin = Math.min(receiver.staleAfterMillis, this._config.pollExternal.staleAfterMillis);
