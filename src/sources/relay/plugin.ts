@@ -77,5 +77,14 @@ export function renderRelayDocs(): string {
     'sniffed yet); `result` is `ok`, `rejected` (parse error, type conflict, limit), `malformed`, `unauthorized`,',
     '`too_large`, `timeout` or `busy` (concurrent_requests reached).',
     '',
+    '## /apps for pollers',
+    '',
+    '`GET /apps` answers a client that accepts `text/plain; version=0.0.4` or OpenMetrics (a Prometheus scrape, the',
+    'relay\'s own poller) with the table as exposition text; it is not part of `/metrics` unless polled (the demo does):',
+    '',
+    '| Prometheus name | Kind | Labels | Description |',
+    '|---|---|---|---|',
+    '| `app_last_update_timestamp_seconds` | gauge | `app_name`, `source` | Unix time of the last update of each app the relay holds. |',
+    '',
   ].join('\n');
 }
