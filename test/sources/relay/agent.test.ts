@@ -13,41 +13,17 @@ import { type Agent, startAgent } from '../../../src/agent.js';
 import type { AgentConfig } from '../../../src/config/types.js';
 import { RelaySource } from '../../../src/sources/relay/source.js';
 import { promtoolCheckMetrics, unexpectedLintFindings } from '../../helpers/tools.js';
+import { agentConfig } from '../../reliability/helpers/harness.js';
 import { captureLogger } from '../routeros/poller/helpers/engine-fixtures.js';
 import { push, relayConfig } from './helpers.js';
 
 const TOKEN = 'scrape-bearer-token';
 
-function agentConfig(dir: string): AgentConfig {
-  return {
-    server: {
-      host: '127.0.0.1',
-      port: 0,
-      maxConcurrentScrapes: 4,
-      requestTimeoutMillis: 5_000,
-      maxHeaderBytes: 16_384,
-      auth: { basicUsers: {}, bearerToken: TOKEN, openPaths: ['/live', '/ready'] },
-    },
-    collection: { intervalMillis: 15_000, timeoutMillis: 2_000, concurrency: 8, startupCheck: 'off' },
-    otlp: {
-      enabled: false,
-      endpoint: 'http://127.0.0.1:4318',
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMillis: 60_000,
-      timeoutMillis: 10_000,
-      compression: 'none',
-      temporality: 'cumulative',
-      caFile: '',
-      clientCertFile: '',
-      clientKeyFile: '',
-    },
-    routers: [],
-    simulator: { enabled: false, count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0 },
-    log: { level: 'debug', format: 'json' },
-    resourceAttributes: {},
+function relayAgentConfig(dir: string): AgentConfig {
+  return agentConfig({
+    server: { ...agentConfig().server, auth: { basicUsers: {}, bearerToken: TOKEN, openPaths: ['/live', '/ready'] } },
     sections: { relay: relayConfig({ pushgateway: true, receiver: { max_push_bytes: '64KiB' } }, dir) },
-  };
+  });
 }
 
 function http(
@@ -82,7 +58,7 @@ describe('relay in the agent', () => {
   it('serves pushed and Pushgateway data on /metrics, /apps and the Pushgateway API behind the server auth', async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-agent-'));
     const { logger } = captureLogger();
-    agent = await startAgent(agentConfig(dir), logger);
+    agent = await startAgent(relayAgentConfig(dir), logger);
     const relay = agent.engine.sources.find((source): source is RelaySource => source instanceof RelaySource)!;
     const tcp = relay.addresses.tcp!.split(':');
     const address = agent.address;

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Agent, startAgent } from '../../../src/agent.js';
-import type { AgentConfig } from '../../../src/config/types.js';
 import { encodeMessage } from '../../../src/sources/relay/capnp.js';
 import { RelaySource } from '../../../src/sources/relay/source.js';
+import { agentConfig } from '../../reliability/helpers/harness.js';
 import { captureLogger } from '../routeros/poller/helpers/engine-fixtures.js';
 import { push, relayConfig, seriesLines } from './helpers.js';
 
@@ -23,28 +23,9 @@ let tcp = { host: '', port: 0 };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'relay-fuzz-'));
-  const config: AgentConfig = {
-    server: { host: '127.0.0.1', port: 0, maxConcurrentScrapes: 4, requestTimeoutMillis: 5_000, maxHeaderBytes: 16_384 },
-    collection: { intervalMillis: 15_000, timeoutMillis: 2_000, concurrency: 8, startupCheck: 'off' },
-    otlp: {
-      enabled: false,
-      endpoint: 'http://127.0.0.1:4318',
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMillis: 60_000,
-      timeoutMillis: 10_000,
-      compression: 'none',
-      temporality: 'cumulative',
-      caFile: '',
-      clientCertFile: '',
-      clientKeyFile: '',
-    },
-    routers: [],
-    simulator: { enabled: false, count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0 },
-    log: { level: 'debug', format: 'json' },
-    resourceAttributes: {},
+  const config = agentConfig({
     sections: { relay: relayConfig({ pushgateway: true, receiver: { max_push_bytes: '16KiB', max_series_per_app: 50 } }, dir) },
-  };
+  });
   agent = await startAgent(config, captureLogger().logger);
   relay = agent.engine.sources.find((source): source is RelaySource => source instanceof RelaySource)!;
   const [host = '', port = ''] = relay.addresses.tcp!.split(':');
