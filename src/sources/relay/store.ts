@@ -128,18 +128,20 @@ export class RelayStore {
     for (const entry of prepared) {
       for (const family of entry.families) {
         for (const series of family.series) {
-          const typeKey = `${family.type}/${componentKind(family.type, family.name, series.name)}`;
-          const mine = claimed.get(series.name);
+          const kind = componentKind(family.type, family.name, series.name);
+          const typeKey = `${family.type}/${kind}`;
+          const name = exportedName(kind, series.name);
+          const mine = claimed.get(name);
           if (mine !== undefined && mine.typeKey !== typeKey) {
-            throw new PushRejected(`${series.name} is ${describeKey(typeKey)} in app ${entry.app} but ${describeKey(mine.typeKey)} in app ${mine.app}`);
+            throw new PushRejected(`${name} is ${describeKey(typeKey)} in app ${entry.app} but ${describeKey(mine.typeKey)} in app ${mine.app}`);
           }
-          claimed.set(series.name, { typeKey, app: entry.app });
-          const held = this._components.get(series.name);
+          claimed.set(name, { typeKey, app: entry.app });
+          const held = this._components.get(name);
           if (held === undefined || held.typeKey === typeKey) continue;
           const others = [...held.owners].filter((owner) => !replacing.has(owner));
           if (others.length > 0) {
             throw new PushRejected(
-              `app ${entry.app}: ${series.name} is ${describeKey(typeKey)} here but ${describeKey(held.typeKey)} in app ${others.sort()[0]}`,
+              `app ${entry.app}: ${name} is ${describeKey(typeKey)} here but ${describeKey(held.typeKey)} in app ${others.sort()[0]}`,
             );
           }
         }
@@ -153,7 +155,7 @@ export class RelayStore {
       for (const family of entry.families) {
         for (const series of family.series) {
           const definition = this._claim(series.name, family, entry.app);
-          names.add(series.name);
+          names.add(definition.name);
           samples.push({ metric: definition, attributes: series.labels, value: series.value });
         }
       }
@@ -265,9 +267,10 @@ export class RelayStore {
       });
   }
 
-  private _claim(name: string, family: ParsedFamily, app: string): MetricDefinition {
-    const kind = componentKind(family.type, family.name, name);
+  private _claim(seriesName: string, family: ParsedFamily, app: string): MetricDefinition {
+    const kind = componentKind(family.type, family.name, seriesName);
     const typeKey = `${family.type}/${kind}`;
+    const name = exportedName(kind, seriesName);
     let component = this._components.get(name);
     if (component === undefined || component.typeKey !== typeKey) {
       component = {
@@ -286,6 +289,14 @@ export class RelayStore {
     component.owners.add(app);
     return component.definition;
   }
+}
+
+/**
+ * The name a component leaves under: the exposition appends `_total` to counters that lack it, so
+ * `foo` (a counter) and `foo_total` (a gauge) would collide there; keyed by this, they conflict here.
+ */
+function exportedName(kind: MetricKind, name: string): string {
+  return kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
 }
 
 function describeKey(typeKey: string): string {

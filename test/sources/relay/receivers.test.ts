@@ -26,10 +26,10 @@ describe('relay receivers', () => {
     expect(await push(target, fixture('json_string.json'))).toBe(OK);
     expect(await push(target, fixture('json_array.json'))).toBe(OK);
     expect(seriesLines(relay.source)).toEqual([
-      'http_requests_total_foo_bar_app0{app="foo_bar_app0_metrics",method="post",code="200"} 1027',
-      'http_requests_total_foo_bar_app0{app="foo_bar_app0_metrics",method="post",code="400"} 3',
-      'http_requests_total_foo_bar_app1{app="foo_bar_app1_metrics",method="post",code="200"} 1027',
-      'http_requests_total_foo_bar_app1{app="foo_bar_app1_metrics",method="post",code="400"} 3',
+      'http_requests_total_foo_bar_app0_total{app="foo_bar_app0_metrics",method="post",code="200"} 1027',
+      'http_requests_total_foo_bar_app0_total{app="foo_bar_app0_metrics",method="post",code="400"} 3',
+      'http_requests_total_foo_bar_app1_total{app="foo_bar_app1_metrics",method="post",code="200"} 1027',
+      'http_requests_total_foo_bar_app1_total{app="foo_bar_app1_metrics",method="post",code="400"} 3',
     ]);
     const rows = relay.source.store.rows();
     expect(rows.map((row) => [row.app, row.source])).toEqual([
@@ -66,16 +66,20 @@ describe('relay receivers', () => {
   it('rejects a push whole, with a reason, when it conflicts in type with another app or does not parse; nothing held is lost', async () => {
     relay = await startRelay();
     expect(await push(relay.tcp, JSON.stringify({ a: '# TYPE shared counter\nshared 1\n' }))).toBe(OK);
-    const conflict = JSON.parse(await push(relay.tcp, JSON.stringify({ b: '# TYPE shared gauge\nshared 2\n', c: 'fine 1' }))) as { ok: boolean; error: string };
-    expect(conflict).toEqual({ ok: false, error: 'app b: shared is a gauge here but a counter in app a' });
+    const conflict = JSON.parse(await push(relay.tcp, JSON.stringify({ b: '# TYPE shared_total gauge\nshared_total 2\n', c: 'fine 1' }))) as { ok: boolean; error: string };
+    expect(conflict).toEqual({ ok: false, error: 'app b: shared_total is a gauge here but a counter in app a' });
+    // A counter leaves with _total appended (shared → shared_total), so that gauge would collide on /metrics;
+    // a gauge named shared does not.
+    expect(await push(relay.tcp, JSON.stringify({ d: '# TYPE shared gauge\nshared 2\n' }))).toBe(OK);
+    expect(await push(relay.tcp, JSON.stringify({ d: 'other 1' }))).toBe(OK);
     const malformed = JSON.parse(await push(relay.tcp, JSON.stringify({ a: 'shared 2\nbroken{ 1' }))) as { ok: boolean; error: string };
     expect(malformed.ok).toBe(false);
     expect(malformed.error).toMatch(/^app a: line 2: /);
     expect(JSON.parse(await push(relay.tcp, '{"a": 12}'))).toEqual({ ok: false, error: 'app a: the value must be exposition text or a list of lines' });
     expect(JSON.parse(await push(relay.tcp, '{"a": "x 1"'))).toMatchObject({ ok: false, error: expect.stringMatching(/^not valid JSON/) as unknown });
     expect(JSON.parse(await push(relay.tcp, Buffer.from([1, 0, 0, 0, 9, 9, 9, 9])))).toMatchObject({ ok: false, error: expect.stringMatching(/message 1: truncated/) as unknown });
-    expect(seriesLines(relay.source)).toEqual(['shared{app="a"} 1']);
-    expect(relay.source.store.rows().map((row) => row.app)).toEqual(['a']);
+    expect(seriesLines(relay.source)).toEqual(['shared_total{app="a"} 1', 'other{app="d"} 1']);
+    expect(relay.source.store.rows().map((row) => row.app)).toEqual(['a', 'd']);
     // The app whose push failed shows when it last failed (Pushgateway's push_failure_time_seconds).
     const app = relay.source.snapshots().find((snapshot) => snapshot.name === 'a');
     const failure = app?.collectors.get('push')?.samples.find((sample) => sample.metric.name === 'push_failure_time_seconds');

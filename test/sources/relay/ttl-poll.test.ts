@@ -26,6 +26,7 @@ describe('relay expiry and polling', () => {
     let now = 1_000_000;
     relay = await startRelay({ receiver: { stale_after: '5m' } }, () => now);
     expect(await push(relay.tcp, JSON.stringify({ old: '# TYPE m counter\nm 1', fresh: 'f 1' }))).toBe('{"ok":true}\n');
+    expect(JSON.parse(await push(relay.tcp, JSON.stringify({ other: '# TYPE m_total gauge\nm_total 3' })))).toMatchObject({ ok: false });
     now += 200_000;
     expect(await push(relay.tcp, JSON.stringify({ fresh: 'f 2' }))).toBe('{"ok":true}\n');
     now += 100_001;
@@ -33,8 +34,8 @@ describe('relay expiry and polling', () => {
     expect(seriesLines(relay.source)).toEqual(['f{app="fresh"} 2']);
     expect(counterValue(relay.source, 'relay.apps.expired', {})).toBe(1);
     expect(counterValue(relay.source, 'relay.apps', {})).toBe(1);
-    // m was a counter of the expired app only: another app may now push it as a gauge.
-    expect(await push(relay.tcp, JSON.stringify({ other: '# TYPE m gauge\nm 3' }))).toBe('{"ok":true}\n');
+    // m (m_total on /metrics) was a counter of the expired app only: another app may now push m_total as a gauge.
+    expect(await push(relay.tcp, JSON.stringify({ other: '# TYPE m_total gauge\nm_total 3' }))).toBe('{"ok":true}\n');
   });
 
   it('polls an endpoint at once, shows its failure, recovers, and drops its data after its own stale_after', async () => {
