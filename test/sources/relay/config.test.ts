@@ -101,6 +101,20 @@ describe('relay config', () => {
     });
   });
 
+  it('treats the token as a secret: redacted by check-config', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relay-token-'));
+    writeFileSync(join(dir, 'agent.yaml'), 'relay:\n  receiver:\n    token: tcp-push-secret\n');
+    const stdout = new PassThrough();
+    let out = '';
+    stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const code = await main(['check-config', '--config', join(dir, 'agent.yaml')], { stdout, stderr: new PassThrough(), env: {} });
+    expect(code).toBe(0);
+    expect(out).toMatch(/token: .*redacted/);
+    expect(out).not.toContain('tcp-push-secret');
+    const { relay } = load('relay:\n  receiver:\n    token: tcp-push-secret\n');
+    expect(RELAY_SECTION.secrets?.(relay)).toEqual(['tcp-push-secret']);
+  });
+
   it('maps exporter-proxy\'s config.toml as it is: every key, [exporter] included, worker_threads ignored with a notice', () => {
     const merged = mergeExporterProxyConfig('log:\n  level: info\n', SEED_TOML, 'config.toml');
     expect(merged.notices).toEqual(['[exporter] worker_threads is accepted and ignored: the agent runs on one event loop']);
