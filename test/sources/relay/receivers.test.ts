@@ -3,10 +3,15 @@
  * socket, as JSON and as Cap'n Proto written by the reference implementation; replace semantics,
  * rejections, auth and limits, with the one-line acknowledgement.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { encodeMessage } from '../../../src/sources/relay/capnp.js';
-import { type RelayHarness, counterValue, push, seriesLines, startRelay } from './helpers.js';
+import { RelaySource } from '../../../src/sources/relay/source.js';
+import { captureLogger } from '../routeros/poller/helpers/engine-fixtures.js';
+import { type RelayHarness, counterValue, push, relayConfig, seriesLines, startRelay } from './helpers.js';
 
 const fixture = (name: string): Buffer => readFileSync(new URL(`../../fixtures/relay/${name}`, import.meta.url));
 const OK = '{"ok":true}\n';
@@ -118,7 +123,6 @@ describe('relay receivers', () => {
   it('answers busy beyond concurrent_requests, and sets the socket mode', async () => {
     relay = await startRelay({ receiver: { concurrent_requests: 1, unix_socket_mode: '0600' } });
     expect(statSync(relay.unix).mode & 0o777).toBe(0o600);
-    const { connect } = await import('node:net');
     const holder = connect(relay.tcp.port, relay.tcp.host);
     await new Promise((resolve) => holder.once('connect', resolve));
     // The held connection is counted once the server accepted it; retry until the second is refused.
@@ -130,5 +134,31 @@ describe('relay receivers', () => {
     holder.destroy();
     // A different listener has its own limit.
     expect(await push(relay.unix, JSON.stringify({ a: 'x 1' }))).toBe(OK);
+  });
+});
+
+describe('relay receivers at startup', () => {
+  it('names the key when it cannot listen, and never deletes a file that is not a socket', async () => {
+    relay = await startRelay();
+    const dir = mkdtempSync(join(tmpdir(), 'relay-start-'));
+    try {
+      const busy = new RelaySource({
+        config: relayConfig({ receiver: { receiver_tcp_socket: `127.0.0.1:${relay.tcp.port}`, receive_on_unix_socket: false } }, dir),
+        logger: captureLogger().logger,
+      });
+      await expect(busy.start()).rejects.toThrow(`cannot listen on relay.receiver.receiver_tcp_socket 127.0.0.1:${relay.tcp.port} (EADDRINUSE)`);
+      await busy.stop();
+      const file = join(dir, 'not-a-socket');
+      writeFileSync(file, 'keep me');
+      const clobber = new RelaySource({
+        config: relayConfig({ receiver: { receive_on_tcp_socket: false, receiver_unix_socket: file } }, dir),
+        logger: captureLogger().logger,
+      });
+      await expect(clobber.start()).rejects.toThrow(`relay.receiver.receiver_unix_socket: ${file} exists and is not a socket`);
+      await clobber.stop();
+      expect(readFileSync(file, 'utf8')).toBe('keep me');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
