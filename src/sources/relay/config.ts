@@ -209,6 +209,10 @@ function endpoints(value: unknown, path: string, problems: Problems): PollEndpoi
       return;
     }
     const name = typeof app === 'string' ? app : url;
+    if (name === 'relay') {
+      problems.add(joinPath(at, 'app'), 'relay is the name of the relay\'s own target; choose another');
+      return;
+    }
     if (seen.has(name)) {
       problems.add(at, `app ${JSON.stringify(name)} is polled twice`);
       return;

@@ -224,6 +224,7 @@ export class RelaySource implements Source {
       apps.forEach((app, index) => {
         if (names.has(app)) throw new PushRejected(`app ${app} twice in one push`);
         if (this._endpoints.has(app)) throw new PushRejected(`app ${app} is a polled endpoint`);
+        if (app === SELF_NAME) throw new PushRejected(`app name ${SELF_NAME} is taken by the relay's own target`);
         names.add(app);
         prepared.push(prepare(app, index));
       });

@@ -80,6 +80,7 @@ describe('relay receivers', () => {
     const malformed = JSON.parse(await push(relay.tcp, JSON.stringify({ a: 'shared 2\nbroken{ 1' }))) as { ok: boolean; error: string };
     expect(malformed.ok).toBe(false);
     expect(malformed.error).toMatch(/^app a: line 2: /);
+    expect(JSON.parse(await push(relay.tcp, '{"relay": "x 1"}'))).toEqual({ ok: false, error: "app name relay is taken by the relay's own target" });
     expect(JSON.parse(await push(relay.tcp, '{"a": 12}'))).toEqual({ ok: false, error: 'app a: the value must be exposition text or a list of lines' });
     expect(JSON.parse(await push(relay.tcp, '{"a": "x 1"'))).toMatchObject({ ok: false, error: expect.stringMatching(/^not valid JSON/) as unknown });
     expect(JSON.parse(await push(relay.tcp, Buffer.from([1, 0, 0, 0, 9, 9, 9, 9])))).toMatchObject({ ok: false, error: expect.stringMatching(/message 1: truncated/) as unknown });
@@ -89,7 +90,7 @@ describe('relay receivers', () => {
     const app = relay.source.snapshots().find((snapshot) => snapshot.name === 'a');
     const failure = app?.collectors.get('push')?.samples.find((sample) => sample.metric.name === 'push_failure_time_seconds');
     expect(failure?.value).toBeGreaterThan(0);
-    expect(counterValue(relay.source, 'relay.pushes', { transport: 'tcp', format: 'json', result: 'rejected' })).toBe(2);
+    expect(counterValue(relay.source, 'relay.pushes', { transport: 'tcp', format: 'json', result: 'rejected' })).toBe(3);
   });
 
   it('requires the token on TCP (AUTH line or "token" key), not on the Unix socket', async () => {
