@@ -76,6 +76,21 @@ describe('relay expiry and polling', () => {
     expect(seriesLines(relay.source)).toEqual([]);
   });
 
+  it('polls at once (after a jitter under a second), not after poll_interval as exporter-proxy did', async () => {
+    let polls = 0;
+    const base = await serve((_req, res) => {
+      polls += 1;
+      res.writeHead(200).end('up_now 1\n');
+    });
+    relay = await startRelay({
+      poll_external: { poll_other_scrape_endpoints: true, other_scrape_endpoints: [`${base}/a`, `${base}/b`], poll_interval: '1h' },
+    });
+    // With a one-hour interval, only an immediate first poll can finish the first round.
+    await relay.source.whenFirstRoundDone();
+    expect(polls).toBe(2);
+    expect(relay.source.store.rows().map((row) => row.app)).toEqual([`${base}/a`, `${base}/b`]);
+  });
+
   it('counts only 200, enforces client_timeout and the body limit, refuses bad certificates by default', async () => {
     const base = await serve((req, res) => {
       if (req.url === '/slow') return; // never answers
