@@ -124,6 +124,7 @@ async function start(
     source: engine,
     telemetry,
     version,
+    routes: sources.flatMap((source) => source.routes ?? []),
     // Within the shutdown step's own bound, so in-flight scrapes are cut rather than abandoned.
     closeTimeoutMillis: 2_500,
     // Secret-free messages (a renewal whose key does not match keeps the old certificate, and says so).

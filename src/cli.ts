@@ -115,6 +115,7 @@ const DEFAULT_DEPENDENCIES = {
   loadDocs: async (): Promise<DocsModule> => import('./sources/docs.js'),
   loadSections: async (): Promise<readonly ConfigSection[]> =>
     (await import('./sources/registry.js')).SOURCES.flatMap((source) => source.configSections ?? []),
+  loadRelayToml: async () => (await import('./sources/relay/toml.js')).mergeExporterProxyConfig,
 } as const;
 
 const HELP = `Usage: ${AGENT_NAME} [command] [options]
@@ -150,6 +151,7 @@ interface RunFlag {
 
 const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '-c, --config FILE', text: 'Config file, YAML or JSON', defaultText: 'none, built-in defaults and the environment', env: 'MIKROTIK_AGENT_CONFIG' },
+  { flag: '    --relay-config TOML', text: 'An exporter-proxy config.toml, read as it is, as the relay: section', defaultText: 'none' },
   { flag: '    --listen ADDR', text: 'HTTP listen address, host:port, [v6]:port or :port', key: ['server', 'listen'] },
   { flag: '    --log-level LEVEL', text: 'trace, debug, info, warn, error or fatal', key: ['log', 'level'] },
   { flag: '    --log-format FORMAT', text: 'json (level names), logfmt, pretty, or auto (pretty on a TTY, else json)', key: ['log', 'format'] },
@@ -170,7 +172,7 @@ async function runHelp(): Promise<string> {
     return `  ${entry.flag.padEnd(25)}${entry.text}\n  ${''.padEnd(25)}(${details.join('; ')})`;
   });
   const otelLines = OTEL_VARIABLES.map((entry) => `  ${entry.names.join(', ')}\n      ${entry.sets}`);
-  return `Usage: ${AGENT_NAME} run [--config FILE] [--listen ADDR] [--log-level LEVEL] [--log-format FORMAT]
+  return `Usage: ${AGENT_NAME} run [--config FILE] [--relay-config TOML] [--listen ADDR] [--log-level LEVEL] [--log-format FORMAT]
 
 Polls the configured routers in the background and serves /metrics, /health, /live and /ready;
 pushes OTLP when otlp.enabled. Flags beat the environment, which beats the file.
@@ -324,12 +326,41 @@ async function load(
   overrides: ConfigOverrides,
   io: CliIo,
   deps: Dependencies,
-  syntaxOnly = false,
+  extra: { readonly syntaxOnly?: boolean; readonly relayToml?: string | undefined } = {},
 ): Promise<LoadedConfig> {
+  const { syntaxOnly = false, relayToml } = extra;
   const collectors = await deps.loadCollectors();
   const sections = await deps.loadSections();
   // Lazily like the commands' modules: the loader checks simulator settings against the simulator's profiles.
   const { loadConfig } = await import('./config/load.js');
+  if (relayToml !== undefined) {
+    const { readFileSync } = await import('node:fs');
+    const { dirname, resolve } = await import('node:path');
+    const cwd = io.cwd ?? process.cwd();
+    const read = (path: string, what: string): string => {
+      try {
+        return readFileSync(resolve(cwd, path), 'utf8');
+      } catch (error) {
+        throw new ConfigError([{ path, message: `cannot read the ${what} (${(error as NodeJS.ErrnoException).code ?? 'read error'})` }]);
+      }
+    };
+    const merge = await deps.loadRelayToml();
+    let merged;
+    try {
+      merged = merge(file === undefined ? undefined : read(file, 'config file'), read(relayToml, 'relay config'), relayToml);
+    } catch (error) {
+      throw new ConfigError([{ path: '--relay-config', message: (error as Error).message }]);
+    }
+    const loaded = loadConfig({
+      text: merged.text,
+      env: io.env,
+      overrides,
+      collectors,
+      sections,
+      cwd: file === undefined ? cwd : dirname(resolve(cwd, file)),
+    });
+    return { ...loaded, warnings: [...loaded.warnings, ...merged.notices.map((message) => ({ path: relayToml, message }))] };
+  }
   return loadConfig({
     ...(file === undefined ? {} : { file }),
     env: io.env,
@@ -357,7 +388,7 @@ async function checkConfigCommand(args: readonly string[], io: CliIo, deps: Depe
     strict: true,
   });
   const syntaxOnly = values['syntax-only'] ?? false;
-  const { config, warnings } = await load(configFile(values.config, io.env), {}, io, deps, syntaxOnly);
+  const { config, warnings } = await load(configFile(values.config, io.env), {}, io, deps, { syntaxOnly });
   for (const warning of warnings) io.stderr.write(`warning: ${formatProblem(warning)}\n`);
   io.stdout.write(CHECK_CONFIG_HEADER);
   if (syntaxOnly) io.stdout.write(SYNTAX_ONLY_HEADER);
@@ -370,6 +401,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
     args: [...args],
     options: {
       config: { type: 'string', short: 'c' },
+      'relay-config': { type: 'string' },
       listen: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
@@ -394,7 +426,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       void reloadAgent(agent, logger, io);
     }) ?? (() => undefined);
   try {
-    const { config, warnings } = await load(file, overrides, io, deps);
+    const { config, warnings } = await load(file, overrides, io, deps, { relayToml: values['relay-config'] });
     logger = createLogger(config.log, io.stdout);
     for (const warning of warnings) logger.warn({ key: warning.path }, warning.message);
     const agentModule = await deps.loadAgent();

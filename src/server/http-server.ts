@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { ServerConfig } from '../config/types.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
+import type { SourceRoute } from '../engine/source.js';
 import type { Telemetry } from '../telemetry/provider.js';
 import { Authenticator } from './auth.js';
 import { healthReport, sourceHealth } from './health.js';
@@ -64,6 +65,11 @@ export interface HttpServerOptions {
   readonly onError?: (message: string) => void;
   /** Called after the TLS certificate was reloaded. */
   readonly onTlsReload?: () => void;
+  /**
+   * Endpoints the running sources serve (`/apps`, `/metrics/job/…`), behind the same auth and error
+   * handling as the built-in ones; a built-in path always wins.
+   */
+  readonly routes?: readonly SourceRoute[];
 }
 
 /** The running server. */
@@ -195,7 +201,7 @@ class AgentHttpServerImpl implements AgentHttpServer {
   private _onRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = process.hrtime.bigint();
     const path = requestPath(req.url);
-    const route = this._routes.has(path) ? path : 'other';
+    const route = this._routes.has(path) ? path : (this._sourceRoute(path)?.name ?? 'other');
     // Streams report aborted clients as errors; nothing to do about them beyond not crashing.
     req.on('error', () => {});
     res.on('error', () => {});
@@ -228,7 +234,12 @@ class AgentHttpServerImpl implements AgentHttpServer {
     }
     const handler = this._routes.get(path);
     if (handler === undefined) {
-      send(res, 404, TEXT_CONTENT_TYPE, 'not found\n');
+      const sourceRoute = this._sourceRoute(path);
+      if (sourceRoute === undefined) {
+        send(res, 404, TEXT_CONTENT_TYPE, 'not found\n');
+        return;
+      }
+      await this._handleSourceRoute(sourceRoute, req, res);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -236,6 +247,36 @@ class AgentHttpServerImpl implements AgentHttpServer {
       return;
     }
     await handler(req, res);
+  }
+
+  /** The source route for a path: an exact match, else the longest prefix route (path ending in `/`). */
+  private _sourceRoute(path: string): SourceRoute | undefined {
+    let best: SourceRoute | undefined;
+    for (const route of this._options.routes ?? []) {
+      if (route.path === path) return route;
+      if (route.path.endsWith('/') && path.startsWith(route.path) && (best === undefined || route.path.length > best.path.length)) best = route;
+    }
+    return best;
+  }
+
+  /** Checks the method, reads the body within the route's limit, then hands over. */
+  private async _handleSourceRoute(route: SourceRoute, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!route.methods.includes(req.method ?? '')) {
+      send(res, 405, TEXT_CONTENT_TYPE, 'method not allowed\n', { Allow: route.methods.join(', ') });
+      return;
+    }
+    const limit = route.maxBodyBytes ?? 0;
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (Number.isFinite(declared) && declared > limit) {
+      send(res, 413, TEXT_CONTENT_TYPE, `request body larger than ${limit} bytes\n`, { Connection: 'close' });
+      return;
+    }
+    const body = await readBody(req, limit);
+    if (body === undefined) {
+      send(res, 413, TEXT_CONTENT_TYPE, `request body larger than ${limit} bytes\n`, { Connection: 'close' });
+      return;
+    }
+    await route.handle(req, res, body);
   }
 
   private async _metrics(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -302,6 +343,29 @@ class AgentHttpServerImpl implements AgentHttpServer {
     this._options.telemetry.agentMetrics.recordHttpRequest('other', status, 0);
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   }
+}
+
+/** The request body, or undefined once it exceeds `limit` bytes (reading stops there). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+    // After 'end' this settles nothing; before it, the client went away mid-body.
+    req.once('close', () => reject(new Error('client closed the request before its body ended')));
+  });
 }
 
 function safe(callback: ((message: string) => void) | undefined): (message: string) => void {

@@ -130,7 +130,7 @@ describe('main: usage', () => {
     for (const name of read) expect(help, name).toContain(name);
     // Every flag the help shows is accepted by run (an unknown one is a usage error, exit 2).
     const flags = [...help.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((match) => match[1]);
-    expect(flags).toEqual(['--config', '--listen', '--log-level', '--log-format']);
+    expect(flags).toEqual(['--config', '--relay-config', '--listen', '--log-level', '--log-format']);
   });
 
   it('help <command> prints that command\'s help; an unknown one exits 2', async () => {

@@ -8,6 +8,9 @@ import { parse } from 'yaml';
 import { startAgent } from '../../src/agent.js';
 import { type CliIo, main } from '../../src/cli.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
+import { SOURCES } from '../../src/sources/registry.js';
+import { RelaySource } from '../../src/sources/relay/source.js';
+import { push } from '../sources/relay/helpers.js';
 import { loadConfig } from '../../src/config/load.js';
 import { formatFault, planFleetFaults } from '../../src/sources/routeros/simulator/faults.js';
 import { fleetRouterNames } from '../../src/sources/routeros/simulator/fleet.js';
@@ -60,14 +63,41 @@ describe('examples', () => {
     expect(config.routers).toEqual([]);
   });
 
+  it('demo.yaml runs the relay: both receivers on a temporary socket and a free port, one polled local endpoint', async () => {
+    const { config } = loadConfig({
+      file: example('demo.yaml'),
+      env: {},
+      collectors: COLLECTORS,
+      sections: SOURCES.flatMap((source) => source.configSections ?? []),
+      overrides: { listen: '127.0.0.1:0' },
+    });
+    const { logger } = captureLogger();
+    const agent = await startAgent(config, logger);
+    try {
+      const relay = agent.engine.sources.find((source): source is RelaySource => source instanceof RelaySource);
+      const { tcp = '', unix = '' } = relay?.addresses ?? {};
+      expect(unix).toMatch(/^\/tmp\/mikrotik-otel-agent-relay-[A-Za-z0-9]{8}\.sock$/);
+      expect(tcp).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
+      const [host = '', port = ''] = tcp.split(':');
+      expect(await push({ host, port: Number(port) }, JSON.stringify({ tcp_app: 'a 1' }))).toBe('{"ok":true}\n');
+      expect(await push(unix, JSON.stringify({ unix_app: 'b 1' }))).toBe('{"ok":true}\n');
+      await relay!.whenFirstRoundDone();
+      expect(relay!.snapshots().map((snapshot) => snapshot.name)).toEqual(['relay', 'tcp_app', 'unix_app', 'apps-table']);
+      const metrics = await getText(agent.address, '/metrics');
+      expect(metrics.body).toMatch(/^a\{app="tcp_app"/m);
+    } finally {
+      await agent.shutdown();
+    }
+  }, 30_000);
+
   it('demo-faults.yaml is the demo fleet with one slow (below the timeout), one hung and one rejecting router, as its comments say', async () => {
     const result = await run(['check-config', '--config', example('demo-faults.yaml')]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
-    const printed = parse(result.out) as { simulator: { faults: unknown[] } };
-    const demo = parse((await run(['check-config', '--config', example('demo.yaml')])).out) as { simulator: { faults: unknown[] } };
-    // Nothing but the faults differs from the demo.
-    expect({ ...printed, simulator: { ...printed.simulator, faults: [] } }).toEqual(demo);
+    const printed = parse(result.out) as { simulator: { faults: unknown[] }; relay: unknown };
+    const demo = parse((await run(['check-config', '--config', example('demo.yaml')])).out) as { simulator: { faults: unknown[] }; relay: unknown };
+    // Nothing but the faults differs from the demo's fleet; the relay is the demo's alone.
+    expect({ ...printed, simulator: { ...printed.simulator, faults: [] }, relay: demo.relay }).toEqual(demo);
 
     const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS, sections: SECTIONS });
     const names = fleetRouterNames(simulatorConfig(config).profile, simulatorConfig(config).count);

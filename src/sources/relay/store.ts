@@ -1,0 +1,305 @@
+/**
+ * What the relay holds: one target per app (pushed) or endpoint (polled), each replaced whole by a
+ * new push or poll, and one metric definition per series name shared by every app, so the exposition
+ * carries one HELP/TYPE per family. A push whose types conflict with another app's, that does not
+ * parse, or that breaks a limit is rejected whole; nothing already held changes.
+ */
+import type { MetricDefinition, MetricKind, Sample } from '../../engine/metric.js';
+import type { CollectorState, TargetSnapshot } from '../../engine/snapshot.js';
+import { RELAY, RELAY_METRICS, RESERVED_NAMES } from './descriptor.js';
+import { ExpositionError, type FamilyType, type ParsedFamily, parseExposition } from './exposition.js';
+
+/** A rejected push: the reason goes back to the pusher. */
+export class PushRejected extends Error {
+  override name = 'PushRejected';
+}
+
+/** Parsed text for one app, checked against the store but not yet applied. */
+export interface PreparedApp {
+  readonly app: string;
+  readonly families: readonly ParsedFamily[];
+  readonly seriesCount: number;
+  readonly timestampsStripped: number;
+  readonly parseSeconds: number;
+}
+
+export interface AppMeta {
+  /** `/apps`' Source column: the socket path, the TCP listen address, `external_poll: <url>`, `pushgateway`. */
+  readonly source: string;
+  /** Extra attributes on every series (Pushgateway's grouping labels). */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+interface Component {
+  readonly definition: MetricDefinition;
+  /** `<family type>/<kind>`: two apps agree when this is equal. */
+  readonly typeKey: string;
+  readonly owners: Set<string>;
+}
+
+interface AppEntry {
+  readonly app: string;
+  readonly source: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly names: ReadonlySet<string>;
+  readonly families: readonly ParsedFamily[];
+  readonly samples: readonly Sample[];
+  readonly updatedMillis: number;
+  readonly parseSeconds: number;
+  lastFailureMillis: number;
+}
+
+export interface AppRow {
+  readonly app: string;
+  readonly lastUpdate: string;
+  readonly source: string;
+  readonly series: number;
+}
+
+export interface StoreOptions {
+  readonly maxSeriesPerApp: number;
+  readonly now?: () => number;
+  readonly onChange?: () => void;
+}
+
+/** Kinds of the component series of a family; histograms and summaries become their components. */
+function componentKind(type: FamilyType, family: string, series: string): MetricKind {
+  if (type === 'counter') return 'counter';
+  if (type === 'histogram') return 'counter';
+  if (type === 'summary') return series === family ? 'gauge' : 'counter';
+  return 'gauge';
+}
+
+export class RelayStore {
+  private readonly _apps = new Map<string, AppEntry>();
+  private readonly _components = new Map<string, Component>();
+  private readonly _options: StoreOptions;
+  private readonly _now: () => number;
+
+  constructor(options: StoreOptions) {
+    this._options = options;
+    this._now = options.now ?? Date.now;
+  }
+
+  /** Parses and checks one app's text; throws PushRejected with the reason. */
+  prepare(app: string, text: string): PreparedApp {
+    const started = process.hrtime.bigint();
+    let parsed;
+    try {
+      parsed = parseExposition(text);
+    } catch (error) {
+      if (error instanceof ExpositionError) throw new PushRejected(`app ${app}: ${error.message}`);
+      throw error;
+    }
+    return this.prepareFamilies(app, parsed.families, parsed.timestampsStripped, started);
+  }
+
+  /** Checks already parsed families for one app (Pushgateway's POST merges them with what is held). */
+  prepareFamilies(app: string, families: readonly ParsedFamily[], timestampsStripped: number, started = process.hrtime.bigint()): PreparedApp {
+    if (app === '' || app.length > 256) throw new PushRejected('app name must be 1 to 256 characters');
+    const parsed = { families, timestampsStripped };
+    const seriesCount = parsed.families.reduce((total, family) => total + family.series.length, 0);
+    if (seriesCount > this._options.maxSeriesPerApp) {
+      throw new PushRejected(`app ${app}: ${seriesCount} series exceed max_series_per_app (${this._options.maxSeriesPerApp})`);
+    }
+    for (const family of parsed.families) {
+      for (const series of family.series) {
+        if (RESERVED_NAMES.has(series.name) || series.name.startsWith('relay_')) {
+          throw new PushRejected(`app ${app}: ${series.name} is reserved for the relay's own metrics`);
+        }
+      }
+    }
+    return {
+      app,
+      families: parsed.families,
+      seriesCount,
+      timestampsStripped: parsed.timestampsStripped,
+      parseSeconds: Number(process.hrtime.bigint() - started) / 1e9,
+    };
+  }
+
+  /**
+   * Replaces the data of every prepared app at once, or of none: a type conflict with an app outside
+   * the push, or between apps of the push, rejects the whole push.
+   */
+  commit(prepared: readonly PreparedApp[], meta: AppMeta): void {
+    const replacing = new Set(prepared.map((entry) => entry.app));
+    const claimed = new Map<string, { typeKey: string; app: string }>();
+    for (const entry of prepared) {
+      for (const family of entry.families) {
+        for (const series of family.series) {
+          const kind = componentKind(family.type, family.name, series.name);
+          const typeKey = `${family.type}/${kind}`;
+          const name = exportedName(kind, series.name);
+          const mine = claimed.get(name);
+          if (mine !== undefined && mine.typeKey !== typeKey) {
+            throw new PushRejected(`${name} is ${describeKey(typeKey)} in app ${entry.app} but ${describeKey(mine.typeKey)} in app ${mine.app}`);
+          }
+          claimed.set(name, { typeKey, app: entry.app });
+          const held = this._components.get(name);
+          if (held === undefined || held.typeKey === typeKey) continue;
+          const others = [...held.owners].filter((owner) => !replacing.has(owner));
+          if (others.length > 0) {
+            throw new PushRejected(
+              `app ${entry.app}: ${name} is ${describeKey(typeKey)} here but ${describeKey(held.typeKey)} in app ${others.sort()[0]}`,
+            );
+          }
+        }
+      }
+    }
+    const now = this._now();
+    for (const entry of prepared) this._remove(entry.app, false);
+    for (const entry of prepared) {
+      const samples: Sample[] = [];
+      const names = new Set<string>();
+      for (const family of entry.families) {
+        for (const series of family.series) {
+          const definition = this._claim(series.name, family, entry.app);
+          names.add(definition.name);
+          samples.push({ metric: definition, attributes: series.labels, value: series.value });
+        }
+      }
+      this._apps.set(entry.app, {
+        app: entry.app,
+        source: meta.source,
+        labels: meta.labels ?? {},
+        names,
+        families: entry.families,
+        samples,
+        updatedMillis: now,
+        parseSeconds: entry.parseSeconds,
+        lastFailureMillis: this._apps.get(entry.app)?.lastFailureMillis ?? 0,
+      });
+    }
+    this._options.onChange?.();
+  }
+
+  /** Records a rejected push of a known app (its data stays). */
+  recordFailure(app: string): void {
+    const entry = this._apps.get(app);
+    if (entry === undefined) return;
+    entry.lastFailureMillis = this._now();
+    this._options.onChange?.();
+  }
+
+  /** Drops an app; true when it was held. */
+  remove(app: string): boolean {
+    return this._remove(app, true);
+  }
+
+  private _remove(app: string, notify: boolean): boolean {
+    const entry = this._apps.get(app);
+    if (entry === undefined) return false;
+    for (const name of entry.names) {
+      const component = this._components.get(name);
+      if (component === undefined) continue;
+      component.owners.delete(app);
+      if (component.owners.size === 0) this._components.delete(name);
+    }
+    this._apps.delete(app);
+    if (notify) this._options.onChange?.();
+    return true;
+  }
+
+  /** Drops the apps not updated within their TTL; returns the names dropped. */
+  expire(staleAfterMillis: (app: string) => number): string[] {
+    const now = this._now();
+    const expired = [...this._apps.values()]
+      .filter((entry) => now - entry.updatedMillis > staleAfterMillis(entry.app))
+      .map((entry) => entry.app);
+    for (const app of expired) this._remove(app, false);
+    if (expired.length > 0) this._options.onChange?.();
+    return expired;
+  }
+
+  has(app: string): boolean {
+    return this._apps.has(app);
+  }
+
+  get size(): number {
+    return this._apps.size;
+  }
+
+  /** The families an app holds (Pushgateway's POST keeps those it does not name). */
+  familiesOf(app: string): readonly ParsedFamily[] {
+    return this._apps.get(app)?.families ?? [];
+  }
+
+  rows(): AppRow[] {
+    return [...this._apps.values()]
+      .sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : 0))
+      .map((entry) => ({
+        app: entry.app,
+        lastUpdate: new Date(entry.updatedMillis).toISOString(),
+        source: entry.source,
+        series: entry.samples.length,
+      }));
+  }
+
+  /** One snapshot per app, sorted by name, with collector `collector` holding its data. */
+  snapshots(collector: string, include: (app: string) => boolean = () => true): TargetSnapshot[] {
+    return [...this._apps.values()]
+      .filter((entry) => include(entry.app))
+      .sort((a, b) => (a.app < b.app ? -1 : a.app > b.app ? 1 : 0))
+      .map((entry) => {
+        const status: Sample[] = [
+          { metric: RELAY_METRICS.pushTime, attributes: {}, value: entry.updatedMillis / 1000 },
+          { metric: RELAY_METRICS.pushFailureTime, attributes: {}, value: entry.lastFailureMillis / 1000 },
+        ];
+        const state: CollectorState = {
+          status: 'ok',
+          samples: collector === 'push' ? [...status, ...entry.samples] : entry.samples,
+          durationSeconds: entry.parseSeconds,
+          finishedAtMillis: entry.updatedMillis,
+          dropped: 0,
+        };
+        return {
+          source: RELAY,
+          name: entry.app,
+          address: entry.source,
+          identity: { app: entry.app },
+          labels: entry.labels,
+          up: true,
+          lastSuccessMillis: entry.updatedMillis,
+          consecutiveFailures: 0,
+          collectors: new Map([[collector, state]]),
+        } satisfies TargetSnapshot;
+      });
+  }
+
+  private _claim(seriesName: string, family: ParsedFamily, app: string): MetricDefinition {
+    const kind = componentKind(family.type, family.name, seriesName);
+    const typeKey = `${family.type}/${kind}`;
+    const name = exportedName(kind, seriesName);
+    let component = this._components.get(name);
+    if (component === undefined || component.typeKey !== typeKey) {
+      component = {
+        definition: Object.freeze({
+          name,
+          kind,
+          unit: '',
+          description: family.help === '' ? `Relayed ${family.type} ${family.name}.` : family.help,
+          attributes: [],
+        }),
+        typeKey,
+        owners: new Set(),
+      };
+      this._components.set(name, component);
+    }
+    component.owners.add(app);
+    return component.definition;
+  }
+}
+
+/**
+ * The name a component leaves under: the exposition appends `_total` to counters that lack it, so
+ * `foo` (a counter) and `foo_total` (a gauge) would collide there; keyed by this, they conflict here.
+ */
+function exportedName(kind: MetricKind, name: string): string {
+  return kind === 'counter' && !name.endsWith('_total') ? `${name}_total` : name;
+}
+
+function describeKey(typeKey: string): string {
+  const [type = '', kind = ''] = typeKey.split('/');
+  return type === kind || type === 'untyped' ? `a ${kind}` : `a ${type} component (${kind})`;
+}
