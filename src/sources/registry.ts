@@ -4,6 +4,7 @@
  * names a source.
  */
 import type { SourcePlugin } from '../engine/source.js';
+import { hostPlugin } from './host/plugin.js';
 import { routerosPlugin } from './routeros/plugin.js';
 
-export const SOURCES: readonly SourcePlugin[] = Object.freeze([routerosPlugin()]);
+export const SOURCES: readonly SourcePlugin[] = Object.freeze([routerosPlugin(), hostPlugin()]);

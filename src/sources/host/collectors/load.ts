@@ -1,0 +1,26 @@
+/** Load averages from /proc/loadavg: runnable and uninterruptible tasks over 1, 5 and 15 minutes. */
+import type { MetricDefinition } from '../../../engine/metric.js';
+import type { NamingMode } from '../config.js';
+import { completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
+
+const WINDOWS = ['1m', '5m', '15m'] as const;
+
+const OTEL = WINDOWS.map((window) =>
+  metric(`system.cpu.load_average.${window}`, 'gauge', '{thread}', `Load average over ${window.replace('m', ' minute(s)')}.`),
+);
+const NODE = (['1', '5', '15'] as const).map((minutes) => metric(`node_load${minutes}`, 'gauge', '', `${minutes}m load average.`));
+
+export const loadCollector: HostCollector = {
+  name: 'load',
+  reads: '/proc/loadavg',
+  metrics: (names: NamingMode): readonly MetricDefinition[] => (names === 'otel' ? OTEL : NODE),
+  create({ fs, config }) {
+    const definitions = config.names === 'otel' ? OTEL : NODE;
+    return async () => {
+      const parts = fields(completeLines(await fs.read('/proc/loadavg'))[0] ?? '');
+      const out = new Samples();
+      definitions.forEach((definition, index) => out.add(definition, num(parts[index])));
+      return out.output();
+    };
+  },
+};

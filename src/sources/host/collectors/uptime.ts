@@ -1,0 +1,39 @@
+/**
+ * How long the host has been up. `system.uptime` is declared as the target's uptime, so the engine
+ * starts every counter of the host anew when it boots again. node_exporter has no uptime metric:
+ * with its names, the boot time (btime of /proc/stat) and the current time are exported instead, as
+ * its stat and time collectors do.
+ */
+import type { MetricDefinition } from '../../../engine/metric.js';
+import type { NamingMode } from '../config.js';
+import { completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
+import { parseStat } from './cpu.js';
+
+const OTEL = {
+  uptime: metric('system.uptime', 'gauge', 's', 'Seconds since the host booted.', [], { role: 'uptime' }),
+};
+
+const NODE = {
+  bootTime: metric('node_boot_time_seconds', 'gauge', 's', 'Node boot time, in unixtime.'),
+  time: metric('node_time_seconds', 'gauge', 's', 'System time in seconds since epoch (1970).'),
+};
+
+export const uptimeCollector: HostCollector = {
+  name: 'uptime',
+  reads: '/proc/uptime (OpenTelemetry names); btime of /proc/stat (node_exporter names)',
+  metrics: (names: NamingMode): readonly MetricDefinition[] => Object.values(names === 'otel' ? OTEL : NODE),
+  create({ fs, config }) {
+    return async () => {
+      const out = new Samples();
+      if (config.names === 'otel') {
+        out.add(OTEL.uptime, num(fields(completeLines(await fs.read('/proc/uptime'))[0] ?? '')[0]));
+      } else {
+        const { scalars } = parseStat(await fs.read('/proc/stat'));
+        out.add(NODE.bootTime, scalars.get('btime') ?? Number.NaN);
+        out.add(NODE.time, Date.now() / 1000);
+      }
+      if (out.samples.length === 0) throw new Error('no uptime in the file (truncated?)');
+      return out.output();
+    };
+  },
+};
