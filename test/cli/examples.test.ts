@@ -7,6 +7,7 @@ import { startAgent } from '../../src/agent.js';
 import { type CliIo, main } from '../../src/cli.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
+import { SOURCES } from '../../src/sources/registry.js';
 import { formatFault, planFleetFaults } from '../../src/sources/routeros/simulator/faults.js';
 import { fleetRouterNames } from '../../src/sources/routeros/simulator/fleet.js';
 import { captureLogger, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
@@ -23,6 +24,8 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return main(argv, io).then((code) => ({ code, out, err }));
 }
 
+/** The sections the CLI loads (the registry's), so the examples' `host:` reads as it does in the agent. */
+const SECTIONS = SOURCES.flatMap((source) => source.configSections ?? []);
 const example = (name: string) => new URL(`../../examples/${name}`, import.meta.url).pathname;
 
 function getText(address: { host: string; port: number }, path: string): Promise<{ status: number; body: string }> {
@@ -67,7 +70,7 @@ describe('examples', () => {
     // Nothing but the faults differs from the demo.
     expect({ ...printed, simulator: { ...printed.simulator, faults: [] } }).toEqual(demo);
 
-    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS });
+    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS, sections: SECTIONS });
     const names = fleetRouterNames(config.simulator.profile, config.simulator.count);
     const { byIndex } = planFleetFaults(config.simulator.faults ?? [], names);
     const faulted = Object.fromEntries([...byIndex].map(([index, fault]) => [`sim-${names[index]}`, formatFault(fault)]));
@@ -85,6 +88,7 @@ describe('examples', () => {
       file: example('demo-faults.yaml'),
       env: {},
       collectors: COLLECTORS,
+      sections: SECTIONS,
       overrides: { listen: '127.0.0.1:0' },
     });
     const { logger } = captureLogger();
@@ -99,6 +103,11 @@ describe('examples', () => {
       const down = Object.fromEntries(routers.filter((router) => !router.up).map((router) => [router.name, router.down_reason]));
       expect(down).toEqual({ 'sim-chr-5': 'timeout', 'sim-bng1-7': 'authentication_failed' });
       // The slow router's data is complete: no collector failed or was cut off.
+      // The demo watches the machine it runs on beside the routers.
+      const hosts = (JSON.parse(health.body) as { hosts: { up: boolean; collectors: Record<string, string> }[] }).hosts;
+      expect(hosts).toHaveLength(1);
+      expect(hosts[0]?.up).toBe(true);
+      expect(hosts[0]?.collectors['cpu']).toBe('ok');
       const slow = routers.find((router) => router.name === 'sim-hex-3');
       expect(Object.values(slow?.collectors ?? {}).filter((status) => status === 'error')).toEqual([]);
     } finally {

@@ -212,10 +212,15 @@ function parseHost(raw: unknown, context: SectionContext): HostConfig {
   };
 }
 
+/** A pattern as written: RegExp.source escapes every `/`, which the config never needs. */
+function patternText(pattern: RegExp | undefined): string {
+  return pattern === undefined ? '' : pattern.source.replace(/\\\//g, '/');
+}
+
 function documentFilter(filterValue: NameFilter, suffix: string): Record<string, string> {
   return {
-    [`include${suffix}`]: filterValue.include?.source ?? '',
-    [`exclude${suffix}`]: filterValue.exclude?.source ?? '',
+    [`include${suffix}`]: patternText(filterValue.include),
+    [`exclude${suffix}`]: patternText(filterValue.exclude),
   };
 }
 

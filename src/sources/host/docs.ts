@@ -7,6 +7,11 @@ import { prometheusName, type MetricDefinition } from '../../engine/metric.js';
 import type { HostCollector } from './collectors/collector.js';
 import { HOST_ENGINE_METRICS } from './descriptor.js';
 
+/** Paths as Markdown text: globs and braces would otherwise start emphasis. */
+function paths(text: string): string {
+  return text.replace(/\*/g, '\\*');
+}
+
 function row(definition: MetricDefinition): string {
   const attributes = definition.attributes.length > 0 ? definition.attributes.map((key) => `\`${key}\``).join(', ') : '–';
   const unit = definition.unit === '' ? '–' : `\`${definition.unit}\``;
@@ -50,11 +55,11 @@ export function renderHostDoc(collectors: readonly HostCollector[]): string {
     '',
     '| Collector | Default | Reads |',
     '|---|---|---|',
-    ...collectors.map((collector) => `| [${collector.name}](#host-${collector.name}) | ${collector.name === 'pressure' ? 'off' : 'on'} | ${collector.reads} |`),
+    ...collectors.map((collector) => `| [${collector.name}](#host-${collector.name}) | ${collector.name === 'pressure' ? 'off' : 'on'} | ${paths(collector.reads)} |`),
     '',
   ];
   for (const collector of collectors) {
-    lines.push(`## host: ${collector.name}`, '', `Reads ${collector.reads}.`, '', '`names: otel`:', '', ...table(collector.metrics('otel')), '');
+    lines.push(`## host: ${collector.name}`, '', `Reads ${paths(collector.reads)}.`, '', '`names: otel`:', '', ...table(collector.metrics('otel')), '');
     lines.push('`names: node_exporter`:', '', ...table(collector.metrics('node_exporter')), '');
     if (collector.name === 'memory') {
       lines.push(

@@ -6,6 +6,7 @@
 import { pino } from 'pino';
 import { startAgent, type Agent } from '../../../src/agent.js';
 import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
+import { SOURCES } from '../../../src/sources/registry.js';
 import { loadConfig, type ConfigOverrides } from '../../../src/config/load.js';
 import type { AgentConfig } from '../../../src/config/types.js';
 import { PROFILES } from '../../../src/sources/routeros/simulator/profiles.js';
@@ -58,6 +59,7 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
     env: options.env ?? {},
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     collectors: COLLECTORS,
+    sections: SOURCES.flatMap((source) => source.configSections ?? []),
   });
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });

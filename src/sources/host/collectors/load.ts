@@ -5,8 +5,9 @@ import { completeLines, fields, metric, num, Samples, type HostCollector } from 
 
 const WINDOWS = ['1m', '5m', '15m'] as const;
 
+const MINUTES: Readonly<Record<(typeof WINDOWS)[number], string>> = { '1m': 'one minute', '5m': 'five minutes', '15m': 'fifteen minutes' };
 const OTEL = WINDOWS.map((window) =>
-  metric(`system.cpu.load_average.${window}`, 'gauge', '{thread}', `Load average over ${window.replace('m', ' minute(s)')}.`),
+  metric(`system.cpu.load_average.${window}`, 'gauge', '{thread}', `Load average (runnable and uninterruptible tasks) over ${MINUTES[window]}.`),
 );
 const NODE = (['1', '5', '15'] as const).map((minutes) => metric(`node_load${minutes}`, 'gauge', '', `${minutes}m load average.`));
 
