@@ -17,6 +17,7 @@ import { pressureCollector } from '../../../src/sources/host/collectors/pressure
 import { temperatureCollector } from '../../../src/sources/host/collectors/temperature.js';
 import { uptimeCollector } from '../../../src/sources/host/collectors/uptime.js';
 import { defaultHostConfig } from '../../../src/sources/host/config.js';
+import { NODE_IO, type HostIo } from '../../../src/sources/host/fs.js';
 import { attributeValues, collectorRunner, denying, fixedStatfs, fixtureRoot, hostConfig, valuesOf, type FixtureRoot } from './helpers.js';
 
 let fixture: FixtureRoot | undefined;
@@ -338,5 +339,45 @@ describe('defaults', () => {
     expect(config.disk.exclude?.test('nvme0n1')).toBe(false);
     expect(config.network.exclude?.test('veth12')).toBe(true);
     expect(config.collectors.pressure).toBe(false);
+  });
+});
+
+describe('temperature discovery', () => {
+  it('finds the chips once, and looks again when one goes away', async () => {
+    const fixtureTree = tree();
+    const run = collectorRunner(temperatureCollector, hostConfig(fixtureTree.root, { names: 'node_exporter' }));
+    expect(attributeValues(await run(), 'node_hwmon_temp_celsius', 'chip')).toContain('nvme_nvme1');
+    // The drive is removed: its hwmon directory goes with it.
+    rmSync(join(fixtureTree.root, 'sys/devices/pci0000:00/0000:00:1d.4/0000:3e:00.0/nvme/nvme1'), { recursive: true });
+    rmSync(join(fixtureTree.root, 'sys/class/hwmon/hwmon3'));
+    const during = await run();
+    expect(attributeValues(during, 'node_hwmon_temp_celsius', 'chip')).not.toContain('nvme_nvme1');
+    const after = await run();
+    expect(attributeValues(after, 'node_hwmon_chip_names', 'chip')).not.toContain('nvme_nvme1');
+    expect(attributeValues(after, 'node_hwmon_temp_celsius', 'chip')).toContain('nvme_nvme0');
+  });
+
+  it('reads a chip whose sensor answered slowly off the event loop from then on', async () => {
+    const { root } = tree();
+    const reads: { path: string; blocking: boolean }[] = [];
+    const slowPath = join(root, '/sys/class/hwmon/hwmon2/temp1_input');
+    const io: HostIo = {
+      ...NODE_IO,
+      readFile: (path, options) => {
+        reads.push({ path, blocking: options.blocking });
+        // A driver reading the drive over its bus: 5 ms, on whichever thread asked.
+        if (path === slowPath && options.blocking) for (const until = performance.now() + 5; performance.now() < until; );
+        return NODE_IO.readFile(path, options);
+      },
+    };
+    const run = collectorRunner(temperatureCollector, hostConfig(root), io);
+    await run();
+    reads.length = 0;
+    await run();
+    const hwmon2 = reads.filter((read) => read.path.startsWith(join(root, '/sys/class/hwmon/hwmon2/')));
+    expect(hwmon2.length).toBeGreaterThan(0);
+    expect(hwmon2.every((read) => !read.blocking)).toBe(true);
+    const hwmon1 = reads.filter((read) => read.path.startsWith(join(root, '/sys/class/hwmon/hwmon1/')));
+    expect(hwmon1.every((read) => read.blocking)).toBe(true);
   });
 });

@@ -54,9 +54,9 @@ export function denying(root: string, paths: readonly string[], base: HostIo = N
   };
   return {
     ...base,
-    readFile: async (path) => {
+    readFile: async (path, options) => {
       deny(path);
-      return base.readFile(path);
+      return base.readFile(path, options);
     },
   };
 }

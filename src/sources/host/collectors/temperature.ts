@@ -9,7 +9,7 @@
  */
 import type { MetricDefinition } from '../../../engine/metric.js';
 import type { NamingMode } from '../config.js';
-import { naturalCompare, type HostFs } from '../fs.js';
+import { errorCode, naturalCompare, type HostFs } from '../fs.js';
 import { completeLines, metric, num, Samples, type HostCollector } from './collector.js';
 
 const OTEL = {
@@ -25,12 +25,14 @@ const NODE = {
   zone: metric('node_thermal_zone_temp', 'gauge', 'Cel', 'Zone temperature in Celsius.', ['type', 'zone']),
 };
 
-/** One temperature sensor of a hwmon chip. */
+/** One temperature sensor of a hwmon chip, as found by discovery. */
 interface HwmonSensor {
   /** `temp1` */
   readonly id: string;
+  /** Host path of its `temp<N>_input`. */
+  readonly input: string;
   readonly label: string | undefined;
-  readonly input: number | undefined;
+  /** Thresholds: chip settings, read at discovery. */
   readonly max: number | undefined;
   readonly crit: number | undefined;
 }
@@ -41,7 +43,38 @@ interface HwmonChip {
   /** The driver's name file (`coretemp`), when there is one. */
   readonly name: string | undefined;
   readonly sensors: readonly HwmonSensor[];
+  /** A read of this chip once took longer than {@link SLOW_READ_MILLIS}: it is read off the event loop. */
+  slow: boolean;
 }
+
+interface Zone {
+  readonly zone: string;
+  readonly type: string;
+  /** Host path of its `temp`. */
+  readonly temp: string;
+  slow: boolean;
+}
+
+/** What discovery found: the chips and zones, their names and labels, and which files to read. */
+interface Plan {
+  readonly chips: readonly HwmonChip[];
+  readonly zones: readonly Zone[];
+}
+
+/**
+ * Discovery (listing directories, resolving device links, reading names, labels and thresholds) is
+ * repeated every this many cycles, and at once when a sensor's file goes away (a chip unbound): chips
+ * appear only as drivers load, and re-discovering every cycle would cost more than the whole host's
+ * CPU budget on a machine with many sensors.
+ */
+const REDISCOVER_CYCLES = 40;
+
+/**
+ * A sensor read that takes longer than this marks its chip slow: most drivers answer from registers
+ * already in memory in microseconds, but some read a slow bus (SMBus, I2C) or the drive itself
+ * (drivetemp), and the event loop must not wait on those again.
+ */
+const SLOW_READ_MILLIS = 2;
 
 /** node_exporter's cleanMetricName: lower case, `[^a-z0-9:_]` → `_`, trimmed of `_`. */
 function clean(text: string): string {
@@ -70,18 +103,38 @@ async function chipId(fs: HostFs, dir: string, name: string | undefined): Promis
   return clean(real.split('/').at(-1) ?? '');
 }
 
-async function millidegrees(fs: HostFs, path: string): Promise<number | undefined> {
-  const text = await fs.tryRead(path);
+/** A millidegree file in degrees; undefined when unreadable or not a number (a sensor answering ENODATA). */
+function degrees(text: string | undefined): number | undefined {
   const value = num(text === undefined ? undefined : completeLines(text)[0]?.trim());
   return Number.isFinite(value) ? value / 1000 : undefined;
 }
 
-async function readChip(fs: HostFs, dir: string): Promise<HwmonChip> {
-  // Old drivers (it87 before 4.x) keep the name file in device/ only.
-  const name = ((await fs.tryRead(`${dir}/name`)) ?? (await fs.tryRead(`${dir}/device/name`)))?.trim() || undefined;
+/**
+ * Reads a sensor file, off the event loop once the chip proved slow, and marks the chip slow when it is.
+ * undefined: unreadable (ENODATA, EIO, not a number); null: the file is gone (the chip went away).
+ */
+async function readSensor(fs: HostFs, chip: { slow: boolean }, path: string): Promise<number | undefined | null> {
+  const started = performance.now();
+  let text: string;
+  try {
+    text = await fs.read(path, { blocking: !chip.slow });
+  } catch (error) {
+    const code = errorCode(error);
+    return code === 'ENOENT' || code === 'ENODEV' ? null : undefined;
+  } finally {
+    if (performance.now() - started > SLOW_READ_MILLIS) chip.slow = true;
+  }
+  return degrees(text);
+}
+
+async function discoverChip(fs: HostFs, dir: string): Promise<HwmonChip> {
+  // Old drivers (it87 before 4.x) keep the name file in device/ only. Names and labels are strings the
+  // driver holds; they are read like procfs.
+  const blocking = { blocking: true };
+  const name = ((await fs.tryRead(`${dir}/name`, blocking)) ?? (await fs.tryRead(`${dir}/device/name`, blocking)))?.trim() || undefined;
+  const chip: HwmonChip = { id: await chipId(fs, dir, name), name, sensors: [], slow: false };
   const sensors = new Map<string, HwmonSensor>();
-  // The chip's own directory first: node_exporter reads device/ second, and its values win there too
-  // only when the chip directory lacks the sensor.
+  // The chip's own directory first, then device/ (older drivers), as node_exporter reads them.
   for (const base of [dir, `${dir}/device`]) {
     let entries: string[];
     try {
@@ -90,19 +143,33 @@ async function readChip(fs: HostFs, dir: string): Promise<HwmonChip> {
       continue;
     }
     for (const entry of entries) {
-      const match = /^(temp\d+)_input$/.exec(entry);
-      const id = match?.[1];
+      const id = /^(temp\d+)_input$/.exec(entry)?.[1];
       if (id === undefined || sensors.has(id)) continue;
       sensors.set(id, {
         id,
-        label: (await fs.tryRead(`${base}/${id}_label`))?.trim() || undefined,
-        input: await millidegrees(fs, `${base}/${entry}`),
-        max: entries.includes(`${id}_max`) ? await millidegrees(fs, `${base}/${id}_max`) : undefined,
-        crit: entries.includes(`${id}_crit`) ? await millidegrees(fs, `${base}/${id}_crit`) : undefined,
+        input: `${base}/${entry}`,
+        label: entries.includes(`${id}_label`) ? (await fs.tryRead(`${base}/${id}_label`, blocking))?.trim() || undefined : undefined,
+        max: entries.includes(`${id}_max`) ? ((await readSensor(fs, chip, `${base}/${id}_max`)) ?? undefined) : undefined,
+        crit: entries.includes(`${id}_crit`) ? ((await readSensor(fs, chip, `${base}/${id}_crit`)) ?? undefined) : undefined,
       });
     }
   }
-  return { id: await chipId(fs, dir, name), name, sensors: [...sensors.values()].sort((a, b) => naturalCompare(a.id, b.id)) };
+  return { ...chip, sensors: [...sensors.values()].sort((a, b) => naturalCompare(a.id, b.id)) };
+}
+
+async function discover(fs: HostFs): Promise<Plan> {
+  const chips: HwmonChip[] = [];
+  for (const entry of await fs.list('/sys/class/hwmon')) {
+    if (entry.startsWith('hwmon')) chips.push(await discoverChip(fs, `/sys/class/hwmon/${entry}`));
+  }
+  const zones: Zone[] = [];
+  for (const entry of await fs.list('/sys/class/thermal')) {
+    const zone = /^thermal_zone(\d+)$/.exec(entry)?.[1];
+    if (zone === undefined) continue;
+    const type = (await fs.tryRead(`/sys/class/thermal/${entry}/type`, { blocking: true }))?.trim();
+    if (type !== undefined && type !== '') zones.push({ zone, type, temp: `/sys/class/thermal/${entry}/temp`, slow: false });
+  }
+  return { chips, zones };
 }
 
 /** `name` for each entry, with ` (<key>)` added to every entry whose name is not unique. */
@@ -114,53 +181,62 @@ function disambiguate<T>(entries: readonly T[], name: (entry: T) => string, key:
 
 export const temperatureCollector: HostCollector = {
   name: 'temperature',
-  reads: '/sys/class/hwmon/hwmon*/{name,temp*_input,temp*_label} (also under device/), /sys/class/thermal/thermal_zone*/{type,temp}',
+  reads: '/sys/class/hwmon/hwmon*/{name,temp*_input,temp*_label,temp*_max,temp*_crit} (also under device/), /sys/class/thermal/thermal_zone*/{type,temp}',
   metrics: (names: NamingMode): readonly MetricDefinition[] => Object.values(names === 'otel' ? OTEL : NODE),
   create({ fs, config }) {
+    let plan: Plan | undefined;
+    let cycles = 0;
     return async () => {
-      const out = new Samples();
-      const chips: HwmonChip[] = [];
-      for (const entry of await fs.list('/sys/class/hwmon')) {
-        if (entry.startsWith('hwmon')) chips.push(await readChip(fs, `/sys/class/hwmon/${entry}`));
+      if (plan === undefined || cycles >= REDISCOVER_CYCLES) {
+        plan = await discover(fs);
+        cycles = 0;
       }
+      cycles += 1;
+      const current = plan;
+      const readings = new Map<HwmonSensor, number>();
+      let vanished = false;
+      for (const chip of current.chips) {
+        for (const sensor of chip.sensors) {
+          const value = await readSensor(fs, chip, sensor.input);
+          if (typeof value === 'number') readings.set(sensor, value);
+          else if (value === null) vanished = true;
+        }
+      }
+      const zoneReadings: { zone: Zone; temp: number }[] = [];
+      const zonesWanted = config.names === 'node_exporter' || readings.size === 0;
+      for (const zone of zonesWanted ? current.zones : []) {
+        const temp = await readSensor(fs, zone, zone.temp);
+        if (typeof temp === 'number') zoneReadings.push({ zone, temp });
+      }
+      // A sensor that stopped answering may be a chip that went away: look again next cycle.
+      if (vanished) cycles = REDISCOVER_CYCLES;
+
+      const out = new Samples();
       if (config.names === 'node_exporter') {
-        for (const chip of chips) {
+        for (const chip of current.chips) {
           if (chip.name !== undefined) out.add(NODE.chipNames, 1, { chip: chip.id, chip_name: clean(chip.name) });
           for (const sensor of chip.sensors) {
             const attributes = { chip: chip.id, sensor: sensor.id };
             if (sensor.label !== undefined) out.add(NODE.sensorLabel, 1, { ...attributes, label: sensor.label });
-            if (sensor.input !== undefined) out.add(NODE.temp, sensor.input, attributes);
+            const input = readings.get(sensor);
+            if (input !== undefined) out.add(NODE.temp, input, attributes);
             if (sensor.max !== undefined) out.add(NODE.max, sensor.max, attributes);
             if (sensor.crit !== undefined) out.add(NODE.crit, sensor.crit, attributes);
           }
         }
-        for (const zone of await readZones(fs)) out.add(NODE.zone, zone.temp, { type: zone.type, zone: zone.zone });
+        for (const { zone, temp } of zoneReadings) out.add(NODE.zone, temp, { type: zone.type, zone: zone.zone });
         return out.output();
       }
-      const chipNames = disambiguate(chips, (chip) => chip.name ?? chip.id, (chip) => chip.id);
-      chips.forEach((chip, index) => {
+      const chipNames = disambiguate(current.chips, (chip) => chip.name ?? chip.id, (chip) => chip.id);
+      current.chips.forEach((chip, index) => {
         const sensorNames = disambiguate(chip.sensors, (sensor) => sensor.label ?? sensor.id, (sensor) => sensor.id);
         chip.sensors.forEach((sensor, sensorIndex) => {
-          if (sensor.input !== undefined) out.add(OTEL.temperature, sensor.input, { chip: chipNames[index] ?? chip.id, sensor: sensorNames[sensorIndex] ?? sensor.id });
+          const input = readings.get(sensor);
+          if (input !== undefined) out.add(OTEL.temperature, input, { chip: chipNames[index] ?? chip.id, sensor: sensorNames[sensorIndex] ?? sensor.id });
         });
       });
-      if (out.samples.length === 0) {
-        for (const zone of await readZones(fs)) out.add(OTEL.temperature, zone.temp, { chip: zone.type, sensor: `thermal_zone${zone.zone}` });
-      }
+      for (const { zone, temp } of zoneReadings) out.add(OTEL.temperature, temp, { chip: zone.type, sensor: `thermal_zone${zone.zone}` });
       return out.output();
     };
   },
 };
-
-/** Every thermal zone with a readable temperature; a zone whose `temp` fails (ENODATA) is left out. */
-async function readZones(fs: HostFs): Promise<{ zone: string; type: string; temp: number }[]> {
-  const zones: { zone: string; type: string; temp: number }[] = [];
-  for (const entry of await fs.list('/sys/class/thermal')) {
-    const zone = /^thermal_zone(\d+)$/.exec(entry)?.[1];
-    if (zone === undefined) continue;
-    const type = (await fs.tryRead(`/sys/class/thermal/${entry}/type`))?.trim();
-    const temp = await millidegrees(fs, `/sys/class/thermal/${entry}/temp`);
-    if (type !== undefined && type !== '' && temp !== undefined) zones.push({ zone, type, temp });
-  }
-  return zones;
-}
