@@ -18,15 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { HOST_COLLECTORS } from '../src/sources/host/collectors/registry.js';
-import {
-  defaultHostConfig,
-  DEFAULT_DISK_EXCLUDE,
-  DEFAULT_FSTYPES_EXCLUDE,
-  DEFAULT_MOUNTPOINTS_EXCLUDE,
-  DEFAULT_NETWORK_EXCLUDE,
-  type HostConfig,
-  type NamingMode,
-} from '../src/sources/host/config.js';
+import { defaultHostConfig, nodeExporterFlags, type HostConfig, type NamingMode } from '../src/sources/host/config.js';
 import { HostFs } from '../src/sources/host/fs.js';
 import { machineDescription, median, sleep } from './lib/process-stats.js';
 
@@ -37,14 +29,13 @@ function argument(name: string, fallback: string): string {
   return index >= 0 ? (process.argv[index + 1] ?? fallback) : fallback;
 }
 
+/** Every collector on, pressure included. */
+function benchConfig(root: string, names: NamingMode): HostConfig {
+  return { ...defaultHostConfig(), enabled: true, root, names, collectors: { ...defaultHostConfig().collectors, pressure: true } };
+}
+
 async function agentCyclesMillis(names: NamingMode, cycles: number, root: string): Promise<{ perCycle: number; samples: number; wallMedian: number }> {
-  const config: HostConfig = {
-    ...defaultHostConfig(),
-    enabled: true,
-    root,
-    names,
-    collectors: { ...defaultHostConfig().collectors, pressure: true },
-  };
+  const config = benchConfig(root, names);
   const fs = new HostFs(root);
   const runs = HOST_COLLECTORS.map((collector) => collector.create({ fs, config }));
   const context = { options: {}, signal: new AbortController().signal, nowMillis: Date.now() };
@@ -89,12 +80,7 @@ async function nodeExporterScrapeMillis(scrapes: number): Promise<{ perScrape: n
     binary,
     [
       `--web.listen-address=127.0.0.1:${port}`,
-      '--collector.disable-defaults',
-      ...['cpu', 'stat', 'loadavg', 'meminfo', 'diskstats', 'filesystem', 'netdev', 'hwmon', 'thermal_zone', 'pressure', 'time'].map((name) => `--collector.${name}`),
-      `--collector.diskstats.device-exclude=${DEFAULT_DISK_EXCLUDE}`,
-      `--collector.filesystem.fs-types-exclude=${DEFAULT_FSTYPES_EXCLUDE}`,
-      `--collector.filesystem.mount-points-exclude=${DEFAULT_MOUNTPOINTS_EXCLUDE}`,
-      `--collector.netdev.device-exclude=${DEFAULT_NETWORK_EXCLUDE}`,
+      ...nodeExporterFlags(benchConfig('/', 'otel')),
     ],
     { stdio: 'ignore' },
   );

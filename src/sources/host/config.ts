@@ -239,3 +239,37 @@ export const HOST_SECTION: ConfigSection<HostConfig> = {
     network: documentFilter(value.network, ''),
   }),
 };
+
+/** The node_exporter collectors that read what each host collector reads. */
+const NODE_EXPORTER_COLLECTORS: Readonly<Record<HostCollectorName, readonly string[]>> = {
+  cpu: ['cpu', 'stat'],
+  load: ['loadavg'],
+  memory: ['meminfo'],
+  disk: ['diskstats'],
+  filesystem: ['filesystem'],
+  network: ['netdev'],
+  temperature: ['hwmon', 'thermal_zone'],
+  uptime: ['stat', 'time'],
+  pressure: ['pressure'],
+};
+
+/**
+ * The node_exporter flags that make it collect what `config` collects, from the same devices,
+ * filesystems and interfaces: for running node_exporter beside the agent (the live test, the benchmark)
+ * or migrating from it. Debian patches node_exporter's default mount point exclude (it also drops /run,
+ * /mnt and /media), so every filter is written out.
+ */
+export function nodeExporterFlags(config: HostConfig): string[] {
+  const collectors = new Set(HOST_COLLECTOR_NAMES.filter((name) => config.collectors[name]).flatMap((name) => NODE_EXPORTER_COLLECTORS[name]));
+  const flags = ['--collector.disable-defaults', ...[...collectors].map((name) => `--collector.${name}`)];
+  const add = (flag: string, filterValue: NameFilter): void => {
+    if (filterValue.include !== undefined) flags.push(`--collector.${flag}-include=${patternText(filterValue.include)}`);
+    // An empty exclude matches nothing here but everything there: `$^` matches no name.
+    flags.push(`--collector.${flag}-exclude=${filterValue.exclude === undefined ? '$^' : patternText(filterValue.exclude)}`);
+  };
+  add('diskstats.device', config.disk);
+  add('filesystem.fs-types', config.filesystem.fstypes);
+  add('filesystem.mount-points', config.filesystem.mountpoints);
+  add('netdev.device', config.network);
+  return flags;
+}

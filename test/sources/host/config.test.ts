@@ -1,7 +1,7 @@
 /** The `host:` section: defaults, every key, problems at key paths, and check-config's round trip. */
 import { describe, expect, it } from 'vitest';
 import { configDocument } from '../../../src/config/document.js';
-import { HOST_SECTION, type HostConfig } from '../../../src/sources/host/config.js';
+import { DEFAULT_FSTYPES_EXCLUDE, DEFAULT_MOUNTPOINTS_EXCLUDE, DEFAULT_NETWORK_EXCLUDE, HOST_SECTION, nodeExporterFlags, type HostConfig } from '../../../src/sources/host/config.js';
 import { load, problemsOf } from '../../config/helpers.js';
 import { stringify } from 'yaml';
 
@@ -95,5 +95,20 @@ describe('host config', () => {
     expect(printed).toContain("exclude_mountpoints: ^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)");
     const second = load(printed, { sections }).config;
     expect(second.sections?.['host']).toEqual(first.sections?.['host']);
+  });
+});
+
+describe('nodeExporterFlags', () => {
+  it("gives node_exporter the collectors and filters of the config, every default written out", () => {
+    const host = hostOf("host: { collectors: { temperature: false, pressure: true }, disk: { include: '^sd[a-z]$' } }");
+    expect(nodeExporterFlags(host)).toEqual([
+      '--collector.disable-defaults',
+      ...['cpu', 'stat', 'loadavg', 'meminfo', 'diskstats', 'filesystem', 'netdev', 'time', 'pressure'].map((name) => `--collector.${name}`),
+      '--collector.diskstats.device-include=^sd[a-z]$',
+      '--collector.diskstats.device-exclude=$^',
+      `--collector.filesystem.fs-types-exclude=${DEFAULT_FSTYPES_EXCLUDE}`,
+      `--collector.filesystem.mount-points-exclude=${DEFAULT_MOUNTPOINTS_EXCLUDE}`,
+      `--collector.netdev.device-exclude=${DEFAULT_NETWORK_EXCLUDE}`,
+    ]);
   });
 });

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../../src/agent.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { DEFAULT_DISK_EXCLUDE, DEFAULT_FSTYPES_EXCLUDE, DEFAULT_MOUNTPOINTS_EXCLUDE, DEFAULT_NETWORK_EXCLUDE, HOST_SECTION } from '../../../src/sources/host/config.js';
+import { HOST_SECTION, nodeExporterFlags, type HostConfig } from '../../../src/sources/host/config.js';
 import { hostPlugin } from '../../../src/sources/host/plugin.js';
 import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
 import { httpRequest } from '../../helpers/processes.js';
@@ -75,15 +75,6 @@ async function cycles(count: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  exporter = await startNodeExporter([
-    '--collector.disable-defaults',
-    ...['cpu', 'stat', 'loadavg', 'meminfo', 'diskstats', 'filesystem', 'netdev', 'hwmon', 'thermal_zone', 'pressure', 'time'].map((name) => `--collector.${name}`),
-    `--collector.diskstats.device-exclude=${DEFAULT_DISK_EXCLUDE}`,
-    `--collector.filesystem.fs-types-exclude=${DEFAULT_FSTYPES_EXCLUDE}`,
-    // Debian patches a broader default (it also drops /run, /mnt and /media); upstream's is the agent's.
-    `--collector.filesystem.mount-points-exclude=${DEFAULT_MOUNTPOINTS_EXCLUDE}`,
-    `--collector.netdev.device-exclude=${DEFAULT_NETWORK_EXCLUDE}`,
-  ]);
   const { config } = loadConfig({
     text: 'routers: []\nhost: { enabled: true, interval: 1s, names: node_exporter, collectors: { pressure: true } }',
     env: {},
@@ -91,6 +82,7 @@ beforeAll(async () => {
     sections: [HOST_SECTION],
     overrides: { listen: '127.0.0.1:0' },
   });
+  exporter = await startNodeExporter(nodeExporterFlags(config.sections?.['host'] as HostConfig));
   agent = await startAgent(config, captureLogger().logger, { sources: [hostPlugin()], tuning: { firstPollSpreadMillis: 0 } });
   await waitFor('the host up', () => agent.engine.snapshots()[0]?.up === true, 15_000);
   await cycles(1);
