@@ -27,6 +27,14 @@ export interface HostCollector {
   create(context: HostCollectorContext): HostRun;
 }
 
+type Definitions = Readonly<Record<string, MetricDefinition>> | readonly MetricDefinition[];
+
+/** The `metrics` of a collector with one set of definitions per naming. */
+export function byNaming(otel: Definitions, nodeExporter: Definitions): (names: NamingMode) => readonly MetricDefinition[] {
+  const lists: Readonly<Record<NamingMode, readonly MetricDefinition[]>> = { otel: Object.values(otel), node_exporter: Object.values(nodeExporter) };
+  return (names) => lists[names];
+}
+
 /** A frozen metric definition. */
 export function metric(
   name: string,

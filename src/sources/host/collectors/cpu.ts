@@ -4,9 +4,7 @@
  * scrapes, so any number of scrapers see the same value), and the kernel's context-switch, interrupt
  * and fork counters from the same file.
  */
-import type { MetricDefinition } from '../../../engine/metric.js';
-import type { NamingMode } from '../config.js';
-import { completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
+import { byNaming, completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
 
 /** USER_HZ: the unit of /proc/stat's times (proc(5)); node_exporter assumes the same. */
 export const USER_HZ = 100;
@@ -72,7 +70,7 @@ export function parseStat(text: string): { cpus: CpuTimes[]; scalars: Map<string
 export const cpuCollector: HostCollector = {
   name: 'cpu',
   reads: '/proc/stat',
-  metrics: (names: NamingMode): readonly MetricDefinition[] => Object.values(names === 'otel' ? OTEL : NODE),
+  metrics: byNaming(OTEL, NODE),
   create({ fs, config }) {
     let previous = new Map<string, readonly number[]>();
     return async () => {

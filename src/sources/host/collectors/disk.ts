@@ -6,8 +6,8 @@
  * starts a new series downstream rather than a negative rate.
  */
 import type { MetricDefinition } from '../../../engine/metric.js';
-import { passes, type NamingMode } from '../config.js';
-import { completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
+import { passes } from '../config.js';
+import { byNaming, completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
 
 const SECTOR_BYTES = 512;
 
@@ -89,7 +89,7 @@ export function parseDiskstats(text: string): { device: string; values: number[]
 export const diskCollector: HostCollector = {
   name: 'disk',
   reads: '/proc/diskstats',
-  metrics: (names: NamingMode): readonly MetricDefinition[] => Object.values(names === 'otel' ? OTEL : NODE),
+  metrics: byNaming(OTEL, NODE),
   create({ fs, config }) {
     return async () => {
       const out = new Samples();

@@ -7,10 +7,9 @@
  * hung network filesystem can block: the run gives up on it at the collection deadline.
  */
 import { untilAborted } from '../../../engine/deadline.js';
-import type { MetricDefinition } from '../../../engine/metric.js';
-import { passes, type NamingMode } from '../config.js';
+import { passes } from '../config.js';
 import { errorCode, type FsStats } from '../fs.js';
-import { completeLines, fields, metric, Samples, type HostCollector } from './collector.js';
+import { byNaming, completeLines, fields, metric, Samples, type HostCollector } from './collector.js';
 
 const OTEL_ATTRIBUTES = ['device', 'mountpoint', 'type', 'state'];
 const OTEL = {
@@ -67,7 +66,7 @@ export function parseMountinfo(text: string): Mount[] {
 export const filesystemCollector: HostCollector = {
   name: 'filesystem',
   reads: '/proc/1/mountinfo (else /proc/self/mountinfo), then statfs(2) of each mount point',
-  metrics: (names: NamingMode): readonly MetricDefinition[] => Object.values(names === 'otel' ? OTEL : NODE),
+  metrics: byNaming(OTEL, NODE),
   create({ fs, config }) {
     return async (run) => {
       const text = (await fs.tryRead('/proc/1/mountinfo')) ?? (await fs.read('/proc/self/mountinfo'));

@@ -1,7 +1,5 @@
 /** Load averages from /proc/loadavg: runnable and uninterruptible tasks over 1, 5 and 15 minutes. */
-import type { MetricDefinition } from '../../../engine/metric.js';
-import type { NamingMode } from '../config.js';
-import { completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
+import { byNaming, completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
 
 const WINDOWS = ['1m', '5m', '15m'] as const;
 
@@ -14,7 +12,7 @@ const NODE = (['1', '5', '15'] as const).map((minutes) => metric(`node_load${min
 export const loadCollector: HostCollector = {
   name: 'load',
   reads: '/proc/loadavg',
-  metrics: (names: NamingMode): readonly MetricDefinition[] => (names === 'otel' ? OTEL : NODE),
+  metrics: byNaming(OTEL, NODE),
   create({ fs, config }) {
     const definitions = config.names === 'otel' ? OTEL : NODE;
     return async () => {

@@ -4,8 +4,8 @@
  * namespace: in a container, run with the host's network to see the host's interfaces.
  */
 import type { MetricDefinition } from '../../../engine/metric.js';
-import { passes, type NamingMode } from '../config.js';
-import { completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
+import { passes } from '../config.js';
+import { byNaming, completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
 
 const OTEL = {
   io: metric('system.network.io', 'counter', 'By', 'Bytes received and transmitted on each interface.', ['device', 'direction']),
@@ -73,7 +73,7 @@ export function parseNetDev(text: string): { device: string; values: number[] }[
 export const networkCollector: HostCollector = {
   name: 'network',
   reads: '/proc/net/dev',
-  metrics: (names: NamingMode): readonly MetricDefinition[] => (names === 'otel' ? Object.values(OTEL) : NODE),
+  metrics: byNaming(OTEL, NODE),
   create({ fs, config }) {
     return async () => {
       const out = new Samples();

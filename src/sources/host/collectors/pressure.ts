@@ -5,9 +5,8 @@
  * EOPNOTSUPP) makes the collector unsupported; one unreadable resource loses only its values.
  */
 import type { MetricDefinition } from '../../../engine/metric.js';
-import type { NamingMode } from '../config.js';
 import { errorCode } from '../fs.js';
-import { completeLines, fields, metric, Samples, UnsupportedError, type HostCollector } from './collector.js';
+import { byNaming, completeLines, fields, metric, Samples, UnsupportedError, type HostCollector } from './collector.js';
 
 const RESOURCES = ['cpu', 'memory', 'io'] as const;
 
@@ -56,7 +55,7 @@ export function parsePressure(text: string): Map<string, number> {
 export const pressureCollector: HostCollector = {
   name: 'pressure',
   reads: '/proc/pressure/{cpu,memory,io}',
-  metrics: (names: NamingMode): readonly MetricDefinition[] => Object.values(names === 'otel' ? OTEL : NODE),
+  metrics: byNaming(OTEL, NODE),
   create({ fs, config }) {
     return async () => {
       const out = new Samples();

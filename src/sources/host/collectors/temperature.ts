@@ -7,10 +7,8 @@
  * fails (a sensor answering ENODATA, a driver returning EIO) loses only its own value, and sensors
  * with equal names stay separate series.
  */
-import type { MetricDefinition } from '../../../engine/metric.js';
-import type { NamingMode } from '../config.js';
 import { errorCode, naturalCompare, type HostFs } from '../fs.js';
-import { completeLines, metric, num, Samples, type HostCollector } from './collector.js';
+import { byNaming, completeLines, metric, num, Samples, type HostCollector } from './collector.js';
 
 const OTEL = {
   temperature: metric('hw.temperature', 'gauge', 'Cel', 'Temperature of each sensor, in degrees Celsius.', ['chip', 'sensor']),
@@ -182,7 +180,7 @@ function disambiguate<T>(entries: readonly T[], name: (entry: T) => string, key:
 export const temperatureCollector: HostCollector = {
   name: 'temperature',
   reads: '/sys/class/hwmon/hwmon*/{name,temp*_input,temp*_label,temp*_max,temp*_crit} (also under device/), /sys/class/thermal/thermal_zone*/{type,temp}',
-  metrics: (names: NamingMode): readonly MetricDefinition[] => Object.values(names === 'otel' ? OTEL : NODE),
+  metrics: byNaming(OTEL, NODE),
   create({ fs, config }) {
     let plan: Plan | undefined;
     let cycles = 0;

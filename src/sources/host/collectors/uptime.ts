@@ -4,9 +4,7 @@
  * with its names, the boot time (btime of /proc/stat) and the current time are exported instead, as
  * its stat and time collectors do.
  */
-import type { MetricDefinition } from '../../../engine/metric.js';
-import type { NamingMode } from '../config.js';
-import { completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
+import { byNaming, completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
 import { parseStat } from './cpu.js';
 
 const OTEL = {
@@ -21,7 +19,7 @@ const NODE = {
 export const uptimeCollector: HostCollector = {
   name: 'uptime',
   reads: '/proc/uptime (OpenTelemetry names); btime of /proc/stat (node_exporter names)',
-  metrics: (names: NamingMode): readonly MetricDefinition[] => Object.values(names === 'otel' ? OTEL : NODE),
+  metrics: byNaming(OTEL, NODE),
   create({ fs, config }) {
     return async () => {
       const out = new Samples();
