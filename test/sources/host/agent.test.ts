@@ -119,6 +119,10 @@ describe('platform', () => {
     expect(health.hosts).toHaveLength(1);
     expect(health.hosts[0]).toMatchObject({ up: false, down_reason: 'unsupported' });
     expect(health.hosts[0]?.last_error).toContain(`no procfs at ${join(empty, 'proc')}`);
+    // The index page lists the host like any target.
+    const index = (await get(running, '/')).body;
+    expect(index).toContain(health.hosts[0]?.name ?? 'no host');
+    expect(index).toContain('unsupported');
     const scrape = (await get(running, '/metrics')).body;
     expect(scrape).toMatch(/^host_up\{host="[^"]+"[^}]*\} 0$/m);
     expect(scrape).toMatch(/^routeros_up\{[^}]*\} 1$/m);

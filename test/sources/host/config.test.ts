@@ -1,8 +1,10 @@
 /** The `host:` section: defaults, every key, problems at key paths, and check-config's round trip. */
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { configDocument } from '../../../src/config/document.js';
 import { DEFAULT_FSTYPES_EXCLUDE, DEFAULT_MOUNTPOINTS_EXCLUDE, DEFAULT_NETWORK_EXCLUDE, HOST_SECTION, nodeExporterFlags, type HostConfig } from '../../../src/sources/host/config.js';
 import { load, problemsOf } from '../../config/helpers.js';
+import { hostName } from '../../../src/sources/host/target.js';
 import { stringify } from 'yaml';
 
 const sections = [HOST_SECTION];
@@ -110,5 +112,15 @@ describe('nodeExporterFlags', () => {
       `--collector.filesystem.mount-points-exclude=${DEFAULT_MOUNTPOINTS_EXCLUDE}`,
       `--collector.netdev.device-exclude=${DEFAULT_NETWORK_EXCLUDE}`,
     ]);
+  });
+});
+
+describe('hostName', () => {
+  it('takes host.name from the config, then OTEL_RESOURCE_ATTRIBUTES, then the kernel', () => {
+    const env = { OTEL_RESOURCE_ATTRIBUTES: 'service.name=x,host.name=edge%20box,os.type=linux' };
+    expect(hostName({ 'host.name': 'from-config' }, env)).toBe('from-config');
+    expect(hostName({}, env)).toBe('edge box');
+    expect(hostName({}, {})).toBe(hostname());
+    expect(hostName({ 'host.name': '  ' }, { OTEL_RESOURCE_ATTRIBUTES: 'host.name=' })).toBe(hostname());
   });
 });
