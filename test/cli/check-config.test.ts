@@ -12,10 +12,13 @@ import { parse, stringify } from 'yaml';
 import { type CliIo, main } from '../../src/cli.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
+import { SOURCES } from '../../src/sources/registry.js';
 import { REDACTED } from '../../src/config/redact.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { testDir } from '../config/helpers.js';
 
+/** The sections the CLI loads and prints (the registry's). */
+const SECTIONS = SOURCES.flatMap((source) => source.configSections ?? []);
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
@@ -159,7 +162,7 @@ function restoreSecrets(printed: Record<string, any>, config: AgentConfig): void
 describe('check-config output', () => {
   it('uses the file keys and formats, and with the secrets put back loads to the same AgentConfig', async () => {
     const { file, env } = writeConfig();
-    const original = loadConfig({ file, env, collectors: COLLECTORS }).config;
+    const original = loadConfig({ file, env, collectors: COLLECTORS, sections: SECTIONS }).config;
     const result = await checkConfig(file, env);
     expect(result.code).toBe(0);
     // The clamped router timeouts are the only warnings.
@@ -170,7 +173,8 @@ describe('check-config output', () => {
     expect(result.out).toMatch(/^# mikrotik-otel-agent check-config: /);
 
     const printed = parse(result.out) as Record<string, any>;
-    expect(Object.keys(printed)).toEqual(['server', 'collection', 'otlp', 'defaults', 'routers', 'simulator', 'log', 'resource_attributes']);
+    // Then every source's own section, defaults written out (the host's: off).
+    expect(Object.keys(printed)).toEqual(['server', 'collection', 'otlp', 'defaults', 'routers', 'simulator', 'log', 'resource_attributes', 'host']);
     expect(printed['server']).toMatchObject({ listen: '0.0.0.0:9500', max_concurrent_scrapes: 8, request_timeout: '1m30s' });
     expect(printed['collection']).toEqual({ interval: '1m', timeout: '15s', concurrency: 16, startup_check: 'warn' });
     expect(printed['otlp']).toMatchObject({ interval: '2m', timeout: '1.5s', compression: 'gzip', protocol: 'http/json' });
@@ -227,7 +231,7 @@ describe('check-config output', () => {
     cleanups.push(() => rmSync(elsewhere, { recursive: true, force: true }));
     const copy = join(elsewhere, 'printed.yaml');
     writeFileSync(copy, stringify(printed), { mode: 0o600 });
-    const reloaded = loadConfig({ file: copy, env: {}, collectors: COLLECTORS });
+    const reloaded = loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS });
     expect(reloaded.config).toEqual(original);
     // Printing it again gives the same text.
     const again = await checkConfig(copy, {});
@@ -239,17 +243,17 @@ describe('check-config output', () => {
       const files = testDir();
       cleanups.push(files.cleanup);
       const file = files.write('agent.yaml', text);
-      const original = loadConfig({ file, env: {}, collectors: COLLECTORS }).config;
+      const original = loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config;
       const printed = await checkConfig(file, {});
       expect(printed.code).toBe(0);
       const copy = files.write('printed.yaml', printed.out);
-      expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS }).config).toEqual(original);
+      expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config).toEqual(original);
     }
     const demo = new URL('../../examples/demo.yaml', import.meta.url).pathname;
     const printed = await checkConfig(demo, {});
     const files = testDir();
     cleanups.push(files.cleanup);
     const copy = files.write('demo.yaml', printed.out);
-    expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS }).config).toEqual(loadConfig({ file: demo, env: {}, collectors: COLLECTORS }).config);
+    expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config).toEqual(loadConfig({ file: demo, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config);
   });
 });
