@@ -249,7 +249,7 @@ const NODE_EXPORTER_COLLECTORS: Readonly<Record<HostCollectorName, readonly stri
   filesystem: ['filesystem'],
   network: ['netdev'],
   temperature: ['hwmon', 'thermal_zone'],
-  uptime: ['stat', 'time'],
+  uptime: ['stat', 'time', 'uname'],
   pressure: ['pressure'],
 };
 

@@ -5,6 +5,7 @@
  * /proc/pressure/io and hwmon4's temp9_input) and an injected reader that throws EACCES for chosen paths.
  */
 import { rmSync } from 'node:fs';
+import { machine } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cpuCollector } from '../../../src/sources/host/collectors/cpu.js';
@@ -134,6 +135,8 @@ describe('load, memory, uptime', () => {
     const node = valuesOf(await collectorRunner(uptimeCollector, hostConfig(root, { names: 'node_exporter' }))());
     expect(node.get('node_boot_time_seconds{}')).toBe(1_765_000_000);
     expect(node.get('node_time_seconds{}')).toBeGreaterThan(1_765_000_000);
+    const uname = `node_uname_info{domainname="(none)",machine="${machine()}",nodename="edge-box",release="6.12.48+deb13-amd64",sysname="Linux",version="#1 SMP PREEMPT_DYNAMIC Debian 6.12.48-1 (2025-09-20)"}`;
+    expect(node.get(uname)).toBe(1);
   });
 });
 

@@ -105,7 +105,7 @@ describe('nodeExporterFlags', () => {
     const host = hostOf("host: { collectors: { temperature: false, pressure: true }, disk: { include: '^sd[a-z]$' } }");
     expect(nodeExporterFlags(host)).toEqual([
       '--collector.disable-defaults',
-      ...['cpu', 'stat', 'loadavg', 'meminfo', 'diskstats', 'filesystem', 'netdev', 'time', 'pressure'].map((name) => `--collector.${name}`),
+      ...['cpu', 'stat', 'loadavg', 'meminfo', 'diskstats', 'filesystem', 'netdev', 'time', 'uname', 'pressure'].map((name) => `--collector.${name}`),
       '--collector.diskstats.device-include=^sd[a-z]$',
       '--collector.diskstats.device-exclude=$^',
       `--collector.filesystem.fs-types-exclude=${DEFAULT_FSTYPES_EXCLUDE}`,
