@@ -7,8 +7,7 @@
 import { hostname } from 'node:os';
 import { describeError } from '../../engine/failure.js';
 import type { PollTarget, ScheduledCollector, TargetSession } from '../../engine/target-poller.js';
-import { UnsupportedError } from './collectors/collector.js';
-import type { HostCollector } from './collectors/collector.js';
+import { UnsupportedError, type HostCollector } from './collectors/collector.js';
 import { HOST_COLLECTORS } from './collectors/registry.js';
 import type { HostConfig } from './config.js';
 import { HOST } from './descriptor.js';
