@@ -31,7 +31,7 @@ suite=trixie
 node_lines=(22 24)
 # python3-toml: declared by python3-librouteros (Requires-Dist toml) although 3.4.1 never imports it; it is
 # 16 kB, so take it rather than depend on an undeclared detail.
-packages=(prometheus promtool victoria-metrics python3-librouteros python3-toml)
+packages=(prometheus promtool victoria-metrics prometheus-node-exporter python3-librouteros python3-toml)
 # Bump when the layout of .tools/root or the package list changes, so old installs are redone.
 stamp_format=1
 
@@ -110,6 +110,7 @@ fi
 is_debian_complete() {
   [[ -f $stamp ]] && grep -qx "format=$stamp_format" "$stamp" &&
     [[ -x $root_dir/usr/bin/prometheus && -x $root_dir/usr/bin/promtool && -x $root_dir/usr/bin/victoria-metrics ]] &&
+    [[ -x $root_dir/usr/bin/prometheus-node-exporter ]] &&
     [[ -f $python_dir/librouteros/__init__.py ]]
 }
 

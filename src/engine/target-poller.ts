@@ -752,6 +752,8 @@ export class TargetPoller<S extends TargetSession> {
 
   private _reason(error: unknown, unknownAs: DownReason): DownReason {
     const kind = this._classify(error, unknownAs);
+    // Opening the session found the target lacks what its source reads (a host without /proc).
+    if (kind === 'unsupported') return 'unsupported';
     return isTargetFailure(kind) ? kind : unknownAs;
   }
 

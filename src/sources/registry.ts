@@ -4,7 +4,8 @@
  * names a source.
  */
 import type { SourcePlugin } from '../engine/source.js';
+import { hostPlugin } from './host/plugin.js';
 import { relayPlugin } from './relay/plugin.js';
 import { routerosPlugin } from './routeros/plugin.js';
 
-export const SOURCES: readonly SourcePlugin[] = Object.freeze([routerosPlugin(), relayPlugin()]);
+export const SOURCES: readonly SourcePlugin[] = Object.freeze([routerosPlugin(), hostPlugin(), relayPlugin()]);

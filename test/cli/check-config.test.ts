@@ -17,8 +17,6 @@ import { REDACTED } from '../../src/config/redact.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { testDir } from '../config/helpers.js';
 
-/** The sections check-config prints besides the fixed ones (relay: …), as the CLI loads them. */
-
 const cleanups: (() => void)[] = [];
 afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
@@ -174,8 +172,9 @@ describe('check-config output', () => {
 
     const printed = parse(result.out) as Record<string, any>;
     expect(Object.keys(printed)).toEqual(
-      // The core sections, then each source's own in registry order (the RouterOS simulator, the relay).
-      ['server', 'collection', 'otlp', 'defaults', 'routers', 'log', 'resource_attributes', 'simulator', 'relay']);
+      // The core sections, then each source's own in registry order, defaults written out (the RouterOS
+      // simulator, the host: off, the relay).
+      ['server', 'collection', 'otlp', 'defaults', 'routers', 'log', 'resource_attributes', 'simulator', 'host', 'relay']);
     expect(printed['server']).toMatchObject({ listen: '0.0.0.0:9500', max_concurrent_scrapes: 8, request_timeout: '1m30s' });
     expect(printed['collection']).toEqual({ interval: '1m', timeout: '15s', concurrency: 16, startup_check: 'warn' });
     expect(printed['otlp']).toMatchObject({ interval: '2m', timeout: '1.5s', compression: 'gzip', protocol: 'http/json' });

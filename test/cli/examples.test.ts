@@ -8,7 +8,6 @@ import { parse } from 'yaml';
 import { startAgent } from '../../src/agent.js';
 import { type CliIo, main } from '../../src/cli.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
-import { SOURCES } from '../../src/sources/registry.js';
 import { RelaySource } from '../../src/sources/relay/source.js';
 import { push } from '../sources/relay/helpers.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -28,6 +27,7 @@ function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
   return main(argv, io).then((code) => ({ code, out, err }));
 }
 
+/** The sections the CLI loads (the registry's), so the examples' `host:` reads as it does in the agent. */
 const example = (name: string) => new URL(`../../examples/${name}`, import.meta.url).pathname;
 
 function getText(address: { host: string; port: number }, path: string): Promise<{ status: number; body: string }> {
@@ -68,7 +68,7 @@ describe('examples', () => {
       file: example('demo.yaml'),
       env: {},
       collectors: COLLECTORS,
-      sections: SOURCES.flatMap((source) => source.configSections ?? []),
+      sections: SECTIONS,
       overrides: { listen: '127.0.0.1:0' },
     });
     const { logger } = captureLogger();
@@ -131,6 +131,11 @@ describe('examples', () => {
       const down = Object.fromEntries(routers.filter((router) => !router.up).map((router) => [router.name, router.down_reason]));
       expect(down).toEqual({ 'sim-chr-5': 'timeout', 'sim-bng1-7': 'authentication_failed' });
       // The slow router's data is complete: no collector failed or was cut off.
+      // The demo watches the machine it runs on beside the routers.
+      const hosts = (JSON.parse(health.body) as { hosts: { up: boolean; collectors: Record<string, string> }[] }).hosts;
+      expect(hosts).toHaveLength(1);
+      expect(hosts[0]?.up).toBe(true);
+      expect(hosts[0]?.collectors['cpu']).toBe('ok');
       const slow = routers.find((router) => router.name === 'sim-hex-3');
       expect(Object.values(slow?.collectors ?? {}).filter((status) => status === 'error')).toEqual([]);
     } finally {

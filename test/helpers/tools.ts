@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, httpRequest, ManagedProcess, StartupError, waitForHttpOk } from './processes.js';
 import type { HttpResponse } from './processes.js';
 
-export type ToolName = 'prometheus' | 'promtool' | 'victoria-metrics';
+export type ToolName = 'prometheus' | 'promtool' | 'victoria-metrics' | 'prometheus-node-exporter';
 
 const repoDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const INSTALL_HINT = 'run `npm run tools` (scripts/install-tools.sh) to install the test tools into .tools/';
@@ -302,6 +302,28 @@ export async function startVictoriaMetrics(options: StartVictoriaMetricsOptions 
 }
 
 /** Both servers take the port as a flag, so a port stolen between freePort() and bind just means: try again. */
+/** A running node_exporter (Debian's prometheus-node-exporter) on loopback. */
+export interface NodeExporterServer {
+  readonly url: string;
+  readonly process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts node_exporter with `flags` on a free loopback port; resolves once `/metrics` answers 200. */
+export async function startNodeExporter(flags: readonly string[]): Promise<NodeExporterServer> {
+  const command = toolPath('prometheus-node-exporter');
+  return startWithFreePort(async (port) => {
+    const proc = new ManagedProcess({
+      name: 'prometheus-node-exporter',
+      command,
+      args: [`--web.listen-address=127.0.0.1:${port}`, ...flags],
+    });
+    const url = `http://127.0.0.1:${port}`;
+    await waitForReady(proc, `${url}/metrics`, undefined);
+    return { url, process: proc, stop: () => proc.stop() };
+  });
+}
+
 async function startWithFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

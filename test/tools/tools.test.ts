@@ -70,7 +70,7 @@ const VALID_EXPOSITION = [
 
 describe('tool installation', () => {
   it('finds every binary under .tools/root', () => {
-    for (const name of ['prometheus', 'promtool', 'victoria-metrics'] as const) {
+    for (const name of ['prometheus', 'promtool', 'victoria-metrics', 'prometheus-node-exporter'] as const) {
       expect(existsSync(toolPath(name))).toBe(true);
     }
   });
