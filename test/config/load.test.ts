@@ -575,3 +575,14 @@ describe('loadConfig: resource attributes and simulator', () => {
     expect(simulatorConfig(config)).toMatchObject({ enabled: true, count: 2, portBase: 18_728 });
   });
 });
+
+describe('loadConfig: nothing to poll', () => {
+  it('warns only when no source has anything to collect', () => {
+    const warned = (text: string): boolean =>
+      load(text).warnings.some((warning) => warning.path === 'routers' && warning.message.includes('nothing will be polled'));
+    expect(warned('')).toBe(true);
+    expect(warned('simulator: { enabled: true }\n')).toBe(false);
+    expect(warned('host: { enabled: true }\n')).toBe(false);
+    expect(warned('relay: { enabled: true }\n')).toBe(false);
+  });
+});

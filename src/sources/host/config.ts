@@ -228,6 +228,7 @@ function documentFilter(filterValue: NameFilter, suffix: string): Record<string,
 export const HOST_SECTION: ConfigSection<HostConfig> = {
   key: 'host',
   parse: parseHost,
+  hasTargets: (value) => value.enabled,
   document: (value) => ({
     enabled: value.enabled,
     interval: formatDuration(value.intervalMillis),

@@ -314,6 +314,7 @@ export function documentRelay(value: RelayConfig, secret: (value: string) => str
 export const RELAY_SECTION: ConfigSection<RelayConfig> = {
   key: 'relay',
   parse: parseRelay,
+  hasTargets: (value) => value.enabled,
   document: documentRelay,
   secrets: (value) => (value.receiver.token === '' ? [] : [value.receiver.token]),
 };
