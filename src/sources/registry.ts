@@ -4,6 +4,7 @@
  * names a source.
  */
 import type { SourcePlugin } from '../engine/source.js';
+import { mistPlugin } from './mist/plugin.js';
 import { routerosPlugin } from './routeros/plugin.js';
 
-export const SOURCES: readonly SourcePlugin[] = Object.freeze([routerosPlugin()]);
+export const SOURCES: readonly SourcePlugin[] = Object.freeze([routerosPlugin(), mistPlugin()]);
