@@ -116,6 +116,7 @@ Commands:
   run                Poll the configured routers and serve /metrics (default)
   check-config       Validate a config file and print it, normalised, with secrets redacted
   simulate           Run simulated RouterOS routers (for demos and tests)
+  simulate-mist      Run a simulated Juniper Mist organisation (REST and stream)
   docs metrics       Print the metrics reference (Markdown)
 
 Global options:
@@ -159,6 +160,7 @@ Options:
                          hang-before-login, hang-after-login, drop-mid-reply, garbage, fatal,
                          auth-failure, oversize-word or refuse
 `,
+  'simulate-mist': 'see simulate-mist --help',
   docs: `Usage: ${AGENT_NAME} docs metrics
 
 Prints the generated metrics reference (Markdown) to stdout.
@@ -188,7 +190,7 @@ export async function main(argv: readonly string[], io: CliIo, dependencies: Cli
     if (commandHelp === undefined) throw new UsageError(`unknown command "${command}"`);
     // The global flags work after a command too (`run --help`, `run --version`), before its own options are parsed.
     if (rest.includes('--help') || rest.includes('-h')) {
-      write(io.stdout, commandHelp);
+      write(io.stdout, command === 'simulate-mist' ? (await import('./sources/mist/simulator/command.js')).MIST_SIMULATE_HELP : commandHelp);
       return EXIT_OK;
     }
     if (rest.includes('--version') || rest.includes('-V')) {
@@ -202,6 +204,8 @@ export async function main(argv: readonly string[], io: CliIo, dependencies: Cli
         return await checkConfigCommand(rest, io, deps);
       case 'simulate':
         return await simulateCommand(rest, io, deps);
+      case 'simulate-mist':
+        return await simulateMistCommand(rest, io);
       default:
         return await docsCommand(rest, io, deps);
     }
@@ -453,6 +457,22 @@ async function simulateCommand(args: readonly string[], io: CliIo, deps: Depende
   void signals.next().then(() => controller.abort());
   try {
     await simulator.runSimulateCommand(options, (line) => io.stdout.write(`${line}\n`), controller.signal);
+    return EXIT_OK;
+  } finally {
+    signals.close();
+  }
+}
+
+/** `simulate-mist`: the Mist source's simulator; its options are its own (src/sources/mist/simulator/command.ts). */
+async function simulateMistCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const command = await import('./sources/mist/simulator/command.js');
+  const options = command.parseMistSimulateArgs(args, io.env);
+  if (typeof options === 'string') throw new UsageError(options);
+  const controller = new AbortController();
+  const signals = new SignalLatch(io);
+  void signals.next().then(() => controller.abort());
+  try {
+    await command.runMistSimulator(options, (line) => io.stdout.write(`${line}\n`), controller.signal);
     return EXIT_OK;
   } finally {
     signals.close();
