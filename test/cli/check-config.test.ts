@@ -11,6 +11,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type CliIo, main } from '../../src/cli.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
+import { SOURCES } from '../../src/sources/registry.js';
+
+/** The sections the CLI passes (every registered source's), so printed configs load back as check-config promises. */
+const SECTIONS = SOURCES.flatMap((source) => source.configSections ?? []);
 import { loadConfig } from '../../src/config/load.js';
 import { REDACTED } from '../../src/config/redact.js';
 import type { AgentConfig } from '../../src/config/types.js';
@@ -159,7 +163,7 @@ function restoreSecrets(printed: Record<string, any>, config: AgentConfig): void
 describe('check-config output', () => {
   it('uses the file keys and formats, and with the secrets put back loads to the same AgentConfig', async () => {
     const { file, env } = writeConfig();
-    const original = loadConfig({ file, env, collectors: COLLECTORS }).config;
+    const original = loadConfig({ file, env, collectors: COLLECTORS, sections: SECTIONS }).config;
     const result = await checkConfig(file, env);
     expect(result.code).toBe(0);
     // The clamped router timeouts are the only warnings.
@@ -170,7 +174,7 @@ describe('check-config output', () => {
     expect(result.out).toMatch(/^# mikrotik-otel-agent check-config: /);
 
     const printed = parse(result.out) as Record<string, any>;
-    expect(Object.keys(printed)).toEqual(['server', 'collection', 'otlp', 'defaults', 'routers', 'simulator', 'log', 'resource_attributes']);
+    expect(Object.keys(printed)).toEqual(['server', 'collection', 'otlp', 'defaults', 'routers', 'simulator', 'log', 'resource_attributes', ...SECTIONS.map((section) => section.key)]);
     expect(printed['server']).toMatchObject({ listen: '0.0.0.0:9500', max_concurrent_scrapes: 8, request_timeout: '1m30s' });
     expect(printed['collection']).toEqual({ interval: '1m', timeout: '15s', concurrency: 16, startup_check: 'warn' });
     expect(printed['otlp']).toMatchObject({ interval: '2m', timeout: '1.5s', compression: 'gzip', protocol: 'http/json' });
@@ -227,7 +231,7 @@ describe('check-config output', () => {
     cleanups.push(() => rmSync(elsewhere, { recursive: true, force: true }));
     const copy = join(elsewhere, 'printed.yaml');
     writeFileSync(copy, stringify(printed), { mode: 0o600 });
-    const reloaded = loadConfig({ file: copy, env: {}, collectors: COLLECTORS });
+    const reloaded = loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS });
     expect(reloaded.config).toEqual(original);
     // Printing it again gives the same text.
     const again = await checkConfig(copy, {});
@@ -239,17 +243,17 @@ describe('check-config output', () => {
       const files = testDir();
       cleanups.push(files.cleanup);
       const file = files.write('agent.yaml', text);
-      const original = loadConfig({ file, env: {}, collectors: COLLECTORS }).config;
+      const original = loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config;
       const printed = await checkConfig(file, {});
       expect(printed.code).toBe(0);
       const copy = files.write('printed.yaml', printed.out);
-      expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS }).config).toEqual(original);
+      expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config).toEqual(original);
     }
     const demo = new URL('../../examples/demo.yaml', import.meta.url).pathname;
     const printed = await checkConfig(demo, {});
     const files = testDir();
     cleanups.push(files.cleanup);
     const copy = files.write('demo.yaml', printed.out);
-    expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS }).config).toEqual(loadConfig({ file: demo, env: {}, collectors: COLLECTORS }).config);
+    expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config).toEqual(loadConfig({ file: demo, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config);
   });
 });
