@@ -33,10 +33,13 @@ export interface HarnessOptions {
   readonly plugin?: MistPluginOptions;
   /** The key the agent sends (default: the simulator's). */
   readonly agentKey?: string;
+  /** Runs once the simulator is up, before the agent starts (faults for the first round). */
+  readonly prepare?: (simulator: MistSimulator) => void;
 }
 
 export async function startMist(options: HarnessOptions = {}): Promise<MistHarness> {
   const simulator = await MistSimulator.start({ apiKey: KEY, periodMillis: 200, sites: 2, apsPerSite: 2, clientsPerSite: 3, ...options.simulator });
+  options.prepare?.(simulator);
   const text = [
     'server: { listen: "127.0.0.1:0" }',
     'collection: { interval: 30s, timeout: 5s, startup_check: "off" }',
