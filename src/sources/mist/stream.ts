@@ -51,6 +51,7 @@ export class MistStream {
   private _idleTimer: NodeJS.Timeout | undefined;
   private _stopped = false;
   private _lastError: string | undefined;
+  private _idleFailure: string | undefined;
 
   constructor(private readonly _options: StreamOptions) {}
 
@@ -134,6 +135,8 @@ export class MistStream {
     });
     this._socket = socket;
     this._connections += 1;
+    // Why this attempt failed; it replaces the last error when the attempt closes.
+    let failure: string | undefined;
     socket.on('open', () => {
       if (this._socket !== socket) return;
       this._state = 'connected';
@@ -161,13 +164,13 @@ export class MistStream {
       if (this._socket === socket) this.alive(socket);
     });
     socket.on('unexpected-response', (_request, response) => {
-      this._lastError = `the stream endpoint answered HTTP ${response.statusCode ?? 0}`;
+      failure = `the stream endpoint answered HTTP ${response.statusCode ?? 0}`;
       response.resume();
       socket.terminate();
     });
     socket.on('error', (error: Error) => {
       // 'close' follows every 'error'; only remember why.
-      this._lastError ??= safeMessage(error);
+      failure ??= safeMessage(error);
     });
     socket.on('close', (code: number) => {
       if (this._socket !== socket) return;
@@ -178,7 +181,8 @@ export class MistStream {
       this._sent = new Set();
       if (this._stopped) return;
       this._state = 'disconnected';
-      this._lastError ??= `the stream closed (code ${code})`;
+      this._lastError = this._idleFailure ?? failure ?? `the stream closed (code ${code})`;
+      this._idleFailure = undefined;
       this._options.onStateChange();
       const delay = this.backoff();
       this._options.logger.warn(
@@ -208,7 +212,7 @@ export class MistStream {
     const idle = this._options.idleTimeoutMillis ?? 30_000;
     this._idleTimer = setTimeout(() => {
       if (this._socket !== socket) return;
-      this._lastError = `no frame for ${idle} ms (half-open stream)`;
+      this._idleFailure = `no frame for ${idle} ms (half-open stream)`;
       socket.terminate();
     }, idle);
   }

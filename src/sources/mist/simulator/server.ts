@@ -53,6 +53,8 @@ export interface MistFaults {
   fractionalIntegers: number;
   /** Send a WebSocket ping to every connection this often (0: never). */
   pingIntervalMillis: number;
+  /** Answer stream upgrades with 503 (REST keeps working). */
+  refuseStream: boolean;
 }
 
 interface Connection {
@@ -77,6 +79,7 @@ export class MistSimulator {
     partialObjects: 0,
     fractionalIntegers: 0,
     pingIntervalMillis: 0,
+    refuseStream: false,
   };
   /** Every REST call: path and status. */
   readonly requests: { path: string; status: number }[] = [];
@@ -212,8 +215,13 @@ export class MistSimulator {
 
   private upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void {
     const path = new URL(request.url ?? '/', 'http://simulator').pathname;
-    if (path !== '/api-ws/v1/stream' || !this.authorized(request)) {
-      const status = path !== '/api-ws/v1/stream' ? '404 Not Found' : `${this._options.authFailureStatus ?? 401} Unauthorized`;
+    if (path !== '/api-ws/v1/stream' || !this.authorized(request) || this.faults.refuseStream) {
+      const status =
+        path !== '/api-ws/v1/stream'
+          ? '404 Not Found'
+          : !this.authorized(request)
+            ? `${this._options.authFailureStatus ?? 401} Unauthorized`
+            : '503 Service Unavailable';
       socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
       return;
     }
