@@ -119,6 +119,8 @@ export function decodeDeviceStat(raw: unknown): DeviceStat {
   const radioStat = child(raw, 'radio_stat', '');
   if (radioStat !== undefined) {
     for (const [band, entry] of Object.entries(radioStat)) {
+      // A key that would set the prototype of the map it lands in is not a band.
+      if (band === '__proto__') continue;
       if (!isObject(entry)) throw new DecodeError(`radio_stat.${band} is not an object`);
       const path = `radio_stat.${band}`;
       const radio: Values = {};
@@ -137,6 +139,7 @@ export function decodeDeviceStat(raw: unknown): DeviceStat {
   const portStat = child(raw, 'port_stat', '');
   if (portStat !== undefined) {
     for (const [port, entry] of Object.entries(portStat)) {
+      if (port === '__proto__') continue;
       if (!isObject(entry)) throw new DecodeError(`port_stat.${port} is not an object`);
       const path = `port_stat.${port}`;
       const values: Values = {};

@@ -147,7 +147,11 @@ export class MistOrg {
   start(): void {
     if (this._started) return;
     this._started = true;
-    void this.firstRound();
+    this.firstRound().catch((error: unknown) => {
+      // Every step catches its own errors; this is the last line of defence against an unhandled rejection.
+      this._options.logger.error({ error: this.mask(error instanceof Error ? error.message : String(error)) }, 'Mist organisation stopped collecting');
+      this.markFirstRound();
+    });
   }
 
   async stop(): Promise<void> {
@@ -347,8 +351,8 @@ export class MistOrg {
       this._lastMessage.set(siteId, now);
       this._lastSuccessMillis = now;
     } catch (error) {
-      if (!(error instanceof DecodeError)) throw error;
-      this.onDecodeError(error.message);
+      // This runs inside the socket's message handler: nothing may escape it, whatever the object held.
+      this.onDecodeError(error instanceof DecodeError ? error.message : `unexpected ${error instanceof Error ? error.name : 'error'}`);
     }
   }
 
