@@ -96,6 +96,7 @@ export class MistOrg {
   private readonly _requests = new Map<string, number>();
   private _lastSuccessMillis: number | undefined;
   private _consecutiveFailures = 0;
+  private _budgetWarned = false;
 
   constructor(private readonly _options: MistOrgOptions) {
     this.config = _options.config;
@@ -250,7 +251,26 @@ export class MistOrg {
       if (!selected.has(id)) this.dropSite(id);
     }
     this._sites = selected;
+    this.checkBudget();
     this._stream.setChannels([...selected.keys()].flatMap((id) => [channelOf(id, 'devices'), channelOf(id, 'clients')]));
+  }
+
+  /**
+   * Warns once when the intervals ask for more calls per hour than the budget allows: the calls
+   * would stop for the rest of each hour. Site stats cost one call per site per rest_interval.
+   */
+  private checkBudget(): void {
+    if (this._budgetWarned) return;
+    const perHour = (millis: number, calls: number): number => (3_600_000 / millis) * calls;
+    const planned = Math.ceil(
+      perHour(this.config.restIntervalMillis, 2 + this._sites.size) + perHour(this.config.siteRefreshMillis, 1) + perHour(this.config.deviceRefreshMillis, 1),
+    );
+    if (planned <= this._options.budget.limit) return;
+    this._budgetWarned = true;
+    this._options.logger.warn(
+      { org: this.config.name, plannedCallsPerHour: planned, budget: this._options.budget.limit, sites: this._sites.size },
+      'Mist: these intervals need more REST calls per hour than the key may make; raise rest_interval or select fewer sites',
+    );
   }
 
   private dropSite(id: string): void {

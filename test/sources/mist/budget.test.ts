@@ -121,4 +121,13 @@ describe('in the agent', () => {
     expect(total).toBe(h.simulator.requests.length);
     expect([...values(text, 'mist_rest_budget_remaining').values()]).toEqual([777 - total]);
   });
+
+  it('warns when its intervals would spend more than the hourly budget', async () => {
+    harness = await startMist({ org: 'rest_interval: 2s', plugin: { budget: 1_000 } });
+    const h = harness;
+    await until('the first round', () => h.org.firstRoundDone);
+    const warning = h.logs.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => String(line['msg']).includes('more REST calls per hour'));
+    // 1800 rounds of 2 counts + 2 site stats, plus the refreshes.
+    expect(warning).toMatchObject({ plannedCallsPerHour: 1800 * 4 + 60 + 60, budget: 1_000, sites: 2 });
+  });
 });

@@ -173,6 +173,10 @@ describe('roams, departures, removals and renames', () => {
     expect(h.simulator.subscriptions()[0]!.some((channel) => channel.includes(removed.id))).toBe(false);
     expect(samples(h, 'self').some((sample) => sample.attributes['site_id'] === removed.id)).toBe(false);
 
+    // A new site is subscribed at the next refresh, once.
+    const added = world.addSite();
+    await until('the new site streaming', () => h.simulator.subscriptions()[0]?.length === 6 && samples(h, 'clients').some((sample) => sample.attributes['site_id'] === added.id));
+
     const device = world.devices[0]!;
     world.renameDevice(device.mac, 'lobby-ap');
     await until('the new name', () => samples(h, 'devices').some((sample) => sample.attributes['device_mac'] === device.mac && sample.attributes['device_name'] === 'lobby-ap'));
@@ -195,6 +199,9 @@ describe('reconnects', () => {
     expect(subscribesOf(h, 2)).toEqual(channels);
     expect(h.simulator.duplicateSubscribes).toBe(0);
     expect(selfValue(h, 'mist_ws_reconnects_total')).toBe(1);
+    // The first retry was planned within a second (backoff with full jitter under 1 s).
+    const planned = h.logs.map((line) => JSON.parse(line) as { msg: string; retryInMillis?: number }).find((line) => line.msg === 'Mist stream lost; reconnecting');
+    expect(planned?.retryInMillis).toBeLessThan(1_000);
     const messages = selfValue(h, 'mist_ws_messages_total', { channel_kind: 'devices' });
     h.simulator.tick();
     await until('data again', () => selfValue(h, 'mist_ws_messages_total', { channel_kind: 'devices' }) > messages);

@@ -90,6 +90,7 @@ export class SimWorld {
   private readonly _random: () => number;
   private readonly _clock: () => number;
   private _nextClient = 0;
+  private _nextSite = 0;
   ticks = 0;
   alarms: Record<string, number> = { device_down: 1, rogue_ap: 3, infra_dhcp_failure: 0 };
   tickets: Record<string, number> = { open: 2, pending: 1, solved: 5, closed: 9 };
@@ -97,45 +98,51 @@ export class SimWorld {
   constructor(private readonly _options: WorldOptions) {
     this._random = random(_options.seed ?? 7);
     this._clock = _options.clock ?? Date.now;
+    for (let s = 0; s < _options.sites; s += 1) this.addSite();
+  }
+
+  /** A new site with its access points and clients, as if just created in the organisation. */
+  addSite(): SimSite {
+    const s = this._nextSite;
+    this._nextSite += 1;
     const now = this._clock() / 1000;
-    for (let s = 0; s < _options.sites; s += 1) {
-      const [country, timezone, lat, lng] = COUNTRIES[s % COUNTRIES.length]!;
-      const site: SimSite = {
-        id: `6b1e4d2a-0000-4000-8000-${hex(s + 1, 12)}`,
-        name: `site-${String(s + 1).padStart(2, '0')}`,
-        country_code: country,
-        timezone,
-        lat: lat + s * 0.001,
-        lng: lng - s * 0.001,
-        // Fixed, and one mistexporter's float32 rendered as 1.609459328e+09: float64 keeps it exact.
-        modified_time: 1_609_459_300 + s,
-      };
-      this.sites.push(site);
-      for (let a = 0; a < _options.apsPerSite; a += 1) {
-        const index = s * 100 + a + 1;
-        this.devices.push({
-          mac: `5c5b35${hex(index, 6)}`,
-          name: `ap-${String(s + 1).padStart(2, '0')}-${a + 1}`,
-          siteId: site.id,
-          model: a % 2 === 0 ? 'AP43' : 'AP45',
-          version: '0.14.29313',
-          bootedAt: now - 3_600 * (index % 97) - 600,
-          rxBytes: 1e9 * (a + 1),
-          txBytes: 2e9 * (a + 1),
-          rxPkts: 1e6,
-          txPkts: 2e6,
-          radios: {
-            band_24: { rxBytes: 1e8, txBytes: 2e8, rxPkts: 1e5, txPkts: 2e5, channel: [1, 6, 11][a % 3]!, power: 12, bandwidth: 20 },
-            band_5: { rxBytes: 5e8, txBytes: 9e8, rxPkts: 5e5, txPkts: 9e5, channel: [36, 52, 100, 149][a % 4]!, power: 17, bandwidth: 80 },
-          },
-          portRx: 3e9,
-          portTx: 4e9,
-          cpu: 10 + a,
-          temp: 48 + a,
-        });
-      }
-      for (let c = 0; c < _options.clientsPerSite; c += 1) this.addClient(site.id);
+    const [country, timezone, lat, lng] = COUNTRIES[s % COUNTRIES.length]!;
+    const site: SimSite = {
+      id: `6b1e4d2a-0000-4000-8000-${hex(s + 1, 12)}`,
+      name: `site-${String(s + 1).padStart(2, '0')}`,
+      country_code: country,
+      timezone,
+      lat: lat + s * 0.001,
+      lng: lng - s * 0.001,
+      // Fixed, and one mistexporter's float32 rendered as 1.609459328e+09: float64 keeps it exact.
+      modified_time: 1_609_459_300 + s,
+    };
+    this.sites.push(site);
+    for (let a = 0; a < this._options.apsPerSite; a += 1) {
+      const index = s * 100 + a + 1;
+      this.devices.push({
+        mac: `5c5b35${hex(index, 6)}`,
+        name: `ap-${String(s + 1).padStart(2, '0')}-${a + 1}`,
+        siteId: site.id,
+        model: a % 2 === 0 ? 'AP43' : 'AP45',
+        version: '0.14.29313',
+        bootedAt: now - 3_600 * (index % 97) - 600,
+        rxBytes: 1e9 * (a + 1),
+        txBytes: 2e9 * (a + 1),
+        rxPkts: 1e6,
+        txPkts: 2e6,
+        radios: {
+          band_24: { rxBytes: 1e8, txBytes: 2e8, rxPkts: 1e5, txPkts: 2e5, channel: [1, 6, 11][a % 3]!, power: 12, bandwidth: 20 },
+          band_5: { rxBytes: 5e8, txBytes: 9e8, rxPkts: 5e5, txPkts: 9e5, channel: [36, 52, 100, 149][a % 4]!, power: 17, bandwidth: 80 },
+        },
+        portRx: 3e9,
+        portTx: 4e9,
+        cpu: 10 + a,
+        temp: 48 + a,
+      });
     }
+    for (let c = 0; c < this._options.clientsPerSite; c += 1) this.addClient(site.id);
+    return site;
   }
 
   siteDevices(siteId: string): SimDevice[] {
