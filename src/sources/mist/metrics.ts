@@ -208,6 +208,67 @@ export type MistMetricKey = (typeof ROWS)[number]['key'];
 /** The definitions of one naming mode, by key. */
 export type MistMetricSet = ReadonlyMap<string, MetricDefinition>;
 
+/**
+ * mistexporter v1.1.0's HELP texts, used in `names: mistexporter` so its scrape reads the same
+ * (the radio byte and packet texts lose the leading space they have there).
+ */
+const EXPORTER_HELP: Readonly<Record<string, string>> = {
+  mist_org_alarms: 'Total number of unresolved alarms in the organization.',
+  mist_org_tickets: 'Total number of tickets in the organization by status.',
+  mist_site_lat: 'Geographic latitude of the site.',
+  mist_site_lng: 'Geographic longitude of the site.',
+  mist_site_modified_time: 'The last time site was modified, as a Unix timestamp.',
+  mist_site_num_ap: 'Total number of APs configured for the site.',
+  mist_site_num_ap_connected: 'Number of APs currently online at the site.',
+  mist_site_num_clients: 'Total number of clients currently connected to the site.',
+  mist_site_num_devices: 'Total number of Mist devices (APs, switches, gateways) at the site.',
+  mist_site_num_devices_connected: 'Number of Mist devices (APs, switches, gateways) currently online at the site.',
+  mist_site_num_gateway: 'Total number of gateways configured for the site.',
+  mist_site_num_gateway_connected: 'Number of gateways currently online at the site.',
+  mist_site_num_switch: 'Total number of switches configured for the site.',
+  mist_site_num_switch_connected: 'Number of switches currently online at the site.',
+  mist_client_channel: 'The channel the client is connected on.',
+  mist_client_dual_band_capable: 'Whether the client is dual-band capable (1 for true, 0 for false).',
+  mist_client_idle_seconds: 'Time in seconds since the client was last active.',
+  mist_client_is_guest_status: 'Whether the client is a guest user (1 for true, 0 for false).',
+  mist_client_last_seen_timestamp_seconds: 'The last time the client was seen, as a Unix timestamp.',
+  mist_client_locating_aps: 'The number of APs that can hear the client.',
+  mist_client_power_saving_mode_active: 'Whether the client is in power-saving mode (1 for true, 0 for false).',
+  mist_client_rssi_dbm: "The client's Received Signal Strength Indicator in dBm.",
+  mist_client_receive_bits_per_second: 'Bits per second received from the client.',
+  mist_client_receive_bytes: 'Total bytes received from the client.',
+  mist_client_receive_packets: 'Total packets received from the client.',
+  mist_client_receive_rate_mbps: 'The receive data rate in Mbps.',
+  mist_client_receive_retries: 'Total number of receive retries.',
+  mist_client_snr_db: "The client's Signal-to-Noise Ratio in dB.",
+  mist_client_transmit_bits_per_second: 'Bits per second transmitted to the client.',
+  mist_client_transmit_bytes: 'Total bytes transmitted to the client.',
+  mist_client_transmit_packets: 'Total packets transmitted to the client.',
+  mist_client_transmit_rate_mbps: 'The transmit data rate in Mbps.',
+  mist_client_transmit_retries: 'Total number of transmit retries.',
+  mist_client_uptime_seconds: "The client's session uptime in seconds.",
+  mist_device_cpu_utilization_system_percent: 'Current system CPU utilization of the device.',
+  mist_device_cpu_utilization_idle_percent: 'Current idle CPU utilization of the device.',
+  mist_device_cpu_utilization_interrupt_percent: 'Current interrupt CPU utilization of the device.',
+  mist_device_cpu_utilization_user_percent: 'Current user CPU utilization of the device.',
+  mist_device_last_seen_timestamp_seconds: 'The last time the device was seen, as a Unix timestamp.',
+  mist_device_load_average_1m: 'Current 1m load average of the device.',
+  mist_device_load_average_5m: 'Current 5m load average of the device.',
+  mist_device_load_average_15m: 'Current 15m load average of the device.',
+  mist_device_memory_utilization_percent: 'Current memory utilization of the device.',
+  mist_device_receive_bits_per_second: 'Bits per second received by the device.',
+  mist_device_transmit_bits_per_second: 'Bits per second transmitted by the device.',
+  mist_device_uptime_seconds: 'Device uptime in seconds.',
+  mist_device_radio_bandwidth_mhz: 'Radio channel bandwidth in MHz.',
+  mist_device_radio_channel: 'The current radio channel.',
+  mist_device_radio_clients: 'Number of clients connected to this radio.',
+  mist_device_radio_transmit_power_dbm: "The radio's transmit power in dBm.",
+  mist_device_radio_receive_bytes: 'bytes received by the radio.',
+  mist_device_radio_receive_packets: 'packets received by the radio.',
+  mist_device_radio_transmit_bytes: 'bytes transmitted by the radio.',
+  mist_device_radio_transmit_packets: 'packets transmitted by the radio.',
+};
+
 function definition(entry: Row, names: MistNames): MetricDefinition {
   if (names === 'otel') {
     return Object.freeze({
@@ -224,7 +285,7 @@ function definition(entry: Row, names: MistNames): MetricDefinition {
     name: kind === 'counter' ? entry.exporter.replace(/_total$/, '') : entry.exporter,
     kind,
     unit: '',
-    description: entry.description,
+    description: EXPORTER_HELP[entry.exporter] ?? entry.description,
     attributes: attributes(entry.labels, names),
   });
 }

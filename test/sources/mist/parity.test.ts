@@ -94,10 +94,17 @@ describe('mistexporter parity on its own test data', () => {
     ['site_stats_error', '/sites/', ''],
     ['filtered', undefined, ', sites: { include: ["Test Site 1"] }'],
   ] as const)('%s.prom', async (golden, failing, sites) => {
-    const ours = samples(await scrape(failing, sites), true);
-    const theirs = samples(readFileSync(new URL(`${golden}.prom`, UPSTREAM), 'utf8'), false);
+    const ourText = await scrape(failing, sites);
+    const theirText = readFileSync(new URL(`${golden}.prom`, UPSTREAM), 'utf8');
+    const ours = samples(ourText, true);
+    const theirs = samples(theirText, false);
     expect(ours).toEqual(theirs);
     if (golden === 'success') expect(theirs.size).toBeGreaterThan(20);
+    // The same HELP and TYPE for every family they show.
+    const ourFamilies = parseExposition(ourText).families;
+    for (const family of parseExposition(theirText).families.values()) {
+      expect([ourFamilies.get(family.name)?.help, ourFamilies.get(family.name)?.type]).toEqual([family.help, family.type]);
+    }
   });
 
   it('keeps the float64 values that mistexporter rounds through float32', async () => {
