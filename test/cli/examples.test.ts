@@ -7,9 +7,13 @@ import { startAgent } from '../../src/agent.js';
 import { type CliIo, main } from '../../src/cli.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
+import { SOURCES } from '../../src/sources/registry.js';
 import { formatFault, planFleetFaults } from '../../src/sources/routeros/simulator/faults.js';
 import { fleetRouterNames } from '../../src/sources/routeros/simulator/fleet.js';
 import { captureLogger, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
+
+/** The sections the CLI passes: the examples use the sources' own (mist_simulator:). */
+const SECTIONS = SOURCES.flatMap((source) => source.configSections ?? []);
 
 /** The shipped examples, checked with the real collector registry (no dependency overrides). */
 function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
@@ -67,7 +71,7 @@ describe('examples', () => {
     // Nothing but the faults differs from the demo.
     expect({ ...printed, simulator: { ...printed.simulator, faults: [] } }).toEqual(demo);
 
-    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS });
+    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS, sections: SECTIONS });
     const names = fleetRouterNames(config.simulator.profile, config.simulator.count);
     const { byIndex } = planFleetFaults(config.simulator.faults ?? [], names);
     const faulted = Object.fromEntries([...byIndex].map(([index, fault]) => [`sim-${names[index]}`, formatFault(fault)]));
@@ -85,6 +89,7 @@ describe('examples', () => {
       file: example('demo-faults.yaml'),
       env: {},
       collectors: COLLECTORS,
+      sections: SECTIONS,
       overrides: { listen: '127.0.0.1:0' },
     });
     const { logger } = captureLogger();

@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { startAgent, type Agent } from '../../../src/agent.js';
 import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
 import { loadConfig, type ConfigOverrides } from '../../../src/config/load.js';
+import { SOURCES } from '../../../src/sources/registry.js';
 import type { AgentConfig } from '../../../src/config/types.js';
 import { PROFILES } from '../../../src/sources/routeros/simulator/profiles.js';
 import type { RouterProfile } from '../../../src/sources/routeros/simulator/profile.js';
@@ -58,6 +59,8 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
     env: options.env ?? {},
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
     collectors: COLLECTORS,
+    // As the CLI does: the sources' own sections (mist:, mist_simulator:) are part of the file.
+    sections: SOURCES.flatMap((source) => source.configSections ?? []),
   });
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
