@@ -68,6 +68,48 @@ function mac(value: string): string {
   return value.toLowerCase().replace(/[^0-9a-f]/g, '');
 }
 
+type Reader = (object: Json, key: string, path: string) => number | undefined;
+
+/** Metric key, Mist field and how to read it, for the per-radio and per-port objects. */
+const RADIO_FIELDS: readonly (readonly [string, string, Reader])[] = [
+  ['radio_bandwidth', 'bandwidth', int],
+  ['radio_channel', 'channel', int],
+  ['radio_clients', 'num_clients', int],
+  ['radio_power', 'power', int],
+  ['radio_rx_bytes', 'rx_bytes', int],
+  ['radio_rx_pkts', 'rx_pkts', int],
+  ['radio_tx_bytes', 'tx_bytes', int],
+  ['radio_tx_pkts', 'tx_pkts', int],
+];
+
+const PORT_FIELDS: readonly (readonly [string, string, Reader])[] = [
+  ['port_up', 'up', bool],
+  ['port_speed', 'speed', int],
+  ['port_rx_bytes', 'rx_bytes', int],
+  ['port_tx_bytes', 'tx_bytes', int],
+  ['port_rx_pkts', 'rx_pkts', int],
+  ['port_tx_pkts', 'tx_pkts', int],
+  ['port_rx_errors', 'rx_errors', int],
+  ['port_tx_errors', 'tx_errors', int],
+];
+
+/** `{<name>: {fields…}}` (radio_stat by band, port_stat by port) → values by name. */
+function groups(raw: Json, key: string, fields: readonly (readonly [string, string, Reader])[]): Record<string, Values> {
+  const result: Record<string, Values> = {};
+  const stat = child(raw, key, '');
+  if (stat === undefined) return result;
+  for (const [name, entry] of Object.entries(stat)) {
+    // A key that would set the prototype of the map it lands in is not a band or a port.
+    if (name === '__proto__') continue;
+    const path = `${key}.${name}`;
+    if (!isObject(entry)) throw new DecodeError(`${path} is not an object`);
+    const values: Values = {};
+    for (const [metricKey, field, read] of fields) put(values, metricKey, read(entry, field, path));
+    result[name] = values;
+  }
+  return result;
+}
+
 export interface DeviceStat {
   readonly mac: string;
   readonly name?: string;
@@ -115,45 +157,8 @@ export function decodeDeviceStat(raw: unknown): DeviceStat {
   }
   const memory = child(raw, 'memory_stat', '');
   if (memory !== undefined) put(values, 'memory', float(memory, 'usage', 'memory_stat'));
-  const radios: Record<string, Values> = {};
-  const radioStat = child(raw, 'radio_stat', '');
-  if (radioStat !== undefined) {
-    for (const [band, entry] of Object.entries(radioStat)) {
-      // A key that would set the prototype of the map it lands in is not a band.
-      if (band === '__proto__') continue;
-      if (!isObject(entry)) throw new DecodeError(`radio_stat.${band} is not an object`);
-      const path = `radio_stat.${band}`;
-      const radio: Values = {};
-      put(radio, 'radio_bandwidth', int(entry, 'bandwidth', path));
-      put(radio, 'radio_channel', int(entry, 'channel', path));
-      put(radio, 'radio_clients', int(entry, 'num_clients', path));
-      put(radio, 'radio_power', int(entry, 'power', path));
-      put(radio, 'radio_rx_bytes', int(entry, 'rx_bytes', path));
-      put(radio, 'radio_rx_pkts', int(entry, 'rx_pkts', path));
-      put(radio, 'radio_tx_bytes', int(entry, 'tx_bytes', path));
-      put(radio, 'radio_tx_pkts', int(entry, 'tx_pkts', path));
-      radios[band] = radio;
-    }
-  }
-  const ports: Record<string, Values> = {};
-  const portStat = child(raw, 'port_stat', '');
-  if (portStat !== undefined) {
-    for (const [port, entry] of Object.entries(portStat)) {
-      if (port === '__proto__') continue;
-      if (!isObject(entry)) throw new DecodeError(`port_stat.${port} is not an object`);
-      const path = `port_stat.${port}`;
-      const values: Values = {};
-      put(values, 'port_up', bool(entry, 'up', path));
-      put(values, 'port_speed', int(entry, 'speed', path));
-      put(values, 'port_rx_bytes', int(entry, 'rx_bytes', path));
-      put(values, 'port_tx_bytes', int(entry, 'tx_bytes', path));
-      put(values, 'port_rx_pkts', int(entry, 'rx_pkts', path));
-      put(values, 'port_tx_pkts', int(entry, 'tx_pkts', path));
-      put(values, 'port_rx_errors', int(entry, 'rx_errors', path));
-      put(values, 'port_tx_errors', int(entry, 'tx_errors', path));
-      ports[port] = values;
-    }
-  }
+  const radios = groups(raw, 'radio_stat', RADIO_FIELDS);
+  const ports = groups(raw, 'port_stat', PORT_FIELDS);
   let lldp: DeviceStat['lldp'];
   const lldpStat = child(raw, 'lldp_stat', '');
   if (lldpStat !== undefined) {
