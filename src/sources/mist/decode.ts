@@ -93,6 +93,56 @@ const PORT_FIELDS: readonly (readonly [string, string, Reader])[] = [
   ['port_tx_errors', 'tx_errors', int],
 ];
 
+const DEVICE_FIELDS: readonly (readonly [string, string, Reader])[] = [
+  ['uptime', 'uptime', float],
+  ['last_seen', 'last_seen', float],
+  ['device_clients', 'num_clients', int],
+  ['rx_bps', 'rx_bps', int],
+  ['tx_bps', 'tx_bps', int],
+  ['device_rx_bytes', 'rx_bytes', int],
+  ['device_tx_bytes', 'tx_bytes', int],
+  ['device_rx_pkts', 'rx_pkts', int],
+  ['device_tx_pkts', 'tx_pkts', int],
+];
+
+const CLIENT_FIELDS: readonly (readonly [string, string, Reader])[] = [
+  ['client_channel', 'channel', int],
+  ['client_dual_band', 'dual_band', bool],
+  ['client_idle', 'idle_time', float],
+  ['client_guest', 'is_guest', bool],
+  ['client_last_seen', 'last_seen', float],
+  ['client_locating_aps', 'num_locating_aps', int],
+  ['client_power_saving', 'power_saving', bool],
+  ['client_rssi', 'rssi', int],
+  ['client_snr', 'snr', int],
+  ['client_rx_bps', 'rx_bps', int],
+  ['client_tx_bps', 'tx_bps', int],
+  ['client_rx_bytes', 'rx_bytes', int],
+  ['client_tx_bytes', 'tx_bytes', int],
+  ['client_rx_packets', 'rx_packets', int],
+  ['client_tx_packets', 'tx_packets', int],
+  ['client_rx_rate', 'rx_rate', float],
+  ['client_tx_rate', 'tx_rate', float],
+  ['client_rx_retries', 'rx_retries', int],
+  ['client_tx_retries', 'tx_retries', int],
+  ['client_uptime', 'uptime', float],
+];
+
+/** The values of `fields` present in `object`. */
+function readFields(object: Json, path: string, fields: readonly (readonly [string, string, Reader])[]): Values {
+  const values: Values = {};
+  for (const [metricKey, field, read] of fields) put(values, metricKey, read(object, field, path));
+  return values;
+}
+
+/** The normalised `mac` of a stat object; every stat has one. */
+function statMac(raw: Json, kind: string): string {
+  const text = str(raw, 'mac', '');
+  const normalised = text === undefined ? '' : mac(text);
+  if (normalised === '') throw new DecodeError(`${kind} stat has no mac`);
+  return normalised;
+}
+
 /** `{<name>: {fields…}}` (radio_stat by band, port_stat by port) → values by name. */
 function groups(raw: Json, key: string, fields: readonly (readonly [string, string, Reader])[]): Record<string, Values> {
   const result: Record<string, Values> = {};
@@ -103,9 +153,7 @@ function groups(raw: Json, key: string, fields: readonly (readonly [string, stri
     if (name === '__proto__') continue;
     const path = `${key}.${name}`;
     if (!isObject(entry)) throw new DecodeError(`${path} is not an object`);
-    const values: Values = {};
-    for (const [metricKey, field, read] of fields) put(values, metricKey, read(entry, field, path));
-    result[name] = values;
+    result[name] = readFields(entry, path, fields);
   }
   return result;
 }
@@ -128,18 +176,8 @@ export interface DeviceStat {
 /** A `/sites/{id}/stats/devices` object. */
 export function decodeDeviceStat(raw: unknown): DeviceStat {
   if (!isObject(raw)) throw new DecodeError('device stat is not an object');
-  const macText = str(raw, 'mac', '');
-  if (macText === undefined || mac(macText) === '') throw new DecodeError('device stat has no mac');
-  const values: Values = {};
-  put(values, 'uptime', float(raw, 'uptime', ''));
-  put(values, 'last_seen', float(raw, 'last_seen', ''));
-  put(values, 'device_clients', int(raw, 'num_clients', ''));
-  put(values, 'rx_bps', int(raw, 'rx_bps', ''));
-  put(values, 'tx_bps', int(raw, 'tx_bps', ''));
-  put(values, 'device_rx_bytes', int(raw, 'rx_bytes', ''));
-  put(values, 'device_tx_bytes', int(raw, 'tx_bytes', ''));
-  put(values, 'device_rx_pkts', int(raw, 'rx_pkts', ''));
-  put(values, 'device_tx_pkts', int(raw, 'tx_pkts', ''));
+  const macText = statMac(raw, 'device');
+  const values = readFields(raw, '', DEVICE_FIELDS);
   const cpu = child(raw, 'cpu_stat', '');
   if (cpu !== undefined) {
     put(values, 'cpu_system', int(cpu, 'system', 'cpu_stat'));
@@ -178,7 +216,7 @@ export function decodeDeviceStat(raw: unknown): DeviceStat {
   const type = str(raw, 'type', '');
   const version = str(raw, 'version', '');
   return {
-    mac: mac(macText),
+    mac: macText,
     ...(name === undefined ? {} : { name }),
     ...(type === undefined ? {} : { type }),
     ...(version === undefined ? {} : { version }),
@@ -213,29 +251,8 @@ export interface ClientStat {
 /** A `/sites/{id}/stats/clients` object. */
 export function decodeClientStat(raw: unknown): ClientStat {
   if (!isObject(raw)) throw new DecodeError('client stat is not an object');
-  const macText = str(raw, 'mac', '');
-  if (macText === undefined || mac(macText) === '') throw new DecodeError('client stat has no mac');
-  const values: Values = {};
-  put(values, 'client_channel', int(raw, 'channel', ''));
-  put(values, 'client_dual_band', bool(raw, 'dual_band', ''));
-  put(values, 'client_idle', float(raw, 'idle_time', ''));
-  put(values, 'client_guest', bool(raw, 'is_guest', ''));
-  put(values, 'client_last_seen', float(raw, 'last_seen', ''));
-  put(values, 'client_locating_aps', int(raw, 'num_locating_aps', ''));
-  put(values, 'client_power_saving', bool(raw, 'power_saving', ''));
-  put(values, 'client_rssi', int(raw, 'rssi', ''));
-  put(values, 'client_snr', int(raw, 'snr', ''));
-  put(values, 'client_rx_bps', int(raw, 'rx_bps', ''));
-  put(values, 'client_tx_bps', int(raw, 'tx_bps', ''));
-  put(values, 'client_rx_bytes', int(raw, 'rx_bytes', ''));
-  put(values, 'client_tx_bytes', int(raw, 'tx_bytes', ''));
-  put(values, 'client_rx_packets', int(raw, 'rx_packets', ''));
-  put(values, 'client_tx_packets', int(raw, 'tx_packets', ''));
-  put(values, 'client_rx_rate', float(raw, 'rx_rate', ''));
-  put(values, 'client_tx_rate', float(raw, 'tx_rate', ''));
-  put(values, 'client_rx_retries', int(raw, 'rx_retries', ''));
-  put(values, 'client_tx_retries', int(raw, 'tx_retries', ''));
-  put(values, 'client_uptime', float(raw, 'uptime', ''));
+  const macText = statMac(raw, 'client');
+  const values = readFields(raw, '', CLIENT_FIELDS);
   const labels: ClientLabels = {};
   const apMac = str(raw, 'ap_mac', '');
   if (apMac !== undefined) labels.apMac = mac(apMac);
@@ -255,7 +272,7 @@ export function decodeClientStat(raw: unknown): ClientStat {
     const value = str(raw, field, '');
     if (value !== undefined) labels[label] = value;
   }
-  return { mac: mac(macText), labels, values };
+  return { mac: macText, labels, values };
 }
 
 export interface Site {
