@@ -126,6 +126,7 @@ Commands:
   run                Poll the configured routers and serve /metrics (default)
   check-config       Validate a config file and print it, normalised, with secrets redacted
   simulate           Run simulated RouterOS routers (for demos and tests)
+  simulate-mist      Run a simulated Juniper Mist organisation (REST and stream)
   docs metrics       Print the metrics reference (Markdown)
   docs config        Print the configuration reference (Markdown)
   docs schema        Print the JSON Schema of the config file (for editor completion)
@@ -221,6 +222,7 @@ Options:
                          hang-before-login, hang-after-login, drop-mid-reply, garbage, fatal,
                          auth-failure, oversize-word or refuse
 `,
+  'simulate-mist': 'see simulate-mist --help',
   docs: `Usage: ${AGENT_NAME} docs metrics|config|schema
 
 Prints generated documentation to stdout:
@@ -236,6 +238,7 @@ Shows the overview, or the help of one command (run, check-config, simulate, doc
 
 /** A command's help text. */
 async function commandHelpText(command: string): Promise<string> {
+  if (command === 'simulate-mist') return (await import('./sources/mist/simulator/command.js')).MIST_SIMULATE_HELP;
   return command === 'run' ? runHelp() : (COMMAND_HELP[command] ?? HELP);
 }
 
@@ -287,6 +290,8 @@ export async function main(argv: readonly string[], io: CliIo, dependencies: Cli
         return await checkConfigCommand(rest, io, deps);
       case 'simulate':
         return await simulateCommand(rest, io, deps);
+      case 'simulate-mist':
+        return await simulateMistCommand(rest, io);
       default:
         return await docsCommand(rest, io, deps);
     }
@@ -607,6 +612,22 @@ async function simulateCommand(args: readonly string[], io: CliIo, deps: Depende
   void signals.next().then(() => controller.abort());
   try {
     await simulator.runSimulateCommand(options, (line) => io.stdout.write(`${line}\n`), controller.signal);
+    return EXIT_OK;
+  } finally {
+    signals.close();
+  }
+}
+
+/** `simulate-mist`: the Mist source's simulator; its options are its own (src/sources/mist/simulator/command.ts). */
+async function simulateMistCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const command = await import('./sources/mist/simulator/command.js');
+  const options = command.parseMistSimulateArgs(args, io.env);
+  if (typeof options === 'string') throw new UsageError(options);
+  const controller = new AbortController();
+  const signals = new SignalLatch(io);
+  void signals.next().then(() => controller.abort());
+  try {
+    await command.runMistSimulator(options, (line) => io.stdout.write(`${line}\n`), controller.signal);
     return EXIT_OK;
   } finally {
     signals.close();

@@ -5,7 +5,8 @@
  */
 import type { SourcePlugin } from '../engine/source.js';
 import { hostPlugin } from './host/plugin.js';
+import { mistPlugin } from './mist/plugin.js';
 import { relayPlugin } from './relay/plugin.js';
 import { routerosPlugin } from './routeros/plugin.js';
 
-export const SOURCES: readonly SourcePlugin[] = Object.freeze([routerosPlugin(), hostPlugin(), relayPlugin()]);
+export const SOURCES: readonly SourcePlugin[] = Object.freeze([routerosPlugin(), hostPlugin(), mistPlugin(), relayPlugin()]);

@@ -63,7 +63,10 @@ afterAll(async () => {
 describe('Prometheus scraping the demo fleet', () => {
   it('polls the eleven routers of examples/demo.yaml', () => {
     expect(simulatorConfig(agent.config)).toMatchObject({ enabled: true, count: 11, profile: 'mixed' });
-    expect(agent.agent.engine.snapshots().map((snapshot) => snapshot.name)).toEqual(fleet.map((router) => router.name));
+    const snapshots = agent.agent.engine.snapshots();
+    expect(snapshots.filter((snapshot) => snapshot.source.kind === 'routeros').map((snapshot) => snapshot.name)).toEqual(fleet.map((router) => router.name));
+    // Beside them, the demo's simulated Mist organisation.
+    expect(snapshots.filter((snapshot) => snapshot.source.kind === 'mist').map((snapshot) => snapshot.name)).toEqual(['sim-mist']);
   });
 
   it('routeros_up is 1 for every router', async () => {

@@ -22,6 +22,7 @@ import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
+import { MistSimulator } from '../../src/sources/mist/simulator/server.js';
 import { CleanupStack, httpGet, LogCapture, ProcessWatch, sleep, waitFor, type TimedResponse } from './helpers/harness.js';
 
 const TAG = randomBytes(4).toString('hex');
@@ -37,6 +38,9 @@ const BASIC_HASH = bcrypt.hashSync(BASIC_PASSWORD, 4);
 const OTLP_CREDENTIAL = `otlp-user:S3cret-Otlp-${TAG}`;
 const OTLP_AUTHORIZATION = `Basic ${base64(OTLP_CREDENTIAL)}`;
 const URL_PASSWORD = `S3cret-Url-Pass-${TAG}`;
+const MIST_KEY = `S3cret-Mist-Key-${TAG}`;
+/** What the agent sends for the Mist organisation whose key is refused. */
+const MIST_WRONG_KEY = `S3cret-Mist-Key-${TAG}-wrong`;
 
 function base64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
@@ -44,7 +48,7 @@ function base64(text: string): string {
 
 /** Every form in which a secret would be recognisable. */
 const FORBIDDEN: readonly string[] = (() => {
-  const raw = [ROUTER_PASSWORD, ROUTER_V6_PASSWORD, WRONG_PASSWORD, WRONG_V6_PASSWORD, BEARER, BASIC_PASSWORD, OTLP_CREDENTIAL, URL_PASSWORD];
+  const raw = [ROUTER_PASSWORD, ROUTER_V6_PASSWORD, WRONG_PASSWORD, WRONG_V6_PASSWORD, BEARER, BASIC_PASSWORD, OTLP_CREDENTIAL, URL_PASSWORD, MIST_KEY, MIST_WRONG_KEY];
   const forms = new Set<string>([...raw, BASIC_HASH, OTLP_AUTHORIZATION, base64(OTLP_CREDENTIAL), base64(`${BASIC_USER}:${BASIC_PASSWORD}`)]);
   for (const secret of raw) {
     forms.add(base64(secret));
@@ -79,6 +83,13 @@ function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'agent-secrets-'));
   cleanups.add(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** A simulated Mist organisation that accepts MIST_KEY only. */
+async function startMist(): Promise<{ base: string; stream: string }> {
+  const simulator = await MistSimulator.start({ apiKey: MIST_KEY, periodMillis: 500, sites: 1, apsPerSite: 1, clientsPerSite: 2 });
+  cleanups.add(() => simulator.stop());
+  return { base: simulator.baseUrl, stream: simulator.streamUrl };
 }
 
 async function startRouter(profile: string, password: string): Promise<number> {
@@ -130,7 +141,10 @@ function cliIo(cwd: string): { io: CliIo; stdout: LogCapture; stderr: LogCapture
   return { io, stdout, stderr, signal: () => handler?.('SIGTERM') };
 }
 
-function configYaml(ports: { ok: number; v6: number; locked: number; lockedV6: number; otlp: number }, endpointUserInfo = ''): string {
+function configYaml(
+  ports: { ok: number; v6: number; locked: number; lockedV6: number; otlp: number; mist: { base: string; stream: string } },
+  endpointUserInfo = '',
+): string {
   return `
 server:
   listen: "127.0.0.1:0"
@@ -166,6 +180,15 @@ routers:
   - name: locked-v6
     address: "127.0.0.1:${ports.lockedV6}"
     password: "${WRONG_V6_PASSWORD}"
+mist:
+  - name: acme
+    base_url: "${ports.mist.base}"
+    stream_url: "${ports.mist.stream}"
+    api_key: "${MIST_KEY}"
+  - name: refused
+    base_url: "${ports.mist.base}"
+    stream_url: "${ports.mist.stream}"
+    api_key: "${MIST_WRONG_KEY}"
 log:
   level: debug
   format: json
@@ -184,6 +207,7 @@ describe('secrets', () => {
       locked: await startRouter('rb4011-v7-9', `real-password-${TAG}`),
       lockedV6: await startRouter('hap-ac2-v6', `real-password-v6-${TAG}`),
       otlp: 0,
+      mist: await startMist(),
     };
     const receiver = await otlpReceiver();
     ports.otlp = receiver.port;
@@ -203,9 +227,11 @@ describe('secrets', () => {
     const address = { host: host ?? '127.0.0.1', port: Number(port) };
 
     // Wait for the interesting paths to have run: logins, refused logins, a refused and a good export.
-    const health = async (): Promise<{ routers: { name: string; up: boolean; down_reason: string | null }[] }> =>
+    type Health = { name: string; up: boolean; down_reason: string | null }[];
+    const health = async (): Promise<{ routers: Health; organisations: Health }> =>
       JSON.parse((await httpGet(address, '/health', { headers: { authorization: `Bearer ${BEARER}` } })).body) as {
-        routers: { name: string; up: boolean; down_reason: string | null }[];
+        routers: Health;
+        organisations: Health;
       };
     const deadline = Date.now() + 8_000;
     let state = await health();
@@ -216,6 +242,7 @@ describe('secrets', () => {
         byName.get('healthy-v6')?.up === true &&
         byName.get('locked')?.down_reason === 'authentication_failed' &&
         byName.get('locked-v6')?.down_reason === 'authentication_failed' &&
+        state.organisations.map((org) => org.down_reason).join() === ',authentication_failed' &&
         receiver.requests.length >= 2;
       if (settled || Date.now() > deadline) break;
       await sleep(100);
@@ -227,6 +254,10 @@ describe('secrets', () => {
       ['healthy-v6', true, null],
       ['locked', false, 'authentication_failed'],
       ['locked-v6', false, 'authentication_failed'],
+    ]);
+    expect(state.organisations.map((org) => [org.name, org.up, org.down_reason])).toEqual([
+      ['acme', true, null],
+      ['refused', false, 'authentication_failed'],
     ]);
     expect(receiver.requests.length).toBeGreaterThanOrEqual(2);
     expect(receiver.requests[0]?.authorization).toBe(OTLP_AUTHORIZATION);
@@ -249,6 +280,7 @@ describe('secrets', () => {
     expect((await fetch('/metrics', `Basic ${base64(`${BASIC_USER}:${BASIC_PASSWORD}x`)}`)).status).toBe(401);
     expect((await fetch('/nothing-here', `Bearer ${BEARER}`)).status).toBe(404);
     expect(served[0]?.[1].body).toContain('routeros_up{');
+    expect(served[0]?.[1].body).toMatch(/^mist_client_rssi_dbm\{org="acme"/m);
 
     run.signal();
     expect(await exit).toBe(0);
@@ -269,12 +301,17 @@ describe('secrets', () => {
         .replace(`"${BASIC_HASH}"`, `"${BASIC_PASSWORD}"`)
         .replace(`bearer_token: "${BEARER}"`, `bearer_token: ["${BEARER}"]`)
         .replace(`password: "${ROUTER_PASSWORD}"`, `password: { value: "${ROUTER_PASSWORD}" }`)
-        .replace('address: "127.0.0.1:', 'address: "127.0.0.1:99999'),
+        .replace('address: "127.0.0.1:', 'address: "127.0.0.1:99999')
+        // A Mist key as a mapping, and a key beside a key file.
+        .replace(`api_key: "${MIST_KEY}"`, `api_key: { value: "${MIST_KEY}" }`)
+        .replace(`api_key: "${MIST_WRONG_KEY}"`, `api_key: "${MIST_WRONG_KEY}"\n    api_key_file: /nonexistent`),
     );
     chmodSync(broken, 0o600);
     const checkBroken = cliIo(dir);
     expect(await main(['check-config', '--config', broken], checkBroken.io)).toBe(2);
     expect(checkBroken.stderr.text).toContain('server.auth.basic_users.prom');
+    expect(checkBroken.stderr.text).toContain('mist[0].api_key');
+    expect(checkBroken.stderr.text).toContain('mist[1].api_key_file');
 
     const printed = run.stdout.text + run.stderr.text;
     const found = [
@@ -290,6 +327,8 @@ describe('secrets', () => {
     expect(lines.some((line) => line['reason'] === 'authentication_failed' && line['router'] === 'locked-v6')).toBe(true);
     expect(lines.some((line) => line['component'] === 'opentelemetry')).toBe(true);
     expect(check.stdout.text).toContain('healthy-v6');
+    expect(check.stdout.text).toMatch(/name: refused\n(?:.*\n)*?\s+api_key: <redacted>/);
+    expect(lines.some((line) => line.msg === 'Mist REST call failed' && String(line['error']).includes('refused'))).toBe(true);
     expect(found).toEqual([]);
     expect(watch.summary()).toEqual([]);
   }, 30_000);

@@ -7,7 +7,6 @@ import { SECTIONS } from '../../helpers/sections.js';
 import { pino } from 'pino';
 import { startAgent, type Agent } from '../../../src/agent.js';
 import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
-import { SOURCES } from '../../../src/sources/registry.js';
 import { loadConfig, type ConfigOverrides } from '../../../src/config/load.js';
 import type { AgentConfig } from '../../../src/config/types.js';
 import { PROFILES } from '../../../src/sources/routeros/simulator/profiles.js';

@@ -1,0 +1,275 @@
+/**
+ * The stream side of the Mist source against the simulator over real sockets: values of devices,
+ * radios and clients as the simulator sent them, decode errors that cost one message, partial
+ * objects, roams, expiry, site removal and device renames, reconnects after a drop and after a
+ * half-open stall with each channel subscribed once, and what /health says.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sample } from '../../../src/engine/metric.js';
+import { prometheusName } from '../../../src/engine/metric.js';
+import { startMist, until, type HarnessOptions, type MistHarness } from './helpers.js';
+
+let harness: MistHarness | undefined;
+afterEach(async () => {
+  await harness?.stop();
+  harness = undefined;
+});
+
+async function start(options: HarnessOptions = {}): Promise<MistHarness> {
+  // A long period: frames come on subscribe and on each explicit tick(), so values are known.
+  harness = await startMist({ ...options, simulator: { periodMillis: 600_000, ...options.simulator } });
+  const h = harness;
+  await until('the stream data', () => h.org.firstRoundDone && samples(h, 'clients').length > 0 && samples(h, 'devices').length > 0);
+  return h;
+}
+
+function samples(h: MistHarness, collector: string): readonly Sample[] {
+  return h.snapshot().collectors.get(collector)?.samples ?? [];
+}
+
+/** The value of the one sample of `name` (Prometheus name) whose attributes include `match`. */
+function value(h: MistHarness, collector: string, name: string, match: Record<string, string>): number | undefined {
+  const found = samples(h, collector).filter(
+    (sample) => prometheusName(sample.metric) === name && Object.entries(match).every(([key, want]) => sample.attributes[key] === want),
+  );
+  if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(match)}`);
+  return found[0]?.value;
+}
+
+function clientMacs(h: MistHarness): Set<string> {
+  return new Set(samples(h, 'clients').map((sample) => sample.attributes['client_mac']!));
+}
+
+function selfValue(h: MistHarness, name: string, match: Record<string, string> = {}): number {
+  return value(h, 'self', name, match) ?? Number.NaN;
+}
+
+describe('stream-driven values', () => {
+  it('names: mistexporter — devices, radios and clients carry what the simulator sent, under mistexporter’s labels', async () => {
+    const h = await start({ org: 'names: mistexporter' });
+    const world = h.simulator.world;
+    const device = world.devices[0]!;
+    const site = world.site(device.siteId)!;
+    const labels = { device_mac: device.mac, device_name: device.name, site_name: site.name, site_id: site.id, device_type: 'ap' };
+    expect(value(h, 'devices', 'mist_device_radio_transmit_bytes', { ...labels, radio: 'band_5' })).toBe(device.radios['band_5']!.txBytes);
+    expect(value(h, 'devices', 'mist_device_radio_channel', { ...labels, radio: 'band_24' })).toBe(device.radios['band_24']!.channel);
+    const stat = world.deviceStat(device) as { rx_bps: number; cpu_stat: { idle: number }; memory_stat: { usage: number } };
+    expect(value(h, 'devices', 'mist_device_receive_bits_per_second', labels)).toBe(stat.rx_bps);
+    expect(value(h, 'devices', 'mist_device_cpu_utilization_idle_percent', labels)).toBe(stat.cpu_stat.idle);
+    expect(value(h, 'devices', 'mist_device_memory_utilization_percent', labels)).toBe(41.5);
+    expect(value(h, 'devices', 'mist_device_load_average_5m', labels)).toBe(0.2);
+    // Beyond mistexporter: ports, LLDP/PoE (mW → W) and temperatures.
+    expect(value(h, 'devices', 'mist_device_port_receive_bytes', { ...labels, port: 'eth0' })).toBe(device.portRx);
+    expect(value(h, 'devices', 'mist_device_poe_power_draw_watts', labels)).toBe(12.5);
+    expect(value(h, 'devices', 'mist_device_temperature_celsius', { ...labels, sensor: 'cpu' })).toBe(Math.round(device.temp));
+
+    const client = world.siteClients(site.id)[0]!;
+    const ap = world.devices.find((entry) => entry.mac === client.apMac)!;
+    const clientLabels = {
+      client_mac: client.mac,
+      device_mac: ap.mac,
+      device_name: ap.name,
+      client_hostname: client.hostname,
+      client_manufacturer: 'Intel',
+      radio: client.band === '24' ? '2.4' : client.band,
+      proto: client.proto,
+      ssid: 'corp',
+    };
+    expect(value(h, 'clients', 'mist_client_rssi_dbm', clientLabels)).toBe(client.rssi);
+    expect(value(h, 'clients', 'mist_client_transmit_bytes', clientLabels)).toBe(client.txBytes);
+    expect(value(h, 'clients', 'mist_client_transmit_rate_mbps', clientLabels)).toBe(866.7);
+    // Full float64: the simulator's last_seen has milliseconds.
+    const lastSeen = value(h, 'clients', 'mist_client_last_seen_timestamp_seconds', clientLabels)!;
+    expect(lastSeen % 1).not.toBe(0);
+    expect(Math.abs(lastSeen - Date.now() / 1000)).toBeLessThan(3_600);
+
+    // The next frames move the values.
+    h.simulator.tick();
+    await until('the new rssi', () => value(h, 'clients', 'mist_client_transmit_bytes', { client_mac: client.mac }) === client.txBytes && value(h, 'devices', 'mist_device_radio_transmit_bytes', { ...labels, radio: 'band_5' }) === device.radios['band_5']!.txBytes);
+    expect(value(h, 'clients', 'mist_client_rssi_dbm', { client_mac: client.mac })).toBe(client.rssi);
+  });
+
+  it('names: otel — counters, bytes per second and one band vocabulary; trimmed client labels are empty', async () => {
+    const h = await start({ org: 'names: otel, client_labels: [os]' });
+    const device = h.simulator.world.devices[0]!;
+    const stat = h.simulator.world.deviceStat(device) as { tx_bps: number };
+    expect(value(h, 'devices', 'mist_device_radio_transmit_bytes_total', { device_mac: device.mac, band: '5' })).toBe(device.radios['band_5']!.txBytes);
+    expect(value(h, 'devices', 'mist_device_transmit_bytes_per_second', { device_mac: device.mac })).toBe(stat.tx_bps / 8);
+    const client = [...h.simulator.world.clients.values()][0]!;
+    const rx = samples(h, 'clients').find((sample) => prometheusName(sample.metric) === 'mist_client_receive_retries_total' && sample.attributes['client_mac'] === client.mac)!;
+    expect(rx.value).toBe(client.rxRetries);
+    expect(rx.attributes).toMatchObject({ client_os: 'Windows 11', client_username: '', client_hostname: '', band: client.band === '24' ? '2.4' : '5' });
+    const scrape = await h.scrape();
+    expect(scrape).toMatch(/^mist_client_receive_retries_total\{/m);
+  });
+});
+
+describe('decode errors and partial objects', () => {
+  it('a malformed frame or a fractional integer costs that message only; partial objects update what they carry', async () => {
+    const h = await start({ org: 'names: mistexporter' });
+    const sim = h.simulator;
+    const connections = sim.connectionCount;
+    // The first client frames of the next tick: one malformed, one with a fractional rssi (-61.5).
+    const before = selfValue(h, 'mist_ws_decode_errors_total');
+    const rssiBefore = new Map([...sim.world.clients.values()].map((client) => [client.mac, value(h, 'clients', 'mist_client_rssi_dbm', { client_mac: client.mac })]));
+    sim.faults.malformedData = 1;
+    sim.faults.fractionalIntegers = 1;
+    sim.tick();
+    await until('two decode errors', () => selfValue(h, 'mist_ws_decode_errors_total') === before + 2);
+    await until('the rest of the tick', () => selfValue(h, 'mist_ws_messages_total', { channel_kind: 'clients' }) >= 2 * sim.world.clients.size);
+    // No -61.5 anywhere: the fractional message was skipped whole.
+    for (const client of sim.world.clients.values()) expect(value(h, 'clients', 'mist_client_rssi_dbm', { client_mac: client.mac })).not.toBe(-61.5);
+    expect([...rssiBefore.values()].every((rssi) => rssi !== undefined)).toBe(true);
+    expect(sim.connectionCount).toBe(connections);
+    expect(h.org.stream.state).toBe('connected');
+
+    // A partial client object (mac, last_seen, rssi) leaves its other fields as they were.
+    const client = [...sim.world.clients.values()][0]!;
+    const txBefore = value(h, 'clients', 'mist_client_transmit_bytes', { client_mac: client.mac });
+    sim.faults.partialObjects = sim.world.clients.size + sim.world.devices.length;
+    client.rssi = -42;
+    sim.tick();
+    await until('the partial rssi', () => value(h, 'clients', 'mist_client_rssi_dbm', { client_mac: client.mac }) === -42);
+    expect(value(h, 'clients', 'mist_client_transmit_bytes', { client_mac: client.mac })).toBe(txBefore);
+  });
+});
+
+describe('roams, departures, removals and renames', () => {
+  it('a roaming client moves its series to the new AP; one that leaves is gone after expire_after', async () => {
+    let offset = 0;
+    const h = await start({ org: 'expire_after: 1m', plugin: { clock: () => Date.now() + offset } });
+    const world = h.simulator.world;
+    const [roamer, leaver, ...others] = [...world.clients.values()];
+    const oldAp = roamer!.apMac;
+    world.roamClient(roamer!.mac);
+    h.simulator.tick();
+    await until('the roam', () => samples(h, 'clients').some((sample) => sample.attributes['client_mac'] === roamer!.mac && sample.attributes['device_mac'] === roamer!.apMac));
+    expect(samples(h, 'clients').some((sample) => sample.attributes['client_mac'] === roamer!.mac && sample.attributes['device_mac'] === oldAp)).toBe(false);
+
+    world.removeClient(leaver!.mac);
+    h.simulator.tick();
+    await until('a tick without the leaver', () => selfValue(h, 'mist_ws_messages_total', { channel_kind: 'clients' }) > 0);
+    // Not yet expired: only time removes it.
+    expect(clientMacs(h).has(leaver!.mac)).toBe(true);
+    const expiredBefore = selfValue(h, 'mist_series_expired_total');
+    offset += 61_000;
+    h.simulator.tick();
+    await until('the leaver expired and the others back', () => {
+      const macs = clientMacs(h);
+      return !macs.has(leaver!.mac) && [roamer!, ...others].every((client) => macs.has(client.mac));
+    });
+    expect(selfValue(h, 'mist_series_expired_total')).toBeGreaterThan(expiredBefore);
+  });
+
+  it('a removed site is gone at the next site refresh and unsubscribed; a renamed device is relabelled', async () => {
+    const h = await start({ org: 'site_refresh_interval: 300ms, device_refresh_interval: 300ms, rest_interval: 300ms', simulator: { sites: 3 } });
+    const world = h.simulator.world;
+    const removed = world.sites[2]!;
+    const siteIds = (): Set<string> => new Set([...samples(h, 'devices'), ...samples(h, 'clients'), ...samples(h, 'sites')].map((sample) => sample.attributes['site_id']!));
+    expect(siteIds().has(removed.id)).toBe(true);
+    world.removeSite(removed.id);
+    await until('the site gone', () => !siteIds().has(removed.id));
+    await until('its channels unsubscribed', () => h.simulator.subscriptions()[0]?.length === 4);
+    expect(h.simulator.subscriptions()[0]!.some((channel) => channel.includes(removed.id))).toBe(false);
+    expect(samples(h, 'self').some((sample) => sample.attributes['site_id'] === removed.id)).toBe(false);
+
+    // A new site is subscribed at the next refresh, once.
+    const added = world.addSite();
+    await until('the new site streaming', () => h.simulator.subscriptions()[0]?.length === 6 && samples(h, 'clients').some((sample) => sample.attributes['site_id'] === added.id));
+
+    const device = world.devices[0]!;
+    world.renameDevice(device.mac, 'lobby-ap');
+    await until('the new name', () => samples(h, 'devices').some((sample) => sample.attributes['device_mac'] === device.mac && sample.attributes['device_name'] === 'lobby-ap'));
+    expect(h.simulator.duplicateSubscribes).toBe(0);
+  });
+});
+
+describe('reconnects', () => {
+  function subscribesOf(h: MistHarness, connection: number): string[] {
+    return h.simulator.subscribeLog.filter((entry) => entry.connection === connection).map((entry) => entry.channel).sort();
+  }
+
+  it('after a dropped connection (1006): reconnects and subscribes every channel once', async () => {
+    const h = await start();
+    const channels = subscribesOf(h, 1);
+    expect(channels).toHaveLength(4);
+    expect(new Set(channels).size).toBe(4);
+    h.simulator.dropConnections();
+    await until('the second connection subscribed', () => subscribesOf(h, 2).length === 4 && h.org.snapshot().details?.['sites_streaming'] === 2, 10_000);
+    expect(subscribesOf(h, 2)).toEqual(channels);
+    expect(h.simulator.duplicateSubscribes).toBe(0);
+    expect(selfValue(h, 'mist_ws_reconnects_total')).toBe(1);
+    // The first retry was planned within a second (backoff with full jitter under 1 s).
+    const planned = h.logs.map((line) => JSON.parse(line) as { msg: string; retryInMillis?: number }).find((line) => line.msg === 'Mist stream lost; reconnecting');
+    expect(planned?.retryInMillis).toBeLessThan(1_000);
+    const messages = selfValue(h, 'mist_ws_messages_total', { channel_kind: 'devices' });
+    h.simulator.tick();
+    await until('data again', () => selfValue(h, 'mist_ws_messages_total', { channel_kind: 'devices' }) > messages);
+  });
+
+  it('after a half-open stall: the idle timeout notices, then it reconnects and subscribes every channel once', async () => {
+    const h = await start({ plugin: { stream: { idleTimeoutMillis: 600 } } });
+    h.simulator.stallConnections();
+    await until('the second connection subscribed', () => subscribesOf(h, 2).length === 4, 15_000);
+    expect(subscribesOf(h, 2)).toEqual(subscribesOf(h, 1));
+    expect(h.simulator.duplicateSubscribes).toBe(0);
+    await until('streaming again', () => h.org.snapshot().details?.['sites_streaming'] === 2);
+    expect(h.logs.some((line) => line.includes('half-open'))).toBe(true);
+  });
+
+  it('server pings keep the stream alive; it stays on one connection', async () => {
+    const h = await start({ plugin: { stream: { idleTimeoutMillis: 1_500 } } });
+    h.simulator.faults.pingIntervalMillis = 100;
+    h.simulator.tick();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(h.simulator.connectionCount).toBe(1);
+  });
+});
+
+describe('health', () => {
+  it('degraded with details when the stream is down but REST works', async () => {
+    harness = await startMist({ org: 'names: otel', simulator: { periodMillis: 600_000 } });
+    const h = harness;
+    await until('every site streaming', () => h.org.firstRoundDone && h.snapshot().details?.['sites_streaming'] === 2);
+    const health = async (): Promise<Record<string, unknown>> => {
+      const body = JSON.parse((await h.get('/health')).body) as { organisations?: { name: string; up: boolean; details?: Record<string, unknown> }[] };
+      return body.organisations?.[0] as unknown as Record<string, unknown>;
+    };
+    expect(await health()).toMatchObject({ name: 'acme', up: true, details: { state: 'ok', stream: 'connected', rest: 'ok' } });
+    // The stream endpoint refuses every upgrade from now on; REST keeps answering.
+    h.simulator.faults.refuseStream = true;
+    h.simulator.dropConnections();
+    await until('the stream refused', () => h.org.stream.state !== 'connected' && (h.org.stream.lastError ?? '').includes('503'));
+    const degraded = await health();
+    expect(degraded).toMatchObject({ up: true, details: { state: 'degraded', rest: 'ok', sites_streaming: 0 } });
+    expect(degraded['details']).toHaveProperty('stream');
+    expect(String(degraded['lastError'] ?? degraded['last_error'] ?? '')).toContain('503');
+  });
+
+  it('down (authentication_failed) when the key is refused, with no key in what it says', async () => {
+    harness = await startMist({ agentKey: 'S3cret-wrong-key-987' });
+    const h = harness;
+    await until('the first round', () => h.org.firstRoundDone);
+    const snapshot = h.snapshot();
+    expect(snapshot.up).toBe(false);
+    expect(snapshot.downReason).toBe('authentication_failed');
+    expect(snapshot.lastError).toContain('HTTP 401');
+    const health = (await h.get('/health')).body;
+    expect(health).toContain('authentication_failed');
+    expect(health).not.toContain('S3cret');
+    expect(await h.scrape()).toMatch(/^mist_up\{org="acme"[^}]*\} 0$/m);
+  });
+
+  it.each([
+    ['none', 'no organisation privilege; set org_id'],
+    ['many', 'reaches 2 organisations'],
+  ] as const)('org discovery with %s org privileges is a clear error', async (privileges, message) => {
+    harness = await startMist({ simulator: { privileges } });
+    const h = harness;
+    await until('the first round', () => h.org.firstRoundDone);
+    const snapshot = h.snapshot();
+    expect(snapshot.up).toBe(false);
+    expect(snapshot.downReason).toBe('fatal');
+    expect(snapshot.lastError).toContain(message);
+  });
+});
