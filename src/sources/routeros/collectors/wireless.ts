@@ -55,13 +55,13 @@ export const WIRELESS_CLIENT_SIGNAL = gauge(
   BY_CLIENT,
 );
 export const WIRELESS_CLIENT_TRANSMIT_RATE = gauge(
-  'routeros.wireless.client.transmit.rate.bytes',
+  'routeros.wireless.client.transmit.rate.bytes_per_second',
   '',
   'PHY rate of the last frames sent to the client, in bytes per second (bits per second / 8).',
   BY_CLIENT,
 );
 export const WIRELESS_CLIENT_RECEIVE_RATE = gauge(
-  'routeros.wireless.client.receive.rate.bytes',
+  'routeros.wireless.client.receive.rate.bytes_per_second',
   '',
   'PHY rate of the last frames received from the client, in bytes per second (bits per second / 8).',
   BY_CLIENT,

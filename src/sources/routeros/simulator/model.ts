@@ -6,7 +6,7 @@
 import { ethernetMonitorRow } from './datasets/interfaces.js';
 import { unitFraction } from './datasets/dataset.js';
 import type { MenuData, RouterProfile, SimRow } from './profile.js';
-import { formatDuration, parseDurationMillis, parseRosVersion } from './version.js';
+import { formatDuration, formatRosDate, parseDurationMillis, parseRosVersion } from './version.js';
 
 /** Options of {@link RouterModel}. */
 export interface RouterModelOptions {
@@ -27,6 +27,8 @@ const INTERFACE_MENU = '/interface';
 const ETHERNET_MENU = '/interface/ethernet';
 const ETHERNET_MONITOR = '/interface/ethernet/monitor';
 const IDENTITY_MENU = '/system/identity';
+const CLOCK_MENU = '/system/clock';
+const GMT_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
 const INTEGER = /^\d+$/;
 
 /** Per-interface spread of traffic rates: 0.1× to 10×, log-uniform, fixed per router and row. */
@@ -84,11 +86,22 @@ export class RouterModel {
     if (!overlay && !menu) return undefined;
     const now = this.clock();
     if (!overlay && path === IDENTITY_MENU) return [{ ...(menu!.rows[0] ?? {}), name: this.name }];
+    if (!overlay && path === CLOCK_MENU) return [this.clockRow(menu!.rows[0] ?? {}, now)];
     const rows = overlay?.rows ?? menu!.rows;
     const growth = menu?.growth;
     const clocks = menu?.clocks;
     if (!growth && !clocks) return rows;
     return rows.map((row) => this.materialise(row, overlay?.since.get(row) ?? this.createdAt, now, growth, clocks));
+  }
+
+  /** `/system/clock` with `time` and `date` of `now` in the row's `gmt-offset`, in the version's date format. */
+  private clockRow(row: SimRow, now: number): SimRow {
+    const offset = GMT_OFFSET.exec(row['gmt-offset'] ?? '');
+    const offsetMillis = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+    const local = new Date(now + offsetMillis).toISOString();
+    const rendered = formatRosDate(`${local.slice(0, 10)} ${local.slice(11, 19)}`, parseRosVersion(this.profile.version));
+    const space = rendered.indexOf(' ');
+    return { time: rendered.slice(space + 1), date: rendered.slice(0, space), ...row };
   }
 
   /** The monitor row of one item (by name, or by `.id` of the matching menu row), or undefined. */

@@ -24,7 +24,7 @@ import { USERS_V6, USERS_V7 } from './datasets/users.js';
 import { CAPSMAN_LEGACY_V6, CAPSMAN_WIFI_V7, WIFIWAVE2_AP_V7_12, WIFI_AP_V7, WIRELESS_AP_V6 } from './datasets/wireless.js';
 import { healthDataset, type HealthSensor } from './datasets/health.js';
 import { interfacesDataset, type EthernetPortSpec } from './datasets/interfaces.js';
-import { systemDataset, type BoardSpec } from './datasets/system.js';
+import { systemDataset, type BoardSpec, type TimeZoneSpec } from './datasets/system.js';
 import type { RouterProfile } from './profile.js';
 import { parseRosVersion } from './version.js';
 
@@ -40,6 +40,8 @@ interface ProfileSpec {
   buildTime: string;
   uptimeSeconds: number;
   latestVersion?: string;
+  /** `/system/clock` zone; RouterOS' default (`manual`, UTC) when absent. */
+  timeZone?: TimeZoneSpec;
   /** Undefined: the board has no `/system/health` menu. */
   sensors: HealthSensor[] | undefined;
   interfaces: Omit<Parameters<typeof interfacesDataset>[0], 'version'>;
@@ -58,6 +60,7 @@ function buildProfile(spec: ProfileSpec): RouterProfile {
       buildTime: spec.buildTime,
       uptimeSeconds: spec.uptimeSeconds,
       ...(spec.latestVersion === undefined ? {} : { latestVersion: spec.latestVersion }),
+      ...(spec.timeZone === undefined ? {} : { timeZone: spec.timeZone }),
     }),
     ...(spec.sensors === undefined ? [] : [healthDataset({ version: spec.version, sensors: spec.sensors })]),
     interfacesDataset({ version: spec.version, ...spec.interfaces }),
@@ -113,6 +116,8 @@ const SMALL_V7_BOARD: BoardSpec = {
 
 const hapAc2V6 = buildProfile({
   id: 'hap-ac2-v6',
+  // Certificate dates are local time; a zone east of UTC shows they are converted.
+  timeZone: { name: 'Europe/Riga', gmtOffset: '+02:00' },
   description: 'hAP ac² (RBD52G), RouterOS 6.49.17 long-term: flat health record, mmm/dd/yyyy dates, wlan interfaces, a USB LTE modem (v6 `info`, roaming)',
   version: '6.49.17 (long-term)',
   identity: 'hap-ac2',
@@ -367,6 +372,7 @@ const chrV718 = buildProfile({
 
 const ccr2004V7 = buildProfile({
   id: 'ccr2004-v7',
+  timeZone: { name: 'America/New_York', gmtOffset: '-05:00' },
   description: 'CCR2004-16G-2S+, RouterOS 7.19.4 stable: 18 ports, bridge, 48 VLANs, uplink counters beyond 2^53, fans and PSUs',
   version: '7.19.4 (stable)',
   identity: 'ccr2004',

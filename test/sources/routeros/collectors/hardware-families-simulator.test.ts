@@ -215,7 +215,7 @@ describe('hardware families against the simulator', () => {
       sfp: 2, // print + ONE monitor of the cages
       poe: 2, // print + ONE monitor
       wireless: 1, // /interface/wifi/registration-table (7.13+)
-      certificate: 1,
+      certificate: 2, // /system/clock for the zone of its dates + /certificate
       netwatch: 1,
       dns: 1,
       users: 1,
@@ -227,8 +227,8 @@ describe('hardware families against the simulator', () => {
 
   it('reads monitors over the wire (v7)', () => {
     const ethernet = render(output(v7, 'ethernet').samples);
-    expect(ethernet).toContain('routeros_ethernet_speed_bits_per_second{interface="sfp-sfpplus1"} 10000000000');
-    expect(ethernet).toContain('routeros_ethernet_speed_bits_per_second{interface="ether2"} 100000000');
+    expect(ethernet).toContain('routeros_ethernet_speed_bytes_per_second{interface="sfp-sfpplus1"} 1250000000');
+    expect(ethernet).toContain('routeros_ethernet_speed_bytes_per_second{interface="ether2"} 12500000');
     expect(ethernet.some((line) => line.includes('"ether3"'))).toBe(false);
     const sfp = render(output(v7, 'sfp').samples);
     expect(sfp).toContain('routeros_sfp_rx_power_dbm{interface="sfp-sfpplus1"} -2.915');
@@ -251,7 +251,10 @@ describe('hardware families against the simulator', () => {
         'routeros_wireless_clients{interface="cap-wifi4",ssid="campus-guest",band="2ghz-ax"} 6',
       ].sort(),
     );
-    expect(render(output(v7, 'certificate').samples)).toContain('routeros_certificate_expires_in_seconds{id="*3"} -2800800');
+    // The expired certificate's end, 2024-12-01 00:00:00 in the router's default zone (manual, +00:00).
+    expect(render(output(v7, 'certificate').samples)).toContain(
+      `routeros_certificate_not_after_timestamp_seconds{id="*3"} ${Date.UTC(2024, 11, 1) / 1000}`,
+    );
     expect(render(output(v7, 'netwatch').samples)).toContain('routeros_netwatch_up{id="*2"} 0');
     expect(render(output(v7, 'dns').samples)).toContain('routeros_dns_cache_used_bytes 89088');
     expect(render(output(v7, 'users').samples)).toContain('routeros_user_sessions{service="winbox"} 2');

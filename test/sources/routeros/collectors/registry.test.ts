@@ -10,7 +10,7 @@ const EXPECTED: ReadonlyArray<readonly [string, MetricDefinition['kind'], string
   ['routeros.system.info', 'gauge', '', 'routeros_system_info', ['identity', 'board_name', 'model', 'serial_number', 'version', 'architecture', 'firmware']],
   ['routeros.system.uptime.seconds', 'gauge', 's', 'routeros_system_uptime_seconds', []],
   ['routeros.system.cpu.utilization.ratio', 'gauge', '1', 'routeros_system_cpu_utilization_ratio', []],
-  ['routeros.system.cpu.count', 'gauge', '{cpu}', 'routeros_system_cpu_count', []],
+  ['routeros.system.cpus', 'gauge', '{cpu}', 'routeros_system_cpus', []],
   ['routeros.system.cpu.frequency.hertz', 'gauge', 'Hz', 'routeros_system_cpu_frequency_hertz', []],
   ['routeros.system.memory.free.bytes', 'gauge', 'By', 'routeros_system_memory_free_bytes', []],
   ['routeros.system.memory.total.bytes', 'gauge', 'By', 'routeros_system_memory_total_bytes', []],

@@ -27,8 +27,8 @@ function client(iface: string, mac: string, c: Client): string[] {
   return [
     `routeros_wireless_client_info{interface="${iface}",mac_address="${mac}",ssid="${c.ssid}",band="${c.band}"} 1`,
     `routeros_wireless_client_signal_dbm${key} ${c.signal}`,
-    `routeros_wireless_client_transmit_rate_bytes${key} ${c.tx / 8}`,
-    `routeros_wireless_client_receive_rate_bytes${key} ${c.rx / 8}`,
+    `routeros_wireless_client_transmit_rate_bytes_per_second${key} ${c.tx / 8}`,
+    `routeros_wireless_client_receive_rate_bytes_per_second${key} ${c.rx / 8}`,
     `routeros_wireless_client_transmit_bytes_total${key} ${c.txBytes}`,
     `routeros_wireless_client_receive_bytes_total${key} ${c.rxBytes}`,
   ];
