@@ -30,6 +30,8 @@ const IDENTITY_MENU = '/system/identity';
 const CLOCK_MENU = '/system/clock';
 const GMT_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
 const INTEGER = /^\d+$/;
+/** An item number as the console and API accept it: the row's position in the menu's print. */
+const POSITION = /^\d{1,6}$/;
 
 /** Per-interface spread of traffic rates: 0.1× to 10×, log-uniform, fixed per router and row. */
 function growthFactor(routerName: string, row: SimRow): number {
@@ -104,9 +106,12 @@ export class RouterModel {
     return { time: rendered.slice(space + 1), date: rendered.slice(0, space), ...row };
   }
 
-  /** The monitor row of one item (by name, or by `.id` of the matching menu row), or undefined. */
+  /**
+   * The monitor row of one item (by name, by `.id` of the matching menu row, or by its position in
+   * that menu's print, `0` for the first, as akpw/mktxp sends it), or undefined.
+   */
   monitorRow(command: string, item: string): SimRow | undefined {
-    const name = item.startsWith('*') ? this.nameOfId(command, item) : item;
+    const name = item.startsWith('*') ? this.nameOfId(command, item) : POSITION.test(item) ? this.nameAt(command, Number(item)) : item;
     if (name === undefined) return undefined;
     const overlay = this.monitorOverlays.get(command);
     if (overlay?.has(name)) return overlay.get(name) ?? undefined;
@@ -233,6 +238,12 @@ export class RouterModel {
       if (row?.name !== undefined) return row.name;
     }
     return undefined;
+  }
+
+  /** The name of the row at `position` of the command's own menu (`/interface/ethernet` for its monitor). */
+  private nameAt(command: string, position: number): string | undefined {
+    const menu = command.slice(0, command.lastIndexOf('/'));
+    return this.rows(menu)?.[position]?.name;
   }
 
   private materialise(

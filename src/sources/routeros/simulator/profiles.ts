@@ -51,7 +51,7 @@ interface ProfileSpec {
 
 function buildProfile(spec: ProfileSpec): RouterProfile {
   const parts = [
-    baseDataset(parseRosVersion(spec.version).major, spec.packages),
+    baseDataset(parseRosVersion(spec.version), spec.packages),
     systemDataset({
       version: spec.version,
       identity: spec.identity,
