@@ -2,7 +2,10 @@
  * Every collector family the agent knows, in docs and config order. An explicit list (no
  * import-time registration) so what runs is visible in one place.
  */
+import { addressListsCollector } from './address-lists.js';
+import { bfdCollector } from './bfd.js';
 import { bgpCollector } from './bgp.js';
+import { routingStatsCollector } from './routing-stats.js';
 import type { Collector } from './collector.js';
 import { ethernetCollector } from './ethernet.js';
 import { sfpCollector } from './sfp.js';
@@ -38,6 +41,7 @@ export const COLLECTORS: readonly Collector[] = [
   sfpCollector,
   poeCollector,
   firewallCollector,
+  addressListsCollector,
   conntrackCollector,
   conntrackSourcesCollector,
   dhcpCollector,
@@ -45,7 +49,9 @@ export const COLLECTORS: readonly Collector[] = [
   wireguardCollector,
   routesCollector,
   bgpCollector,
+  bfdCollector,
   ospfCollector,
+  routingStatsCollector,
   pppCollector,
   ipsecCollector,
   queueCollector,

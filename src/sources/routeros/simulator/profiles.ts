@@ -4,6 +4,7 @@
  */
 import { baseDataset } from './datasets/base.js';
 import { BGP_V6, BGP_V7 } from './datasets/bgp.js';
+import { ADDRESS_LISTS_BORDER, ADDRESS_LISTS_HOME, BFD_V6, BFD_V7, ROUTING_STATS_BGP_OSPF } from './datasets/routing-extras.js';
 import { CONNTRACK_V6, CONNTRACK_V7 } from './datasets/conntrack.js';
 import { combineDatasets, type DatasetPart } from './datasets/dataset.js';
 import { DHCP_V6, DHCP_V7 } from './datasets/dhcp.js';
@@ -161,7 +162,7 @@ const hapAc2V6 = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2'] },
     linkUpTime: '2025-03-14 08:12:40',
   },
-  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6, LTE_V6],
+  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6, LTE_V6, ADDRESS_LISTS_HOME],
 });
 
 const rb750V6Legacy = buildProfile({
@@ -202,7 +203,7 @@ const rb750V6Legacy = buildProfile({
     bridge: { name: 'bridge-lan', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
     linkUpTime: '2024-11-02 17:45:03',
   },
-  extras: [FIREWALL_V6, DHCP_V6, ROUTES_V6, BGP_V6, OSPF_V6, IPSEC_V6, PPP_V6, CAPSMAN_LEGACY_V6, USERS_V6, NETWATCH_V6],
+  extras: [FIREWALL_V6, DHCP_V6, ROUTES_V6, BGP_V6, BFD_V6, OSPF_V6, IPSEC_V6, PPP_V6, CAPSMAN_LEGACY_V6, USERS_V6, NETWATCH_V6],
 });
 
 const hexV7 = buildProfile({
@@ -425,7 +426,7 @@ const ccr2004V7 = buildProfile({
     maxL2mtu: 9796,
     linkUpTime: '2025-08-14 03:55:09',
   },
-  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, OSPF_V7, ROUTES_V7, USERS_V7, NO_WIFI_CLIENTS],
+  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, BFD_V7, OSPF_V7, ROUTING_STATS_BGP_OSPF, ROUTES_V7, USERS_V7, NO_WIFI_CLIENTS, ADDRESS_LISTS_BORDER],
 });
 
 const ccr1036Pppoe = buildProfile({

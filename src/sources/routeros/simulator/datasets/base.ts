@@ -6,6 +6,7 @@
  */
 import type { MenuData, SimRow } from '../profile.js';
 import type { DatasetPart } from './dataset.js';
+import { routingProcessRows } from './routing-extras.js';
 import { atLeast, type RosVersion } from '../version.js';
 
 const ALWAYS = [
@@ -131,5 +132,7 @@ export function baseDataset(version: RosVersion, packages: readonly string[]): D
   // So does the resolver, with its default 2 MiB cache (sizes in KiB), even when nothing uses it.
   menus['/ip/dns'] = { rows: [dnsSettings(major)] };
   menus['/ip/cloud'] = { rows: [cloudSettings(major)] };
+  // Every RouterOS 7 runs the main and FIB routing processes.
+  if (major >= 7) menus['/routing/stats/process'] = { rows: routingProcessRows() };
   return { menus };
 }

@@ -1,0 +1,76 @@
+/**
+ * The BFD, routing-process and address-list families over a real connection to the simulator's
+ * built-in profiles: the menus and argument forms they use, and the profiles' data.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { addressListsCollector } from '../../../../src/sources/routeros/collectors/address-lists.js';
+import { bfdCollector } from '../../../../src/sources/routeros/collectors/bfd.js';
+import type { Collector, CollectorOptions } from '../../../../src/sources/routeros/collectors/collector.js';
+import { routingStatsCollector } from '../../../../src/sources/routeros/collectors/routing-stats.js';
+import { detectFacts } from '../../../../src/engine/facts.js';
+import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
+import type { TrapError } from '../../../../src/sources/routeros/client/errors.js';
+import { PROFILES } from '../../../../src/sources/routeros/simulator/profiles.js';
+import { SimulatedRouter } from '../../../../src/sources/routeros/simulator/router.js';
+import { render } from './helpers/fixture-api-families.js';
+
+const started: { router: SimulatedRouter; client: RouterOsClient }[] = [];
+
+afterAll(async () => {
+  await Promise.all(started.map(({ client }) => client.close()));
+  await Promise.all(started.map(({ router }) => router.stop()));
+});
+
+/** One run of `collector` against a fresh router of `profileId`: its lines and the commands it sent. */
+async function run(profileId: string, collector: Collector, options: CollectorOptions = {}): Promise<{ lines: string[]; commands: number }> {
+  const router = new SimulatedRouter({ profile: PROFILES[profileId]!, name: profileId, password: 'pass' });
+  const { port } = await router.start();
+  const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'pass' });
+  started.push({ router, client });
+  const signal = new AbortController().signal;
+  const facts = await detectFacts(client, signal);
+  const before = router.stats.commands;
+  const output = await collector.collect({ api: client, router: facts, options, signal, nowMillis: Date.now() });
+  return { lines: render(output.samples), commands: router.stats.commands - before };
+}
+
+describe('routing extras against the simulator', () => {
+  it('reads BFD sessions on v7 and v6 neighbors in one command each', async () => {
+    const v7 = await run('ccr2004-v7', bfdCollector);
+    expect(v7.commands).toBe(1);
+    expect(v7.lines).toContain('routeros_bfd_session_up{id="*1"} 1');
+    expect(v7.lines).toContain('routeros_bfd_session_state{id="*2",state="down"} 1');
+    const v6 = await run('rb750-v6-legacy', bfdCollector);
+    expect(v6.lines).toContain('routeros_bfd_session_info{id="*1",local_address="",remote_address="198.51.100.1",interface="ether1"} 1');
+  });
+
+  it('reads the routing processes of every v7 router, and finds no menu on v6', async () => {
+    const busy = await run('ccr2004-v7', routingStatsCollector);
+    const tasks = busy.lines.filter((line) => line.startsWith('routeros_routing_process_info')).map((line) => /tasks="([^"]+)"/.exec(line)?.[1]);
+    expect(new Set(tasks)).toEqual(new Set(['main', 'fib', 'bgp', 'ospf']));
+    expect(busy.commands).toBe(1);
+    const quiet = await run('hex-v7', routingStatsCollector);
+    expect(quiet.lines.filter((line) => line.startsWith('routeros_routing_process_info'))).toHaveLength(2);
+    const error = await run('hap-ac2-v6', routingStatsCollector).catch((reason: unknown) => reason);
+    expect((error as TrapError).isMissingFeature).toBe(true);
+  });
+
+  it('counts address lists with count-only queries, v4 and v6, one command per list and family', async () => {
+    const border = await run('ccr2004-v7', addressListsCollector, { lists: ['blocklist', 'allowed'] });
+    expect(border.lines).toEqual(
+      [
+        'routeros_firewall_address_lists_entries{family="ipv4"} 604',
+        'routeros_firewall_address_list_entries{family="ipv4",list="blocklist"} 600',
+        'routeros_firewall_address_list_entries{family="ipv4",list="allowed"} 4',
+        'routeros_firewall_address_lists_entries{family="ipv6"} 42',
+        'routeros_firewall_address_list_entries{family="ipv6",list="blocklist"} 40',
+        'routeros_firewall_address_list_entries{family="ipv6",list="allowed"} 2',
+      ].sort(),
+    );
+    expect(border.commands).toBe(6);
+    const home = await run('hap-ac2-v6', addressListsCollector, { lists: ['blocklist'] });
+    expect(home.lines).toContain('routeros_firewall_address_list_entries{family="ipv4",list="blocklist"} 25');
+    // hap-ac2-v6 has the ipv6 package: its empty IPv6 lists count 0.
+    expect(home.lines).toContain('routeros_firewall_address_lists_entries{family="ipv6"} 0');
+  });
+});
