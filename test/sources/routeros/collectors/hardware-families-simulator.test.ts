@@ -360,6 +360,7 @@ describe('built-in profiles against the simulator', () => {
         'routeros_lte_sinr_db{interface="lte1"} 6',
         'routeros_lte_session_uptime_seconds{interface="lte1"} 20472',
         'routeros_lte_registered{interface="lte1"} 1',
+        'routeros_lte_cell_info{interface="lte1",operator="Tele2",access_technology="Evolved 3G (LTE)",cell_id="",primary_band="",ca_band=""} 1',
         ...LTE_STATES.map((state) => `routeros_lte_registration_state{interface="lte1",state="${state}"} ${state === 'roaming' ? 1 : 0}`),
       ].sort(),
     );

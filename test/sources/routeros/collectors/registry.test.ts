@@ -33,6 +33,9 @@ const EXPECTED: ReadonlyArray<readonly [string, MetricDefinition['kind'], string
   ['routeros.interface.link.downs', 'counter', '{event}', 'routeros_interface_link_downs_total', ['interface']],
   ['routeros.interface.running', 'gauge', '', 'routeros_interface_running', ['interface']],
   ['routeros.interface.disabled', 'gauge', '', 'routeros_interface_disabled', ['interface']],
+  ['routeros.interface.mtu.bytes', 'gauge', 'By', 'routeros_interface_mtu_bytes', ['interface']],
+  ['routeros.interface.actual_mtu.bytes', 'gauge', 'By', 'routeros_interface_actual_mtu_bytes', ['interface']],
+  ['routeros.interface.l2mtu.bytes', 'gauge', 'By', 'routeros_interface_l2mtu_bytes', ['interface']],
   ['routeros.interface.info', 'gauge', '', 'routeros_interface_info', ['interface', 'id', 'type', 'mac_address', 'default_name', 'comment']],
 ];
 
