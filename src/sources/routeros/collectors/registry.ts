@@ -26,6 +26,7 @@ import { firewallCollector } from './firewall.js';
 import { healthCollector } from './health.js';
 import { interfaceCollector } from './interface.js';
 import { ipsecCollector } from './ipsec.js';
+import { ipsecPoliciesCollector } from './ipsec-policies.js';
 import { ospfCollector } from './ospf.js';
 import { pppCollector } from './ppp.js';
 import { queueCollector } from './queue.js';
@@ -54,6 +55,7 @@ export const COLLECTORS: readonly Collector[] = [
   routingStatsCollector,
   pppCollector,
   ipsecCollector,
+  ipsecPoliciesCollector,
   queueCollector,
   wirelessCollector,
   certificateCollector,

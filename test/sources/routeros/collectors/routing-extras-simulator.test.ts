@@ -1,10 +1,11 @@
 /**
- * The BFD, routing-process and address-list families over a real connection to the simulator's
+ * The BFD, routing-process, address-list and IPsec phase-2 families over a real connection to the simulator's
  * built-in profiles: the menus and argument forms they use, and the profiles' data.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { addressListsCollector } from '../../../../src/sources/routeros/collectors/address-lists.js';
 import { bfdCollector } from '../../../../src/sources/routeros/collectors/bfd.js';
+import { ipsecPoliciesCollector } from '../../../../src/sources/routeros/collectors/ipsec-policies.js';
 import type { Collector, CollectorOptions } from '../../../../src/sources/routeros/collectors/collector.js';
 import { routingStatsCollector } from '../../../../src/sources/routeros/collectors/routing-stats.js';
 import { detectFacts } from '../../../../src/engine/facts.js';
@@ -72,5 +73,22 @@ describe('routing extras against the simulator', () => {
     expect(home.lines).toContain('routeros_firewall_address_list_entries{family="ipv4",list="blocklist"} 25');
     // hap-ac2-v6 has the ipv6 package: its empty IPv6 lists count 0.
     expect(home.lines).toContain('routeros_firewall_address_lists_entries{family="ipv6"} 0');
+  });
+
+  it('reads IPsec phase 2 in two commands: the tunnel whose phase 1 expired has no SA', async () => {
+    const tunnels = await run('rb4011-v7-9', ipsecPoliciesCollector);
+    expect(tunnels.commands).toBe(2);
+    expect(tunnels.lines).toEqual(
+      expect.arrayContaining([
+        'routeros_ipsec_active_policies 2',
+        'routeros_ipsec_invalid_policies 1',
+        'routeros_ipsec_installed_sas{peer="198.51.100.20"} 4',
+        'routeros_ipsec_installed_sas{peer="192.0.2.200"} 0',
+        'routeros_ipsec_policy_phase2_state{id="*3",state="no-phase2"} 1',
+      ]),
+    );
+    // Every router has the default template, which is no policy of its own.
+    const idle = await run('hex-v7', ipsecPoliciesCollector);
+    expect(idle.lines).toEqual(['routeros_ipsec_active_policies 0', 'routeros_ipsec_invalid_policies 0']);
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { MenuData, SimRow } from '../profile.js';
 import type { DatasetPart } from './dataset.js';
+import { DEFAULT_TEMPLATE } from './ipsec.js';
 import { routingProcessRows } from './routing-extras.js';
 import { atLeast, type RosVersion } from '../version.js';
 
@@ -25,6 +26,7 @@ const ALWAYS = [
   '/ip/firewall/nat',
   '/ip/firewall/raw',
   '/ip/ipsec/active-peers',
+  '/ip/ipsec/installed-sa',
   '/ip/neighbor',
   '/ip/pool',
   '/ip/pool/used',
@@ -132,6 +134,8 @@ export function baseDataset(version: RosVersion, packages: readonly string[]): D
   // So does the resolver, with its default 2 MiB cache (sizes in KiB), even when nothing uses it.
   menus['/ip/dns'] = { rows: [dnsSettings(major)] };
   menus['/ip/cloud'] = { rows: [cloudSettings(major)] };
+  // Every RouterOS has the default IPsec policy template, even with IPsec unused.
+  menus['/ip/ipsec/policy'] = { rows: [DEFAULT_TEMPLATE] };
   // Every RouterOS 7 runs the main and FIB routing processes.
   if (major >= 7) menus['/routing/stats/process'] = { rows: routingProcessRows() };
   return { menus };
