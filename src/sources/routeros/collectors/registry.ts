@@ -9,6 +9,7 @@ import { routingStatsCollector } from './routing-stats.js';
 import type { Collector } from './collector.js';
 import { ethernetCollector } from './ethernet.js';
 import { sfpCollector } from './sfp.js';
+import { switchPortsCollector } from './switch-ports.js';
 import { poeCollector } from './poe.js';
 import { wirelessCollector } from './wireless.js';
 import { certificateCollector } from './certificate.js';
@@ -40,6 +41,7 @@ export const COLLECTORS: readonly Collector[] = [
   interfaceCollector,
   ethernetCollector,
   sfpCollector,
+  switchPortsCollector,
   poeCollector,
   firewallCollector,
   addressListsCollector,

@@ -26,6 +26,7 @@ import { CAPSMAN_LEGACY_V6, CAPSMAN_WIFI_V7, WIFIWAVE2_AP_V7_12, WIFI_AP_V7, WIR
 import { healthDataset, type HealthSensor } from './datasets/health.js';
 import { interfacesDataset, type EthernetPortSpec } from './datasets/interfaces.js';
 import { systemDataset, type BoardSpec, type TimeZoneSpec } from './datasets/system.js';
+import { switchDataset, type SwitchSpec } from './datasets/switch.js';
 import type { RouterProfile } from './profile.js';
 import { parseRosVersion } from './version.js';
 
@@ -48,6 +49,8 @@ interface ProfileSpec {
   interfaces: Omit<Parameters<typeof interfacesDataset>[0], 'version'>;
   /** Further families (firewall, BGP, wireless, …) this board runs. */
   extras?: DatasetPart[];
+  /** The board's switch chip: every ethernet port is on it. Undefined: no `/interface/ethernet/switch`. */
+  switchChip?: Omit<SwitchSpec, 'ports'>;
 }
 
 function buildProfile(spec: ProfileSpec): RouterProfile {
@@ -65,6 +68,7 @@ function buildProfile(spec: ProfileSpec): RouterProfile {
     }),
     ...(spec.sensors === undefined ? [] : [healthDataset({ version: spec.version, sensors: spec.sensors })]),
     interfacesDataset({ version: spec.version, ...spec.interfaces }),
+    ...(spec.switchChip === undefined ? [] : [switchDataset({ ...spec.switchChip, ports: spec.interfaces.ports })]),
     ...(spec.extras ?? []),
   ];
   return deepFreeze({
@@ -117,6 +121,7 @@ const SMALL_V7_BOARD: BoardSpec = {
 
 const hapAc2V6 = buildProfile({
   id: 'hap-ac2-v6',
+  switchChip: { name: 'switch1', type: 'QCA8337', faultyPort: 'ether3' },
   // Certificate dates are local time; a zone east of UTC shows they are converted.
   timeZone: { name: 'Europe/Riga', gmtOffset: '+02:00' },
   description: 'hAP ac² (RBD52G), RouterOS 6.49.17 long-term: flat health record, mmm/dd/yyyy dates, wlan interfaces, a USB LTE modem (v6 `info`, roaming)',
@@ -167,6 +172,7 @@ const hapAc2V6 = buildProfile({
 
 const rb750V6Legacy = buildProfile({
   id: 'rb750-v6-legacy',
+  switchChip: { name: 'switch1', type: 'MT7621' },
   description:
     'hEX (RB750Gr3), RouterOS 6.40.9 bugfix: legacy MD5 challenge login, `cannot log in` on bad credentials; a CAPsMAN controller (in the `wireless` package on v6) with 45 clients',
   version: '6.40.9 (bugfix)',
@@ -208,6 +214,7 @@ const rb750V6Legacy = buildProfile({
 
 const hexV7 = buildProfile({
   id: 'hex-v7',
+  switchChip: { name: 'switch1', type: 'MT7621', faultyPort: 'ether4' },
   description: 'hEX (RB750Gr3), RouterOS 7.16.2 stable: health as name/value/type rows, ISO dates',
   version: '7.16.2 (stable)',
   identity: 'hex',
@@ -571,6 +578,7 @@ const chateauLte = buildProfile({
 
 const crs328Poe = buildProfile({
   id: 'crs328-poe-v7',
+  switchChip: { name: 'switch1', type: 'Marvell-98DX3236', faultyPort: 'ether7' },
   description: 'CRS328-24P-4S+, RouterOS 7.16.2 stable: an 802.3af/at PoE switch with SFP+ uplinks',
   version: '7.16.2 (stable)',
   identity: 'crs328',

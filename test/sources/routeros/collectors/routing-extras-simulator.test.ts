@@ -1,5 +1,5 @@
 /**
- * The BFD, routing-process, address-list and IPsec phase-2 families over a real connection to the simulator's
+ * The BFD, routing-process, address-list, IPsec phase-2 and switch-port families over a real connection to the simulator's
  * built-in profiles: the menus and argument forms they use, and the profiles' data.
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { bfdCollector } from '../../../../src/sources/routeros/collectors/bfd.js
 import { ipsecPoliciesCollector } from '../../../../src/sources/routeros/collectors/ipsec-policies.js';
 import type { Collector, CollectorOptions } from '../../../../src/sources/routeros/collectors/collector.js';
 import { routingStatsCollector } from '../../../../src/sources/routeros/collectors/routing-stats.js';
+import { switchPortsCollector } from '../../../../src/sources/routeros/collectors/switch-ports.js';
 import { detectFacts } from '../../../../src/engine/facts.js';
 import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
 import type { TrapError } from '../../../../src/sources/routeros/client/errors.js';
@@ -90,5 +91,15 @@ describe('routing extras against the simulator', () => {
     // Every router has the default template, which is no policy of its own.
     const idle = await run('hex-v7', ipsecPoliciesCollector);
     expect(idle.lines).toEqual(['routeros_ipsec_active_policies 0', 'routeros_ipsec_invalid_policies 0']);
+  });
+
+  it('reads the switch chip of the boards that have one, in one command; the bad cable shows as FCS errors', async () => {
+    const hex = await run('hex-v7', switchPortsCollector);
+    expect(hex.commands).toBe(1);
+    expect(new Set(hex.lines.map((line) => /interface="([^"]+)"/.exec(line)?.[1]))).toEqual(new Set(['ether1', 'ether2', 'ether3', 'ether4', 'ether5']));
+    expect(hex.lines).toContain('routeros_switch_port_receive_fcs_errors_total{interface="ether4",switch="switch1"} 1873');
+    expect(hex.lines).toContain('routeros_switch_port_receive_fcs_errors_total{interface="ether1",switch="switch1"} 0');
+    const chr = await run('chr-v7-18', switchPortsCollector).catch((reason: unknown) => reason);
+    expect((chr as TrapError).isMissingFeature).toBe(true);
   });
 });
