@@ -17,6 +17,7 @@ import { netwatchCollector } from './netwatch.js';
 import { dnsCollector } from './dns.js';
 import { usersCollector } from './users.js';
 import { firmwareCollector } from './firmware.js';
+import { inventoryCollector } from './inventory.js';
 import { neighborsCollector } from './neighbors.js';
 import { lteCollector } from './lte.js';
 import { conntrackSourcesCollector } from './conntrack-sources.js';
@@ -65,6 +66,7 @@ export const COLLECTORS: readonly Collector[] = [
   dnsCollector,
   usersCollector,
   firmwareCollector,
+  inventoryCollector,
   neighborsCollector,
   lteCollector,
 ];
