@@ -29,6 +29,7 @@ import { healthCollector } from './health.js';
 import { interfaceCollector } from './interface.js';
 import { ipsecCollector } from './ipsec.js';
 import { ipsecPoliciesCollector } from './ipsec-policies.js';
+import { ipv6Collector } from './ipv6.js';
 import { ospfCollector } from './ospf.js';
 import { pppCollector } from './ppp.js';
 import { queueCollector } from './queue.js';
@@ -50,6 +51,7 @@ export const COLLECTORS: readonly Collector[] = [
   conntrackSourcesCollector,
   dhcpCollector,
   dhcpLeasesCollector,
+  ipv6Collector,
   wireguardCollector,
   routesCollector,
   bgpCollector,

@@ -5,6 +5,7 @@
 import { baseDataset } from './datasets/base.js';
 import { BGP_V6, BGP_V7 } from './datasets/bgp.js';
 import { CONTAINERS, cloudEnabled } from './datasets/inventory.js';
+import { ipv6Dataset } from './datasets/ipv6.js';
 import { ADDRESS_LISTS_BORDER, ADDRESS_LISTS_HOME, BFD_V6, BFD_V7, ROUTING_STATS_BGP_OSPF } from './datasets/routing-extras.js';
 import { CONNTRACK_V6, CONNTRACK_V7 } from './datasets/conntrack.js';
 import { combineDatasets, type DatasetPart } from './datasets/dataset.js';
@@ -168,7 +169,7 @@ const hapAc2V6 = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2'] },
     linkUpTime: '2025-03-14 08:12:40',
   },
-  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6, LTE_V6, ADDRESS_LISTS_HOME, cloudEnabled(6, 'D7C20B9A1F23', '198.51.100.34')],
+  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6, LTE_V6, ADDRESS_LISTS_HOME, cloudEnabled(6, 'D7C20B9A1F23', '198.51.100.34'), ipv6Dataset(0, 9, ['bridge'])],
 });
 
 const rb750V6Legacy = buildProfile({
@@ -435,7 +436,7 @@ const ccr2004V7 = buildProfile({
     maxL2mtu: 9796,
     linkUpTime: '2025-08-14 03:55:09',
   },
-  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, BFD_V7, OSPF_V7, ROUTING_STATS_BGP_OSPF, ROUTES_V7, USERS_V7, NO_WIFI_CLIENTS, ADDRESS_LISTS_BORDER, CONTAINERS],
+  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, BFD_V7, OSPF_V7, ROUTING_STATS_BGP_OSPF, ROUTES_V7, USERS_V7, NO_WIFI_CLIENTS, ADDRESS_LISTS_BORDER, CONTAINERS, ipv6Dataset(40, 120, ['ether2', 'ether3', 'bridge'])],
 });
 
 const ccr1036Pppoe = buildProfile({

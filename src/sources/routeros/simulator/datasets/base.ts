@@ -48,6 +48,7 @@ const V7 = [
   '/ipv6/firewall/nat',
   '/ipv6/firewall/raw',
   '/ipv6/firewall/address-list',
+  '/ipv6/dhcp-server/binding',
   '/ipv6/neighbor',
   '/ipv6/pool',
   '/ipv6/pool/used',
@@ -78,7 +79,7 @@ const PACKAGE_MENUS: Readonly<Record<string, readonly string[]>> = {
  */
 const V6_IPV6 = [
   ...['/ipv6/firewall/connection', '/ipv6/firewall/filter', '/ipv6/firewall/mangle', '/ipv6/firewall/raw', '/ipv6/firewall/address-list'],
-  ...['/ipv6/neighbor', '/ipv6/pool', '/ipv6/pool/used', '/ipv6/route'],
+  ...['/ipv6/dhcp-server/binding', '/ipv6/neighbor', '/ipv6/pool', '/ipv6/pool/used', '/ipv6/route'],
 ];
 const V6_ROUTING = [
   ...['/routing/bgp/peer', '/routing/bfd/neighbor', '/routing/ospf/instance', '/routing/ospf/neighbor'],
