@@ -27,6 +27,7 @@ import { dhcpCollector } from './dhcp.js';
 import { firewallCollector } from './firewall.js';
 import { healthCollector } from './health.js';
 import { interfaceCollector } from './interface.js';
+import { interfaceDetailsCollector } from './interface-details.js';
 import { ipsecCollector } from './ipsec.js';
 import { ipsecPoliciesCollector } from './ipsec-policies.js';
 import { ipv6Collector } from './ipv6.js';
@@ -41,6 +42,7 @@ export const COLLECTORS: readonly Collector[] = [
   systemCollector,
   healthCollector,
   interfaceCollector,
+  interfaceDetailsCollector,
   ethernetCollector,
   sfpCollector,
   switchPortsCollector,

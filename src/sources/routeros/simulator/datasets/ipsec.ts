@@ -96,6 +96,13 @@ export const IPSEC_V7: DatasetPart = {
       ],
     },
     '/ip/ipsec/installed-sa': { rows: [...sas('203.0.113.1', '198.51.100.20', 0x1000), ...sas('203.0.113.1', '198.51.100.20', 0x1002)] },
+    // The site-to-site link also runs GRE and EoIP over the tunnel endpoints.
+    '/interface/gre': {
+      rows: [{ '.id': '*30', name: 'gre-site-b', 'local-address': '203.0.113.1', 'remote-address': '198.51.100.20', mtu: 'auto', 'actual-mtu': '1476', running: 'true', disabled: 'false' }],
+    },
+    '/interface/eoip': {
+      rows: [{ '.id': '*31', name: 'eoip-site-b', 'local-address': '203.0.113.1', 'remote-address': '198.51.100.20', 'tunnel-id': '7', mtu: 'auto', 'actual-mtu': '1458', running: 'true', disabled: 'false' }],
+    },
   },
 };
 
