@@ -5,6 +5,7 @@
 import { addressListsCollector } from './address-lists.js';
 import { bfdCollector } from './bfd.js';
 import { bgpCollector } from './bgp.js';
+import { capsmanCollector } from './capsman.js';
 import { routingStatsCollector } from './routing-stats.js';
 import type { Collector } from './collector.js';
 import { ethernetCollector } from './ethernet.js';
@@ -65,6 +66,7 @@ export const COLLECTORS: readonly Collector[] = [
   ipsecPoliciesCollector,
   queueCollector,
   wirelessCollector,
+  capsmanCollector,
   certificateCollector,
   netwatchCollector,
   dnsCollector,
