@@ -290,8 +290,8 @@ describe('hardware families against the simulator', () => {
       'routeros_wireless_clients{interface="wifi1",ssid="home",band="5ghz-ax"} 4',
       'routeros_wireless_clients{interface="wifi2",ssid="home",band="2ghz-ax"} 2',
     ]);
-    // 6 clients × 6 series.
-    expect(wave2Output.samples).toHaveLength(2 + 36);
+    // 6 clients × 7 series (info, signal, two rates, two byte counters, uptime; SNR and CCQ are legacy only).
+    expect(wave2Output.samples).toHaveLength(2 + 42);
     expect(wave2.get('wireless')?.commands).toBe(1);
 
     const ap = output(await runEach(connected.wifiAp!, [wirelessCollector]), 'wireless');
@@ -303,8 +303,8 @@ describe('hardware families against the simulator', () => {
     const capsman = await runEach(connected.capsmanV6!, [wirelessCollector], { clients: true, max_series: 40 });
     const capsmanOutput = output(capsman, 'wireless');
     expect(render(capsmanOutput.samples).filter((line) => line.startsWith('routeros_wireless_clients'))).toEqual(CAPSMAN_V6_COUNTS);
-    // 45 clients, 40 kept: 5 × 6 series dropped.
-    expect(capsmanOutput.dropped).toBe(30);
+    // 45 clients, 40 kept: 5 × 7 series dropped (CAPsMAN rows have an uptime, no SNR or CCQ).
+    expect(capsmanOutput.dropped).toBe(35);
     expect(duplicateSeries(capsmanOutput.samples)).toEqual([]);
     // Both legacy tables, the legacy interfaces, and ONE CAPsMAN interface print for the bands.
     expect(capsman.get('wireless')?.commands).toBe(4);
