@@ -1,11 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../../../src/sources/routeros/client/api.js';
 import { capsmanCollector, mapCapsman } from '../../../../src/sources/routeros/collectors/capsman.js';
-import { detectFacts } from '../../../../src/engine/facts.js';
-import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
-import { PROFILES } from '../../../../src/sources/routeros/simulator/profiles.js';
-import { SimulatedRouter } from '../../../../src/sources/routeros/simulator/router.js';
 import { commands, namingProblems, render, setup } from './helpers/fixture-api-families.js';
+import { simulatorRunner } from './helpers/simulator-run.js';
 
 const LEGACY_CAPS: Row[] = [
   { '.id': '*1', identity: 'cap-lobby', version: '6.49.10', board: 'cAP ac', address: '192.168.88.2', state: 'Run' },
@@ -52,21 +49,9 @@ describe('capsmanCollector', () => {
 });
 
 describe('capsman against the simulator', () => {
-  const started: { router: SimulatedRouter; client: RouterOsClient }[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map(({ client }) => client.close()));
-    await Promise.all(started.map(({ router }) => router.stop()));
-  });
-
-  async function lines(profileId: string): Promise<string[]> {
-    const router = new SimulatedRouter({ profile: PROFILES[profileId]!, name: profileId, password: 'pass' });
-    const { port } = await router.start();
-    const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'pass' });
-    started.push({ router, client });
-    const signal = new AbortController().signal;
-    const facts = await detectFacts(client, signal);
-    return render((await capsmanCollector.collect({ api: client, router: facts, options: {}, signal, nowMillis: Date.now() })).samples);
-  }
+  const runner = simulatorRunner();
+  afterAll(() => runner.stop());
+  const lines = async (profileId: string): Promise<string[]> => (await runner.run(profileId, capsmanCollector)).lines;
 
   it('reads the legacy controller of rb750-v6-legacy and the wifi controller of chr-v7-18', async () => {
     const legacy = await lines('rb750-v6-legacy');

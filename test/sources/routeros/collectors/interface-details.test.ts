@@ -1,10 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { interfaceDetailsCollector, mapInterfaceDetails } from '../../../../src/sources/routeros/collectors/interface-details.js';
-import { detectFacts } from '../../../../src/engine/facts.js';
-import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
 import { PROFILES } from '../../../../src/sources/routeros/simulator/profiles.js';
-import { SimulatedRouter } from '../../../../src/sources/routeros/simulator/router.js';
 import { commands, namingProblems, render, setup } from './helpers/fixture-api-families.js';
+import { simulatorRunner } from './helpers/simulator-run.js';
 
 describe('interfaceDetailsCollector', () => {
   it('maps VLAN ids and parents and tunnel endpoints as info series', () => {
@@ -32,21 +30,12 @@ describe('interfaceDetailsCollector', () => {
 });
 
 describe('interface details against the simulator', () => {
-  const started: { router: SimulatedRouter; client: RouterOsClient }[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map(({ client }) => client.close()));
-    await Promise.all(started.map(({ router }) => router.stop()));
-  });
+  const runner = simulatorRunner();
+  afterAll(() => runner.stop());
 
   it('reads the VLANs the profile has in /interface, and the tunnels of the IPsec site', async () => {
-    const router = new SimulatedRouter({ profile: PROFILES['rb4011-v7-9']!, name: 'details', password: 'pass' });
-    const { port } = await router.start();
-    const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'pass' });
-    started.push({ router, client });
-    const signal = new AbortController().signal;
-    const facts = await detectFacts(client, signal);
-    const lines = render((await interfaceDetailsCollector.collect({ api: client, router: facts, options: {}, signal, nowMillis: Date.now() })).samples);
-    const vlanNames = (await client.print('/interface', { proplist: ['name'], query: ['type=vlan'] })).map((row) => row['name']);
+    const { lines } = await runner.run('rb4011-v7-9', interfaceDetailsCollector);
+    const vlanNames = PROFILES['rb4011-v7-9']!.menus['/interface']!.rows.filter((row) => row['type'] === 'vlan').map((row) => row['name']);
     expect(vlanNames).toHaveLength(4);
     expect(lines).toContain('routeros_interface_vlan_info{interface="vlan100",vlan_id="100",parent="sfp-sfpplus1"} 1');
     expect(lines.filter((line) => line.startsWith('routeros_interface_vlan_info')).map((line) => /interface="([^"]+)"/.exec(line)?.[1]).sort()).toEqual(vlanNames.sort());

@@ -1,11 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../../../src/sources/routeros/client/api.js';
 import { inventoryCollector, mapInventory } from '../../../../src/sources/routeros/collectors/inventory.js';
-import { detectFacts } from '../../../../src/engine/facts.js';
-import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
-import { PROFILES } from '../../../../src/sources/routeros/simulator/profiles.js';
-import { SimulatedRouter } from '../../../../src/sources/routeros/simulator/router.js';
 import { commands, namingProblems, render, setup } from './helpers/fixture-api-families.js';
+import { simulatorRunner } from './helpers/simulator-run.js';
 
 const PACKAGES: Row[] = [
   { '.id': '*1', name: 'routeros', version: '7.16.2', disabled: 'false' },
@@ -57,21 +54,9 @@ describe('inventoryCollector', () => {
 });
 
 describe('inventory against the simulator', () => {
-  const started: { router: SimulatedRouter; client: RouterOsClient }[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map(({ client }) => client.close()));
-    await Promise.all(started.map(({ router }) => router.stop()));
-  });
-
-  async function lines(profileId: string): Promise<string[]> {
-    const router = new SimulatedRouter({ profile: PROFILES[profileId]!, name: profileId, password: 'pass' });
-    const { port } = await router.start();
-    const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'pass' });
-    started.push({ router, client });
-    const signal = new AbortController().signal;
-    const facts = await detectFacts(client, signal);
-    return render((await inventoryCollector.collect({ api: client, router: facts, options: {}, signal, nowMillis: Date.now() })).samples);
-  }
+  const runner = simulatorRunner();
+  afterAll(() => runner.stop());
+  const lines = async (profileId: string): Promise<string[]> => (await runner.run(profileId, inventoryCollector)).lines;
 
   it('reads the containers of a router with the package and the DDNS name of one that uses the cloud', async () => {
     const chr = await lines('chr-v7-18');

@@ -1,11 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../../../src/sources/routeros/client/api.js';
 import { ipv6Collector, mapIpv6, poolSize } from '../../../../src/sources/routeros/collectors/ipv6.js';
-import { detectFacts } from '../../../../src/engine/facts.js';
-import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
-import { PROFILES } from '../../../../src/sources/routeros/simulator/profiles.js';
-import { SimulatedRouter } from '../../../../src/sources/routeros/simulator/router.js';
 import { commands, namingProblems, render, setup } from './helpers/fixture-api-families.js';
+import { simulatorRunner } from './helpers/simulator-run.js';
 
 const POOLS: Row[] = [
   { name: 'pd', prefix: '2001:db8:1::/48', 'prefix-length': '56' },
@@ -61,22 +58,12 @@ describe('ipv6Collector', () => {
 });
 
 describe('ipv6 against the simulator', () => {
-  const started: { router: SimulatedRouter; client: RouterOsClient }[] = [];
-  afterAll(async () => {
-    await Promise.all(started.map(({ client }) => client.close()));
-    await Promise.all(started.map(({ router }) => router.stop()));
-  });
+  const runner = simulatorRunner();
+  afterAll(() => runner.stop());
 
   it('reads delegated prefixes and the neighbor cache of ccr2004-v7 in four commands', async () => {
-    const router = new SimulatedRouter({ profile: PROFILES['ccr2004-v7']!, name: 'v6test', password: 'pass' });
-    const { port } = await router.start();
-    const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'pass' });
-    started.push({ router, client });
-    const signal = new AbortController().signal;
-    const facts = await detectFacts(client, signal);
-    const before = router.stats.commands;
-    const lines = render((await ipv6Collector.collect({ api: client, router: facts, options: {}, signal, nowMillis: Date.now() })).samples);
-    expect(router.stats.commands - before).toBe(4);
+    const { lines, commands: sent } = await runner.run('ccr2004-v7', ipv6Collector);
+    expect(sent).toBe(4);
     expect(lines).toContain('routeros_ipv6_pool_used_prefixes{pool="pd-customers"} 40');
     expect(lines).toContain('routeros_ipv6_pool_prefixes{pool="pd-customers"} 256');
     expect(lines).toContain('routeros_ipv6_dhcp_server_bindings{server="server1",status="waiting"} 4');

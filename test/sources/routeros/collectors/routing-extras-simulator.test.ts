@@ -6,35 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { addressListsCollector } from '../../../../src/sources/routeros/collectors/address-lists.js';
 import { bfdCollector } from '../../../../src/sources/routeros/collectors/bfd.js';
 import { ipsecPoliciesCollector } from '../../../../src/sources/routeros/collectors/ipsec-policies.js';
-import type { Collector, CollectorOptions } from '../../../../src/sources/routeros/collectors/collector.js';
 import { routingStatsCollector } from '../../../../src/sources/routeros/collectors/routing-stats.js';
 import { switchPortsCollector } from '../../../../src/sources/routeros/collectors/switch-ports.js';
-import { detectFacts } from '../../../../src/engine/facts.js';
-import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
 import type { TrapError } from '../../../../src/sources/routeros/client/errors.js';
-import { PROFILES } from '../../../../src/sources/routeros/simulator/profiles.js';
-import { SimulatedRouter } from '../../../../src/sources/routeros/simulator/router.js';
-import { render } from './helpers/fixture-api-families.js';
+import { simulatorRunner } from './helpers/simulator-run.js';
 
-const started: { router: SimulatedRouter; client: RouterOsClient }[] = [];
+const runner = simulatorRunner();
+const run = runner.run;
 
-afterAll(async () => {
-  await Promise.all(started.map(({ client }) => client.close()));
-  await Promise.all(started.map(({ router }) => router.stop()));
-});
-
-/** One run of `collector` against a fresh router of `profileId`: its lines and the commands it sent. */
-async function run(profileId: string, collector: Collector, options: CollectorOptions = {}): Promise<{ lines: string[]; commands: number }> {
-  const router = new SimulatedRouter({ profile: PROFILES[profileId]!, name: profileId, password: 'pass' });
-  const { port } = await router.start();
-  const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'pass' });
-  started.push({ router, client });
-  const signal = new AbortController().signal;
-  const facts = await detectFacts(client, signal);
-  const before = router.stats.commands;
-  const output = await collector.collect({ api: client, router: facts, options, signal, nowMillis: Date.now() });
-  return { lines: render(output.samples), commands: router.stats.commands - before };
-}
+afterAll(() => runner.stop());
 
 describe('routing extras against the simulator', () => {
   it('reads BFD sessions on v7 and v6 neighbors in one command each', async () => {
