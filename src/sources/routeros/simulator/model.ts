@@ -26,6 +26,8 @@ interface MenuOverlay {
 const INTERFACE_MENU = '/interface';
 const ETHERNET_MENU = '/interface/ethernet';
 const ETHERNET_MONITOR = '/interface/ethernet/monitor';
+const SWITCH_PORT_MENU = '/interface/ethernet/switch/port';
+const VLAN_MENU = '/interface/vlan';
 const IDENTITY_MENU = '/system/identity';
 const CLOCK_MENU = '/system/clock';
 const GMT_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
@@ -154,10 +156,12 @@ export class RouterModel {
     const [removed] = overlay.rows.splice(index, 1);
     // Forget the removed rows entirely, so long churn runs do not accumulate them.
     if (removed !== undefined) overlay.since.delete(removed);
-    if (this.hasMenu(ETHERNET_MENU)) {
-      const ethernet = this.ownRows(ETHERNET_MENU);
-      for (const row of ethernet.rows) if (row.name === name) ethernet.since.delete(row);
-      ethernet.rows = ethernet.rows.filter((row) => row.name !== name);
+    // The port's rows in the menus that list ports by name go with it.
+    for (const menu of [ETHERNET_MENU, SWITCH_PORT_MENU, VLAN_MENU]) {
+      if (!this.hasMenu(menu)) continue;
+      const own = this.ownRows(menu);
+      for (const row of own.rows) if (row.name === name) own.since.delete(row);
+      own.rows = own.rows.filter((row) => row.name !== name);
     }
     if (this.hasMonitor(ETHERNET_MONITOR)) {
       const monitor = this.monitorOverlay(ETHERNET_MONITOR);
