@@ -43,6 +43,7 @@ const VALUES: Readonly<Record<string, unknown>> = {
   per_session: true,
   per_neighbor: true,
   clients: true,
+  lists: ['blocklist'],
 };
 
 const INTERFACE_KNOWN = 'known: enabled, interval, include, exclude, include_types, exclude_types, max_series';

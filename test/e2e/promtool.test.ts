@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { prometheusName } from '../../src/engine/metric.js';
-import { ACCEPTED_LINT_FINDINGS, promtoolCheckMetrics, unexpectedLintFindings } from '../helpers/tools.js';
+import { promtoolCheckMetrics, unexpectedLintFindings } from '../helpers/tools.js';
 import { allCollectorsYaml, startTestAgent, type TestAgent } from './helpers/agent.js';
 import { parseExposition } from './helpers/exposition.js';
 
@@ -36,12 +36,12 @@ afterAll(async () => {
 
 describe('promtool check metrics', () => {
   it('lints the whole scrape of every profile with every collector clean', async () => {
-    const result = await promtoolCheckMetrics(body);
-    // Exit 3 is "lint findings only" (no parse error); the only finding allowed is the documented one.
+    // A hang guard only: the ~2 MB body costs promtool seconds of CPU, which a busy shared machine stretches.
+    const result = await promtoolCheckMetrics(body, 120_000);
+    // Silent: no parse error and no lint finding at all.
     expect(unexpectedLintFindings(result.output)).toEqual([]);
-    expect(result.output).toContain(ACCEPTED_LINT_FINDINGS[0]);
-    expect(result.exitCode).toBe(3);
-  });
+    expect(result.exitCode).toBe(0);
+  }, 150_000);
 
   it('covered every collector that found data, and the agent metrics', () => {
     const families = new Set(parseExposition(body).families.keys());

@@ -498,22 +498,10 @@ function asLabels(value: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(asRecord(value, 'metric labels')).map(([k, v]) => [k, String(v)]));
 }
 
-/**
- * Lint findings we accept on purpose; the issue's tables win, every other finding fails.
- * - The issue fixes the name `routeros_system_cpu_count` (a gauge of CPU cores); promtool's linter
- *   reserves the `_count` suffix for histograms and summaries.
- * - The issue asks for the ethernet link speed in bits/s (how links are rated: `2.5Gbps`), so the name
- *   says `bits`; promtool wants the byte as the base unit.
- */
-export const ACCEPTED_LINT_FINDINGS: readonly string[] = [
-  'routeros_system_cpu_count non-histogram and non-summary metrics should not have "_count" suffix',
-  'routeros_ethernet_speed_bits_per_second use base unit "bytes" instead of "bits"',
-];
-
-/** promtool output lines that are neither empty nor an accepted finding. */
+/** promtool output lines that are not empty: every one is a finding, since the scrape must lint clean. */
 export function unexpectedLintFindings(output: string): string[] {
   return output
     .split('\n')
     .map((line) => line.trim())
-    .filter((line) => line !== '' && !ACCEPTED_LINT_FINDINGS.includes(line));
+    .filter((line) => line !== '');
 }

@@ -18,12 +18,17 @@ const DROPPED_FAMILIES: Rule & { readonly pattern: RegExp } = {
 /** Families whose sample values are wall-clock readings; the series stay, the value becomes 0. */
 const ZEROED_FAMILIES: Rule & { readonly names: ReadonlySet<string> } = {
   description:
-    'values of routeros_collection_duration_seconds, routeros_last_success_timestamp_seconds and ' +
-    'routeros_certificate_expires_in_seconds (measured from the agent clock) are 0',
+    'values of routeros_collection_duration_seconds, routeros_last_success_timestamp_seconds, ' +
+    'routeros_wireguard_peer_last_handshake_timestamp_seconds, routeros_dhcp_lease_last_seen_timestamp_seconds, ' +
+    'routeros_dhcp_lease_expiry_timestamp_seconds and routeros_ipsec_peer_last_seen_timestamp_seconds (measured from ' +
+    'the agent clock) are 0',
   names: new Set([
     'routeros_collection_duration_seconds',
     'routeros_last_success_timestamp_seconds',
-    'routeros_certificate_expires_in_seconds',
+    'routeros_wireguard_peer_last_handshake_timestamp_seconds',
+    'routeros_dhcp_lease_last_seen_timestamp_seconds',
+    'routeros_dhcp_lease_expiry_timestamp_seconds',
+    'routeros_ipsec_peer_last_seen_timestamp_seconds',
   ]),
 };
 

@@ -1,6 +1,6 @@
 /**
- * `bgp`: per BGP session whether it is established, its uptime, and the prefixes received from
- * and advertised to the peer. RouterOS 7 lists sessions in `/routing/bgp/session`; RouterOS 6 has
+ * `bgp`: per BGP session whether it is established, its state, its uptime, the prefixes received
+ * from and advertised to the peer, and its message counters (churn). RouterOS 7 lists sessions in `/routing/bgp/session`; RouterOS 6 has
  * `/routing/bgp/peer` (akpw/mktxp #161: the v7 path does not exist on v6). Sessions are keyed by
  * `.id`; name, addresses and AS numbers are facts of an info series.
  *
@@ -14,12 +14,12 @@
 import type { Row } from '../client/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, RouterFacts, Sample } from './collector.js';
 import { capSeriesGroups } from './support/cap.js';
-import { gauge, info } from './support/define.js';
+import { counter, gauge, info } from './support/define.js';
 import { isMissingFeature, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCount, readSwitch } from './support/options.js';
 import { readBoolean, readCounter, readDurationSeconds, readText } from './support/rows.js';
-import { SampleList } from './support/samples.js';
+import { addStateSet, SampleList } from './support/samples.js';
 import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
 const BY_ID = ['id'] as const;
@@ -28,6 +28,51 @@ export const BGP_SESSION_ESTABLISHED = gauge(
   'routeros.bgp.session.established',
   '',
   'Whether the BGP session is established (1) or not (0).',
+  BY_ID,
+);
+// A state set: 1 for the current FSM state (RFC 4271 §8.2.2), 0 for the others.
+export const BGP_SESSION_STATE = gauge(
+  'routeros.bgp.session.state',
+  '',
+  'BGP session state (RFC 4271 finite state machine): 1 for the current state, 0 for the others; v7 reports it only while established.',
+  ['id', 'state'],
+);
+export const BGP_SESSION_RECEIVE_MESSAGES = counter(
+  'routeros.bgp.session.receive.messages',
+  '{message}',
+  'BGP messages received from the peer (v7 remote.messages).',
+  BY_ID,
+);
+export const BGP_SESSION_TRANSMIT_MESSAGES = counter(
+  'routeros.bgp.session.transmit.messages',
+  '{message}',
+  'BGP messages sent to the peer (v7 local.messages).',
+  BY_ID,
+);
+export const BGP_SESSION_RECEIVE_BYTES = counter('routeros.bgp.session.receive.bytes', 'By', 'BGP bytes received from the peer (v7 remote.bytes).', BY_ID);
+export const BGP_SESSION_TRANSMIT_BYTES = counter('routeros.bgp.session.transmit.bytes', 'By', 'BGP bytes sent to the peer (v7 local.bytes).', BY_ID);
+export const BGP_SESSION_RECEIVE_UPDATES = counter(
+  'routeros.bgp.session.receive.updates',
+  '{update}',
+  'BGP UPDATE messages received from the peer (v6 updates-received).',
+  BY_ID,
+);
+export const BGP_SESSION_TRANSMIT_UPDATES = counter(
+  'routeros.bgp.session.transmit.updates',
+  '{update}',
+  'BGP UPDATE messages sent to the peer (v6 updates-sent).',
+  BY_ID,
+);
+export const BGP_SESSION_RECEIVE_WITHDRAWALS = counter(
+  'routeros.bgp.session.receive.withdrawals',
+  '{withdrawal}',
+  'Prefixes the peer withdrew (v6 withdrawn-received).',
+  BY_ID,
+);
+export const BGP_SESSION_TRANSMIT_WITHDRAWALS = counter(
+  'routeros.bgp.session.transmit.withdrawals',
+  '{withdrawal}',
+  'Prefixes withdrawn from the peer (v6 withdrawn-sent).',
   BY_ID,
 );
 export const BGP_SESSION_UPTIME = gauge(
@@ -61,6 +106,9 @@ export const BGP_PEER_PATH = '/routing/bgp/peer';
 /** Prefixes advertised per peer; `peer` is the session (v7) or peer (v6) name on both. */
 export const BGP_ADVERTISEMENTS_PATH = '/routing/bgp/advertisements';
 
+/** BGP finite state machine states (RFC 4271 §8.2.2) as RouterOS 6 names them. */
+export const BGP_STATES: readonly string[] = ['idle', 'connect', 'active', 'opensent', 'openconfirm', 'established'];
+
 /** Which RouterOS dialect a router speaks; unknown versions are treated as 7. */
 export function bgpDialect(router: RouterFacts): 'v6' | 'v7' {
   return router.major === 6 ? 'v6' : 'v7';
@@ -74,11 +122,11 @@ const FIELDS = {
 
 /** Properties read per dialect. */
 export const BGP_PROPLIST: Readonly<Record<'v6' | 'v7', readonly string[]>> = {
-  v7: ['.id', 'name', 'remote.address', 'remote.as', 'local.as', 'established', 'uptime', 'prefix-count'],
-  v6: ['.id', 'name', 'remote-address', 'remote-as', 'state', 'established', 'uptime', 'prefix-count'],
+  v7: ['.id', 'name', 'remote.address', 'remote.as', 'local.as', 'established', 'uptime', 'prefix-count', 'remote.messages', 'local.messages', 'remote.bytes', 'local.bytes'],
+  v6: ['.id', 'name', 'remote-address', 'remote-as', 'state', 'established', 'uptime', 'prefix-count', 'updates-received', 'updates-sent', 'withdrawn-received', 'withdrawn-sent'],
 };
 
-/** Sessions per router before the cap drops the rest (5 series each). */
+/** Sessions per router before the cap drops the rest (up to 15 series each). */
 export const BGP_DEFAULT_MAX_SESSIONS = 1000;
 /** Established sessions whose advertised prefixes are counted per cycle, one command each. */
 export const BGP_DEFAULT_MAX_ADVERTISED_COUNTS = 10;
@@ -193,6 +241,16 @@ function mapSession(id: string, row: Row, advertised: number | undefined, dialec
   list.add(BGP_SESSION_UPTIME, { id }, established === 1 ? readDurationSeconds(row, 'uptime') : undefined);
   list.add(BGP_SESSION_RECEIVED_PREFIXES, { id }, readCounter(row, 'prefix-count'));
   list.add(BGP_SESSION_ADVERTISED_PREFIXES, { id }, advertised);
+  // v6 names the state; v7 has only the `established` flag, and a state it does not name is not guessed.
+  addStateSet(list, BGP_SESSION_STATE, { id }, BGP_STATES, readText(row, 'state') ?? (established === 1 ? 'established' : undefined));
+  list.add(BGP_SESSION_RECEIVE_MESSAGES, { id }, readCounter(row, 'remote.messages'));
+  list.add(BGP_SESSION_TRANSMIT_MESSAGES, { id }, readCounter(row, 'local.messages'));
+  list.add(BGP_SESSION_RECEIVE_BYTES, { id }, readCounter(row, 'remote.bytes'));
+  list.add(BGP_SESSION_TRANSMIT_BYTES, { id }, readCounter(row, 'local.bytes'));
+  list.add(BGP_SESSION_RECEIVE_UPDATES, { id }, readCounter(row, 'updates-received'));
+  list.add(BGP_SESSION_TRANSMIT_UPDATES, { id }, readCounter(row, 'updates-sent'));
+  list.add(BGP_SESSION_RECEIVE_WITHDRAWALS, { id }, readCounter(row, 'withdrawn-received'));
+  list.add(BGP_SESSION_TRANSMIT_WITHDRAWALS, { id }, readCounter(row, 'withdrawn-sent'));
   return list.samples;
 }
 
@@ -218,7 +276,7 @@ export function mapBgp(sessions: readonly BgpSession[], dialect: 'v6' | 'v7', se
 export const bgpCollector: Collector = {
   name: 'bgp',
   defaultEnabled: true,
-  summary: `Per BGP session: established, uptime, prefixes received and advertised, info with remote AS (v7 /routing/bgp/session, v6 /routing/bgp/peer); options include/exclude (session regexes), max_series (sessions, default ${BGP_DEFAULT_MAX_SESSIONS}), advertised_prefixes (default on for v6, off for v7), advertised_prefixes_max_sessions (default ${BGP_DEFAULT_MAX_ADVERTISED_COUNTS}).`,
+  summary: `Per BGP session: established, state set, uptime, prefixes received and advertised, messages and bytes (v7), updates and withdrawals (v6) in and out, info with remote AS (v7 /routing/bgp/session, v6 /routing/bgp/peer); options include/exclude (session regexes), max_series (sessions, default ${BGP_DEFAULT_MAX_SESSIONS}), advertised_prefixes (default on for v6, off for v7), advertised_prefixes_max_sessions (default ${BGP_DEFAULT_MAX_ADVERTISED_COUNTS}).`,
   paths: [BGP_SESSION_PATH, BGP_PEER_PATH, BGP_ADVERTISEMENTS_PATH],
   metrics: [
     BGP_SESSION_INFO,
@@ -226,6 +284,15 @@ export const bgpCollector: Collector = {
     BGP_SESSION_UPTIME,
     BGP_SESSION_RECEIVED_PREFIXES,
     BGP_SESSION_ADVERTISED_PREFIXES,
+    BGP_SESSION_STATE,
+    BGP_SESSION_RECEIVE_MESSAGES,
+    BGP_SESSION_TRANSMIT_MESSAGES,
+    BGP_SESSION_RECEIVE_BYTES,
+    BGP_SESSION_TRANSMIT_BYTES,
+    BGP_SESSION_RECEIVE_UPDATES,
+    BGP_SESSION_TRANSMIT_UPDATES,
+    BGP_SESSION_RECEIVE_WITHDRAWALS,
+    BGP_SESSION_TRANSMIT_WITHDRAWALS,
   ],
   options: [
     ...filterOptions('the session (v7) or peer (v6) name'),

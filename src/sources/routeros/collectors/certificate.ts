@@ -1,7 +1,9 @@
 /**
  * `certificate`: validity of the router's certificates from `/certificate`, keyed by `.id` with
  * name, common name and fingerprint in an info series. `invalid-after` comes in both date formats
- * (`mar/10/2033 17:57:09` before 7.10, `2033-03-10 17:57:09` from 7.10; mktxp only reads the second).
+ * (`mar/10/2033 17:57:09` before 7.10, `2033-03-10 17:57:09` from 7.10; mktxp only reads the second),
+ * in the router's local time: it is converted through the zone `/system/clock` reports. Times are
+ * timestamps, not "seconds until": an age is stale the moment it is read, a timestamp is not.
  * Runs hourly: validity changes only when certificates are added or renewed.
  */
 import type { Row } from '../client/api.js';
@@ -10,7 +12,8 @@ import { capSeriesGroups } from './support/cap.js';
 import { gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { readDurationSeconds, readText, readTimestampSeconds } from './support/rows.js';
+import { readText } from './support/rows.js';
+import { CLOCK_PATH, fetchTimeZone, readLocalTimestampSeconds, UTC_ZONE, type RouterTimeZone } from './support/time-zone.js';
 import { SampleList } from './support/samples.js';
 import { readCount } from './support/options.js';
 import { filterOptions, maxSeriesOption } from './support/option-specs.js';
@@ -25,19 +28,13 @@ export const CERTIFICATE_INFO = info(
 export const CERTIFICATE_NOT_BEFORE = gauge(
   'routeros.certificate.not_before.timestamp.seconds',
   's',
-  'Start of the certificate validity (invalid-before) as a Unix timestamp, reading router-local time as UTC.',
+  'Start of the certificate validity (invalid-before) as a Unix timestamp, router-local time converted through the router time zone.',
   BY_ID,
 );
 export const CERTIFICATE_NOT_AFTER = gauge(
   'routeros.certificate.not_after.timestamp.seconds',
   's',
-  'End of the certificate validity (invalid-after) as a Unix timestamp, reading router-local time as UTC.',
-  BY_ID,
-);
-export const CERTIFICATE_EXPIRES_IN = gauge(
-  'routeros.certificate.expires_in.seconds',
-  's',
-  'Seconds until the certificate expires; negative once it has expired.',
+  'End of the certificate validity (invalid-after) as a Unix timestamp, router-local time converted through the router time zone.',
   BY_ID,
 );
 
@@ -49,7 +46,6 @@ export const CERTIFICATE_PROPLIST: readonly string[] = [
   'fingerprint',
   'invalid-before',
   'invalid-after',
-  'expires-after',
 ];
 
 /** Certificate validity changes rarely; once an hour is plenty. */
@@ -75,32 +71,22 @@ export function certificateSettings(options: CollectorOptions): CertificateSetti
 }
 
 /**
- * Seconds until expiry. The router's own `expires-after` is exact whatever its time zone; once a
- * certificate expired RouterOS drops that field, and `invalid-after` minus now (negative) is used.
+ * Maps certificate rows to samples, the certificates beyond `max_series` dropped and counted; dates
+ * are read in `zone`. Templates without validity get only the info series. Pure.
  */
-function expiresIn(row: Row, notAfter: number | undefined, nowMillis: number): number | undefined {
-  const remaining = readDurationSeconds(row, 'expires-after');
-  if (remaining !== undefined) return remaining;
-  return notAfter === undefined ? undefined : notAfter - nowMillis / 1000;
-}
-
-/**
- * Maps certificate rows to samples, the certificates beyond `max_series` dropped and counted;
- * `nowMillis` is the run's clock. Templates without validity get only the info series. Pure.
- */
-export function mapCertificates(rows: readonly Row[], settings: CertificateSettings, nowMillis: number): CollectOutput {
+export function mapCertificates(rows: readonly Row[], settings: CertificateSettings, zone: RouterTimeZone = UTC_ZONE): CollectOutput {
   const certificates: Sample[][] = [];
   const seen = new Set<string>();
   for (const row of rows) {
     const id = readText(row, '.id');
     if (id === undefined || seen.has(id) || !settings.names.matches(readText(row, 'name') ?? '')) continue;
     seen.add(id);
-    certificates.push(mapCertificate(id, row, nowMillis));
+    certificates.push(mapCertificate(id, row, zone));
   }
   return capSeriesGroups(certificates, settings.maxCertificates);
 }
 
-function mapCertificate(id: string, row: Row, nowMillis: number): Sample[] {
+function mapCertificate(id: string, row: Row, zone: RouterTimeZone): Sample[] {
   const list = new SampleList();
   list.addInfo(CERTIFICATE_INFO, {
     id,
@@ -108,10 +94,8 @@ function mapCertificate(id: string, row: Row, nowMillis: number): Sample[] {
     common_name: readText(row, 'common-name'),
     fingerprint: readText(row, 'fingerprint'),
   });
-  const notAfter = readTimestampSeconds(row, 'invalid-after');
-  list.add(CERTIFICATE_NOT_BEFORE, { id }, readTimestampSeconds(row, 'invalid-before'));
-  list.add(CERTIFICATE_NOT_AFTER, { id }, notAfter);
-  list.add(CERTIFICATE_EXPIRES_IN, { id }, expiresIn(row, notAfter, nowMillis));
+  list.add(CERTIFICATE_NOT_BEFORE, { id }, readLocalTimestampSeconds(row, 'invalid-before', zone));
+  list.add(CERTIFICATE_NOT_AFTER, { id }, readLocalTimestampSeconds(row, 'invalid-after', zone));
   return list.samples;
 }
 
@@ -119,14 +103,15 @@ export const certificateCollector: Collector = {
   name: 'certificate',
   defaultEnabled: true,
   summary:
-    `Certificate validity (not-before, not-after, seconds until expiry) keyed by id, with name, common name and fingerprint in an info series; hourly; options include/exclude (certificate name regexes), max_series (certificates, default ${CERTIFICATE_DEFAULT_MAX}).`,
-  paths: [CERTIFICATE_PATH],
-  metrics: [CERTIFICATE_INFO, CERTIFICATE_NOT_BEFORE, CERTIFICATE_NOT_AFTER, CERTIFICATE_EXPIRES_IN],
+    `Certificate validity (not-before and not-after timestamps, through the router time zone) keyed by id, with name, common name and fingerprint in an info series; hourly; options include/exclude (certificate name regexes), max_series (certificates, default ${CERTIFICATE_DEFAULT_MAX}).`,
+  paths: [CERTIFICATE_PATH, CLOCK_PATH],
+  metrics: [CERTIFICATE_INFO, CERTIFICATE_NOT_BEFORE, CERTIFICATE_NOT_AFTER],
   defaultIntervalMillis: CERTIFICATE_INTERVAL_MILLIS,
   options: [...filterOptions('the certificate name'), maxSeriesOption('certificates', CERTIFICATE_DEFAULT_MAX)],
   checkOptions: certificateSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = certificateSettings(context.options);
-    return mapCertificates(await printRows(context, CERTIFICATE_PATH, CERTIFICATE_PROPLIST), settings, context.nowMillis);
+    const zone = await fetchTimeZone(context);
+    return mapCertificates(await printRows(context, CERTIFICATE_PATH, CERTIFICATE_PROPLIST), settings, zone);
   },
 };

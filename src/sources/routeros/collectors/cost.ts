@@ -22,13 +22,13 @@ export const MEASURED_CYCLE_COSTS: readonly CycleCost[] = [
   {
     profile: 'ccr2004-v7',
     description: 'CCR2004, RouterOS 7.19: 18 ports, 48 VLANs, BGP and OSPF, 2,000 BGP routes',
-    commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, ospf: 2, ppp: 6, ipsec: 1, queue: 2, wireless: 4, certificate: 1, netwatch: 1, users: 1, firmware: 2 },
-    series: 1022,
+    commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, switch_ports: 1, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, bfd: 1, ospf: 2, routing_stats: 1, ppp: 6, ipsec: 1, ipsec_policies: 2, queue: 2, wireless: 4, capsman: 2, certificate: 2, netwatch: 1, users: 1, firmware: 2 },
+    series: 1308,
   },
   {
     profile: 'ccr1036-pppoe-v7',
     description: 'CCR1036 PPPoE concentrator, RouterOS 7.16: 300 subscribers with dynamic queues',
-    commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, ospf: 2, ppp: 6, ipsec: 1, queue: 2, wireless: 1, certificate: 1, netwatch: 1, users: 1, firmware: 2 },
-    series: 3706,
+    commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, switch_ports: 1, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, bfd: 1, ospf: 2, routing_stats: 1, ppp: 6, ipsec: 1, ipsec_policies: 2, queue: 2, wireless: 1, capsman: 1, certificate: 2, netwatch: 1, users: 1, firmware: 2 },
+    series: 3781,
   },
 ];

@@ -1,8 +1,8 @@
 /**
  * `dhcp_leases` (off by default): one set of series per DHCP lease, keyed by the lease `.id`.
- * Address, MAC and host name are facts of an info series; the time until expiry and the time
- * since the client was last seen change every poll, so they are values, never labels (a label
- * would start a new series each poll: akpw/mktxp #12, nshttpd/mikrotik-exporter #93).
+ * Address, MAC and host name are facts of an info series; expiry and last-seen are values, never
+ * labels (a label would start a new series each poll: akpw/mktxp #12, nshttpd/mikrotik-exporter
+ * #93), and timestamps computed from the poll time rather than ages, which are stale when read.
  */
 import type { Row } from '../client/api.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
@@ -11,7 +11,7 @@ import { gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCount } from './support/options.js';
-import { readDurationSeconds, readText } from './support/rows.js';
+import { readAgeAsTimestampSeconds, readCountdownAsTimestampSeconds, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
 import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
@@ -29,15 +29,15 @@ export const DHCP_LEASE_BOUND = gauge(
   BY_ID,
 );
 export const DHCP_LEASE_EXPIRES_AFTER = gauge(
-  'routeros.dhcp.lease.expires.after.seconds',
+  'routeros.dhcp.lease.expiry.timestamp.seconds',
   's',
-  'Seconds until the lease expires; absent for leases without expiry.',
+  'When the lease expires as a Unix timestamp (poll time plus expires-after); absent for leases without expiry.',
   BY_ID,
 );
 export const DHCP_LEASE_LAST_SEEN = gauge(
-  'routeros.dhcp.lease.last.seen.seconds',
+  'routeros.dhcp.lease.last_seen.timestamp.seconds',
   's',
-  'Seconds since the client was last seen; absent when never.',
+  'When the client was last seen as a Unix timestamp (poll time minus last-seen); absent when never.',
   BY_ID,
 );
 
@@ -76,7 +76,7 @@ export function dhcpLeasesSettings(options: CollectorOptions): DhcpLeasesSetting
   };
 }
 
-function mapLease(id: string, row: Row): Sample[] {
+function mapLease(id: string, row: Row, nowMillis: number): Sample[] {
   const list = new SampleList();
   list.addInfo(DHCP_LEASE_INFO, {
     id,
@@ -89,20 +89,20 @@ function mapLease(id: string, row: Row): Sample[] {
   });
   const status = readText(row, 'status');
   if (status !== undefined) list.add(DHCP_LEASE_BOUND, { id }, status === 'bound' ? 1 : 0);
-  list.add(DHCP_LEASE_EXPIRES_AFTER, { id }, readDurationSeconds(row, 'expires-after'));
-  list.add(DHCP_LEASE_LAST_SEEN, { id }, readDurationSeconds(row, 'last-seen'));
+  list.add(DHCP_LEASE_EXPIRES_AFTER, { id }, readCountdownAsTimestampSeconds(row, 'expires-after', nowMillis));
+  list.add(DHCP_LEASE_LAST_SEEN, { id }, readAgeAsTimestampSeconds(row, 'last-seen', nowMillis));
   return list.samples;
 }
 
-/** Maps lease rows to samples with the server filter and the lease cap. Pure. */
-export function mapDhcpLeases(rows: readonly Row[], settings: DhcpLeasesSettings): CollectOutput {
+/** Maps lease rows to samples with the server filter and the lease cap; `nowMillis` is the poll time. Pure. */
+export function mapDhcpLeases(rows: readonly Row[], settings: DhcpLeasesSettings, nowMillis: number): CollectOutput {
   const leases: Sample[][] = [];
   const seen = new Set<string>();
   for (const row of rows) {
     const id = readText(row, '.id');
     if (id === undefined || seen.has(id) || !settings.servers.matches(readText(row, 'server') ?? '')) continue;
     seen.add(id);
-    leases.push(mapLease(id, row));
+    leases.push(mapLease(id, row, nowMillis));
   }
   return capSeriesGroups(leases, settings.maxLeases);
 }
@@ -111,13 +111,13 @@ export const dhcpLeasesCollector: Collector = {
   name: 'dhcp_leases',
   defaultEnabled: false,
   summary:
-    'Per-lease info (address, MAC, host name), bound state, seconds until expiry and since last seen (off by default); options include/exclude (server regexes), max_series (leases, default 2000).',
+    'Per-lease info (address, MAC, host name), bound state, expiry and last-seen timestamps (off by default); options include/exclude (server regexes), max_series (leases, default 2000).',
   paths: [DHCP_LEASE_PATH],
   metrics: [DHCP_LEASE_INFO, DHCP_LEASE_BOUND, DHCP_LEASE_EXPIRES_AFTER, DHCP_LEASE_LAST_SEEN],
   options: [...filterOptions("the lease's DHCP server name"), maxSeriesOption('leases', DHCP_LEASES_DEFAULT_MAX)],
   checkOptions: dhcpLeasesSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = dhcpLeasesSettings(context.options);
-    return mapDhcpLeases(await printRows(context, DHCP_LEASE_PATH, DHCP_LEASE_PROPLIST), settings);
+    return mapDhcpLeases(await printRows(context, DHCP_LEASE_PATH, DHCP_LEASE_PROPLIST), settings, context.nowMillis);
   },
 };

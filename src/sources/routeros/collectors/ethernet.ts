@@ -13,21 +13,22 @@ import type { CollectContext, CollectOutput, Collector, CollectorOptions, Metric
 import { gauge } from './support/define.js';
 import { monitorListed, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
-import { readFlag, readRateBitsPerSecond, readText } from './support/rows.js';
+import { readFlag, readRateBytesPerSecond, readText } from './support/rows.js';
 import { SampleList, addStateSet } from './support/samples.js';
 import { filterOptions } from './support/option-specs.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
-// Bits per second, as the family table in the issue asks and as links are rated (`2.5Gbps`).
-// The unit is in the name and the OTel unit is '' on purpose: with `bit/s`, otlptranslator (Prometheus
-// OTLP ingestion, the Collector) appends `bit` and `per_second` (it looks for the joined `per_second`
-// among single name tokens, so never finds it) and VictoriaMetrics appends `bit`; the agent's own
-// /metrics adds no unit, so the two paths would store different names for one metric.
+// Bytes per second (the rated `2.5Gbps` divided by 8): Prometheus' base unit is the byte, as in
+// node_exporter's `node_network_speed_bytes`, and promtool flags `bits` in a name.
+// The unit is in the name and the OTel unit is '' on purpose: with `By/s`, otlptranslator (Prometheus
+// OTLP ingestion, the Collector) appends `per_second` again (it looks for the joined `per_second`
+// among single name tokens, so never finds it); the agent's own /metrics adds no unit, so the two
+// paths would store different names for one metric.
 export const ETHERNET_SPEED = gauge(
-  'routeros.ethernet.speed.bits_per_second',
+  'routeros.ethernet.speed.bytes_per_second',
   '',
-  'Negotiated link speed of the running ethernet port, in bits per second.',
+  'Negotiated link speed of the running ethernet port, in bytes per second (the rated bits per second / 8).',
   BY_INTERFACE,
 );
 export const ETHERNET_FULL_DUPLEX = gauge(
@@ -74,7 +75,7 @@ export function mapEthernet(monitor: ReadonlyMap<string, Row>): Sample[] {
   const list = new SampleList();
   for (const [name, row] of monitor) {
     const labels = { interface: name };
-    list.add(ETHERNET_SPEED, labels, readRateBitsPerSecond(row, 'rate'));
+    list.add(ETHERNET_SPEED, labels, readRateBytesPerSecond(row, 'rate'));
     list.add(ETHERNET_FULL_DUPLEX, labels, readFlag(row, 'full-duplex'));
     addStateSet(list, ETHERNET_AUTO_NEGOTIATION, labels, AUTO_NEGOTIATION_STATES, readText(row, 'auto-negotiation'));
   }

@@ -14,18 +14,23 @@ import { parseQuantity } from '../client/values.js';
 import type { CollectContext, CollectOutput, Collector, MetricDefinition, Sample } from './collector.js';
 import { gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
-import { SampleList } from './support/samples.js';
+import { addStateSet, SampleList } from './support/samples.js';
 
 export const HEALTH_TEMPERATURE = gauge('routeros.health.temperature.celsius', 'Cel', 'Temperature reported by a health sensor.', ['sensor']);
 export const HEALTH_VOLTAGE = gauge('routeros.health.voltage.volts', 'V', 'Voltage reported by a health sensor.', ['sensor']);
 export const HEALTH_CURRENT = gauge('routeros.health.current.amperes', 'A', 'Current reported by a health sensor.', ['sensor']);
 export const HEALTH_POWER = gauge('routeros.health.power.watts', 'W', 'Power reported by a health sensor.', ['sensor']);
 export const HEALTH_FAN_SPEED = gauge('routeros.health.fan.speed.rpm', '{rpm}', 'Fan speed reported by a health sensor.', ['sensor']);
-export const HEALTH_STATE = info(
+// A state set: `routeros_health_state{state="fail"} == 1` and `{state="ok"} == 0` alerts both fire.
+export const HEALTH_STATE = gauge(
   'routeros.health.state',
-  'State reported by a health sensor (PSU, fan); always 1, the state is an attribute.',
+  '',
+  'State of a health sensor (PSU, fan): 1 for the current state, 0 for the other known states (ok, fail).',
   ['sensor', 'state'],
 );
+
+/** States a PSU or fan sensor reports (`psu1-state`, `fan-state`); another one is added as it comes. */
+export const HEALTH_STATES: readonly string[] = ['ok', 'fail'];
 // Unit '' with the unit as an attribute: one metric for readings of every other unit.
 export const HEALTH_SENSOR = gauge(
   'routeros.health.sensor.value',
@@ -132,7 +137,7 @@ export function fetchHealth(context: CollectContext): Promise<Row[]> {
 }
 
 function addState(list: SampleList, sensor: string, text: string): void {
-  list.addInfo(HEALTH_STATE, { sensor, state: text });
+  addStateSet(list, HEALTH_STATE, { sensor }, HEALTH_STATES, text);
 }
 
 function addReading(list: SampleList, sensor: string, unit: string, value: number): void {

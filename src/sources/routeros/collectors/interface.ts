@@ -28,6 +28,11 @@ export const INTERFACE_TRANSMIT_DROPS = counter('routeros.interface.transmit.dro
 export const INTERFACE_LINK_DOWNS = counter('routeros.interface.link.downs', '{event}', 'Times the link went down since boot.', BY_INTERFACE);
 export const INTERFACE_RUNNING = gauge('routeros.interface.running', '', 'Whether the interface is running (1) or not (0).', BY_INTERFACE);
 export const INTERFACE_DISABLED = gauge('routeros.interface.disabled', '', 'Whether the interface is disabled (1) or not (0).', BY_INTERFACE);
+// MTUs are sizes in bytes. `mtu` is what is configured (`auto` on bridges: no sample), `actual-mtu` what
+// is in force, `l2mtu` the layer-2 size VLAN and MPLS headers must fit in (absent on virtual interfaces).
+export const INTERFACE_MTU = gauge('routeros.interface.mtu.bytes', 'By', 'Configured layer-3 MTU of the interface; absent when it is `auto`.', BY_INTERFACE);
+export const INTERFACE_ACTUAL_MTU = gauge('routeros.interface.actual_mtu.bytes', 'By', 'Layer-3 MTU in force on the interface.', BY_INTERFACE);
+export const INTERFACE_L2MTU = gauge('routeros.interface.l2mtu.bytes', 'By', 'Layer-2 MTU of the interface; absent on interfaces without one.', BY_INTERFACE);
 export const INTERFACE_INFO = info(
   'routeros.interface.info',
   'Interface facts: RouterOS id, type, MAC address, default name and comment; always 1.',
@@ -57,12 +62,15 @@ export const INTERFACE_PROPLIST: readonly string[] = [
   'comment',
   'running',
   'disabled',
+  'mtu',
+  'actual-mtu',
+  'l2mtu',
   ...COUNTERS.map(([, property]) => property),
 ];
 
 /**
- * Interfaces per router, after the filters, before the cap drops the rest (12 series each, so at most
- * 60,000 series). Sized for the big boxes: the CCR with 1,500 VLANs of mktxp #205 plus its ports,
+ * Interfaces per router, after the filters, before the cap drops the rest (up to 15 series each, so at
+ * most 75,000 series). Sized for the big boxes: the CCR with 1,500 VLANs of mktxp #205 plus its ports,
  * bridges and tunnels fits three times over. A PPPoE concentrator has one dynamic `pppoe-in`
  * interface per subscriber; at thousands of subscribers, exclude that type instead of raising this.
  */
@@ -148,6 +156,9 @@ function mapInterface(row: Row, name: string): Sample[] {
   });
   list.add(INTERFACE_RUNNING, labels, readFlag(row, 'running'));
   list.add(INTERFACE_DISABLED, labels, readFlag(row, 'disabled'));
+  list.add(INTERFACE_MTU, labels, readCounter(row, 'mtu'));
+  list.add(INTERFACE_ACTUAL_MTU, labels, readCounter(row, 'actual-mtu'));
+  list.add(INTERFACE_L2MTU, labels, readCounter(row, 'l2mtu'));
   for (const [metric, property] of COUNTERS) list.add(metric, labels, readCounter(row, property));
   return list.samples;
 }
@@ -156,12 +167,15 @@ export const interfaceCollector: Collector = {
   name: 'interface',
   defaultEnabled: true,
   summary:
-    `Traffic, error and drop counters, link flaps and state per interface; filter with include/exclude (name regexes) and include_types/exclude_types; max_series (interfaces, default ${INTERFACE_DEFAULT_MAX}).`,
+    `Traffic, error and drop counters, link flaps, state and MTUs (configured, actual, L2) per interface; filter with include/exclude (name regexes) and include_types/exclude_types; max_series (interfaces, default ${INTERFACE_DEFAULT_MAX}).`,
   paths: ['/interface'],
   metrics: [
     INTERFACE_INFO,
     INTERFACE_RUNNING,
     INTERFACE_DISABLED,
+    INTERFACE_MTU,
+    INTERFACE_ACTUAL_MTU,
+    INTERFACE_L2MTU,
     ...COUNTERS.map(([metric]) => metric),
   ],
   options: [

@@ -11,7 +11,7 @@ import { counter, gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCount } from './support/options.js';
-import { readCounter, readText } from './support/rows.js';
+import { readAgeAsTimestampSeconds, readCounter, readDurationSeconds, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
 import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
@@ -29,6 +29,14 @@ export const IPSEC_PEER_ESTABLISHED = gauge(
   'Whether the IPsec peer is established (1) or still negotiating (0).',
   BY_ID,
 );
+export const IPSEC_PEER_UPTIME = gauge('routeros.ipsec.peer.uptime.seconds', 's', 'How long the IPsec peer has been established.', BY_ID);
+export const IPSEC_PEER_LAST_SEEN = gauge(
+  'routeros.ipsec.peer.last_seen.timestamp.seconds',
+  's',
+  'When a packet from the IPsec peer was last seen, as a Unix timestamp (poll time minus last-seen).',
+  BY_ID,
+);
+export const IPSEC_PEER_PHASE2_SAS = gauge('routeros.ipsec.peer.phase2.sas', '{sa}', 'Phase-2 security associations negotiated with the peer (ph2-total).', BY_ID);
 export const IPSEC_PEER_RECEIVE_BYTES = counter('routeros.ipsec.peer.receive.bytes', 'By', 'Bytes received from the IPsec peer.', BY_ID);
 export const IPSEC_PEER_TRANSMIT_BYTES = counter('routeros.ipsec.peer.transmit.bytes', 'By', 'Bytes transmitted to the IPsec peer.', BY_ID);
 export const IPSEC_PEER_RECEIVE_PACKETS = counter(
@@ -57,6 +65,9 @@ export const IPSEC_PROPLIST: readonly string[] = [
   'remote-address',
   'state',
   'side',
+  'uptime',
+  'last-seen',
+  'ph2-total',
   'rx-bytes',
   'tx-bytes',
   'rx-packets',
@@ -82,7 +93,7 @@ export function ipsecSettings(options: CollectorOptions): IpsecSettings {
   };
 }
 
-function mapPeer(id: string, state: string | undefined, row: Row): Sample[] {
+function mapPeer(id: string, state: string | undefined, row: Row, nowMillis: number): Sample[] {
   const list = new SampleList();
   list.addInfo(IPSEC_PEER_INFO, {
     id,
@@ -91,6 +102,9 @@ function mapPeer(id: string, state: string | undefined, row: Row): Sample[] {
     side: readText(row, 'side'),
   });
   if (state !== undefined) list.add(IPSEC_PEER_ESTABLISHED, { id }, state === 'established' ? 1 : 0);
+  list.add(IPSEC_PEER_UPTIME, { id }, state === 'established' ? readDurationSeconds(row, 'uptime') : undefined);
+  list.add(IPSEC_PEER_LAST_SEEN, { id }, readAgeAsTimestampSeconds(row, 'last-seen', nowMillis));
+  list.add(IPSEC_PEER_PHASE2_SAS, { id }, readCounter(row, 'ph2-total'));
   list.add(IPSEC_PEER_RECEIVE_BYTES, { id }, readCounter(row, 'rx-bytes'));
   list.add(IPSEC_PEER_TRANSMIT_BYTES, { id }, readCounter(row, 'tx-bytes'));
   list.add(IPSEC_PEER_RECEIVE_PACKETS, { id }, readCounter(row, 'rx-packets'));
@@ -99,7 +113,7 @@ function mapPeer(id: string, state: string | undefined, row: Row): Sample[] {
 }
 
 /** Maps active peers: counts per state over all peers, per-peer series filtered and capped. Pure. */
-export function mapIpsec(rows: readonly Row[], settings: IpsecSettings): CollectOutput {
+export function mapIpsec(rows: readonly Row[], settings: IpsecSettings, nowMillis: number): CollectOutput {
   // `established` is always reported so "no established peers" reads 0, not absent.
   const perState = new Map<string, number>([['established', 0]]);
   const peers: Sample[][] = [];
@@ -110,7 +124,7 @@ export function mapIpsec(rows: readonly Row[], settings: IpsecSettings): Collect
     seen.add(id);
     const state = readText(row, 'state')?.toLowerCase();
     if (state !== undefined) perState.set(state, (perState.get(state) ?? 0) + 1);
-    if (settings.remotes.matches(readText(row, 'remote-address') ?? '')) peers.push(mapPeer(id, state, row));
+    if (settings.remotes.matches(readText(row, 'remote-address') ?? '')) peers.push(mapPeer(id, state, row, nowMillis));
   }
   const list = new SampleList();
   for (const [state, count] of perState) list.add(IPSEC_ACTIVE_PEERS, { state }, count);
@@ -122,12 +136,15 @@ export const ipsecCollector: Collector = {
   name: 'ipsec',
   defaultEnabled: true,
   summary:
-    'IPsec active peers by state; per peer established, bytes and packets in both directions and info; options include/exclude (remote address regexes), max_series (peers, default 1000).',
+    'IPsec active peers by state; per peer established, uptime, last-seen timestamp, phase-2 SAs, bytes and packets in both directions and info; options include/exclude (remote address regexes), max_series (peers, default 1000).',
   paths: [IPSEC_ACTIVE_PEERS_PATH],
   metrics: [
     IPSEC_ACTIVE_PEERS,
     IPSEC_PEER_INFO,
     IPSEC_PEER_ESTABLISHED,
+    IPSEC_PEER_UPTIME,
+    IPSEC_PEER_LAST_SEEN,
+    IPSEC_PEER_PHASE2_SAS,
     IPSEC_PEER_RECEIVE_BYTES,
     IPSEC_PEER_TRANSMIT_BYTES,
     IPSEC_PEER_RECEIVE_PACKETS,
@@ -139,6 +156,6 @@ export const ipsecCollector: Collector = {
     const settings = ipsecSettings(context.options);
     // `=stats=` asks for the traffic counters, as in the CLI's `print stats`.
     const rows = await printRows(context, IPSEC_ACTIVE_PEERS_PATH, IPSEC_PROPLIST, { attributes: { stats: '' } });
-    return mapIpsec(rows, settings);
+    return mapIpsec(rows, settings, context.nowMillis);
   },
 };

@@ -1,6 +1,6 @@
 /**
- * `lte`: radio signal (RSSI, RSRP, RSRQ, SINR), registration state and session uptime of LTE
- * interfaces. v7: `/interface/lte/monitor =numbers=<all> =once=`, one call for every interface.
+ * `lte`: radio signal (RSSI, RSRP, RSRQ, SINR, and the 5G NR leg's RSRP, RSRQ, SINR), registration
+ * state, session uptime, and operator, access technology, cell and bands (info) of LTE interfaces. v7: `/interface/lte/monitor =numbers=<all> =once=`, one call for every interface.
  * v6: `/interface/lte/info =number=<one> =once=` per interface (v6 has no multi-item form there),
  * which needs the `test` policy on the API user; a refusal says so. Off by default.
  *
@@ -11,7 +11,7 @@
 import type { Row } from '../client/api.js';
 import { TrapError } from '../client/errors.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
-import { gauge } from './support/define.js';
+import { gauge, info } from './support/define.js';
 import { monitorOnce, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readDurationSeconds, readNumber, readText } from './support/rows.js';
@@ -25,6 +25,15 @@ export const LTE_RSSI = gauge('routeros.lte.rssi.dbm', '', 'Received signal stre
 export const LTE_RSRP = gauge('routeros.lte.rsrp.dbm', '', 'Reference signal received power, in dBm.', BY_INTERFACE);
 export const LTE_RSRQ = gauge('routeros.lte.rsrq.db', '', 'Reference signal received quality, in dB.', BY_INTERFACE);
 export const LTE_SINR = gauge('routeros.lte.sinr.db', '', 'Signal to interference plus noise ratio, in dB.', BY_INTERFACE);
+// 5G NR of a non-standalone modem (Chateau 5G): the NR leg's own signal beside the LTE anchor's.
+export const LTE_NR_RSRP = gauge('routeros.lte.nr.rsrp.dbm', '', 'Reference signal received power of the 5G NR leg, in dBm.', BY_INTERFACE);
+export const LTE_NR_RSRQ = gauge('routeros.lte.nr.rsrq.db', '', 'Reference signal received quality of the 5G NR leg, in dB.', BY_INTERFACE);
+export const LTE_NR_SINR = gauge('routeros.lte.nr.sinr.db', '', 'Signal to interference plus noise ratio of the 5G NR leg, in dB.', BY_INTERFACE);
+export const LTE_CELL_INFO = info(
+  'routeros.lte.cell.info',
+  'The network the modem uses: operator, access technology, serving cell id and bands (primary, carrier aggregation); always 1, a new series on handover.',
+  ['interface', 'operator', 'access_technology', 'cell_id', 'primary_band', 'ca_band'],
+);
 export const LTE_REGISTERED = gauge(
   'routeros.lte.registered',
   '',
@@ -60,7 +69,10 @@ function isPermissionDenied(error: unknown): error is TrapError {
 export const LTE_PATH = '/interface/lte';
 export const LTE_MONITOR = '/interface/lte/monitor';
 export const LTE_INFO = '/interface/lte/info';
-export const LTE_MONITOR_PROPLIST: readonly string[] = ['name', 'registration-status', 'rssi', 'rsrp', 'rsrq', 'sinr', 'session-uptime'];
+export const LTE_MONITOR_PROPLIST: readonly string[] = [
+  ...['name', 'registration-status', 'rssi', 'rsrp', 'rsrq', 'sinr', 'session-uptime'],
+  ...['nr-rsrp', 'nr-rsrq', 'nr-sinr', 'current-operator', 'access-technology', 'current-cellid', 'primary-band', 'ca-band'],
+];
 
 /** Settings from `collectors.lte.*`. */
 export interface LteSettings {
@@ -105,6 +117,22 @@ export function mapLte(monitor: ReadonlyMap<string, Row>): Sample[] {
     list.add(LTE_RSRP, labels, readNumber(row, 'rsrp'));
     list.add(LTE_RSRQ, labels, readNumber(row, 'rsrq'));
     list.add(LTE_SINR, labels, readNumber(row, 'sinr'));
+    list.add(LTE_NR_RSRP, labels, readNumber(row, 'nr-rsrp'));
+    list.add(LTE_NR_RSRQ, labels, readNumber(row, 'nr-rsrq'));
+    list.add(LTE_NR_SINR, labels, readNumber(row, 'nr-sinr'));
+    const operator = readText(row, 'current-operator');
+    const technology = readText(row, 'access-technology');
+    // Only while attached: a searching modem has no operator, and an all-empty info series says nothing.
+    if (operator !== undefined || technology !== undefined) {
+      list.addInfo(LTE_CELL_INFO, {
+        ...labels,
+        operator,
+        access_technology: technology,
+        cell_id: readText(row, 'current-cellid'),
+        primary_band: readText(row, 'primary-band'),
+        ca_band: readText(row, 'ca-band'),
+      });
+    }
     const state = lteState(readText(row, 'registration-status'));
     if (state !== undefined) list.add(LTE_REGISTERED, labels, REGISTERED_STATES.has(state) ? 1 : 0);
     addStateSet(list, LTE_REGISTRATION_STATE, labels, LTE_STATES, state);
@@ -117,9 +145,9 @@ export const lteCollector: Collector = {
   name: 'lte',
   defaultEnabled: false,
   summary:
-    'LTE signal (RSSI, RSRP, RSRQ, SINR), registration (roaming counts as registered) and its state, session uptime per interface; v6 needs the test policy; options include/exclude (interface regexes).',
+    'LTE signal (RSSI, RSRP, RSRQ, SINR; 5G NR RSRP, RSRQ, SINR), operator, access technology, cell and bands as info, registration (roaming counts as registered) and its state, session uptime per interface; v6 needs the test policy; options include/exclude (interface regexes).',
   paths: [LTE_PATH, LTE_MONITOR, LTE_INFO],
-  metrics: [LTE_RSSI, LTE_RSRP, LTE_RSRQ, LTE_SINR, LTE_REGISTERED, LTE_REGISTRATION_STATE, LTE_SESSION_UPTIME],
+  metrics: [LTE_RSSI, LTE_RSRP, LTE_RSRQ, LTE_SINR, LTE_NR_RSRP, LTE_NR_RSRQ, LTE_NR_SINR, LTE_CELL_INFO, LTE_REGISTERED, LTE_REGISTRATION_STATE, LTE_SESSION_UPTIME],
   options: filterOptions('the LTE interface name'),
   checkOptions: lteSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {

@@ -31,7 +31,8 @@ export const SYSTEM_CPU_UTILIZATION = gauge(
   '1',
   'CPU load averaged over all cores, from 0 to 1.',
 );
-export const SYSTEM_CPU_COUNT = gauge('routeros.system.cpu.count', '{cpu}', 'Number of CPU cores.');
+// Not `cpu.count`: Prometheus reserves the `_count` suffix for histograms and summaries (promtool flags it).
+export const SYSTEM_CPUS = gauge('routeros.system.cpus', '{cpu}', 'Number of CPU cores.');
 export const SYSTEM_CPU_FREQUENCY = gauge('routeros.system.cpu.frequency.hertz', 'Hz', 'Current CPU clock frequency.');
 export const SYSTEM_MEMORY_FREE = gauge('routeros.system.memory.free.bytes', 'By', 'Free RAM.');
 export const SYSTEM_MEMORY_TOTAL = gauge('routeros.system.memory.total.bytes', 'By', 'Total RAM.');
@@ -94,7 +95,7 @@ export function mapSystem(rows: SystemRows): Sample[] {
   });
   list.add(SYSTEM_UPTIME, {}, readDurationSeconds(resource, 'uptime'));
   list.add(SYSTEM_CPU_UTILIZATION, {}, readRatioFromPercent(resource, 'cpu-load'));
-  list.add(SYSTEM_CPU_COUNT, {}, readNumber(resource, 'cpu-count'));
+  list.add(SYSTEM_CPUS, {}, readNumber(resource, 'cpu-count'));
   list.add(SYSTEM_CPU_FREQUENCY, {}, readMegahertzAsHertz(resource, 'cpu-frequency'));
   list.add(SYSTEM_MEMORY_FREE, {}, readCounter(resource, 'free-memory'));
   list.add(SYSTEM_MEMORY_TOTAL, {}, readCounter(resource, 'total-memory'));
@@ -112,7 +113,7 @@ export const systemCollector: Collector = {
     SYSTEM_INFO,
     SYSTEM_UPTIME,
     SYSTEM_CPU_UTILIZATION,
-    SYSTEM_CPU_COUNT,
+    SYSTEM_CPUS,
     SYSTEM_CPU_FREQUENCY,
     SYSTEM_MEMORY_FREE,
     SYSTEM_MEMORY_TOTAL,

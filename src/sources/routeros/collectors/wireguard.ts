@@ -1,5 +1,5 @@
 /**
- * `wireguard`: traffic and handshake age per WireGuard peer (RouterOS 7; on v6 the menu does not
+ * `wireguard`: traffic and last handshake time per WireGuard peer (RouterOS 7; on v6 the menu does not
  * exist and the engine marks the family unsupported). Peers are keyed by `.id`; interface, name,
  * public key, allowed addresses and the configured endpoint are facts of an info series. The
  * current endpoint of a roaming peer changes with its address, so it is not reported.
@@ -12,7 +12,7 @@ import { counter, gauge, info } from './support/define.js';
 import { printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readCount } from './support/options.js';
-import { readCounter, readDurationSeconds, readText } from './support/rows.js';
+import { readAgeAsTimestampSeconds, readCounter, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
 import { filterOptions, maxSeriesOption } from './support/option-specs.js';
 
@@ -31,9 +31,9 @@ export const WIREGUARD_PEER_TRANSMIT_BYTES = counter(
   BY_ID,
 );
 export const WIREGUARD_PEER_LAST_HANDSHAKE = gauge(
-  'routeros.wireguard.peer.last.handshake.seconds',
+  'routeros.wireguard.peer.last_handshake.timestamp.seconds',
   's',
-  'Seconds since the last handshake with the WireGuard peer; absent when there has been none.',
+  'Time of the last handshake with the WireGuard peer as a Unix timestamp (poll time minus the age RouterOS reports); absent when there has been none.',
   BY_ID,
 );
 export const WIREGUARD_PEER_INFO = info(
@@ -89,12 +89,12 @@ export function endpointOf(row: Row): string | undefined {
   return address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
 }
 
-function handshakeSeconds(row: Row): number | undefined {
+function handshakeTimestamp(row: Row, nowMillis: number): number | undefined {
   const field = row['last-handshake'] !== undefined ? 'last-handshake' : 'latest-handshake';
-  return isNever(row[field]) ? undefined : readDurationSeconds(row, field);
+  return isNever(row[field]) ? undefined : readAgeAsTimestampSeconds(row, field, nowMillis);
 }
 
-function mapPeer(id: string, row: Row): Sample[] {
+function mapPeer(id: string, row: Row, nowMillis: number): Sample[] {
   const list = new SampleList();
   list.addInfo(WIREGUARD_PEER_INFO, {
     id,
@@ -107,19 +107,19 @@ function mapPeer(id: string, row: Row): Sample[] {
   });
   list.add(WIREGUARD_PEER_RECEIVE_BYTES, { id }, readCounter(row, 'rx'));
   list.add(WIREGUARD_PEER_TRANSMIT_BYTES, { id }, readCounter(row, 'tx'));
-  list.add(WIREGUARD_PEER_LAST_HANDSHAKE, { id }, handshakeSeconds(row));
+  list.add(WIREGUARD_PEER_LAST_HANDSHAKE, { id }, handshakeTimestamp(row, nowMillis));
   return list.samples;
 }
 
 /** Maps peer rows to samples with the interface filter and the peer cap. Pure. */
-export function mapWireguardPeers(rows: readonly Row[], settings: WireguardSettings): CollectOutput {
+export function mapWireguardPeers(rows: readonly Row[], settings: WireguardSettings, nowMillis: number): CollectOutput {
   const peers: Sample[][] = [];
   const seen = new Set<string>();
   for (const row of rows) {
     const id = readText(row, '.id');
     if (id === undefined || seen.has(id) || !settings.interfaces.matches(readText(row, 'interface') ?? '')) continue;
     seen.add(id);
-    peers.push(mapPeer(id, row));
+    peers.push(mapPeer(id, row, nowMillis));
   }
   return capSeriesGroups(peers, settings.maxPeers);
 }
@@ -137,6 +137,6 @@ export const wireguardCollector: Collector = {
     const settings = wireguardSettings(context.options);
     // A disabled peer never handshakes; `disabled=true` negated also keeps rows without the flag.
     const rows = await printRows(context, WIREGUARD_PEERS_PATH, WIREGUARD_PROPLIST, { query: ['disabled=true', '#!'] });
-    return mapWireguardPeers(rows, settings);
+    return mapWireguardPeers(rows, settings, context.nowMillis);
   },
 };

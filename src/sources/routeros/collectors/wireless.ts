@@ -30,7 +30,7 @@ import { counter, gauge, info } from './support/define.js';
 import { isMissingFeature, printOptionalRows, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { CollectorOptionError, readCount, readSwitch } from './support/options.js';
-import { readRateBytesPerSecond, readText } from './support/rows.js';
+import { readDurationSeconds, readNumber, readRateBytesPerSecond, readRatioFromPercent, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
 import { filterOptions, maxSeriesOption, switchOption } from './support/option-specs.js';
 
@@ -55,13 +55,13 @@ export const WIRELESS_CLIENT_SIGNAL = gauge(
   BY_CLIENT,
 );
 export const WIRELESS_CLIENT_TRANSMIT_RATE = gauge(
-  'routeros.wireless.client.transmit.rate.bytes',
+  'routeros.wireless.client.transmit.rate.bytes_per_second',
   '',
   'PHY rate of the last frames sent to the client, in bytes per second (bits per second / 8).',
   BY_CLIENT,
 );
 export const WIRELESS_CLIENT_RECEIVE_RATE = gauge(
-  'routeros.wireless.client.receive.rate.bytes',
+  'routeros.wireless.client.receive.rate.bytes_per_second',
   '',
   'PHY rate of the last frames received from the client, in bytes per second (bits per second / 8).',
   BY_CLIENT,
@@ -78,6 +78,19 @@ export const WIRELESS_CLIENT_RECEIVE_BYTES = counter(
   'Bytes received from the client since it registered.',
   BY_CLIENT,
 );
+export const WIRELESS_CLIENT_SNR = gauge(
+  'routeros.wireless.client.signal_to_noise.db',
+  '',
+  'Signal to noise ratio of the client as the access point hears it, in dB (legacy wireless).',
+  BY_CLIENT,
+);
+export const WIRELESS_CLIENT_CCQ = gauge(
+  'routeros.wireless.client.transmit.ccq.ratio',
+  '1',
+  'Client connection quality of frames sent to the client (tx-ccq), from 0 to 1 (legacy wireless).',
+  BY_CLIENT,
+);
+export const WIRELESS_CLIENT_UPTIME = gauge('routeros.wireless.client.uptime.seconds', 's', 'How long the client has been registered.', BY_CLIENT);
 
 /** The client series, one each per client. */
 const CLIENT_METRICS = [
@@ -87,6 +100,9 @@ const CLIENT_METRICS = [
   WIRELESS_CLIENT_RECEIVE_RATE,
   WIRELESS_CLIENT_TRANSMIT_BYTES,
   WIRELESS_CLIENT_RECEIVE_BYTES,
+  WIRELESS_CLIENT_SNR,
+  WIRELESS_CLIENT_CCQ,
+  WIRELESS_CLIENT_UPTIME,
 ] as const;
 
 /** A wireless stack and where it keeps its registration table. */
@@ -115,6 +131,9 @@ export const CLIENT_PROPLIST: readonly string[] = [
   'tx-rate',
   'rx-rate',
   'bytes',
+  'signal-to-noise',
+  'tx-ccq',
+  'uptime',
 ];
 
 /** Clients per router before the cap drops the rest (per-client series only). */
@@ -275,6 +294,9 @@ function mapClient(iface: string, mac: string, ssid: string, band: string, row: 
   const bytes = parsePair(row['bytes']);
   list.add(WIRELESS_CLIENT_TRANSMIT_BYTES, key, bytes?.[0]);
   list.add(WIRELESS_CLIENT_RECEIVE_BYTES, key, bytes?.[1]);
+  list.add(WIRELESS_CLIENT_SNR, key, readNumber(row, 'signal-to-noise'));
+  list.add(WIRELESS_CLIENT_CCQ, key, readRatioFromPercent(row, 'tx-ccq'));
+  list.add(WIRELESS_CLIENT_UPTIME, key, readDurationSeconds(row, 'uptime'));
   return { samples: list.samples };
 }
 
@@ -324,7 +346,7 @@ export const wirelessCollector: Collector = {
   name: 'wireless',
   defaultEnabled: true,
   summary:
-    'Registered wireless clients per interface, SSID and band for the legacy wireless, CAPsMAN, wifiwave2 and wifi stacks (whichever is installed); clients: true adds per-client signal, rates and bytes; options include/exclude (interface regexes), max_series (clients, default 500).',
+    'Registered wireless clients per interface, SSID and band for the legacy wireless, CAPsMAN, wifiwave2 and wifi stacks (whichever is installed); clients: true adds per-client signal, rates, bytes, uptime, and SNR and CCQ on legacy wireless; options include/exclude (interface regexes), max_series (clients, default 500).',
   paths: [LEGACY_INTERFACE_PATH, CAPSMAN_INTERFACE_PATH, ...WIRELESS_STACKS.map(registrationTablePath)],
   metrics: [WIRELESS_CLIENTS, ...CLIENT_METRICS],
   options: [

@@ -18,6 +18,7 @@ const ROUTEROS_MENUS = [
   '/interface/ethernet',
   '/interface/ethernet/poe',
   '/interface/ethernet/switch',
+  '/interface/ethernet/switch/port',
   '/interface/gre',
   '/interface/l2tp-client',
   '/interface/lte',
@@ -33,6 +34,8 @@ const ROUTEROS_MENUS = [
   '/interface/wireguard/peers',
   '/interface/wireless',
   '/interface/wireless/registration-table',
+  '/interface/w60g',
+  '/container',
   '/ip/address',
   '/ip/arp',
   '/ip/dhcp-client',
@@ -47,6 +50,7 @@ const ROUTEROS_MENUS = [
   '/ip/firewall/nat',
   '/ip/firewall/raw',
   '/ip/ipsec/active-peers',
+  '/ip/ipsec/installed-sa',
   '/ip/ipsec/policy',
   '/ip/neighbor',
   '/ip/pool',
@@ -95,6 +99,9 @@ const ROUTEROS_MONITORS = [
   '/interface/lte/monitor',
   '/interface/monitor-traffic',
   '/interface/wireless/monitor',
+  '/interface/wifi/monitor',
+  '/interface/wifiwave2/monitor',
+  '/interface/w60g/monitor',
 ];
 
 /** The known menus and every path prefix of them, for the trap text of an unknown command. */

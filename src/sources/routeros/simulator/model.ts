@@ -6,7 +6,7 @@
 import { ethernetMonitorRow } from './datasets/interfaces.js';
 import { unitFraction } from './datasets/dataset.js';
 import type { MenuData, RouterProfile, SimRow } from './profile.js';
-import { formatDuration, parseDurationMillis, parseRosVersion } from './version.js';
+import { formatDuration, formatRosDate, parseDurationMillis, parseRosVersion } from './version.js';
 
 /** Options of {@link RouterModel}. */
 export interface RouterModelOptions {
@@ -26,8 +26,14 @@ interface MenuOverlay {
 const INTERFACE_MENU = '/interface';
 const ETHERNET_MENU = '/interface/ethernet';
 const ETHERNET_MONITOR = '/interface/ethernet/monitor';
+const SWITCH_PORT_MENU = '/interface/ethernet/switch/port';
+const VLAN_MENU = '/interface/vlan';
 const IDENTITY_MENU = '/system/identity';
+const CLOCK_MENU = '/system/clock';
+const GMT_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
 const INTEGER = /^\d+$/;
+/** An item number as the console and API accept it: the row's position in the menu's print. */
+const POSITION = /^\d{1,6}$/;
 
 /** Per-interface spread of traffic rates: 0.1× to 10×, log-uniform, fixed per router and row. */
 function growthFactor(routerName: string, row: SimRow): number {
@@ -84,6 +90,7 @@ export class RouterModel {
     if (!overlay && !menu) return undefined;
     const now = this.clock();
     if (!overlay && path === IDENTITY_MENU) return [{ ...(menu!.rows[0] ?? {}), name: this.name }];
+    if (!overlay && path === CLOCK_MENU) return [this.clockRow(menu!.rows[0] ?? {}, now)];
     const rows = overlay?.rows ?? menu!.rows;
     const growth = menu?.growth;
     const clocks = menu?.clocks;
@@ -91,9 +98,22 @@ export class RouterModel {
     return rows.map((row) => this.materialise(row, overlay?.since.get(row) ?? this.createdAt, now, growth, clocks));
   }
 
-  /** The monitor row of one item (by name, or by `.id` of the matching menu row), or undefined. */
+  /** `/system/clock` with `time` and `date` of `now` in the row's `gmt-offset`, in the version's date format. */
+  private clockRow(row: SimRow, now: number): SimRow {
+    const offset = GMT_OFFSET.exec(row['gmt-offset'] ?? '');
+    const offsetMillis = offset ? (offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 60 + Number(offset[3])) * 60_000 : 0;
+    const local = new Date(now + offsetMillis).toISOString();
+    const rendered = formatRosDate(`${local.slice(0, 10)} ${local.slice(11, 19)}`, parseRosVersion(this.profile.version));
+    const space = rendered.indexOf(' ');
+    return { time: rendered.slice(space + 1), date: rendered.slice(0, space), ...row };
+  }
+
+  /**
+   * The monitor row of one item (by name, by `.id` of the matching menu row, or by its position in
+   * that menu's print, `0` for the first, as akpw/mktxp sends it), or undefined.
+   */
   monitorRow(command: string, item: string): SimRow | undefined {
-    const name = item.startsWith('*') ? this.nameOfId(command, item) : item;
+    const name = item.startsWith('*') ? this.nameOfId(command, item) : POSITION.test(item) ? this.nameAt(command, Number(item)) : item;
     if (name === undefined) return undefined;
     const overlay = this.monitorOverlays.get(command);
     if (overlay?.has(name)) return overlay.get(name) ?? undefined;
@@ -136,10 +156,12 @@ export class RouterModel {
     const [removed] = overlay.rows.splice(index, 1);
     // Forget the removed rows entirely, so long churn runs do not accumulate them.
     if (removed !== undefined) overlay.since.delete(removed);
-    if (this.hasMenu(ETHERNET_MENU)) {
-      const ethernet = this.ownRows(ETHERNET_MENU);
-      for (const row of ethernet.rows) if (row.name === name) ethernet.since.delete(row);
-      ethernet.rows = ethernet.rows.filter((row) => row.name !== name);
+    // The port's rows in the menus that list ports by name go with it.
+    for (const menu of [ETHERNET_MENU, SWITCH_PORT_MENU, VLAN_MENU]) {
+      if (!this.hasMenu(menu)) continue;
+      const own = this.ownRows(menu);
+      for (const row of own.rows) if (row.name === name) own.since.delete(row);
+      own.rows = own.rows.filter((row) => row.name !== name);
     }
     if (this.hasMonitor(ETHERNET_MONITOR)) {
       const monitor = this.monitorOverlay(ETHERNET_MONITOR);
@@ -220,6 +242,12 @@ export class RouterModel {
       if (row?.name !== undefined) return row.name;
     }
     return undefined;
+  }
+
+  /** The name of the row at `position` of the command's own menu (`/interface/ethernet` for its monitor). */
+  private nameAt(command: string, position: number): string | undefined {
+    const menu = command.slice(0, command.lastIndexOf('/'));
+    return this.rows(menu)?.[position]?.name;
   }
 
   private materialise(

@@ -4,6 +4,9 @@
  */
 import { baseDataset } from './datasets/base.js';
 import { BGP_V6, BGP_V7 } from './datasets/bgp.js';
+import { CONTAINERS, cloudEnabled } from './datasets/inventory.js';
+import { ipv6Dataset } from './datasets/ipv6.js';
+import { ADDRESS_LISTS_BORDER, ADDRESS_LISTS_HOME, BFD_V6, BFD_V7, ROUTING_STATS_BGP_OSPF } from './datasets/routing-extras.js';
 import { CONNTRACK_V6, CONNTRACK_V7 } from './datasets/conntrack.js';
 import { combineDatasets, type DatasetPart } from './datasets/dataset.js';
 import { DHCP_V6, DHCP_V7 } from './datasets/dhcp.js';
@@ -24,7 +27,8 @@ import { USERS_V6, USERS_V7 } from './datasets/users.js';
 import { CAPSMAN_LEGACY_V6, CAPSMAN_WIFI_V7, WIFIWAVE2_AP_V7_12, WIFI_AP_V7, WIRELESS_AP_V6 } from './datasets/wireless.js';
 import { healthDataset, type HealthSensor } from './datasets/health.js';
 import { interfacesDataset, type EthernetPortSpec } from './datasets/interfaces.js';
-import { systemDataset, type BoardSpec } from './datasets/system.js';
+import { systemDataset, type BoardSpec, type TimeZoneSpec } from './datasets/system.js';
+import { switchDataset, type SwitchSpec } from './datasets/switch.js';
 import type { RouterProfile } from './profile.js';
 import { parseRosVersion } from './version.js';
 
@@ -40,16 +44,20 @@ interface ProfileSpec {
   buildTime: string;
   uptimeSeconds: number;
   latestVersion?: string;
+  /** `/system/clock` zone; RouterOS' default (`manual`, UTC) when absent. */
+  timeZone?: TimeZoneSpec;
   /** Undefined: the board has no `/system/health` menu. */
   sensors: HealthSensor[] | undefined;
   interfaces: Omit<Parameters<typeof interfacesDataset>[0], 'version'>;
   /** Further families (firewall, BGP, wireless, …) this board runs. */
   extras?: DatasetPart[];
+  /** The board's switch chip: every ethernet port is on it. Undefined: no `/interface/ethernet/switch`. */
+  switchChip?: Omit<SwitchSpec, 'ports'>;
 }
 
 function buildProfile(spec: ProfileSpec): RouterProfile {
   const parts = [
-    baseDataset(parseRosVersion(spec.version).major, spec.packages),
+    baseDataset(parseRosVersion(spec.version), spec.packages),
     systemDataset({
       version: spec.version,
       identity: spec.identity,
@@ -58,9 +66,11 @@ function buildProfile(spec: ProfileSpec): RouterProfile {
       buildTime: spec.buildTime,
       uptimeSeconds: spec.uptimeSeconds,
       ...(spec.latestVersion === undefined ? {} : { latestVersion: spec.latestVersion }),
+      ...(spec.timeZone === undefined ? {} : { timeZone: spec.timeZone }),
     }),
     ...(spec.sensors === undefined ? [] : [healthDataset({ version: spec.version, sensors: spec.sensors })]),
     interfacesDataset({ version: spec.version, ...spec.interfaces }),
+    ...(spec.switchChip === undefined ? [] : [switchDataset({ ...spec.switchChip, ports: spec.interfaces.ports })]),
     ...(spec.extras ?? []),
   ];
   return deepFreeze({
@@ -113,6 +123,9 @@ const SMALL_V7_BOARD: BoardSpec = {
 
 const hapAc2V6 = buildProfile({
   id: 'hap-ac2-v6',
+  switchChip: { name: 'switch1', type: 'QCA8337', faultyPort: 'ether3' },
+  // Certificate dates are local time; a zone east of UTC shows they are converted.
+  timeZone: { name: 'Europe/Riga', gmtOffset: '+02:00' },
   description: 'hAP ac² (RBD52G), RouterOS 6.49.17 long-term: flat health record, mmm/dd/yyyy dates, wlan interfaces, a USB LTE modem (v6 `info`, roaming)',
   version: '6.49.17 (long-term)',
   identity: 'hap-ac2',
@@ -156,11 +169,12 @@ const hapAc2V6 = buildProfile({
     bridge: { name: 'bridge', ports: ['ether2', 'ether3', 'ether4', 'ether5', 'wlan1', 'wlan2'] },
     linkUpTime: '2025-03-14 08:12:40',
   },
-  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6, LTE_V6],
+  extras: [FIREWALL_V6, CONNTRACK_V6, DHCP_V6, ROUTES_V6, QUEUE_V6, WIRELESS_AP_V6, POE_V6, CERTIFICATES_V6, NETWATCH_V6, DNS, USERS_V6, NEIGHBORS_V6, LTE_V6, ADDRESS_LISTS_HOME, cloudEnabled(6, 'D7C20B9A1F23', '198.51.100.34'), ipv6Dataset(0, 9, ['bridge'])],
 });
 
 const rb750V6Legacy = buildProfile({
   id: 'rb750-v6-legacy',
+  switchChip: { name: 'switch1', type: 'MT7621' },
   description:
     'hEX (RB750Gr3), RouterOS 6.40.9 bugfix: legacy MD5 challenge login, `cannot log in` on bad credentials; a CAPsMAN controller (in the `wireless` package on v6) with 45 clients',
   version: '6.40.9 (bugfix)',
@@ -197,11 +211,12 @@ const rb750V6Legacy = buildProfile({
     bridge: { name: 'bridge-lan', ports: ['ether2', 'ether3', 'ether4', 'ether5'] },
     linkUpTime: '2024-11-02 17:45:03',
   },
-  extras: [FIREWALL_V6, DHCP_V6, ROUTES_V6, BGP_V6, OSPF_V6, IPSEC_V6, PPP_V6, CAPSMAN_LEGACY_V6, USERS_V6, NETWATCH_V6],
+  extras: [FIREWALL_V6, DHCP_V6, ROUTES_V6, BGP_V6, BFD_V6, OSPF_V6, IPSEC_V6, PPP_V6, CAPSMAN_LEGACY_V6, USERS_V6, NETWATCH_V6],
 });
 
 const hexV7 = buildProfile({
   id: 'hex-v7',
+  switchChip: { name: 'switch1', type: 'MT7621', faultyPort: 'ether4' },
   description: 'hEX (RB750Gr3), RouterOS 7.16.2 stable: health as name/value/type rows, ISO dates',
   version: '7.16.2 (stable)',
   identity: 'hex',
@@ -352,6 +367,7 @@ const chrV718 = buildProfile({
   extras: [
     CAPSMAN_WIFI_V7,
     CERTIFICATES_V7,
+    CONTAINERS,
     accessRoutesDataset({
       v7: true,
       gateway: '10.0.2.2',
@@ -367,6 +383,7 @@ const chrV718 = buildProfile({
 
 const ccr2004V7 = buildProfile({
   id: 'ccr2004-v7',
+  timeZone: { name: 'America/New_York', gmtOffset: '-05:00' },
   description: 'CCR2004-16G-2S+, RouterOS 7.19.4 stable: 18 ports, bridge, 48 VLANs, uplink counters beyond 2^53, fans and PSUs',
   version: '7.19.4 (stable)',
   identity: 'ccr2004',
@@ -419,7 +436,7 @@ const ccr2004V7 = buildProfile({
     maxL2mtu: 9796,
     linkUpTime: '2025-08-14 03:55:09',
   },
-  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, OSPF_V7, ROUTES_V7, USERS_V7, NO_WIFI_CLIENTS],
+  extras: [FIREWALL_V7, CONNTRACK_V7, BGP_V7, BFD_V7, OSPF_V7, ROUTING_STATS_BGP_OSPF, ROUTES_V7, USERS_V7, NO_WIFI_CLIENTS, ADDRESS_LISTS_BORDER, CONTAINERS, ipv6Dataset(40, 120, ['ether2', 'ether3', 'bridge'])],
 });
 
 const ccr1036Pppoe = buildProfile({
@@ -564,6 +581,7 @@ const chateauLte = buildProfile({
 
 const crs328Poe = buildProfile({
   id: 'crs328-poe-v7',
+  switchChip: { name: 'switch1', type: 'Marvell-98DX3236', faultyPort: 'ether7' },
   description: 'CRS328-24P-4S+, RouterOS 7.16.2 stable: an 802.3af/at PoE switch with SFP+ uplinks',
   version: '7.16.2 (stable)',
   identity: 'crs328',

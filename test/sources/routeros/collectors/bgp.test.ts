@@ -13,6 +13,18 @@ function info(id: string, name: string, remote: string, remoteAs: string, localA
 
 const V7_MENUS = ['routing-bgp-session', 'routing-bgp-advertisements'];
 
+/** The series of the first families (info, established, uptime, prefixes); state and churn are checked apart. */
+function coreSeries(samples: readonly Sample[]): string[] {
+  return render(samples).filter((line) => !/^routeros_bgp_session_(state\{|receive_|transmit_)/.test(line));
+}
+
+/** The state set of one session: `current` 1, the other RFC 4271 states 0. */
+function stateSet(id: string, current: string): string[] {
+  return ['active', 'connect', 'established', 'idle', 'openconfirm', 'opensent'].map(
+    (state) => `routeros_bgp_session_state{id="${id}",state="${state}"} ${state === current ? 1 : 0}`,
+  );
+}
+
 function advertisedSeries(samples: readonly Sample[]): string[] {
   return render(samples.filter((sample) => sample.metric.name.endsWith('advertised.prefixes')));
 }
@@ -37,7 +49,7 @@ describe('bgpCollector', () => {
   it('reads v7 /routing/bgp/session in one command; advertised prefixes are off by default on v7', async () => {
     const { api, context } = setup(repliesFrom(V7, V7_MENUS), '7.16 (stable)');
     const output = await bgpCollector.collect(context);
-    expect(render(output.samples)).toEqual(
+    expect(coreSeries(output.samples)).toEqual(
       [
         info('*1', 'TO-R14C-1', '220.40.40.1', '4040', '2020'),
         'routeros_bgp_session_established{id="*1"} 1',
@@ -53,10 +65,25 @@ describe('bgpCollector', () => {
         'routeros_bgp_session_received_prefixes{id="*3"} 120',
       ].sort(),
     );
+    // v7 names no FSM state: established sessions get the state set, the down one none (not guessed).
+    // Message and byte counters come from the same print; the fixture's session *3 has none.
+    expect(render(output.samples).filter((line) => !coreSeries(output.samples).includes(line))).toEqual(
+      [
+        ...stateSet('*1', 'established'),
+        ...stateSet('*3', 'established'),
+        'routeros_bgp_session_receive_messages_total{id="*1"} 1024',
+        'routeros_bgp_session_transmit_messages_total{id="*1"} 998',
+        'routeros_bgp_session_receive_bytes_total{id="*1"} 98765432',
+        'routeros_bgp_session_transmit_bytes_total{id="*1"} 54321',
+      ].sort(),
+    );
     expect(output.dropped).toBe(0);
     expect(commands(api.calls)).toEqual(['print /routing/bgp/session']);
     expect(callsWithoutProplist(api.calls)).toEqual([]);
-    expect(api.calls[0]?.options?.proplist).toEqual(['.id', 'name', 'remote.address', 'remote.as', 'local.as', 'established', 'uptime', 'prefix-count']);
+    expect(api.calls[0]?.options?.proplist).toEqual([
+      ...['.id', 'name', 'remote.address', 'remote.as', 'local.as', 'established', 'uptime', 'prefix-count'],
+      ...['remote.messages', 'local.messages', 'remote.bytes', 'local.bytes'],
+    ]);
   });
 
   it('counts v7 advertised prefixes when asked to, established sessions only (a down one advertises 0)', async () => {
@@ -77,7 +104,7 @@ describe('bgpCollector', () => {
   it('reads v6 /routing/bgp/peer, state or flag, leaves disabled peers out, and counts advertised prefixes by default', async () => {
     const { api, context } = setup(repliesFrom(V6, ['routing-bgp-peer', 'routing-bgp-advertisements']), '6.49.10 (long-term)');
     const output = await bgpCollector.collect(context);
-    expect(render(output.samples)).toEqual(
+    expect(coreSeries(output.samples)).toEqual(
       [
         info('*1', 'upstream', '198.51.100.1', '64500', ''),
         'routeros_bgp_session_established{id="*1"} 1',
@@ -94,6 +121,18 @@ describe('bgpCollector', () => {
         'routeros_bgp_session_uptime_seconds{id="*4"} 18367',
         'routeros_bgp_session_received_prefixes{id="*4"} 3',
         'routeros_bgp_session_advertised_prefixes{id="*4"} 1',
+      ].sort(),
+    );
+    // v6 names the state (the idle backup reads idle=1, established=0) and counts UPDATEs and withdrawals.
+    expect(render(output.samples).filter((line) => !coreSeries(output.samples).includes(line))).toEqual(
+      [
+        ...stateSet('*1', 'established'),
+        ...stateSet('*2', 'idle'),
+        ...stateSet('*4', 'established'),
+        'routeros_bgp_session_receive_updates_total{id="*1"} 2400000',
+        'routeros_bgp_session_transmit_updates_total{id="*1"} 12',
+        'routeros_bgp_session_receive_withdrawals_total{id="*1"} 1200',
+        'routeros_bgp_session_transmit_withdrawals_total{id="*1"} 0',
       ].sort(),
     );
     expect(commands(api.calls)).toEqual([
@@ -138,16 +177,17 @@ describe('bgpCollector', () => {
     const { api, context } = setup(manySessions(50), '7.16 (stable)', { options: { max_series: 5, advertised_prefixes: true } });
     const output = await bgpCollector.collect(context);
     expect(new Set(output.samples.map((sample) => sample.attributes['id']))).toEqual(new Set(['*1', '*2', '*3', '*4', '*5']));
-    // Five series each (info, established, uptime, received, advertised) for the five kept; four for the 45 dropped.
-    expect(output.samples).toHaveLength(25);
-    expect(output.dropped).toBe(45 * 4);
+    // Eleven series each (info, established, uptime, received, advertised, six states) for the five kept; ten
+    // for the 45 dropped (their advertised prefixes were never counted).
+    expect(output.samples).toHaveLength(55);
+    expect(output.dropped).toBe(45 * 10);
     expect(api.calls).toHaveLength(1 + 5);
 
     const fixture = setup(repliesFrom(V7, V7_MENUS), '7.16 (stable)', { options: { max_series: 1 } });
     const capped = await bgpCollector.collect(fixture.context);
     expect(new Set(capped.samples.map((sample) => sample.attributes['id']))).toEqual(new Set(['*1']));
-    // RR-ibgp-1: info, established, received; IX-peer-1: those and uptime.
-    expect(capped.dropped).toBe(3 + 4);
+    // RR-ibgp-1 (down, no state named): info, established, received; IX-peer-1: those, uptime and six states.
+    expect(capped.dropped).toBe(3 + 10);
     expect(bgpSettings({}).maxSessions).toBe(BGP_DEFAULT_MAX_SESSIONS);
   });
 

@@ -7,12 +7,13 @@ import type { TrapError } from '../../../../src/sources/routeros/client/errors.j
 import { callsWithoutProplist, commands, namingProblems, render, repliesFrom, V6, V7 } from './helpers/fixture-api-families.js';
 import { monitorCalls, monitorsFrom, monitorSetup } from './helpers/fixture-api-monitors.js';
 
+/** `speed` as rated, in bits per second; exported in bytes per second. */
 function port(name: string, speed: number, fullDuplex: 0 | 1): string[] {
   return [
     `routeros_ethernet_auto_negotiation{interface="${name}",state="done"} 1`,
     `routeros_ethernet_auto_negotiation{interface="${name}",state="incomplete"} 0`,
     `routeros_ethernet_full_duplex{interface="${name}"} ${fullDuplex}`,
-    `routeros_ethernet_speed_bits_per_second{interface="${name}"} ${speed}`,
+    `routeros_ethernet_speed_bytes_per_second{interface="${name}"} ${speed / 8}`,
   ];
 }
 
@@ -63,7 +64,7 @@ describe('ethernetCollector', () => {
       'routeros_ethernet_auto_negotiation{interface="ether9",state="done"} 0',
       'routeros_ethernet_auto_negotiation{interface="ether9",state="failed"} 1',
       'routeros_ethernet_auto_negotiation{interface="ether9",state="incomplete"} 0',
-      'routeros_ethernet_speed_bits_per_second{interface="ether9"} 2500000000',
+      'routeros_ethernet_speed_bytes_per_second{interface="ether9"} 312500000',
     ]);
   });
 
@@ -78,7 +79,7 @@ describe('ethernetCollector', () => {
     await expect(ethernetCollector.collect(context)).rejects.toBeInstanceOf(CollectorOptionError);
   });
 
-  it('reads every rate RouterOS reports as bits per second', async () => {
+  it('reads every rate RouterOS reports, in bytes per second', async () => {
     const rates: readonly (readonly [string, number])[] = [
       ['10Mbps', 1e7],
       ['100Mbps', 1e8],
@@ -97,14 +98,14 @@ describe('ethernetCollector', () => {
       '7.16 (stable)',
     );
     const output = await ethernetCollector.collect(context);
-    expect(output.samples.map((sample) => [sample.attributes['interface'], sample.value])).toEqual(ports.map(({ name, bits }) => [name, bits]));
+    expect(output.samples.map((sample) => [sample.attributes['interface'], sample.value])).toEqual(ports.map(({ name, bits }) => [name, bits / 8]));
   });
 
   it('follows the naming rule under routeros_ethernet_; the speed carries its unit in the name', () => {
     expect(namingProblems(ethernetCollector, ['routeros_ethernet_'])).toEqual([]);
     expect(ethernetCollector.defaultEnabled).toBe(true);
     // Unit '' keeps /metrics and OTLP consumers on one name (see ethernet.ts).
-    expect(ETHERNET_SPEED).toMatchObject({ name: 'routeros.ethernet.speed.bits_per_second', unit: '' });
+    expect(ETHERNET_SPEED).toMatchObject({ name: 'routeros.ethernet.speed.bytes_per_second', unit: '' });
   });
 });
 

@@ -191,9 +191,9 @@ describe('families against the simulator', () => {
     ]);
     const capped = await bgpCollector.collect({ ...context, options: { advertised_prefixes: true, advertised_prefixes_max_sessions: 1, max_series: 2 } });
     expect(new Set(capped.samples.map((sample) => sample.attributes['id']))).toEqual(new Set(['*1', '*2']));
-    // IX-peer-1 is over the session cap: its info, established, uptime and received series (never
-    // counted, so no advertised one). Nothing is over the count cap: RR-ibgp-1 is down.
-    expect(capped.dropped).toBe(4);
+    // IX-peer-1 is over the session cap: its info, established, uptime, received, six state and four
+    // message/byte series (never counted, so no advertised one). Nothing is over the count cap: RR-ibgp-1 is down.
+    expect(capped.dropped).toBe(4 + 6 + 4);
   });
 
   it('reads v6 OSPFv2 and OSPFv3 from their own menus, told apart by version', () => {

@@ -215,7 +215,7 @@ describe('hardware families against the simulator', () => {
       sfp: 2, // print + ONE monitor of the cages
       poe: 2, // print + ONE monitor
       wireless: 1, // /interface/wifi/registration-table (7.13+)
-      certificate: 1,
+      certificate: 2, // /system/clock for the zone of its dates + /certificate
       netwatch: 1,
       dns: 1,
       users: 1,
@@ -227,8 +227,8 @@ describe('hardware families against the simulator', () => {
 
   it('reads monitors over the wire (v7)', () => {
     const ethernet = render(output(v7, 'ethernet').samples);
-    expect(ethernet).toContain('routeros_ethernet_speed_bits_per_second{interface="sfp-sfpplus1"} 10000000000');
-    expect(ethernet).toContain('routeros_ethernet_speed_bits_per_second{interface="ether2"} 100000000');
+    expect(ethernet).toContain('routeros_ethernet_speed_bytes_per_second{interface="sfp-sfpplus1"} 1250000000');
+    expect(ethernet).toContain('routeros_ethernet_speed_bytes_per_second{interface="ether2"} 12500000');
     expect(ethernet.some((line) => line.includes('"ether3"'))).toBe(false);
     const sfp = render(output(v7, 'sfp').samples);
     expect(sfp).toContain('routeros_sfp_rx_power_dbm{interface="sfp-sfpplus1"} -2.915');
@@ -251,7 +251,10 @@ describe('hardware families against the simulator', () => {
         'routeros_wireless_clients{interface="cap-wifi4",ssid="campus-guest",band="2ghz-ax"} 6',
       ].sort(),
     );
-    expect(render(output(v7, 'certificate').samples)).toContain('routeros_certificate_expires_in_seconds{id="*3"} -2800800');
+    // The expired certificate's end, 2024-12-01 00:00:00 in the router's default zone (manual, +00:00).
+    expect(render(output(v7, 'certificate').samples)).toContain(
+      `routeros_certificate_not_after_timestamp_seconds{id="*3"} ${Date.UTC(2024, 11, 1) / 1000}`,
+    );
     expect(render(output(v7, 'netwatch').samples)).toContain('routeros_netwatch_up{id="*2"} 0');
     expect(render(output(v7, 'dns').samples)).toContain('routeros_dns_cache_used_bytes 89088');
     expect(render(output(v7, 'users').samples)).toContain('routeros_user_sessions{service="winbox"} 2');
@@ -287,8 +290,8 @@ describe('hardware families against the simulator', () => {
       'routeros_wireless_clients{interface="wifi1",ssid="home",band="5ghz-ax"} 4',
       'routeros_wireless_clients{interface="wifi2",ssid="home",band="2ghz-ax"} 2',
     ]);
-    // 6 clients × 6 series.
-    expect(wave2Output.samples).toHaveLength(2 + 36);
+    // 6 clients × 7 series (info, signal, two rates, two byte counters, uptime; SNR and CCQ are legacy only).
+    expect(wave2Output.samples).toHaveLength(2 + 42);
     expect(wave2.get('wireless')?.commands).toBe(1);
 
     const ap = output(await runEach(connected.wifiAp!, [wirelessCollector]), 'wireless');
@@ -300,8 +303,8 @@ describe('hardware families against the simulator', () => {
     const capsman = await runEach(connected.capsmanV6!, [wirelessCollector], { clients: true, max_series: 40 });
     const capsmanOutput = output(capsman, 'wireless');
     expect(render(capsmanOutput.samples).filter((line) => line.startsWith('routeros_wireless_clients'))).toEqual(CAPSMAN_V6_COUNTS);
-    // 45 clients, 40 kept: 5 × 6 series dropped.
-    expect(capsmanOutput.dropped).toBe(30);
+    // 45 clients, 40 kept: 5 × 7 series dropped (CAPsMAN rows have an uptime, no SNR or CCQ).
+    expect(capsmanOutput.dropped).toBe(35);
     expect(duplicateSeries(capsmanOutput.samples)).toEqual([]);
     // Both legacy tables, the legacy interfaces, and ONE CAPsMAN interface print for the bands.
     expect(capsman.get('wireless')?.commands).toBe(4);
@@ -357,6 +360,7 @@ describe('built-in profiles against the simulator', () => {
         'routeros_lte_sinr_db{interface="lte1"} 6',
         'routeros_lte_session_uptime_seconds{interface="lte1"} 20472',
         'routeros_lte_registered{interface="lte1"} 1',
+        'routeros_lte_cell_info{interface="lte1",operator="Tele2",access_technology="Evolved 3G (LTE)",cell_id="",primary_band="",ca_band=""} 1',
         ...LTE_STATES.map((state) => `routeros_lte_registration_state{interface="lte1",state="${state}"} ${state === 'roaming' ? 1 : 0}`),
       ].sort(),
     );

@@ -35,8 +35,11 @@ describe('mapHealth', () => {
         { attributes: { sensor: 'fan1-speed' }, value: 5400 },
         { attributes: { sensor: 'fan2-speed' }, value: 5280 },
       ],
+      // State sets: every known state, 1 for the current one, so `{state="ok"} == 0` alerts fire.
       'routeros.health.state': [
         { attributes: { sensor: 'psu1-state', state: 'ok' }, value: 1 },
+        { attributes: { sensor: 'psu1-state', state: 'fail' }, value: 0 },
+        { attributes: { sensor: 'psu2-state', state: 'ok' }, value: 0 },
         { attributes: { sensor: 'psu2-state', state: 'fail' }, value: 1 },
       ],
       'routeros.health.current.amperes': [{ attributes: { sensor: 'psu1-current' }, value: 1.2 }],
@@ -54,7 +57,9 @@ describe('mapHealth', () => {
       ],
       'routeros.health.state': [
         { attributes: { sensor: 'fan-state', state: 'ok' }, value: 1 },
+        { attributes: { sensor: 'fan-state', state: 'fail' }, value: 0 },
         { attributes: { sensor: 'psu1-state', state: 'ok' }, value: 1 },
+        { attributes: { sensor: 'psu1-state', state: 'fail' }, value: 0 },
       ],
       'routeros.health.fan.speed.rpm': [{ attributes: { sensor: 'fan1-speed' }, value: 930 }],
       'routeros.health.power.watts': [{ attributes: { sensor: 'power-consumption' }, value: 18.4 }],
@@ -93,7 +98,12 @@ describe('mapHealth', () => {
         { attributes: { sensor: 'humidity', unit: '%' }, value: 41 },
         { attributes: { sensor: 'inlet-temperature', unit: '[degF]' }, value: 104 },
       ],
-      'routeros.health.state': [{ attributes: { sensor: 'poe-status', state: 'waiting' }, value: 1 }],
+      // An unknown state word: the known states at 0 and the word itself at 1.
+      'routeros.health.state': [
+        { attributes: { sensor: 'poe-status', state: 'ok' }, value: 0 },
+        { attributes: { sensor: 'poe-status', state: 'fail' }, value: 0 },
+        { attributes: { sensor: 'poe-status', state: 'waiting' }, value: 1 },
+      ],
     });
   });
 
@@ -128,7 +138,10 @@ describe('mapHealth', () => {
         { attributes: { sensor: 'poe-in-level', unit: '' }, value: 3 },
       ],
       'routeros.health.state': [
+        { attributes: { sensor: 'psu3-status', state: 'ok' }, value: 0 },
+        { attributes: { sensor: 'psu3-status', state: 'fail' }, value: 0 },
         { attributes: { sensor: 'psu3-status', state: 'overload' }, value: 1 },
+        { attributes: { sensor: 'ups-battery', state: 'ok' }, value: 0 },
         { attributes: { sensor: 'ups-battery', state: 'fail' }, value: 1 },
       ],
     });
@@ -165,7 +178,7 @@ describe('healthCollector', () => {
     const record = { ...loadFixture('system-health', '6.49').rows[0], 'sfp-rx-level': '-9dB' };
     const api = new WholeRecordApi({ '/system/health': [record] });
     const output = await healthCollector.collect(contextFor(api, '6.49.10 (long-term)'));
-    expect(output.samples).toHaveLength(10);
+    expect(output.samples).toHaveLength(12);
     expect(byMetric(output.samples)['routeros.health.sensor.value']).toEqual([{ attributes: { sensor: 'sfp-rx-level', unit: 'dB' }, value: -9 }]);
     expect(api.calls).toHaveLength(1);
     expect(api.calls[0]?.options?.proplist).toEqual([]);
@@ -173,7 +186,7 @@ describe('healthCollector', () => {
 
   it('prints v7 rows with the v7 and v6 proplist (a flat record on v7 still maps)', async () => {
     const api = new FixtureApi({ '/system/health': loadFixture('system-health', '7.16').rows });
-    expect((await healthCollector.collect(contextFor(api))).samples).toHaveLength(9);
+    expect((await healthCollector.collect(contextFor(api))).samples).toHaveLength(11);
     expect(api.calls[0]?.options?.proplist).toEqual(HEALTH_PROPLIST);
     expect(HEALTH_PROPLIST.slice(0, 3)).toEqual(['name', 'value', 'type']);
   });

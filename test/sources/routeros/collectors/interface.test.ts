@@ -37,6 +37,18 @@ describe('mapInterfaces', () => {
         { attributes: { interface: 'ether1' }, value: 0 },
         { attributes: { interface: 'ether2' }, value: 0 },
       ],
+      // The bridge's `mtu` is `auto`: no configured MTU, only its L2 MTU.
+      'routeros.interface.mtu.bytes': [
+        { attributes: { interface: 'ether1' }, value: 1500 },
+        { attributes: { interface: 'ether2' }, value: 1500 },
+        { attributes: { interface: 'lo' }, value: 65536 },
+      ],
+      'routeros.interface.actual_mtu.bytes': [
+        { attributes: { interface: 'ether1' }, value: 1500 },
+        { attributes: { interface: 'ether2' }, value: 1500 },
+        { attributes: { interface: 'lo' }, value: 65536 },
+      ],
+      'routeros.interface.l2mtu.bytes': [{ attributes: { interface: 'lo1' }, value: 65535 }],
       'routeros.interface.receive.bytes': [
         { attributes: { interface: 'ether1' }, value: 60987 },
         { attributes: { interface: 'ether2' }, value: 412345 },
@@ -138,16 +150,16 @@ describe('the interface cap (max_series)', () => {
   it('keeps the first interfaces in router order and counts the series of the others', () => {
     const output = mapInterfaces(rows, interfaceSettings({ max_series: 2 }));
     expect(names(output.samples)).toEqual(['ether1', 'bridge']);
-    // vlan10 (10 series), wg0 (11: no link-downs) and ether5 (12) go.
+    // vlan10 (10 series), wg0 (11: no link-downs) and ether5 (12) go; ether1 has three MTUs, the bridge its actual one.
     expect(output.dropped).toBe(33);
-    expect(output.samples).toHaveLength(12 + 10);
+    expect(output.samples).toHaveLength(15 + 11);
   });
 
   it('counts only what the filters kept', () => {
     const output = mapInterfaces(rows, interfaceSettings({ exclude: ['ether1'], max_series: 1 }));
     expect(names(output.samples)).toEqual(['bridge']);
     expect(output.dropped).toBe(10 + 11 + 12);
-    expect(mapInterfaces(rows, interfaceSettings({ max_series: 0 }))).toEqual({ samples: [], dropped: 12 + 10 + 10 + 11 + 12 });
+    expect(mapInterfaces(rows, interfaceSettings({ max_series: 0 }))).toEqual({ samples: [], dropped: 15 + 11 + 10 + 11 + 12 });
   });
 
   it(`defaults to ${INTERFACE_DEFAULT_MAX} interfaces`, () => {

@@ -31,7 +31,11 @@ function registration(name: string, current: string, registered: 0 | 1): string[
   ];
 }
 
-const LTE1_V7 = [...radio('lte1', { rssi: -73, rsrp: -104, rsrq: -9, sinr: 13, uptime: 216 }), ...registration('lte1', 'registered', 1)];
+const LTE1_V7 = [
+  ...radio('lte1', { rssi: -73, rsrp: -104, rsrq: -9, sinr: 13, uptime: 216 }),
+  ...registration('lte1', 'registered', 1),
+  'routeros_lte_cell_info{interface="lte1",operator="LMT",access_technology="LTE",cell_id="",primary_band="B3",ca_band=""} 1',
+];
 
 describe('lteCollector', () => {
   it('monitors the enabled LTE interfaces in ONE call (v7)', async () => {
@@ -67,10 +71,36 @@ describe('lteCollector', () => {
   it('uses `info =number=` per interface on v6, parses unit suffixes and counts roaming as registered', async () => {
     const { api, context } = monitorSetup(repliesFrom(V6, ['interface-lte']), monitorsFrom(V6, ['interface-lte-info']), '6.49.10 (long-term)');
     expect(render((await lteCollector.collect(context)).samples)).toEqual(
-      [...radio('lte1', { rssi: -85, rsrp: -110, rsrq: -12, sinr: 3, uptime: 3720 }), ...registration('lte1', 'roaming', 1)].sort(),
+      [
+        ...radio('lte1', { rssi: -85, rsrp: -110, rsrq: -12, sinr: 3, uptime: 3720 }),
+        ...registration('lte1', 'roaming', 1),
+        'routeros_lte_cell_info{interface="lte1",operator="Tele2",access_technology="Evolved 3G (LTE)",cell_id="",primary_band="",ca_band=""} 1',
+      ].sort(),
     );
     expect(monitorCalls(api)).toEqual(['/interface/lte/info number=lte1']);
     expect(api.calls[1]?.attributes).toEqual({ number: 'lte1', once: '' });
+  });
+
+  it('reads the 5G NR leg of a non-standalone modem beside the LTE anchor, and its cell and bands as info', async () => {
+    const nr = { name: 'lte1', 'registration-status': 'registered', rsrp: '-100', 'nr-rsrp': '-95', 'nr-rsrq': '-11', 'nr-sinr': '17.5', 'current-operator': 'LMT', 'access-technology': '5G NSA', 'current-cellid': '20480513', 'primary-band': 'B3', 'ca-band': 'B20,n78' };
+    const { context } = monitorSetup({ '/interface/lte': [{ name: 'lte1', disabled: 'false' }] }, { '/interface/lte/monitor': { lte1: nr } }, '7.16 (stable)');
+    const lines = render((await lteCollector.collect(context)).samples);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'routeros_lte_rsrp_dbm{interface="lte1"} -100',
+        'routeros_lte_nr_rsrp_dbm{interface="lte1"} -95',
+        'routeros_lte_nr_rsrq_db{interface="lte1"} -11',
+        'routeros_lte_nr_sinr_db{interface="lte1"} 17.5',
+        'routeros_lte_cell_info{interface="lte1",operator="LMT",access_technology="5G NSA",cell_id="20480513",primary_band="B3",ca_band="B20,n78"} 1',
+      ]),
+    );
+    // A searching modem has no operator: no info series of empty values.
+    const searching = monitorSetup(
+      { '/interface/lte': [{ name: 'lte1', disabled: 'false' }] },
+      { '/interface/lte/monitor': { lte1: { name: 'lte1', 'registration-status': 'searching' } } },
+      '7.16 (stable)',
+    );
+    expect(render((await lteCollector.collect(searching.context)).samples).filter((line) => line.includes('cell_info'))).toEqual([]);
   });
 
   it('keeps the state set fixed: a state outside it is unknown, never a new series', async () => {

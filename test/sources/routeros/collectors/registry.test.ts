@@ -10,7 +10,7 @@ const EXPECTED: ReadonlyArray<readonly [string, MetricDefinition['kind'], string
   ['routeros.system.info', 'gauge', '', 'routeros_system_info', ['identity', 'board_name', 'model', 'serial_number', 'version', 'architecture', 'firmware']],
   ['routeros.system.uptime.seconds', 'gauge', 's', 'routeros_system_uptime_seconds', []],
   ['routeros.system.cpu.utilization.ratio', 'gauge', '1', 'routeros_system_cpu_utilization_ratio', []],
-  ['routeros.system.cpu.count', 'gauge', '{cpu}', 'routeros_system_cpu_count', []],
+  ['routeros.system.cpus', 'gauge', '{cpu}', 'routeros_system_cpus', []],
   ['routeros.system.cpu.frequency.hertz', 'gauge', 'Hz', 'routeros_system_cpu_frequency_hertz', []],
   ['routeros.system.memory.free.bytes', 'gauge', 'By', 'routeros_system_memory_free_bytes', []],
   ['routeros.system.memory.total.bytes', 'gauge', 'By', 'routeros_system_memory_total_bytes', []],
@@ -33,6 +33,9 @@ const EXPECTED: ReadonlyArray<readonly [string, MetricDefinition['kind'], string
   ['routeros.interface.link.downs', 'counter', '{event}', 'routeros_interface_link_downs_total', ['interface']],
   ['routeros.interface.running', 'gauge', '', 'routeros_interface_running', ['interface']],
   ['routeros.interface.disabled', 'gauge', '', 'routeros_interface_disabled', ['interface']],
+  ['routeros.interface.mtu.bytes', 'gauge', 'By', 'routeros_interface_mtu_bytes', ['interface']],
+  ['routeros.interface.actual_mtu.bytes', 'gauge', 'By', 'routeros_interface_actual_mtu_bytes', ['interface']],
+  ['routeros.interface.l2mtu.bytes', 'gauge', 'By', 'routeros_interface_l2mtu_bytes', ['interface']],
   ['routeros.interface.info', 'gauge', '', 'routeros_interface_info', ['interface', 'id', 'type', 'mac_address', 'default_name', 'comment']],
 ];
 

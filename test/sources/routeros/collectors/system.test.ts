@@ -43,7 +43,7 @@ describe('mapSystem', () => {
       ],
       'routeros.system.uptime.seconds': [{ attributes: {}, value: 2 * 86400 + 20 * 3600 + 12 * 60 + 20 }],
       'routeros.system.cpu.utilization.ratio': [{ attributes: {}, value: 0.01 }],
-      'routeros.system.cpu.count': [{ attributes: {}, value: 4 }],
+      'routeros.system.cpus': [{ attributes: {}, value: 4 }],
       'routeros.system.cpu.frequency.hertz': [{ attributes: {}, value: 672_000_000 }],
       'routeros.system.memory.free.bytes': [{ attributes: {}, value: 50106368 }],
       'routeros.system.memory.total.bytes': [{ attributes: {}, value: 134217728 }],
@@ -70,7 +70,7 @@ describe('mapSystem', () => {
     ]);
     expect(samples['routeros.system.uptime.seconds']).toEqual([{ attributes: {}, value: 15 * 604800 + 3 * 86400 + 3 * 3600 + 42 * 60 + 53 }]);
     expect(samples['routeros.system.cpu.utilization.ratio']).toEqual([{ attributes: {}, value: 0.25 }]);
-    expect(samples['routeros.system.cpu.count']).toEqual([{ attributes: {}, value: 16 }]);
+    expect(samples['routeros.system.cpus']).toEqual([{ attributes: {}, value: 16 }]);
     expect(samples['routeros.system.cpu.frequency.hertz']).toEqual([{ attributes: {}, value: 1.2e9 }]);
     expect(samples['routeros.system.memory.total.bytes']).toEqual([{ attributes: {}, value: 2046820352 }]);
   });

@@ -3,6 +3,9 @@ import { wireguardCollector } from '../../../../src/sources/routeros/collectors/
 import { TrapError } from '../../../../src/sources/routeros/client/errors.js';
 import { callsWithoutProplist, commands, namingProblems, render, repliesFrom, setup, V7 } from './helpers/fixture-api-families.js';
 
+/** The fixture context's poll time (2025-01-02 10:00:00 UTC) in Unix seconds: times are timestamps from it. */
+const NOW = Date.UTC(2025, 0, 2, 10) / 1000;
+
 const KEYS = {
   laptop: 'a1Lq3m0bN2Vq9ZyP4cX7rT5uW8eY6iO3pA2sD1fG0hJ=',
   unnamed: 'Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa987654=',
@@ -15,7 +18,7 @@ function info(id: string, iface: string, name: string, comment: string, key: str
 }
 
 describe('wireguardCollector', () => {
-  it('maps v7 peers to traffic counters, handshake age and an info series with the configured endpoint', async () => {
+  it('maps v7 peers to traffic counters, last handshake timestamp (poll time minus the age) and an info series with the configured endpoint', async () => {
     const { api, context } = setup(repliesFrom(V7, ['interface-wireguard-peers']), '7.16 (stable)');
     const output = await wireguardCollector.collect(context);
     expect(render(output.samples)).toEqual(
@@ -23,7 +26,7 @@ describe('wireguardCollector', () => {
         info('*4', 'wg0', 'laptop', '', KEYS.laptop, '10.8.0.2/32', ''),
         'routeros_wireguard_peer_receive_bytes_total{id="*4"} 1532948',
         'routeros_wireguard_peer_transmit_bytes_total{id="*4"} 12334112',
-        'routeros_wireguard_peer_last_handshake_seconds{id="*4"} 89',
+        `routeros_wireguard_peer_last_handshake_timestamp_seconds{id="*4"} ${NOW - 89}`,
         // Never handshaked (field absent): no handshake series at all.
         info('*5', 'wg0', '', '', KEYS.unnamed, '10.8.0.3/32', ''),
         'routeros_wireguard_peer_receive_bytes_total{id="*5"} 0',
@@ -31,7 +34,7 @@ describe('wireguardCollector', () => {
         info('*6', 'wg-site', 'site-b', 'site B', KEYS.siteB, '10.99.0.0/24,192.168.50.0/24', '203.0.113.10:13231'),
         'routeros_wireguard_peer_receive_bytes_total{id="*6"} 9007199254740992',
         'routeros_wireguard_peer_transmit_bytes_total{id="*6"} 4503599627370496',
-        'routeros_wireguard_peer_last_handshake_seconds{id="*6"} 12',
+        `routeros_wireguard_peer_last_handshake_timestamp_seconds{id="*6"} ${NOW - 12}`,
         // `last-handshake=never`: also no series.
         info('*7', 'wg-site', 'site-c', '', KEYS.siteC, '10.98.0.0/24', '[2001:db8::5]:51820'),
         'routeros_wireguard_peer_receive_bytes_total{id="*7"} 10',
@@ -56,7 +59,7 @@ describe('wireguardCollector', () => {
     const replies = { '/interface/wireguard/peers': [{ '.id': '*1', interface: 'wg0', rx: '1', tx: '2', 'latest-handshake': '1m2s' }] };
     const { context } = setup(replies, '7.16 (stable)');
     const output = await wireguardCollector.collect(context);
-    expect(render(output.samples)).toContain('routeros_wireguard_peer_last_handshake_seconds{id="*1"} 62');
+    expect(render(output.samples)).toContain(`routeros_wireguard_peer_last_handshake_timestamp_seconds{id="*1"} ${NOW - 62}`);
   });
 
   it('filters by interface and caps peers, counting the series of the rest as dropped', async () => {

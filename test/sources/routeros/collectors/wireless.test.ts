@@ -20,6 +20,10 @@ interface Client {
   readonly rx: number;
   readonly txBytes: number;
   readonly rxBytes: number;
+  /** Legacy wireless only: signal to noise (dB) and tx CCQ (%). */
+  readonly snr?: number;
+  readonly ccq?: number;
+  readonly uptime?: number;
 }
 
 function client(iface: string, mac: string, c: Client): string[] {
@@ -27,10 +31,13 @@ function client(iface: string, mac: string, c: Client): string[] {
   return [
     `routeros_wireless_client_info{interface="${iface}",mac_address="${mac}",ssid="${c.ssid}",band="${c.band}"} 1`,
     `routeros_wireless_client_signal_dbm${key} ${c.signal}`,
-    `routeros_wireless_client_transmit_rate_bytes${key} ${c.tx / 8}`,
-    `routeros_wireless_client_receive_rate_bytes${key} ${c.rx / 8}`,
+    `routeros_wireless_client_transmit_rate_bytes_per_second${key} ${c.tx / 8}`,
+    `routeros_wireless_client_receive_rate_bytes_per_second${key} ${c.rx / 8}`,
     `routeros_wireless_client_transmit_bytes_total${key} ${c.txBytes}`,
     `routeros_wireless_client_receive_bytes_total${key} ${c.rxBytes}`,
+    ...(c.snr === undefined ? [] : [`routeros_wireless_client_signal_to_noise_db${key} ${c.snr}`]),
+    ...(c.ccq === undefined ? [] : [`routeros_wireless_client_transmit_ccq_ratio${key} ${c.ccq / 100}`]),
+    ...(c.uptime === undefined ? [] : [`routeros_wireless_client_uptime_seconds${key} ${c.uptime}`]),
   ];
 }
 
@@ -99,15 +106,15 @@ describe('wirelessCollector', () => {
     expect(render(output.samples)).toEqual(
       [
         ...LEGACY_COUNTS,
-        ...client('wlan1', 'AC:BC:32:00:00:01', { ssid: 'home', band: '2ghz-b/g/n', signal: -71, tx: 65e6, rx: 144_400_000, txBytes: 300, rxBytes: 400 }),
-        ...client('wlan1', 'AC:BC:32:00:00:02', { ssid: 'home', band: '2ghz-b/g/n', signal: -62, tx: 72_200_000, rx: 65e6, txBytes: 1500, rxBytes: 2600 }),
+        ...client('wlan1', 'AC:BC:32:00:00:01', { ssid: 'home', band: '2ghz-b/g/n', signal: -71, tx: 65e6, rx: 144_400_000, txBytes: 300, rxBytes: 400, snr: 35, ccq: 88, uptime: 3723 }),
+        ...client('wlan1', 'AC:BC:32:00:00:02', { ssid: 'home', band: '2ghz-b/g/n', signal: -62, tx: 72_200_000, rx: 65e6, txBytes: 1500, rxBytes: 2600, snr: 44, ccq: 95, uptime: 300 }),
         // 9007199254740993 is beyond 2^53: the nearest double.
-        ...client('wlan2', 'F0:18:98:00:00:03', { ssid: 'home-5g', band: '5ghz-a/n/ac', signal: -55, tx: 866_700_000, rx: 780e6, txBytes: 9007199254740992, rxBytes: 123456789 }),
-        ...client('cap-lobby-1', '3C:22:FB:00:00:01', { ssid: 'corp', band: '2ghz-gn', signal: -62, tx: 130e6, rx: 117e6, txBytes: 10000, rxBytes: 20000 }),
+        ...client('wlan2', 'F0:18:98:00:00:03', { ssid: 'home-5g', band: '5ghz-a/n/ac', signal: -55, tx: 866_700_000, rx: 780e6, txBytes: 9007199254740992, rxBytes: 123456789, snr: 52, ccq: 97, uptime: 183_600 }),
+        ...client('cap-lobby-1', '3C:22:FB:00:00:01', { ssid: 'corp', band: '2ghz-gn', signal: -62, tx: 130e6, rx: 117e6, txBytes: 10000, rxBytes: 20000, uptime: 14_400 }),
       ].sort(),
     );
-    // Two clients over the cap, six series each.
-    expect(output.dropped).toBe(12);
+    // Two CAPsMAN clients over the cap, seven series each (six, and their uptime).
+    expect(output.dropped).toBe(14);
     expect(duplicateSeries(output.samples)).toEqual([]);
   });
 
@@ -121,8 +128,8 @@ describe('wirelessCollector', () => {
       [
         clients('wifi1', 'home', '5ghz-ax', 1),
         clients('wifi2', 'home', '2ghz-n', 1),
-        ...client('wifi1', 'D4:57:63:00:00:01', { ssid: 'home', band: '5ghz-ax', signal: -55, tx: 1_200_900_000, rx: 960_700_000, txBytes: 1000, rxBytes: 2000 }),
-        ...client('wifi2', 'D4:57:63:00:00:02', { ssid: 'home', band: '2ghz-n', signal: -67, tx: 144_400_000, rx: 130e6, txBytes: 700, rxBytes: 900 }),
+        ...client('wifi1', 'D4:57:63:00:00:01', { ssid: 'home', band: '5ghz-ax', signal: -55, tx: 1_200_900_000, rx: 960_700_000, txBytes: 1000, rxBytes: 2000, uptime: 3720 }),
+        ...client('wifi2', 'D4:57:63:00:00:02', { ssid: 'home', band: '2ghz-n', signal: -67, tx: 144_400_000, rx: 130e6, txBytes: 700, rxBytes: 900, uptime: 180 }),
       ].sort(),
     );
     expect(commands(api.calls)).toEqual(['print /interface/wifiwave2/registration-table']);

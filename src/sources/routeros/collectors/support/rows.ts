@@ -6,7 +6,6 @@ import type { Row } from '../../client/api.js';
 import {
   parseBoolean,
   parseCounter,
-  parseDate,
   parseDuration,
   parseNumber,
   parsePercent,
@@ -45,11 +44,6 @@ export function readDurationSeconds(row: Row, field: string): number | undefined
   return parseDuration(row[field]);
 }
 
-/** A date-time as Unix seconds (both the < 7.10 and ≥ 7.10 formats; read as UTC). */
-export function readTimestampSeconds(row: Row, field: string): number | undefined {
-  const millis = parseDate(row[field]);
-  return millis === undefined ? undefined : millis / 1000;
-}
 
 /** A percentage (`25` or `25%`) as a 0–1 ratio. */
 export function readRatioFromPercent(row: Row, field: string): number | undefined {
@@ -66,13 +60,25 @@ export function readRateBytesPerSecond(row: Row, field: string): number | undefi
   return bits === undefined ? undefined : bits / 8;
 }
 
-/** A rate (`1Gbps`, `2.5Gbps`, `100Mbps`) in bits per second, the unit RouterOS and link speeds use. */
-export function readRateBitsPerSecond(row: Row, field: string): number | undefined {
-  return parseRate(row[field]);
-}
 
 /** A megahertz number (`cpu-frequency`) in hertz. */
 export function readMegahertzAsHertz(row: Row, field: string): number | undefined {
   const megahertz = parseNumber(row[field]);
   return megahertz === undefined ? undefined : megahertz * 1e6;
+}
+
+/**
+ * When something happened, from an age field (`last-seen: 8h19m34s`) and the poll's clock, as a Unix
+ * timestamp in whole seconds: an age is stale the moment it is read, a timestamp stays true.
+ * `never` and absent fields are undefined.
+ */
+export function readAgeAsTimestampSeconds(row: Row, field: string, nowMillis: number): number | undefined {
+  const age = parseDuration(row[field]);
+  return age === undefined ? undefined : Math.floor(nowMillis / 1000) - age;
+}
+
+/** When something will happen, from a countdown field (`expires-after: 14:40:26`) and the poll's clock. */
+export function readCountdownAsTimestampSeconds(row: Row, field: string, nowMillis: number): number | undefined {
+  const remaining = parseDuration(row[field]);
+  return remaining === undefined ? undefined : Math.floor(nowMillis / 1000) + remaining;
 }

@@ -246,11 +246,14 @@ export function interfacesDataset(spec: InterfacesSpec): DatasetPart {
     });
   }
 
+  // `/interface/vlan` lists the same VLANs with their id and parent, under the same `.id`.
+  const vlanRows: SimRow[] = [];
   for (const vlans of spec.vlans ?? []) {
     const step = vlans.step ?? 1;
     for (let index = 0; index < vlans.count; index += 1) {
       const vlanId = vlans.firstId + index * step;
       const name = `vlan${vlanId}`;
+      vlanRows.push({ '.id': itemId(nextId), name, 'vlan-id': String(vlanId), interface: vlans.parent, mtu: '1500', 'actual-mtu': '1500', running: 'true', disabled: 'false' });
       rows.push({
         '.id': itemId(nextId++),
         name,
@@ -273,6 +276,7 @@ export function interfacesDataset(spec: InterfacesSpec): DatasetPart {
     menus: {
       '/interface': { rows, growth: fastPath ? { ...TRAFFIC_GROWTH, ...FAST_PATH_GROWTH } : { ...TRAFFIC_GROWTH } },
       '/interface/ethernet': { rows: ethernet },
+      '/interface/vlan': { rows: vlanRows },
     },
     monitors: { '/interface/ethernet/monitor': monitor },
   };

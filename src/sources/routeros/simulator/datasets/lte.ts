@@ -7,7 +7,10 @@
  */
 import type { DatasetPart } from './dataset.js';
 
-/** An LTE router (LtAP / Chateau style) with one modem up and a second one disabled. */
+/**
+ * An LTE router (Chateau 5G style, non-standalone: an LTE anchor with a 5G NR leg, whose `nr-*` signal
+ * RouterOS reports beside the LTE one) with one modem up and a second one disabled.
+ */
 export const LTE_V7: DatasetPart = {
   menus: {
     '/interface/lte': {
@@ -35,6 +38,11 @@ export const LTE_V7: DatasetPart = {
         sinr: '13',
         earfcn: '1300',
         'primary-band': 'B3',
+        'ca-band': 'B20',
+        'current-cellid': '20480513',
+        'nr-rsrp': '-95',
+        'nr-rsrq': '-11',
+        'nr-sinr': '17',
       },
     },
   },

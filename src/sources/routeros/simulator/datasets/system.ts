@@ -1,6 +1,7 @@
 /**
  * The `system` family: `/system/resource`, `/system/identity`, `/system/routerboard`,
- * `/system/package` and `/system/package/update` (routeros-replies.md §1.3, §1.5, §1.6, §1.20).
+ * `/system/package`, `/system/package/update` and `/system/clock` (routeros-replies.md §1.3, §1.5,
+ * §1.6, §1.20).
  */
 import type { SimRow } from '../profile.js';
 import { formatDuration, formatRosDate, parseRosVersion } from '../version.js';
@@ -51,6 +52,28 @@ export interface SystemSpec {
   uptimeSeconds: number;
   /** Newest version on the update channel (`/system/package/update`); the installed one when absent. */
   latestVersion?: string;
+  /** `/system/clock` zone; RouterOS' default (`manual`, `+00:00`) when absent. */
+  timeZone?: TimeZoneSpec;
+}
+
+/** The router's zone: an IANA `time-zone-name` (or `manual`) and the `gmt-offset` in force. */
+export interface TimeZoneSpec {
+  name: string;
+  /** `+02:00`, `-05:00`. */
+  gmtOffset: string;
+}
+
+/**
+ * `/system/clock` without `time` and `date`, which the model renders from its clock in the zone
+ * (https://help.mikrotik.com/docs/spaces/ROS/pages/40992869/Clock).
+ */
+export function clockRow(zone: TimeZoneSpec | undefined): SimRow {
+  return {
+    'time-zone-autodetect': zone === undefined ? 'false' : 'true',
+    'time-zone-name': zone?.name ?? 'manual',
+    'gmt-offset': zone?.gmtOffset ?? '+00:00',
+    'dst-active': 'false',
+  };
 }
 
 /** Builds the `system` family for one board and version. */
@@ -111,6 +134,7 @@ export function systemDataset(spec: SystemSpec): DatasetPart {
     menus: {
       '/system/resource': { rows: [resource], clocks: ['uptime'] },
       '/system/identity': { rows: [{ name: spec.identity }] },
+      '/system/clock': { rows: [clockRow(spec.timeZone)] },
       '/system/routerboard': { rows: [routerboard] },
       '/system/package': { rows: packages },
       '/system/package/update': {

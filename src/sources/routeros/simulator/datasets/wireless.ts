@@ -12,7 +12,7 @@
  * CAPsMAN `rx-signal`, wifi/wifiwave2 `signal`; `bytes` is `tx,rx`. Uptimes tick; bytes are static
  * (a `tx,rx` pair is not a counter the simulator can grow).
  */
-import type { SimRow } from '../profile.js';
+import type { MonitorData, SimRow } from '../profile.js';
 import { itemId, unitFraction, type DatasetPart } from './dataset.js';
 
 /** A radio or CAP interface and who is on it. */
@@ -66,6 +66,37 @@ export function registrationRows(style: Style, interfaces: readonly WirelessInte
   return rows;
 }
 
+/**
+ * `<menu>/monitor =once=` of each radio: legacy `wireless` reports noise floor, overall CCQ and
+ * `registered-clients`; `wifi`/`wifiwave2` report `registered-peers` and `authorized-peers`
+ * (https://help.mikrotik.com/docs/spaces/ROS/pages/224559120/WiFi; akpw/mktxp `wlan_collector.py`).
+ */
+export function monitorRows(style: Style, interfaces: readonly WirelessInterfaceSpec[]): MonitorData {
+  const rows: MonitorData = {};
+  for (const iface of interfaces) {
+    const fiveGhz = iface.band.startsWith('5');
+    const seed = `${iface.name}/monitor`;
+    rows[iface.name] =
+      style === 'wireless'
+        ? {
+            status: 'running-ap',
+            channel: fiveGhz ? '5180/20-Ceee/ac' : '2412/20-Ce/gn',
+            'wireless-protocol': '802.11',
+            'noise-floor': String(-102 - Math.floor(unitFraction(seed) * 8)),
+            'overall-tx-ccq': String(70 + Math.floor(unitFraction(`${seed}/ccq`) * 28)),
+            'registered-clients': String(iface.clients),
+            'authenticated-clients': String(iface.clients),
+          }
+        : {
+            state: 'running-ap',
+            channel: fiveGhz ? '5180/ax/Ceee' : '2412/ax/Ce',
+            'registered-peers': String(iface.clients),
+            'authorized-peers': String(iface.clients),
+          };
+  }
+  return rows;
+}
+
 function interfaceRows(interfaces: readonly WirelessInterfaceSpec[], extra: (iface: WirelessInterfaceSpec) => SimRow): SimRow[] {
   return interfaces.map((iface, index) => ({ '.id': itemId(index + 1), name: iface.name, disabled: 'false', running: 'true', ...extra(iface) }));
 }
@@ -85,6 +116,7 @@ export const WIRELESS_AP_V6: DatasetPart = {
     '/caps-man/registration-table': { rows: [] },
     '/caps-man/interface': { rows: [] },
   },
+  monitors: { '/interface/wireless/monitor': monitorRows('wireless', HOME_RADIOS) },
 };
 
 const LEGACY_CAPS: readonly WirelessInterfaceSpec[] = [
@@ -133,6 +165,7 @@ export const WIFIWAVE2_AP_V7_12: DatasetPart = {
     },
     '/interface/wifiwave2/registration-table': { rows: registrationRows('wifi', WAVE2_RADIOS), clocks: ['uptime'] },
   },
+  monitors: { '/interface/wifiwave2/monitor': monitorRows('wifi', WAVE2_RADIOS) },
 };
 
 const WIFI_RADIOS: readonly WirelessInterfaceSpec[] = [
@@ -148,6 +181,7 @@ export const WIFI_AP_V7: DatasetPart = {
     },
     '/interface/wifi/registration-table': { rows: registrationRows('wifi', WIFI_RADIOS), clocks: ['uptime'] },
   },
+  monitors: { '/interface/wifi/monitor': monitorRows('wifi', WIFI_RADIOS) },
 };
 
 const WIFI_CAPS: readonly WirelessInterfaceSpec[] = [
@@ -171,4 +205,6 @@ export const CAPSMAN_WIFI_V7: DatasetPart = {
       ],
     },
   },
+  // The controller monitors its CAPs' interfaces as if they were local.
+  monitors: { '/interface/wifi/monitor': monitorRows('wifi', WIFI_CAPS) },
 };

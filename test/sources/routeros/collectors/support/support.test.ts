@@ -12,11 +12,9 @@ import {
   readFlag,
   readMegahertzAsHertz,
   readNumber,
-  readRateBitsPerSecond,
   readRateBytesPerSecond,
   readRatioFromPercent,
   readText,
-  readTimestampSeconds,
 } from '../../../../../src/sources/routeros/collectors/support/rows.js';
 import { SampleList } from '../../../../../src/sources/routeros/collectors/support/samples.js';
 import { TrapError } from '../../../../../src/sources/routeros/client/errors.js';
@@ -62,12 +60,10 @@ describe('rows', () => {
     expect(readFlag(row, 'off')).toBe(0);
     expect(readFlag(row, 'missing')).toBeUndefined();
     expect(readDurationSeconds(row, 'uptime')).toBe(86400);
-    expect(readTimestampSeconds(row, 'at')).toBe(Date.UTC(2025, 0, 2, 10) / 1000);
     expect(readRatioFromPercent(row, 'load')).toBe(0.25);
     expect(readMegahertzAsHertz(row, 'mhz')).toBe(672e6);
     expect(readRateBytesPerSecond(row, 'rate')).toBe(2.5e9 / 8);
-    expect(readRateBitsPerSecond(row, 'rate')).toBe(2.5e9);
-    expect(readRateBitsPerSecond(row, 'name')).toBeUndefined();
+    expect(readRateBytesPerSecond(row, 'name')).toBeUndefined();
     expect(readNumber(row, 'volts')).toBe(24.1);
     expect(readNumber(row, 'missing')).toBeUndefined();
   });
