@@ -3,7 +3,7 @@
  * Grafana Cloud, VictoriaMetrics with `-opentelemetry.usePrometheusNaming`): the rules of
  * prometheus/otlptranslator `normalizeName` (UnderscoreEscapingWithSuffixes), which adds unit suffixes.
  *
- * The JS PrometheusExporter adds no unit suffix (otel-js.md §6), so our metric names carry the unit word
+ * The JS PrometheusExporter adds no unit suffix (opentelemetry-js #5830), so our metric names carry the unit word
  * themselves and both paths produce the same name. {@link namingMismatches} checks that invariant.
  */
 import { prometheusName } from '../engine/metric.js';

@@ -1,6 +1,6 @@
 /**
  * Conformance: node-routeros 1.6.9 (a client written against real routers, not by us) against the
- * simulator (routeros-api.md §11.1). If the simulator and our own client shared a misreading of the
+ * simulator (RouterOS API manual, https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API). If the simulator and our own client shared a misreading of the
  * protocol, this third-party implementation would disagree.
  *
  * node-routeros cannot handle `!empty` (RouterOS 7.18+): it throws from inside its socket handler

@@ -4,7 +4,7 @@
  * suffixes that Prometheus, the Collector and Grafana Cloud apply) while its /metrics is scraped directly.
  * Every `routeros_*` name and the router/interface/sensor label values must agree.
  *
- * Only protobuf is exercised: VictoriaMetrics answers OTLP JSON with HTTP 400 (otel-js.md §12).
+ * Only protobuf is exercised: VictoriaMetrics answers OTLP JSON with HTTP 400 (the OpenTelemetry JS documentation).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';

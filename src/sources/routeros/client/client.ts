@@ -1,7 +1,7 @@
 /**
  * The production RouterOS API client: one persistent connection, many tagged commands in flight,
  * per-command deadlines and AbortSignals (with `/cancel`), typed errors, and idle-connection probing.
- * Spec: shared/reference/routeros-api.md §2–§8, §11.3.
+ * Spec: the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API)
  *
  * Guarantees: no 'error' event and no promise rejection escapes on its own — failures only reach
  * the promises callers hold; `closed` never rejects; the password never appears in an error.

@@ -1,7 +1,7 @@
 /**
  * RouterOS API login: the plaintext method (≥ 6.43, the only one since 6.45.1) first, and the
  * legacy MD5 challenge only when the router answers it with `!done =ret=<challenge>`.
- * Spec and vectors: shared/reference/routeros-api.md §8.
+ * Spec and vectors: the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API)
  */
 import { createHash } from 'node:crypto';
 import type { CommandOptions, Row } from './api.js';

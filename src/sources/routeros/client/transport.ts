@@ -1,6 +1,6 @@
 /**
  * Opens the byte stream to a router: plain TCP (api, 8728) or TLS (api-ssl, 8729) in one of four
- * trust modes. Spec: shared/reference/routeros-api.md §1.2.
+ * trust modes. Spec: the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API)
  */
 import { createHash } from 'node:crypto';
 import { isIP, Socket } from 'node:net';

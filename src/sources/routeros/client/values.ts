@@ -1,5 +1,5 @@
 /**
- * Parsers for RouterOS API value strings (routeros-api.md §9). Every value arrives as a string and
+ * Parsers for RouterOS API value strings (RouterOS API manual, https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API). Every value arrives as a string and
  * any property may be absent, so each parser accepts `undefined`, returns `undefined` for anything
  * it does not recognise, never throws and never returns NaN or an infinite number.
  */

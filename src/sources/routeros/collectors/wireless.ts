@@ -1,6 +1,6 @@
 /**
  * `wireless`: registered clients per interface, SSID and band, for whichever wireless stack the
- * router has (routeros-replies.md §1.12):
+ * router has (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/):
  *
  * | stack | registration table | RouterOS |
  * |---|---|---|

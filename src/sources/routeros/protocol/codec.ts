@@ -1,7 +1,7 @@
 /**
  * RouterOS API framing: word length prefixes (1–5 bytes, big-endian) and sentences
  * (words ended by a zero-length word). Pure functions and a streaming decoder; no I/O.
- * Spec and test vectors: shared/reference/routeros-api.md §2.
+ * Spec: the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API)
  */
 import { isUtf8 } from 'node:buffer';
 import { ProtocolError } from '../client/errors.js';

@@ -1,7 +1,7 @@
 /**
  * RouterOS reply sentences (`!re`, `!done`, `!trap`, `!fatal`, `!empty`) turned into typed values.
  * Pure functions; the client decides what a reply means for its commands.
- * Spec: shared/reference/routeros-api.md §3–§4.
+ * Spec: the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API)
  */
 import { ProtocolError, TrapError } from '../client/errors.js';
 import type { Row } from '../client/api.js';

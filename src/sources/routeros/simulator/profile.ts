@@ -1,7 +1,7 @@
 /**
  * What a simulated router is: its identity, its RouterOS version and its data, menu by menu.
  * Datasets live in `datasets/` (one file per family) and profiles in `profiles.ts` combine them.
- * Values are RouterOS wire strings, taken from shared/reference/routeros-replies.md.
+ * Values are RouterOS wire strings, taken from the RouterOS manual (https://help.mikrotik.com/docs/spaces/ROS/) and the recorded replies in test/fixtures/routeros/.
  */
 
 /** One table row as RouterOS sends it (every value a string; `.id` like `*1`). */

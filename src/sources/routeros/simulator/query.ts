@@ -1,6 +1,6 @@
 /**
  * RouterOS print queries (`?name`, `?-name`, `?name=x`, `?<name=x`, `?>name=x`, `?#ops`), evaluated on
- * a boolean stack exactly as routeros-api.md §7 describes. Pure functions, no I/O.
+ * a boolean stack exactly as the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API) describes. Pure functions, no I/O.
  */
 import type { SimRow } from './profile.js';
 

@@ -49,7 +49,7 @@ export interface SimulatedRouterOptions {
   clock?: () => number;
 }
 
-/** Cipher settings that let Node 20 / OpenSSL 3 accept anonymous DH (routeros-api.md §1.2). */
+/** Cipher settings that let Node 20 / OpenSSL 3 accept anonymous DH (RouterOS API manual, https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API). */
 const ANONYMOUS_TLS = { ciphers: 'ADH-AES256-GCM-SHA384:@SECLEVEL=0', maxVersion: 'TLSv1.2', dhparam: 'auto' } as const;
 
 /** One simulated router. */

@@ -1,6 +1,6 @@
 /**
  * RouterOS version arithmetic and the version-dependent value formats of the simulator
- * (routeros-api.md §8–§9, routeros-replies.md §2).
+ * (the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API)§9, the RouterOS manual (https://help.mikrotik.com/docs/spaces/ROS/) and the recorded replies in test/fixtures/routeros/).
  */
 import { parseVersion } from '../client/values.js';
 

@@ -21,7 +21,7 @@ function scripted(...answers: Answer[]): LoginChannel & { sent: string[][] } {
   };
 }
 
-describe('challengeResponse (routeros-api.md §8.2 vectors)', () => {
+describe('challengeResponse (the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API) vectors)', () => {
   it.each([
     ['', '856780b7411eefd3abadee2058c149a3', '005062f7a5ef124d34675bf3e81f56c556'],
     ['', '93b438ec9b80057c06dd9fe67d56aa9a', '00e134102a9d330dd7b1849fedfea3cb57'],

@@ -11,7 +11,7 @@ import {
 } from '../../../../src/sources/routeros/protocol/codec.js';
 import { cutInto, rawSentence } from './helpers/wire.js';
 
-/** routeros-api.md §2 test vectors: length → encoded bytes. */
+/** the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API) test vectors: length → encoded bytes. */
 const LENGTH_VECTORS: readonly [number, string][] = [
   [0x0, '00'],
   [0x7f, '7f'],
@@ -66,7 +66,7 @@ describe('encodeLength / decodeLength', () => {
 });
 
 describe('encodeSentence', () => {
-  it('produces the exact /login sentence bytes of routeros-api.md §2', () => {
+  it('produces the exact /login sentence bytes of the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API)', () => {
     const expected = '062f6c6f67696e' + '0b3d6e616d653d61646d696e' + '0a3d70617373776f72643d' + '00';
     expect(encodeSentence(['/login', '=name=admin', '=password=']).toString('hex')).toBe(expected);
   });

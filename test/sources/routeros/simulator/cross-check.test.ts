@@ -1,5 +1,5 @@
 /**
- * Cross-check with an independent client (node-routeros, routeros-api.md §11.1): if the simulator
+ * Cross-check with an independent client (node-routeros, the RouterOS API manual (https://help.mikrotik.com/docs/spaces/ROS/pages/47579160/API)): if the simulator
  * and our own raw helper shared a misunderstanding, a third-party implementation would disagree.
  * node-routeros does not understand `!empty`, so only pre-7.18 profiles are used here.
  */

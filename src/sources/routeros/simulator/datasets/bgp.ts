@@ -1,5 +1,5 @@
 /**
- * The `bgp` family (routeros-replies.md §1.14). RouterOS 7: `/routing/bgp/session` (runtime
+ * The `bgp` family (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). RouterOS 7: `/routing/bgp/session` (runtime
  * sessions, dotted keys kept verbatim), `/routing/bgp/connection` (configuration) and
  * `/routing/bgp/advertisements` (`peer` = session name). RouterOS 6: `/routing/bgp/peer`
  * (configuration and state in one menu, `state=established`), `/routing/bgp/instance` and

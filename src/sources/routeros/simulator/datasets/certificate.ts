@@ -1,5 +1,5 @@
 /**
- * The `certificate` family: `/certificate` (routeros-replies.md §1.11) with validity dates in the
+ * The `certificate` family: `/certificate` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/) with validity dates in the
  * version's format (`mar/10/2033 17:57:09` before 7.10). `expires-after` is left out: a static
  * value would not count down, and without it the collector computes the remaining time itself.
  */

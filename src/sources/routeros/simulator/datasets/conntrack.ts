@@ -1,7 +1,7 @@
 /**
  * The `conntrack` family (and `conntrack_sources`, which reads the same menus):
  * `/ip/firewall/connection`, `/ipv6/firewall/connection` and `/ip/firewall/connection/tracking`
- * (routeros-replies.md §1.10). The API packs ports into addresses (`10.0.0.1:443`,
+ * (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). The API packs ports into addresses (`10.0.0.1:443`,
  * `[2001:db8::1]:443`); ICMP and GRE endpoints have none. Rows are generated deterministically.
  */
 import type { SimRow } from '../profile.js';

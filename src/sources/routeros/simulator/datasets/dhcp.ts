@@ -1,6 +1,6 @@
 /**
  * The `dhcp` family (and `dhcp_leases`, which reads the same lease menu): `/ip/dhcp-server`,
- * `/ip/dhcp-server/lease`, `/ip/pool` and `/ip/pool/used` (routeros-replies.md §1.7, §1.20).
+ * `/ip/dhcp-server/lease`, `/ip/pool` and `/ip/pool/used` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/).
  * Leases are generated deterministically per server; every bound or offered lease also holds an
  * address in its server's pool, so pool usage and lease counts agree. v6 writes `expires-after` in
  * the clock form (`14:40:26`), v7 in the letter form (`21m57s`).
@@ -128,7 +128,7 @@ export const DHCP_V7: DatasetPart = dhcpDataset({
     { name: 'guest_dhcp', interface: 'vlan10', pool: 'guest_pool', network: '10.20.0', bound: 12, offered: 1 },
   ],
   extraLeases: [
-    // Telegraf testData ip_dhcp_server_lease.json (routeros-replies.md §1.7): a static lease, so no pool address.
+    // Telegraf testData ip_dhcp_server_lease.json (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/): a static lease, so no pool address.
     {
       '.id': '*5',
       address: '10.10.10.252',

@@ -1,6 +1,6 @@
 /**
  * The `firewall` family: `/ip/firewall/{filter,nat,mangle,raw}` and `/ipv6/firewall/*` with rule
- * counters (routeros-replies.md §1.9). Counters grow per rule; disabled rules do not count. The v6
+ * counters (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). Counters grow per rule; disabled rules do not count. The v6
  * variant has no IPv6 menus (the `ipv6` package is disabled, so they answer `no such command prefix`).
  */
 import type { MenuData, SimRow } from '../profile.js';

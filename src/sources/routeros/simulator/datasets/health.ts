@@ -1,5 +1,5 @@
 /**
- * The `health` family: `/system/health/print` (routeros-replies.md §1.4).
+ * The `health` family: `/system/health/print` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/).
  * v6 answers one flat record (`=voltage=24.1 =temperature=35`); v7 one row per sensor with
  * `name`/`value`/`type`. A board without sensors (CHR) has the menu but no rows, which 7.18+
  * answers with `!empty`; a board without the menu at all answers `no such command prefix`.

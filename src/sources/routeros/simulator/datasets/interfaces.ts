@@ -1,6 +1,6 @@
 /**
  * The `interfaces` family: `/interface` (with counters), `/interface/ethernet` and
- * `/interface/ethernet/monitor` (routeros-replies.md §1.1, §1.2). Counters start from deterministic
+ * `/interface/ethernet/monitor` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). Counters start from deterministic
  * per-interface values and grow at per-interface rates (see MenuData.growth and the router model).
  */
 import type { MonitorData, SimRow } from '../profile.js';

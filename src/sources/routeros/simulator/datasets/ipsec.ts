@@ -1,5 +1,5 @@
 /**
- * The `ipsec` family: `/ip/ipsec/active-peers` (routeros-replies.md §1.18). v7 peers carry traffic
+ * The `ipsec` family: `/ip/ipsec/active-peers` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). v7 peers carry traffic
  * counters (which grow); on v6 they are unverified and left out. A peer that is not established
  * (`expired`) has no counters. Phase 2: `/ip/ipsec/policy` (the default template, and per tunnel a
  * policy whose `sa-dst-address` is the peer) and `/ip/ipsec/installed-sa` (an inbound and an outbound

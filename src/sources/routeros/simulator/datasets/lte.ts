@@ -1,5 +1,5 @@
 /**
- * The `lte` family (routeros-replies.md §1.20; fields mktxp reads):
+ * The `lte` family (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/; fields mktxp reads):
  *
  * - {@link LTE_V7}: `/interface/lte` and `/interface/lte/monitor`, which takes `numbers` (every modem in one call);
  * - {@link LTE_V6}: `/interface/lte` and `/interface/lte/info`, which takes one `number` and needs

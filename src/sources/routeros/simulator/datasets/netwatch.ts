@@ -1,5 +1,5 @@
 /**
- * The `netwatch` family: `/tool/netwatch` (routeros-replies.md §1.19). v7 entries carry probe
+ * The `netwatch` family: `/tool/netwatch` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). v7 entries carry probe
  * results per type (icmp, tcp-conn, http-get, simple); v6 entries only host, status and since.
  * One disabled entry each, which the collector's `?disabled=false` leaves out.
  */

@@ -1,6 +1,5 @@
 /**
- * The `ospf` family: `/routing/ospf/instance` and `/routing/ospf/neighbor` (routeros-replies.md
- * §1.15). v7 neighbors carry `area`, `dr`, `bdr`; v6 neighbors `interface`, `dr-address`,
+ * The `ospf` family: `/routing/ospf/instance` and `/routing/ospf/neighbor` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). v7 neighbors carry `area`, `dr`, `bdr`; v6 neighbors `interface`, `dr-address`,
  * `backup-dr-address`. RouterOS 6 keeps OSPFv3 apart in `/routing/ospf-v3/instance` and
  * `/routing/ospf-v3/neighbor` (router ids `dr-id`/`backup-dr-id`, link-local addresses), with its own
  * `default` instance. The case of `state` differs between sources (`Full`, `full`), so both appear.

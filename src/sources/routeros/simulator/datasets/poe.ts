@@ -1,6 +1,6 @@
 /**
  * The `poe` family: `/interface/ethernet/poe` and `/interface/ethernet/poe/monitor`
- * (routeros-replies.md §1.20; field names from the PoE-Out manual and mktxp). {@link poeDataset}
+ * (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/; field names from the PoE-Out manual and mktxp). {@link poeDataset}
  * builds a PoE switch: each port has a mode and a monitor status, powered ports a voltage, a
  * current (mA) and a power draw. Values are static, as a monitor `once` reads them.
  */

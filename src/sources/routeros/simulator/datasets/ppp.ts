@@ -1,5 +1,5 @@
 /**
- * The `ppp` family: `/ppp/active` (routeros-replies.md §1.16). {@link pppDataset} generates the
+ * The `ppp` family: `/ppp/active` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). {@link pppDataset} generates the
  * sessions of a concentrator: PPPoE subscribers named `sub0001`… (caller id = client MAC, address
  * from 100.64.0.0/10) plus a few remote-access VPN users. Session uptimes tick with the router's
  * clock. The subscribers' dynamic simple queues come from `queueDataset({ subscribers })`.

@@ -1,5 +1,5 @@
 /**
- * The `queue` family: `/queue/simple` and `/queue/tree` (routeros-replies.md §1.17). Simple
+ * The `queue` family: `/queue/simple` and `/queue/tree` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). Simple
  * queues send `upload/download` pairs, which the router model cannot grow, so their counters stay
  * at the recorded values; queue tree counters are single numbers and grow. `subscribers` adds the
  * dynamic `<pppoe-subNNNN>` queues a PPPoE concentrator creates per session (see `pppDataset`).

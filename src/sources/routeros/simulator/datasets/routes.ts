@@ -1,5 +1,5 @@
 /**
- * The `routes` family: `/ip/route` and `/ipv6/route` (routeros-replies.md §1.13). Protocol and state
+ * The `routes` family: `/ip/route` and `/ipv6/route` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). Protocol and state
  * flags are boolean properties on both v6 and v7 (`bgp=true`, `active=false`), so `?active=true
  * ?bgp=true =count-only=` counts work on both. {@link routesDataset} adds any number of BGP routes
  * so an edge profile can show a realistic table without hand-writing it.
@@ -62,7 +62,7 @@ export function routesDataset(spec: RoutesSpec): DatasetPart {
     return { menus };
   }
   const rows = [
-    // Lab capture rows (routeros-replies.md §1.13) and their neighbours.
+    // Lab capture rows (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/) and their neighbours.
     v7Route('*2018B000', '0.0.0.0/0', true, {
       bgp: 'true',
       distance: '20',

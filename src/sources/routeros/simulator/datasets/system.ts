@@ -1,6 +1,6 @@
 /**
  * The `system` family: `/system/resource`, `/system/identity`, `/system/routerboard`,
- * `/system/package`, `/system/package/update` and `/system/clock` (routeros-replies.md §1.3, §1.5,
+ * `/system/package`, `/system/package/update` and `/system/clock` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/,
  * §1.6, §1.20).
  */
 import type { SimRow } from '../profile.js';

@@ -1,6 +1,6 @@
 /**
  * The `wireguard` family (RouterOS 7 only): `/interface/wireguard` and
- * `/interface/wireguard/peers` (routeros-replies.md §1.8). Peer traffic grows; `last-handshake`
+ * `/interface/wireguard/peers` (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/). Peer traffic grows; `last-handshake`
  * is absent for a peer that never connected, `never` in some builds. Private and preshared keys
  * are empty strings, as RouterOS sends them to a read-only user.
  */

@@ -1,5 +1,5 @@
 /**
- * The `wireless` family (routeros-replies.md §1.12), one variant per stack:
+ * The `wireless` family (RouterOS manual https://help.mikrotik.com/docs/spaces/ROS/, replies recorded in test/fixtures/routeros/), one variant per stack:
  *
  * - {@link WIRELESS_AP_V6}: a legacy `wireless` AP (hAP ac²); the package's CAPsMAN menus are empty;
  * - {@link CAPSMAN_LEGACY_V6}: a legacy CAPsMAN controller (`/caps-man/*`) with clients on CAP interfaces;
