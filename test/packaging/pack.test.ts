@@ -6,7 +6,7 @@
  * A copy, so the prepack step (which rebuilds dist/ from scratch) never touches the dist/ other tests run.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,10 @@ function copyCheckout(dir: string): void {
     .filter((file) => file !== '' && existsSync(join(repoDir, file)));
   for (const file of files) {
     mkdirSync(dirname(join(dir, file)), { recursive: true });
-    copyFileSync(join(repoDir, file), join(dir, file));
+    const source = join(repoDir, file);
+    // Fixture trees keep their links (a sysfs tree's hwmon0 → ../../devices/…) as links.
+    if (lstatSync(source).isSymbolicLink()) symlinkSync(readlinkSync(source), join(dir, file));
+    else copyFileSync(source, join(dir, file));
   }
   symlinkSync(join(repoDir, 'node_modules'), join(dir, 'node_modules'));
 }
