@@ -7,18 +7,16 @@ import { createServer as createHttp, type IncomingMessage, type Server as HttpSe
 import { createServer as createHttps, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { ServerConfig } from '../config/types.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
-import type { Telemetry } from '../telemetry/provider.js';
+import { negotiateFormat } from '../exposition/negotiate.js';
+import type { ScrapeBody, Telemetry } from '../telemetry/provider.js';
 import { Authenticator } from './auth.js';
 import { healthReport, sourceHealth } from './health.js';
 import { renderIndexPage } from './index-page.js';
 import {
   HTML_CONTENT_TYPE,
   JSON_CONTENT_TYPE,
-  PROMETHEUS_CONTENT_TYPE,
   TEXT_CONTENT_TYPE,
   acceptsGzip,
   requestPath,
@@ -26,13 +24,11 @@ import {
 } from './responses.js';
 import { TlsReloader, readKeyPair } from './tls-reloader.js';
 
-const gzipAsync = promisify(gzip);
-
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
   readonly config: ServerConfig;
   readonly source: SnapshotSource;
-  readonly telemetry: Pick<Telemetry, 'collectPrometheus' | 'agentMetrics'>;
+  readonly telemetry: Pick<Telemetry, 'scrapePrometheus' | 'agentMetrics'>;
   /** Agent version for `/health` and `/`. */
   readonly version: string;
   /**
@@ -245,24 +241,24 @@ class AgentHttpServerImpl implements AgentHttpServer {
     }
     this._activeScrapes += 1;
     try {
-      let text: string;
+      const gzip = acceptsGzip(req.headers);
+      let body: ScrapeBody;
       try {
-        text = await this._options.telemetry.collectPrometheus(this._scrapeTimeoutMillis);
+        body = await this._options.telemetry.scrapePrometheus({
+          format: negotiateFormat(req.headers.accept),
+          gzip,
+          timeoutMillis: this._scrapeTimeoutMillis,
+        });
       } catch (err) {
         this._onError(`metrics: collection failed: ${err instanceof Error ? err.message : String(err)}`);
         send(res, 503, TEXT_CONTENT_TYPE, 'metrics collection failed\n');
         return;
       }
-      const body = Buffer.from(text, 'utf8');
-      if (acceptsGzip(req.headers)) {
-        // zlib runs on the libuv pool: a large exposition does not block the event loop while compressing.
-        send(res, 200, PROMETHEUS_CONTENT_TYPE, await gzipAsync(body), {
-          'Content-Encoding': 'gzip',
-          Vary: 'Accept-Encoding',
-        });
-      } else {
-        send(res, 200, PROMETHEUS_CONTENT_TYPE, body, { Vary: 'Accept-Encoding' });
-      }
+      await writeChunks(req, res, body, {
+        // The chunks are gzip members: concatenated they are one valid gzip stream (RFC 1952 §2.2).
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+        Vary: 'Accept, Accept-Encoding',
+      });
     } finally {
       this._activeScrapes -= 1;
     }
@@ -302,6 +298,36 @@ class AgentHttpServerImpl implements AgentHttpServer {
     this._options.telemetry.agentMetrics.recordHttpRequest('other', status, 0);
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`, () => socket.destroy());
   }
+}
+
+/**
+ * Writes the body's cached buffers in order, without joining them into one copy; resolves when the
+ * response is finished or gone. Corked, so the buffers leave in few large writes.
+ */
+function writeChunks(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: ScrapeBody,
+  headers: Readonly<Record<string, string>>,
+): Promise<void> {
+  if (res.headersSent || res.destroyed) return Promise.resolve();
+  res.statusCode = 200;
+  res.setHeader('Content-Type', body.contentType);
+  res.setHeader('Content-Length', body.byteLength);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  return new Promise<void>((resolve) => {
+    res.once('close', () => resolve());
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    res.cork();
+    for (const chunk of body.chunks) res.write(chunk);
+    res.end();
+    res.uncork();
+  });
 }
 
 function safe(callback: ((message: string) => void) | undefined): (message: string) => void {

@@ -1,14 +1,17 @@
 /**
  * The agent's OpenTelemetry pipeline: one MeterProvider with the agent's Resource, a Prometheus reader
- * served from the agent's own HTTP server, and optionally a periodic OTLP push. Router data enters through
- * one SnapshotMetricProducer per reader; the agent's own metrics through ordinary SDK instruments.
+ * served from the agent's own HTTP server, and optionally a periodic OTLP push. Target data reaches
+ * `/metrics` through the exposition (src/exposition/: rendered when a snapshot changes, concatenated when
+ * scraped) and OTLP through a SnapshotMetricProducer; the Prometheus reader itself only holds the agent's
+ * own instruments and `target_info`.
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OTLPProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { gzipSync } from 'node:zlib';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   MeterProvider,
@@ -18,6 +21,11 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { AgentConfig, OtlpConfig } from '../config/types.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
+import { SnapshotExposition } from '../exposition/exposition.js';
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE, type ExpositionFormat } from '../exposition/format.js';
+import { SdkPartSerializer } from '../exposition/sdk-part.js';
+import { GZIP_LEVEL } from '../exposition/target-render.js';
+import { BatchingMetricExporter } from './batching-exporter.js';
 import { AGENT_METER_NAME, AgentMetrics } from './agent-metrics.js';
 import { DiagReporter, formatDiagMessage, subscribeDiagErrors } from './diag-bridge.js';
 import { SnapshotMetricProducer } from './snapshot-producer.js';
@@ -45,13 +53,30 @@ export interface TelemetryOptions {
   readonly onDiagError?: (message: string) => void;
 }
 
+/** What a scrape asks for. */
+export interface ScrapeRequest {
+  readonly format: ExpositionFormat;
+  readonly gzip: boolean;
+  /** Deadline of the agent-instrument collect; rejects past it. */
+  readonly timeoutMillis: number;
+}
+
+/** A scrape's answer: buffers to write in order (gzip members when asked, which concatenate to one stream). */
+export interface ScrapeBody {
+  readonly contentType: string;
+  readonly chunks: readonly Buffer[];
+  readonly byteLength: number;
+}
+
 /** The running pipeline. */
 export interface Telemetry {
   readonly meterProvider: MeterProvider;
   readonly agentMetrics: AgentMetrics;
   /** Prometheus reader; its own HTTP server is never started. */
   readonly prometheus: PrometheusExporter;
-  /** Collects and serializes the Prometheus text exposition; rejects on failure or after `timeoutMillis`. */
+  /** The `/metrics` body; rejects on failure or after `timeoutMillis`. */
+  scrapePrometheus(request: ScrapeRequest): Promise<ScrapeBody>;
+  /** The whole text exposition as one string (tests and tools; the server streams scrapePrometheus). */
   collectPrometheus(timeoutMillis: number): Promise<string>;
   /** Pushes pending OTLP data now (no-op without OTLP). */
   forceFlush(): Promise<void>;
@@ -68,16 +93,21 @@ class TelemetryImpl implements Telemetry {
   readonly meterProvider: MeterProvider;
   readonly agentMetrics: AgentMetrics;
   readonly prometheus: PrometheusExporter;
-  private readonly _serializer = new PrometheusSerializer();
+  private readonly _exposition: SnapshotExposition;
+  private readonly _sdkPart: SdkPartSerializer;
   private readonly _reporter: DiagReporter | undefined;
   private readonly _unsubscribe: () => void;
   private _shutdown: Promise<void> | undefined;
 
   constructor(options: TelemetryOptions) {
     const { config, source, version } = options;
-    this.prometheus = new PrometheusExporter({
-      preventServerStart: true,
-      metricProducers: [new SnapshotMetricProducer(source, { scopeName: SNAPSHOT_SCOPE_NAME, scopeVersion: version })],
+    const scopeLabels = config.server.scopeLabels === true;
+    // No producer on this reader: target data goes through the exposition, rendered ahead of the scrape.
+    this.prometheus = new PrometheusExporter({ preventServerStart: true });
+    this._sdkPart = new SdkPartSerializer(scopeLabels);
+    this._exposition = new SnapshotExposition({
+      source,
+      ...(scopeLabels ? { scope: { name: SNAPSHOT_SCOPE_NAME, version } } : {}),
     });
     // Typed as IMetricReader[]: the exporters bring their own declaration of MetricReader (otel-js.md §0.2).
     const readers: IMetricReader[] = [this.prometheus];
@@ -95,9 +125,12 @@ class TelemetryImpl implements Telemetry {
       onDiagError === undefined ? undefined : new DiagReporter({ onError: onDiagError, secrets: otlpSecrets(config.otlp) });
     this._reporter = reporter;
     this._unsubscribe = reporter === undefined ? () => {} : subscribeDiagErrors((message) => reporter.report(message));
+    // Last: the timer must not outlive a constructor that threw.
+    this._exposition.start();
   }
 
-  async collectPrometheus(timeoutMillis: number): Promise<string> {
+  async scrapePrometheus(request: ScrapeRequest): Promise<ScrapeBody> {
+    const { timeoutMillis, format, gzip } = request;
     const { resourceMetrics, errors } = await withDeadline(
       this.prometheus.collect({ timeoutMillis }),
       timeoutMillis,
@@ -106,7 +139,22 @@ class TelemetryImpl implements Telemetry {
     for (const error of errors) {
       this._reporter?.report(formatDiagMessage('prometheus collect:', [error]));
     }
-    return this._serializer.serialize(resourceMetrics);
+    const headText = Buffer.from(this._sdkPart.serialize(resourceMetrics, format));
+    const head = gzip ? gzipSync(headText, { level: GZIP_LEVEL }) : headText;
+    const body = this._exposition.body(format, gzip, head);
+    for (const error of body.errors) {
+      this._reporter?.report(`prometheus exposition: ${error}`);
+    }
+    return {
+      contentType: format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_TEXT_CONTENT_TYPE,
+      chunks: body.chunks,
+      byteLength: body.byteLength,
+    };
+  }
+
+  async collectPrometheus(timeoutMillis: number): Promise<string> {
+    const body = await this.scrapePrometheus({ format: 'text', gzip: false, timeoutMillis });
+    return Buffer.concat(body.chunks).toString('utf8');
   }
 
   async forceFlush(): Promise<void> {
@@ -114,6 +162,7 @@ class TelemetryImpl implements Telemetry {
   }
 
   shutdown(): Promise<void> {
+    this._exposition.stop();
     this._shutdown ??= this.meterProvider.shutdown().finally(() => this._unsubscribe());
     return this._shutdown;
   }
@@ -149,8 +198,10 @@ function createOtlpReader(otlp: OtlpConfig, source: SnapshotSource, version: str
       otlp.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
     ...tlsAgentOptions(otlp),
   };
-  const exporter: PushMetricExporter =
+  const inner: PushMetricExporter =
     otlp.protocol === 'http/json' ? new OTLPJsonMetricExporter(exporterOptions) : new OTLPProtoMetricExporter(exporterOptions);
+  // Requests of bounded size: a big fleet's encoding runs in slices with the event loop free in between.
+  const exporter = new BatchingMetricExporter(inner);
   return new PeriodicExportingMetricReader({
     exporter,
     exportIntervalMillis: otlp.intervalMillis,
