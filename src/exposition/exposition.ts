@@ -37,6 +37,13 @@ export interface SnapshotExpositionOptions {
    * @default 10
    */
   readonly sliceMillis?: number;
+  /**
+   * Compress chunks when they are rendered, before any scrape asks: Prometheus asks for gzip by default,
+   * and compressing a whole fleet in the first gzip scrape would make that scrape slow. When false,
+   * compression starts with the first gzip scrape.
+   * @default true
+   */
+  readonly gzipAhead?: boolean;
 }
 
 /** One scrape's body: buffers to write in order. */
@@ -57,7 +64,7 @@ export class SnapshotExposition {
   private readonly _scopeLabels: string;
   private readonly _sliceMillis: number;
   private _renders = new WeakMap<TargetSnapshot, TargetRender>();
-  /** Set by the first gzip scrape: from then on chunks are compressed when rendered. */
+  /** Chunks are compressed when rendered (from the start, or from the first gzip scrape). */
   private _gzipWanted = false;
   private _refreshing: Promise<void> | undefined;
   private _timer: NodeJS.Timeout | undefined;
@@ -73,6 +80,7 @@ export class SnapshotExposition {
             ...(scope.version === undefined || scope.version === '' ? {} : { otel_scope_version: scope.version }),
           }).slice(1, -1);
     this._sliceMillis = options.sliceMillis ?? 10;
+    this._gzipWanted = options.gzipAhead ?? true;
   }
 
   /** Renders new snapshots every `intervalMillis` in the background, so scrapes find them ready. */

@@ -137,12 +137,12 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
     const key = seriesKey(attributes);
     if (building.keys.has(key) || (seen !== undefined && seen.has(`${definition.name}\u0000${key}`))) {
       // Two identical series would make Prometheus reject the whole scrape; keep the first.
-      if (problems.duplicates++ === 0) problems.firstDuplicate = `${definition.name}${key}`;
+      if (problems.duplicates++ === 0) problems.firstDuplicate = seriesName(definition.name, attributes);
       return;
     }
     building.keys.add(key);
     if (definition.kind === 'counter' && !(Number.isFinite(value) && value >= 0)) {
-      if (problems.nonFinite++ === 0) problems.firstNonFinite = `${definition.name}${key} = ${value}`;
+      if (problems.nonFinite++ === 0) problems.firstNonFinite = `${seriesName(definition.name, attributes)} = ${value}`;
       return;
     }
     building.text += sampleLine(building.header.meta.name, attributes, value, scopeLabels);
@@ -166,6 +166,12 @@ export function seriesKeysOf(snapshot: TargetSnapshot, into: Set<string>): void 
   forEachTargetSeries(snapshot, (definition, attributes) => {
     into.add(`${definition.name}\u0000${seriesKey(attributes)}`);
   });
+}
+
+/** A series as messages name it (and the producer keys it): metric name plus attributes in key order. */
+export function seriesName(name: string, attributes: Readonly<Record<string, unknown>>): string {
+  const keys = Object.keys(attributes).sort();
+  return `${name}${JSON.stringify(keys.map((key) => [key, attributes[key]]))}`;
 }
 
 /** Identity of a series within its metric name: attributes in key order. */

@@ -40,7 +40,7 @@ import type { Temporality } from '../config/types.js';
 import type { MetricDefinition } from '../engine/metric.js';
 import { engineDefinitions, forEachTargetSeries } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
-import { describeDefinition, sameDefinition } from '../exposition/target-render.js';
+import { describeDefinition, sameDefinition, seriesName as seriesKey } from '../exposition/target-render.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
 export interface SnapshotMetricProducerOptions {
@@ -422,10 +422,4 @@ class CollectRun {
     }
     return errors;
   }
-}
-
-/** Identity of a series: metric name plus attributes in key order. */
-function seriesKey(name: string, attributes: Attributes): string {
-  const keys = Object.keys(attributes).sort();
-  return `${name}${JSON.stringify(keys.map((key) => [key, attributes[key]]))}`;
 }

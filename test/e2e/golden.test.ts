@@ -103,7 +103,7 @@ describe('golden scrape', () => {
   it('holds every router of the fleet, up, with the label of the labelled one', () => {
     for (const id of Object.keys(PROFILES)) {
       const labels = id === LABELLED_ROUTER ? `router="${id}",role="lab"` : `router="${id}"`;
-      expect(golden).toContain(`routeros_up{${labels},`);
+      expect(golden).toContain(`routeros_up{${labels}} 1\n`);
       expect(golden).toMatch(new RegExp(`^routeros_up\\{router="${id}".*\\} 1$`, 'm'));
     }
     expect(golden).not.toMatch(/^mikrotik_agent_/m);
