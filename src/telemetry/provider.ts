@@ -20,6 +20,7 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import type { AgentConfig, OtlpConfig } from '../config/types.js';
+import { withDeadline } from '../engine/deadline.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
 import { SnapshotExposition } from '../exposition/exposition.js';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE, type ExpositionFormat } from '../exposition/format.js';
@@ -292,22 +293,4 @@ function envHeaderValues(): string[] {
     }
   }
   return values;
-}
-
-/** Rejects after `timeoutMillis`; the collect itself cannot be cancelled, only abandoned. */
-function withDeadline<T>(promise: Promise<T>, timeoutMillis: number, message: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(message)), timeoutMillis);
-    timer.unref();
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
-      },
-    );
-  });
 }

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetSnapshot } from '../../src/engine/snapshot.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
-import { allCollectorsYaml, startProfileRouters, startTestAgent, type ProfileRouters, type TestAgent } from '../e2e/helpers/agent.js';
+import { goldenFleetYaml, startProfileRouters, startTestAgent, type ProfileRouters, type TestAgent } from '../e2e/helpers/agent.js';
 import { expositionText, frozen, samplesOf, sdkText } from './helpers.js';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../examples/demo.yaml', import.meta.url));
@@ -69,16 +69,8 @@ describe('golden fleet (one router per profile, every collector)', () => {
   beforeAll(async () => {
     routers = await startProfileRouters(Object.keys(PROFILES), () => Date.UTC(2026, 0, 15, 12, 0, 0));
     agent = await startTestAgent({
-      text: [
-        'server: { listen: "127.0.0.1:0" }',
-        'collection: { interval: 60s, timeout: 10s }',
-        'defaults:',
-        '  username: admin',
-        '  password: admin',
-        `  collectors: ${allCollectorsYaml({ queue: '{ max_series: 12 }' })}`,
-        'routers:',
-        ...routers.routers.map((router) => `  - { name: ${router.name}, address: "127.0.0.1:${router.port}" }`),
-      ].join('\n'),
+      text: goldenFleetYaml(routers, { queueCap: 12, labelled: 'chr-v7-18' }),
+      env: { SIM_PASSWORD: 'admin' },
     });
     await agent.waitUntilAllUp(30_000);
   });
