@@ -140,6 +140,9 @@ class TelemetryImpl implements Telemetry {
     for (const error of errors) {
       this._reporter?.report(formatDiagMessage('prometheus collect:', [error]));
     }
+    // Snapshots that arrived since the background render are rendered now, in slices: a scrape right after
+    // a poll round must not render the whole fleet in one go.
+    await this._exposition.refresh();
     const headText = Buffer.from(this._sdkPart.serialize(resourceMetrics, format));
     const head = gzip ? gzipSync(headText, { level: GZIP_LEVEL }) : headText;
     const body = this._exposition.body(format, gzip, head);
