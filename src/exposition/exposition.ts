@@ -86,7 +86,8 @@ export class SnapshotExposition {
   /** Renders new snapshots every `intervalMillis` in the background, so scrapes find them ready. */
   start(intervalMillis = 500): void {
     if (this._timer !== undefined) return;
-    this._timer = setInterval(() => void this.refresh(), intervalMillis);
+    // A render that fails here fails again, visibly, in the scrape that needs it.
+    this._timer = setInterval(() => this.refresh().catch(() => undefined), intervalMillis);
     this._timer.unref();
   }
 
