@@ -84,6 +84,23 @@ describe('the producer\'s rules, against the stock pipeline', () => {
     expect(expositionText(source, { exposition }).text).toContain('routeros_interface_receive_bytes_total{router="a",interface="e1"} 2\n');
   });
 
+  it('renders new snapshots in slices, giving the event loop back in between', async () => {
+    const fleet = Array.from({ length: 50 }, (_, index) =>
+      routerSnapshot(`r${index}`, {
+        interface: collectorState(Array.from({ length: 200 }, (_, port) => sample(RX_BYTES, port, { interface: `e${port}` }))),
+      }),
+    );
+    const exposition = new SnapshotExposition({ source: frozen(fleet), sliceMillis: 0 });
+    let fired = false;
+    const refreshing = exposition.refresh();
+    // Scheduled after the refresh started: it can only fire first if the refresh yielded.
+    setTimeout(() => {
+      fired = true;
+    }, 0);
+    expect(await refreshing.then(() => fired)).toBe(true);
+    expect(expositionText(frozen(fleet), { exposition }).text).toContain('routeros_interface_receive_bytes_total{router="r49",interface="e199"} 199\n');
+  });
+
   it('is empty for an empty fleet, and OpenMetrics is then just # EOF', () => {
     const source = frozen([]);
     expect(expositionText(source).text).toBe('');
