@@ -33,7 +33,10 @@ import { SnapshotMetricProducer } from './snapshot-producer.js';
 
 /** `service.name` of the agent. */
 export const SERVICE_NAME = 'mikrotik-otel-agent';
-/** Instrumentation scope of the router metrics (`otel_scope_name` on every `routeros_*` series). */
+/**
+ * Instrumentation scope of the target metrics: the OTLP scope, and `otel_scope_name` on every target series of
+ * /metrics when `server.scope_labels` is on.
+ */
 export const SNAPSHOT_SCOPE_NAME = 'mikrotik-otel-agent.routeros';
 
 /** Options of {@link createTelemetry}. */
