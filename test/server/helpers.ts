@@ -84,20 +84,21 @@ export class Deferred<T> {
 
 /**
  * Telemetry stand-in: a scripted body and real (no-op) AgentMetrics the test can spy on. The body is
- * answered as two gzip members when gzip is asked, as the real exposition does.
+ * answered in `parts` chunks (gzip members when gzip is asked), as the real exposition does.
  */
 export class FakeTelemetry implements Pick<Telemetry, 'scrapePrometheus' | 'agentMetrics'> {
   readonly agentMetrics = new AgentMetrics(createNoopMeter());
   readonly collectCalls: number[] = [];
   readonly requests: ScrapeRequest[] = [];
   collect: () => Promise<string> = async () => '# HELP up x\n# TYPE up gauge\nup 1\n';
+  parts = 2;
 
   async scrapePrometheus(request: ScrapeRequest): Promise<ScrapeBody> {
     this.collectCalls.push(request.timeoutMillis);
     this.requests.push(request);
     const text = await this.collect();
-    const half = Math.floor(text.length / 2);
-    const parts = [Buffer.from(text.slice(0, half)), Buffer.from(text.slice(half))];
+    const size = Math.ceil(text.length / this.parts);
+    const parts = Array.from({ length: this.parts }, (_, index) => Buffer.from(text.slice(index * size, (index + 1) * size)));
     const chunks = request.gzip ? parts.map((part) => gzipSync(part)) : parts;
     return {
       contentType: request.format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_TEXT_CONTENT_TYPE,

@@ -81,6 +81,20 @@ describe('createHttpServer', () => {
       expect(refused.text).toContain('up 1');
     });
 
+    it('sends a body of thousands of chunks, several megabytes long, intact, plain and gzipped', async () => {
+      const telemetry = new FakeTelemetry();
+      const text = Array.from({ length: 60_000 }, (_, index) => `series_${index % 97}{i="${index}"} ${index}\n`).join('');
+      telemetry.collect = async () => text;
+      telemetry.parts = 5_000;
+      const { port } = await start({}, { telemetry });
+      const plain = await request(port, '/metrics');
+      expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+      expect(plain.text).toBe(text);
+      const gz = await request(port, '/metrics', { headers: { 'accept-encoding': 'gzip' } });
+      expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
+      expect(gunzipSync(gz.body).toString('utf8')).toBe(text);
+    });
+
     it('negotiates OpenMetrics from Accept and asks the telemetry for the chosen format', async () => {
       const telemetry = new FakeTelemetry();
       const { port } = await start({}, { telemetry });
