@@ -83,8 +83,11 @@ export class SnapshotExposition {
     this._gzipWanted = options.gzipAhead ?? true;
   }
 
-  /** Renders new snapshots every `intervalMillis` in the background, so scrapes find them ready. */
-  start(intervalMillis = 500): void {
+  /**
+   * Looks for new snapshots every `intervalMillis` and renders them in the background, so scrapes find them
+   * ready. A look costs one identity check per target, so it can be frequent.
+   */
+  start(intervalMillis = 100): void {
     if (this._timer !== undefined) return;
     // A render that fails here fails again, visibly, in the scrape that needs it.
     this._timer = setInterval(() => this.refresh().catch(() => undefined), intervalMillis);
