@@ -8,7 +8,11 @@
  *
  *   npx tsc --outDir bench/results/build --rootDir . --module nodenext --moduleResolution nodenext \
  *     --target es2022 --strict --skipLibCheck --types node bench/scrape.ts \
- *   && node bench/results/build/bench/scrape.js [--count 100] [--port-base 47000] [--profile mixed] [--scrapes 30]
+ *   && node bench/results/build/bench/scrape.js [--count 100] [--port-base 47000] [--profile mixed] [--scrapes 30] [--otlp]
+ *
+ * After the scrapes, the event-loop delay (max, p99) over a 16 s window without scrapes, polls going on. `--otlp`
+ * also pushes OTLP (protobuf, every 5 s) to a sink in this process that only receives: compare the window with
+ * and without it to see what the OTLP collect and encode add.
  *
  * Scrape duration is request sent → last body byte received, over a fresh loopback connection, measured by a
  * client in a third process (bench/lib/scrape-client.ts): reading 7 MB on the agent's own event loop would
@@ -16,6 +20,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -25,6 +30,7 @@ import { SnapshotExposition } from '../src/exposition/exposition.js';
 import { sampleName, sanitizeName } from '../src/exposition/format.js';
 import { SnapshotMetricProducer } from '../src/telemetry/snapshot-producer.js';
 import { benchAgentConfig, LogCounter, startBenchAgent } from './lib/agent-harness.js';
+import { OtlpSink } from './lib/otlp-sink.js';
 import { ScrapeClient } from './lib/scrape-client.js';
 import { machineDescription, median, sleep } from './lib/process-stats.js';
 
@@ -37,6 +43,7 @@ const COUNT = Number(flag('count', '100'));
 const PORT_BASE = Number(flag('port-base', '47000'));
 const PROFILE = flag('profile', 'mixed');
 const SCRAPES = Number(flag('scrapes', '30'));
+const OTLP = process.argv.includes('--otlp');
 
 /** Starts the simulator process and resolves once its last router accepts connections. */
 async function startSimulator(): Promise<ChildProcess> {
@@ -109,7 +116,16 @@ async function timed(runs: number, work: () => Promise<unknown> | unknown): Prom
 async function main(): Promise<void> {
   const simulator = await startSimulator();
   const routers = Array.from({ length: COUNT }, (_, index) => ({ name: `sim-${index + 1}`, port: PORT_BASE + index }));
-  const config = benchAgentConfig({ routers, intervalMillis: 30_000, timeoutMillis: 20_000, concurrency: 16 });
+  let exports = 0;
+  const sink = new OtlpSink({ onExport: () => (exports += 1) });
+  if (OTLP) await sink.up();
+  const config = benchAgentConfig({
+    routers,
+    intervalMillis: 30_000,
+    timeoutMillis: 20_000,
+    concurrency: 16,
+    ...(OTLP ? { otlp: { url: sink.url, intervalMillis: 5_000, timeoutMillis: 4_000 } } : {}),
+  });
   const logs = new LogCounter();
   const agent = await startBenchAgent(config, logs);
   try {
@@ -155,6 +171,20 @@ async function main(): Promise<void> {
     await exposition.refresh();
     const bodyMillis = await timed(Math.min(SCRAPES, 10), () => exposition.body('text', false));
 
+    let loopWindow: { otlpRequests: number; loopDelayMaxMillis: number; loopDelayP99Millis: number };
+    {
+      const before = exports;
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      await sleep(16_000);
+      delay.disable();
+      loopWindow = {
+        otlpRequests: exports - before,
+        loopDelayMaxMillis: round(delay.max / 1e6),
+        loopDelayP99Millis: round(delay.percentile(99) / 1e6),
+      };
+    }
+
     const plainMedian = median(plain) ?? Number.NaN;
     const result = {
       date: new Date().toISOString(),
@@ -175,10 +205,12 @@ async function main(): Promise<void> {
       stockSerializerMedianMillis: round(serializerMillis),
       ratioToPromClient: round(plainMedian / promClientMillis),
       agentWarnings: logs.count('warn'),
+      loopWindow,
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {
     await agent.shutdown();
+    await sink.down();
     simulator.kill('SIGTERM');
   }
 }
