@@ -16,6 +16,7 @@ import type { SimulatedRouter } from '../../src/sources/routeros/simulator/route
 
 /** Options of {@link benchAgentConfig}. */
 export interface BenchAgentConfigOptions {
+  /** Where the routers listen (a simulator in this process or another). */
   readonly routers: readonly Pick<SimulatedRouter, 'name' | 'port'>[];
   readonly intervalMillis: number;
   readonly timeoutMillis: number;

@@ -45,6 +45,7 @@ export function configDocument(config: AgentConfig, options: ConfigDocumentOptio
       max_concurrent_scrapes: server.maxConcurrentScrapes,
       request_timeout: formatDuration(server.requestTimeoutMillis),
       max_header_bytes: server.maxHeaderBytes,
+      scope_labels: server.scopeLabels === true,
     },
     collection: {
       interval: formatDuration(collection.intervalMillis),

@@ -24,6 +24,7 @@ export interface RawConfig {
     max_concurrent_scrapes: number;
     request_timeout: string;
     max_header_bytes: number;
+    scope_labels: boolean;
   };
   collection: { interval: string; timeout: string; concurrency: number; startup_check: string };
   otlp: {
@@ -182,6 +183,12 @@ export const SCHEMA = {
       doc: 'Largest accepted HTTP request header block, in bytes.',
       format: 'agent-positive-int',
       default: 16_384,
+    },
+    scope_labels: {
+      doc: 'Put otel_scope_name and otel_scope_version on every target series of /metrics (off: the version would change every series identity at each upgrade).',
+      format: 'agent-boolean',
+      default: false,
+      env: 'MIKROTIK_AGENT_SCOPE_LABELS',
     },
   },
   collection: {

@@ -73,6 +73,8 @@ export interface ServerConfig {
   readonly maxConcurrentScrapes: number;
   readonly requestTimeoutMillis: number;
   readonly maxHeaderBytes: number;
+  /** `otel_scope_name`/`otel_scope_version` labels on the target series of /metrics; absent = off. */
+  readonly scopeLabels?: boolean;
 }
 
 export interface OtlpConfig {

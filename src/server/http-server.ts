@@ -7,19 +7,17 @@ import { createServer as createHttp, type IncomingMessage, type Server as HttpSe
 import { createServer as createHttps, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import type { ServerConfig } from '../config/types.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
 import type { SourceRoute } from '../engine/source.js';
-import type { Telemetry } from '../telemetry/provider.js';
+import { negotiateFormat } from '../exposition/negotiate.js';
+import type { ScrapeBody, Telemetry } from '../telemetry/provider.js';
 import { Authenticator } from './auth.js';
 import { healthReport, sourceHealth } from './health.js';
 import { renderIndexPage } from './index-page.js';
 import {
   HTML_CONTENT_TYPE,
   JSON_CONTENT_TYPE,
-  PROMETHEUS_CONTENT_TYPE,
   TEXT_CONTENT_TYPE,
   acceptsGzip,
   requestPath,
@@ -27,13 +25,11 @@ import {
 } from './responses.js';
 import { TlsReloader, readKeyPair } from './tls-reloader.js';
 
-const gzipAsync = promisify(gzip);
-
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
   readonly config: ServerConfig;
   readonly source: SnapshotSource;
-  readonly telemetry: Pick<Telemetry, 'collectPrometheus' | 'agentMetrics'>;
+  readonly telemetry: Pick<Telemetry, 'scrapePrometheus' | 'agentMetrics'>;
   /** Agent version for `/health` and `/`. */
   readonly version: string;
   /**
@@ -286,24 +282,24 @@ class AgentHttpServerImpl implements AgentHttpServer {
     }
     this._activeScrapes += 1;
     try {
-      let text: string;
+      const gzip = acceptsGzip(req.headers);
+      let body: ScrapeBody;
       try {
-        text = await this._options.telemetry.collectPrometheus(this._scrapeTimeoutMillis);
+        body = await this._options.telemetry.scrapePrometheus({
+          format: negotiateFormat(req.headers.accept),
+          gzip,
+          timeoutMillis: this._scrapeTimeoutMillis,
+        });
       } catch (err) {
         this._onError(`metrics: collection failed: ${err instanceof Error ? err.message : String(err)}`);
         send(res, 503, TEXT_CONTENT_TYPE, 'metrics collection failed\n');
         return;
       }
-      const body = Buffer.from(text, 'utf8');
-      if (acceptsGzip(req.headers)) {
-        // zlib runs on the libuv pool: a large exposition does not block the event loop while compressing.
-        send(res, 200, PROMETHEUS_CONTENT_TYPE, await gzipAsync(body), {
-          'Content-Encoding': 'gzip',
-          Vary: 'Accept-Encoding',
-        });
-      } else {
-        send(res, 200, PROMETHEUS_CONTENT_TYPE, body, { Vary: 'Accept-Encoding' });
-      }
+      await writeChunks(req, res, body, {
+        // The chunks are gzip members: concatenated they are one valid gzip stream (RFC 1952 §2.2).
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+        Vary: 'Accept, Accept-Encoding',
+      });
     } finally {
       this._activeScrapes -= 1;
     }
@@ -366,6 +362,58 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     // After 'end' this settles nothing; before it, the client went away mid-body.
     req.once('close', () => reject(new Error('client closed the request before its body ended')));
   });
+}
+
+/**
+ * Size of one write of the body. The cached chunks are small (a family of one target) and a write costs
+ * microseconds of its own, so runs of them go out joined into pieces about this big.
+ */
+const WRITE_PIECE_BYTES = 64 * 1024;
+/**
+ * Joined pieces queued on the socket before waiting for it to drain: a bound on what a scrape copies at
+ * any time (never the whole body), large enough that a fast client is rarely waited for.
+ */
+const MAX_QUEUED_BYTES = 1024 * 1024;
+
+/** Writes the body's cached buffers in order; resolves when the response is finished or gone. */
+function writeChunks(
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: ScrapeBody,
+  headers: Readonly<Record<string, string>>,
+): Promise<void> {
+  if (res.headersSent || res.destroyed) return Promise.resolve();
+  res.statusCode = 200;
+  res.setHeader('Content-Type', body.contentType);
+  res.setHeader('Content-Length', body.byteLength);
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  const closed = new Promise<void>((resolve) => res.once('close', () => resolve()));
+  if (req.method === 'HEAD') {
+    res.end();
+    return closed;
+  }
+  const drained = (): Promise<void> => Promise.race([new Promise<void>((resolve) => res.once('drain', () => resolve())), closed]);
+  return (async () => {
+    let piece: Buffer[] = [];
+    let pieceBytes = 0;
+    const flush = async (): Promise<void> => {
+      const data = piece.length === 1 ? piece[0]! : Buffer.concat(piece, pieceBytes);
+      piece = [];
+      pieceBytes = 0;
+      if (!res.write(data) && res.writableLength >= MAX_QUEUED_BYTES) await drained();
+    };
+    for (const chunk of body.chunks) {
+      if (res.destroyed) return closed;
+      piece.push(chunk);
+      pieceBytes += chunk.length;
+      if (pieceBytes >= WRITE_PIECE_BYTES) await flush();
+    }
+    if (pieceBytes > 0 && !res.destroyed) await flush();
+    res.end();
+    return closed;
+  })();
 }
 
 function safe(callback: ((message: string) => void) | undefined): (message: string) => void {

@@ -1,8 +1,6 @@
 /** Small response helpers shared by the routes. */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 
-/** Prometheus text exposition 0.0.4. */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const TEXT_CONTENT_TYPE = 'text/plain; charset=utf-8';
 export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 export const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';

@@ -89,6 +89,16 @@ export function namingMismatches(definitions: readonly NamedMetric[]): string[] 
   return mismatches;
 }
 
+/**
+ * The unit word an OpenMetrics `# UNIT` line carries for a UCUM unit, as otlptranslator spells unit
+ * suffixes (`By` → `bytes`, `By/s` → `bytes_per_second`, `1` → `ratio`); '' for none or an annotation.
+ */
+export function otlpUnitWord(unit: string): string {
+  if (unit === '1') return 'ratio';
+  const [main, per] = unitSuffixes(unit);
+  return [cleanUpUnit(main), cleanUpUnit(per)].filter((part) => part !== '').join('_');
+}
+
 function unitSuffixes(unit: string): [main: string, per: string] {
   const slash = unit.indexOf('/');
   const mainPart = (slash === -1 ? unit : unit.slice(0, slash)).trim();

@@ -1,14 +1,17 @@
 /**
  * The agent's OpenTelemetry pipeline: one MeterProvider with the agent's Resource, a Prometheus reader
- * served from the agent's own HTTP server, and optionally a periodic OTLP push. Router data enters through
- * one SnapshotMetricProducer per reader; the agent's own metrics through ordinary SDK instruments.
+ * served from the agent's own HTTP server, and optionally a periodic OTLP push. Target data reaches
+ * `/metrics` through the exposition (src/exposition/: rendered when a snapshot changes, concatenated when
+ * scraped) and OTLP through a SnapshotMetricProducer; the Prometheus reader itself only holds the agent's
+ * own instruments and `target_info`.
  */
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { OTLPMetricExporter as OTLPJsonMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
 import { AggregationTemporalityPreference } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as OTLPProtoMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { gzipSync } from 'node:zlib';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { defaultResource, detectResources, envDetector, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import {
   MeterProvider,
@@ -21,6 +24,11 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { AgentConfig, OtlpConfig } from '../config/types.js';
 import { withDeadline } from '../engine/deadline.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
+import { SnapshotExposition } from '../exposition/exposition.js';
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE, type ExpositionFormat } from '../exposition/format.js';
+import { SdkPartSerializer } from '../exposition/sdk-part.js';
+import { GZIP_LEVEL } from '../exposition/target-render.js';
+import { BatchingMetricExporter } from './batching-exporter.js';
 import { AGENT_METER_NAME, AgentMetrics } from './agent-metrics.js';
 import { DiagReporter, formatDiagMessage, subscribeDiagErrors } from './diag-bridge.js';
 import { SnapshotMetricProducer } from './snapshot-producer.js';
@@ -28,8 +36,11 @@ import { buildInfo } from '../version.js';
 
 /** `service.name` of the agent. */
 export const SERVICE_NAME = 'mikrotik-otel-agent';
-/** Instrumentation scope of the router metrics (`otel_scope_name` on every `routeros_*` series). */
-export const SNAPSHOT_SCOPE_NAME = 'mikrotik-otel-agent.routeros';
+/**
+ * Instrumentation scope of the target metrics: the OTLP scope, and `otel_scope_name` on every target series of
+ * /metrics when `server.scope_labels` is on.
+ */
+export const SNAPSHOT_SCOPE_NAME = 'mikrotik-otel-agent.targets';
 
 /** Options of {@link createTelemetry}. */
 export interface TelemetryOptions {
@@ -49,13 +60,30 @@ export interface TelemetryOptions {
   readonly onDiagError?: (message: string) => void;
 }
 
+/** What a scrape asks for. */
+export interface ScrapeRequest {
+  readonly format: ExpositionFormat;
+  readonly gzip: boolean;
+  /** Deadline of the agent-instrument collect; rejects past it. */
+  readonly timeoutMillis: number;
+}
+
+/** A scrape's answer: buffers to write in order (gzip members when asked, which concatenate to one stream). */
+export interface ScrapeBody {
+  readonly contentType: string;
+  readonly chunks: readonly Buffer[];
+  readonly byteLength: number;
+}
+
 /** The running pipeline. */
 export interface Telemetry {
   readonly meterProvider: MeterProvider;
   readonly agentMetrics: AgentMetrics;
   /** Prometheus reader; its own HTTP server is never started. */
   readonly prometheus: PrometheusExporter;
-  /** Collects and serializes the Prometheus text exposition; rejects on failure or after `timeoutMillis`. */
+  /** The `/metrics` body; rejects on failure or after `timeoutMillis`. */
+  scrapePrometheus(request: ScrapeRequest): Promise<ScrapeBody>;
+  /** The whole text exposition as one string (tests and tools; the server streams scrapePrometheus). */
   collectPrometheus(timeoutMillis: number): Promise<string>;
   /** Pushes pending OTLP data now (no-op without OTLP). */
   forceFlush(): Promise<void>;
@@ -72,18 +100,23 @@ class TelemetryImpl implements Telemetry {
   readonly meterProvider: MeterProvider;
   readonly agentMetrics: AgentMetrics;
   readonly prometheus: PrometheusExporter;
-  private readonly _serializer = new PrometheusSerializer();
+  private readonly _exposition: SnapshotExposition;
+  private readonly _sdkPart: SdkPartSerializer;
   private readonly _reporter: DiagReporter | undefined;
   private readonly _unsubscribe: () => void;
   private _shutdown: Promise<void> | undefined;
 
   constructor(options: TelemetryOptions) {
     const { config, source, version } = options;
-    this.prometheus = new PrometheusExporter({
-      preventServerStart: true,
-      metricProducers: [new SnapshotMetricProducer(source, { scopeName: SNAPSHOT_SCOPE_NAME, scopeVersion: version })],
+    const scopeLabels = config.server.scopeLabels === true;
+    // No producer on this reader: target data goes through the exposition, rendered ahead of the scrape.
+    this.prometheus = new PrometheusExporter({ preventServerStart: true });
+    this._sdkPart = new SdkPartSerializer(scopeLabels);
+    this._exposition = new SnapshotExposition({
+      source,
+      ...(scopeLabels ? { scope: { name: SNAPSHOT_SCOPE_NAME, version } } : {}),
     });
-    // Typed as IMetricReader[]: the exporters bring their own declaration of MetricReader (otel-js.md §0.2).
+    // Typed as IMetricReader[]: the exporters bring their own declaration of MetricReader (each exporter package brings its own copy of the sdk-metrics types).
     const readers: IMetricReader[] = [this.prometheus];
     // The agent's instruments need the provider, the provider needs the readers: the export counter is late-bound.
     let onOtlpExport: (result: 'ok' | 'failed') => void = () => {};
@@ -103,9 +136,12 @@ class TelemetryImpl implements Telemetry {
       onDiagError === undefined ? undefined : new DiagReporter({ onError: onDiagError, secrets: otlpSecrets(config.otlp) });
     this._reporter = reporter;
     this._unsubscribe = reporter === undefined ? () => {} : subscribeDiagErrors((message) => reporter.report(message));
+    // Last: the timer must not outlive a constructor that threw.
+    this._exposition.start();
   }
 
-  async collectPrometheus(timeoutMillis: number): Promise<string> {
+  async scrapePrometheus(request: ScrapeRequest): Promise<ScrapeBody> {
+    const { timeoutMillis, format, gzip } = request;
     const { resourceMetrics, errors } = await withDeadline(
       this.prometheus.collect({ timeoutMillis }),
       timeoutMillis,
@@ -114,7 +150,25 @@ class TelemetryImpl implements Telemetry {
     for (const error of errors) {
       this._reporter?.report(formatDiagMessage('prometheus collect:', [error]));
     }
-    return this._serializer.serialize(resourceMetrics);
+    // Snapshots that arrived since the background render are rendered now, in slices: a scrape right after
+    // a poll round must not render the whole fleet in one go.
+    await this._exposition.refresh();
+    const headText = Buffer.from(this._sdkPart.serialize(resourceMetrics, format));
+    const head = gzip ? gzipSync(headText, { level: GZIP_LEVEL }) : headText;
+    const body = this._exposition.body(format, gzip, head);
+    for (const error of body.errors) {
+      this._reporter?.report(`prometheus exposition: ${error}`);
+    }
+    return {
+      contentType: format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_TEXT_CONTENT_TYPE,
+      chunks: body.chunks,
+      byteLength: body.byteLength,
+    };
+  }
+
+  async collectPrometheus(timeoutMillis: number): Promise<string> {
+    const body = await this.scrapePrometheus({ format: 'text', gzip: false, timeoutMillis });
+    return Buffer.concat(body.chunks).toString('utf8');
   }
 
   async forceFlush(): Promise<void> {
@@ -122,6 +176,7 @@ class TelemetryImpl implements Telemetry {
   }
 
   shutdown(): Promise<void> {
+    this._exposition.stop();
     this._shutdown ??= this.meterProvider.shutdown().finally(() => this._unsubscribe());
     return this._shutdown;
   }
@@ -162,8 +217,10 @@ function createOtlpReader(
       otlp.temporality === 'delta' ? AggregationTemporalityPreference.DELTA : AggregationTemporalityPreference.CUMULATIVE,
     ...tlsAgentOptions(otlp),
   };
-  const exporter: PushMetricExporter =
+  const inner: PushMetricExporter =
     otlp.protocol === 'http/json' ? new OTLPJsonMetricExporter(exporterOptions) : new OTLPProtoMetricExporter(exporterOptions);
+  // Requests of bounded size: a big fleet's encoding runs in slices with the event loop free in between.
+  const exporter = new BatchingMetricExporter(inner);
   return new PeriodicExportingMetricReader({
     exporter: new CountingExporter(exporter, onExport),
     exportIntervalMillis: otlp.intervalMillis,
@@ -288,4 +345,3 @@ function envHeaderValues(): string[] {
   }
   return values;
 }
-

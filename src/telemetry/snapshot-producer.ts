@@ -20,6 +20,10 @@
  * A router restart is also read from its uptime: when the boot time it implies moves forward, every counter
  * of that router starts anew, even one that is already back above its old value (a fast interface after a
  * reboot during a long outage), which the value alone cannot tell.
+ *
+ * A collect of a large fleet is long work, so it runs in slices (a few milliseconds or a bounded number
+ * of series each) with the event loop free in between; collects queue behind each other, so their counter
+ * updates never interleave.
  */
 import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
@@ -36,6 +40,7 @@ import type { Temporality } from '../config/types.js';
 import type { MetricDefinition } from '../engine/metric.js';
 import { engineDefinitions, forEachTargetSeries } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
+import { describeDefinition, sameDefinition, seriesName as seriesKey } from '../exposition/target-render.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
 export interface SnapshotMetricProducerOptions {
@@ -64,6 +69,12 @@ export interface SnapshotMetricProducerOptions {
    * default is about 30 MB at worst. @default 100_000
    */
   readonly maxRetainedCounters?: number;
+  /**
+   * A collect yields to the event loop once a slice has run this long… @default 10
+   */
+  readonly sliceMillis?: number;
+  /** …or has handled this many series (so a slice stays short on any machine). @default 20_000 */
+  readonly sliceSeries?: number;
 }
 
 /**
@@ -75,6 +86,8 @@ const BOOT_TIME_TOLERANCE_MILLIS = 60_000;
 
 export const DEFAULT_COUNTER_RETENTION_MILLIS = 10 * 60_000;
 export const DEFAULT_MAX_RETAINED_COUNTERS = 100_000;
+export const DEFAULT_SLICE_MILLIS = 10;
+export const DEFAULT_SLICE_SERIES = 20_000;
 
 /** State of one counter series between collects. */
 interface CounterSeries {
@@ -101,6 +114,10 @@ export class SnapshotMetricProducer implements MetricProducer {
   private readonly _nowMillis: () => number;
   private readonly _retentionMillis: number;
   private readonly _maxRetained: number;
+  private readonly _sliceMillis: number;
+  private readonly _sliceSeries: number;
+  /** The collect in progress (or the last one): the next waits for it. */
+  private _queue: Promise<unknown> = Promise.resolve();
   /** Counter state by series key: every present series, plus absent ones within the retention. */
   private _counters = new Map<string, CounterSeries>();
   /** Last implied boot time per target, kept while it is down (its restart shows once it is back). */
@@ -116,12 +133,20 @@ export class SnapshotMetricProducer implements MetricProducer {
     this._nowMillis = options.nowMillis ?? Date.now;
     this._retentionMillis = options.counterRetentionMillis ?? DEFAULT_COUNTER_RETENTION_MILLIS;
     this._maxRetained = options.maxRetainedCounters ?? DEFAULT_MAX_RETAINED_COUNTERS;
+    this._sliceMillis = options.sliceMillis ?? DEFAULT_SLICE_MILLIS;
+    this._sliceSeries = options.sliceSeries ?? DEFAULT_SLICE_SERIES;
   }
 
-  /** The collect is synchronous inside, so concurrent scrapes cannot interleave their counter updates. */
-  async collect(): Promise<CollectionResult> {
+  /** Collects run one at a time, so concurrent readers cannot interleave their counter updates. */
+  collect(): Promise<CollectionResult> {
+    const result = this._queue.then(() => this._collectSafely());
+    this._queue = result;
+    return result;
+  }
+
+  private async _collectSafely(): Promise<CollectionResult> {
     try {
-      return this._collect();
+      return await this._collect();
     } catch (err) {
       // A bug here must not make the whole reader's collect reject (MetricReader uses Promise.all).
       return {
@@ -131,14 +156,17 @@ export class SnapshotMetricProducer implements MetricProducer {
     }
   }
 
-  private _collect(): CollectionResult {
+  private async _collect(): Promise<CollectionResult> {
     const nowMillis = this._nowMillis();
     const now = millisToHrTime(nowMillis);
     const run = new CollectRun(this._temporality, nowMillis, now, this._counters);
+    const slice = new Slice(this._sliceMillis, this._sliceSeries);
     for (const snapshot of this._source.snapshots()) {
+      const before = run.series;
       run.addTarget(snapshot, this._restarted(snapshot));
+      await slice.done(run.series - before);
     }
-    this._counters = this._withRetained(run.nextCounters, run.reported, nowMillis);
+    this._counters = await this._withRetained(run.nextCounters, run.reported, nowMillis, slice);
     const metrics = run.metricData();
     return {
       // Ignored by MetricReader: the SDK's resource is used instead.
@@ -160,13 +188,19 @@ export class SnapshotMetricProducer implements MetricProducer {
   }
 
   /** `present` plus the state of absent series seen within the retention, newest first up to the cap. */
-  private _withRetained(
+  private async _withRetained(
     present: Map<string, CounterSeries>,
     reported: ReadonlySet<string>,
     nowMillis: number,
-  ): Map<string, CounterSeries> {
+    slice: Slice,
+  ): Promise<Map<string, CounterSeries>> {
     const absent: [string, CounterSeries][] = [];
+    let counted = 0;
     for (const entry of this._counters) {
+      if (++counted === 1_000) {
+        counted = 0;
+        await slice.done(1_000);
+      }
       // A series missing from a run its collector completed is an entity that went away (a lease, a
       // session): its state is of no further use, and keeping it would grow with churn.
       if (present.has(entry[0]) || reported.has(entry[1].owner)) continue;
@@ -178,6 +212,25 @@ export class SnapshotMetricProducer implements MetricProducer {
     }
     for (const [key, series] of absent) present.set(key, series);
     return present;
+  }
+}
+
+/** Bounds one stretch of synchronous work: `done(n)` yields to the event loop once the slice is full. */
+class Slice {
+  private _start = performance.now();
+  private _count = 0;
+
+  constructor(
+    private readonly _maxMillis: number,
+    private readonly _maxCount: number,
+  ) {}
+
+  async done(count: number): Promise<void> {
+    this._count += count;
+    if (this._count < this._maxCount && performance.now() - this._start < this._maxMillis) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    this._start = performance.now();
+    this._count = 0;
   }
 }
 
@@ -227,6 +280,8 @@ class CollectRun {
   private _firstDuplicate = '';
   private _nonFinite = 0;
   private _firstNonFinite = '';
+  /** Series visited so far. */
+  series = 0;
 
   constructor(
     private readonly _temporality: Temporality,
@@ -258,6 +313,7 @@ class CollectRun {
   }
 
   private _add(definition: MetricDefinition, attributes: Attributes, value: number, context: SeriesContext): void {
+    this.series += 1;
     const group = this._group(definition);
     if (group === undefined) return;
     const key = seriesKey(definition.name, attributes);
@@ -352,7 +408,7 @@ class CollectRun {
       const kept = this._groups.get(name)?.definition;
       errors.push(
         new Error(
-          `metric ${name}: two different definitions share this name; kept ${describe(kept)}, dropped samples of ${describe(rejected)}`,
+          `metric ${name}: two different definitions share this name; kept ${describeDefinition(kept)}, dropped samples of ${describeDefinition(rejected)}`,
         ),
       );
     }
@@ -366,25 +422,4 @@ class CollectRun {
     }
     return errors;
   }
-}
-
-/** Identity of a series: metric name plus attributes in key order. */
-function seriesKey(name: string, attributes: Attributes): string {
-  const keys = Object.keys(attributes).sort();
-  return `${name}${JSON.stringify(keys.map((key) => [key, attributes[key]]))}`;
-}
-
-function sameDefinition(a: MetricDefinition, b: MetricDefinition): boolean {
-  return (
-    a.kind === b.kind &&
-    a.unit === b.unit &&
-    a.description === b.description &&
-    a.attributes.length === b.attributes.length &&
-    a.attributes.every((key, index) => b.attributes[index] === key)
-  );
-}
-
-function describe(definition: MetricDefinition | undefined): string {
-  if (definition === undefined) return '(none)';
-  return `{kind: ${definition.kind}, unit: '${definition.unit}', attributes: [${definition.attributes.join(', ')}]}`;
 }

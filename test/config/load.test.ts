@@ -19,6 +19,12 @@ function dir(files: Parameters<typeof testDir>[0] = {}) {
 const ROUTER = `routers:\n  - name: core1\n    address: 10.0.0.1\n`;
 
 describe('loadConfig: sources', () => {
+  it('server.scope_labels turns the otel_scope_* labels back on, from the file or the environment', () => {
+    expect(load('server: { scope_labels: true }').config.server.scopeLabels).toBe(true);
+    expect(load('', { env: { MIKROTIK_AGENT_SCOPE_LABELS: 'true' } }).config.server.scopeLabels).toBe(true);
+    expect(() => load('server: { scope_labels: maybe }')).toThrow(/server\.scope_labels/);
+  });
+
   it('gives the documented defaults for an empty file', () => {
     const { config, warnings } = load('');
     expect(config.server).toEqual({
@@ -27,6 +33,7 @@ describe('loadConfig: sources', () => {
       maxConcurrentScrapes: 4,
       requestTimeoutMillis: 30_000,
       maxHeaderBytes: 16_384,
+      scopeLabels: false,
     });
     expect(config.collection).toEqual({ intervalMillis: 30_000, timeoutMillis: 10_000, concurrency: 64, startupCheck: 'off' });
     expect(config.otlp).toMatchObject({
@@ -554,6 +561,7 @@ describe('loadConfig: server', () => {
       maxConcurrentScrapes: 4,
       requestTimeoutMillis: 5_000,
       maxHeaderBytes: 16_384,
+      scopeLabels: false,
     });
     expect(warnings).toEqual([]);
   });

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { promtoolCheckMetrics, unexpectedLintFindings } from '../helpers/tools.js';
-import { allCollectorsYaml, startProfileRouters, startTestAgent, type ProfileRouters, type TestAgent } from './helpers/agent.js';
+import { goldenFleetYaml, startProfileRouters, startTestAgent, type ProfileRouters, type TestAgent } from './helpers/agent.js';
 import { NORMALISATION_RULES, normaliseScrape, unifiedDiff } from './helpers/golden.js';
 
 const GOLDEN_FILE = fileURLToPath(new URL('../fixtures/e2e/metrics.prom', import.meta.url));
@@ -46,22 +46,9 @@ let golden: string;
 beforeAll(async () => {
   routers = await startProfileRouters(Object.keys(PROFILES), () => FIXED_TIME_MILLIS);
   agent = await startTestAgent({
-    text: [
-      'server: { listen: "127.0.0.1:0" }',
-      // Long enough that the scrape sees exactly the first poll of every router.
-      'collection: { interval: 60s, timeout: 10s }',
-      'defaults:',
-      '  username: admin',
-      '  password: ${SIM_PASSWORD}',
-      // The PPPoE concentrator profile has hundreds of subscriber queues; a cap keeps the file reviewable and
-      // pins the cap itself (routeros_series_dropped).
-      `  collectors: ${allCollectorsYaml({ queue: `{ max_series: ${QUEUE_CAP} }` })}`,
-      'routers:',
-      ...routers.routers.map((router) => {
-        const labels = router.name === LABELLED_ROUTER ? ', labels: { role: lab }' : '';
-        return `  - { name: ${router.name}, address: "127.0.0.1:${router.port}"${labels} }`;
-      }),
-    ].join('\n'),
+    // Routers polled once a minute: the scrape sees exactly the first poll of every router. The queue cap keeps
+    // the file reviewable and pins the cap itself (routeros_series_dropped).
+    text: goldenFleetYaml(routers, { queueCap: QUEUE_CAP, labelled: LABELLED_ROUTER }),
     env: { SIM_PASSWORD: 'admin' },
   });
   await agent.waitUntilAllUp();
@@ -111,7 +98,7 @@ describe('golden scrape', () => {
   it('holds every router of the fleet, up, with the label of the labelled one', () => {
     for (const id of Object.keys(PROFILES)) {
       const labels = id === LABELLED_ROUTER ? `router="${id}",role="lab"` : `router="${id}"`;
-      expect(golden).toContain(`routeros_up{${labels},`);
+      expect(golden).toContain(`routeros_up{${labels}} 1\n`);
       expect(golden).toMatch(new RegExp(`^routeros_up\\{router="${id}".*\\} 1$`, 'm'));
     }
     expect(golden).not.toMatch(/^mikrotik_agent_/m);

@@ -164,6 +164,8 @@ export interface PrometheusServer extends PromApiServer {
    * Prometheus 2.x hands targets to the scrape loop only every 5 s, so the first scrape comes ~5 s after start.
    */
   waitForScrapes(timeoutMillis?: number): Promise<Record<string, string>>;
+  /** `/api/v1/metadata?metric=…`: type, help and unit as the scrapes declared them ([] when unknown). */
+  metadata(metric: string): Promise<{ type: string; help: string; unit: string }[]>;
 }
 
 export interface VictoriaMetricsServer extends PromApiServer {
@@ -186,6 +188,8 @@ export interface ScrapeOptions {
   metricsPath?: string;
   /** Default `agent`. */
   jobName?: string;
+  /** Prometheus `scrape_protocols`, e.g. `['PrometheusText0.0.4']`; default Prometheus's own (OpenMetrics first). */
+  scrapeProtocols?: string[];
 }
 
 export interface StartPrometheusOptions extends ScrapeOptions {
@@ -242,6 +246,7 @@ export async function startPrometheus(options: StartPrometheusOptions): Promise<
       seriesNames: () => api.seriesNames(),
       alerts: () => api.alerts(),
       waitForScrapes: (timeoutMillis) => api.waitForScrapes(timeoutMillis ?? 15_000),
+      metadata: (metric) => api.metadata(metric),
       stop: () => proc.stop(),
     };
   });
@@ -377,6 +382,7 @@ function scrapeConfigYaml(
         job_name: options.jobName ?? 'agent',
         metrics_path: options.metricsPath ?? '/metrics',
         static_configs: [{ targets: scrapeTargets }],
+        ...(options.scrapeProtocols === undefined ? {} : { scrape_protocols: options.scrapeProtocols }),
       },
     ],
   };
@@ -471,6 +477,16 @@ class PromApi {
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`targets not scraped within ${timeoutMillis} ms (${last})`);
+  }
+
+  async metadata(metric: string): Promise<{ type: string; help: string; unit: string }[]> {
+    const data = asRecord(await this.getData(`/api/v1/metadata?${new URLSearchParams({ metric })}`), 'metadata');
+    const entries = data[metric];
+    if (!Array.isArray(entries)) return [];
+    return entries.map((entry: unknown) => {
+      const record = asRecord(entry, 'metadata entry');
+      return { type: String(record['type']), help: String(record['help']), unit: String(record['unit'] ?? '') };
+    });
   }
 
   private async getData(path: string): Promise<unknown> {

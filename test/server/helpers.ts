@@ -2,9 +2,11 @@
 import { request as httpRequest, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect, type Socket } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { createNoopMeter } from '@opentelemetry/api';
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE } from '../../src/exposition/format.js';
 import { AgentMetrics } from '../../src/telemetry/agent-metrics.js';
-import type { Telemetry } from '../../src/telemetry/provider.js';
+import type { ScrapeBody, ScrapeRequest, Telemetry } from '../../src/telemetry/provider.js';
 
 export interface TestResponse {
   readonly status: number;
@@ -80,14 +82,28 @@ export class Deferred<T> {
   });
 }
 
-/** Telemetry stand-in: a scripted collectPrometheus and real (no-op) AgentMetrics the test can spy on. */
-export class FakeTelemetry implements Pick<Telemetry, 'collectPrometheus' | 'agentMetrics'> {
+/**
+ * Telemetry stand-in: a scripted body and real (no-op) AgentMetrics the test can spy on. The body is
+ * answered in `parts` chunks (gzip members when gzip is asked), as the real exposition does.
+ */
+export class FakeTelemetry implements Pick<Telemetry, 'scrapePrometheus' | 'agentMetrics'> {
   readonly agentMetrics = new AgentMetrics(createNoopMeter());
   readonly collectCalls: number[] = [];
+  readonly requests: ScrapeRequest[] = [];
   collect: () => Promise<string> = async () => '# HELP up x\n# TYPE up gauge\nup 1\n';
+  parts = 2;
 
-  collectPrometheus(timeoutMillis: number): Promise<string> {
-    this.collectCalls.push(timeoutMillis);
-    return this.collect();
+  async scrapePrometheus(request: ScrapeRequest): Promise<ScrapeBody> {
+    this.collectCalls.push(request.timeoutMillis);
+    this.requests.push(request);
+    const text = await this.collect();
+    const size = Math.ceil(text.length / this.parts);
+    const parts = Array.from({ length: this.parts }, (_, index) => Buffer.from(text.slice(index * size, (index + 1) * size)));
+    const chunks = request.gzip ? parts.map((part) => gzipSync(part)) : parts;
+    return {
+      contentType: request.format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_TEXT_CONTENT_TYPE,
+      chunks,
+      byteLength: chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+    };
   }
 }

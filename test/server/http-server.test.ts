@@ -68,8 +68,9 @@ describe('createHttpServer', () => {
       const { port } = await start();
       const gz = await request(port, '/metrics', { headers: { 'accept-encoding': 'br;q=1.0, gzip;q=0.8' } });
       expect(gz.headers['content-encoding']).toBe('gzip');
-      expect(gz.headers['vary']).toBe('Accept-Encoding');
+      expect(gz.headers['vary']).toBe('Accept, Accept-Encoding');
       expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
+      // The body is two gzip members back to back: one stream to any gzip reader.
       expect(gunzipSync(gz.body).toString('utf8')).toBe('# HELP up x\n# TYPE up gauge\nup 1\n');
 
       const wildcard = await request(port, '/metrics', { headers: { 'accept-encoding': '*' } });
@@ -78,6 +79,34 @@ describe('createHttpServer', () => {
       const refused = await request(port, '/metrics', { headers: { 'accept-encoding': 'gzip;q=0, *' } });
       expect(refused.headers['content-encoding']).toBeUndefined();
       expect(refused.text).toContain('up 1');
+    });
+
+    it('sends a body of thousands of chunks, several megabytes long, intact, plain and gzipped', async () => {
+      const telemetry = new FakeTelemetry();
+      const text = Array.from({ length: 60_000 }, (_, index) => `series_${index % 97}{i="${index}"} ${index}\n`).join('');
+      telemetry.collect = async () => text;
+      telemetry.parts = 5_000;
+      const { port } = await start({}, { telemetry });
+      const plain = await request(port, '/metrics');
+      expect(Number(plain.headers['content-length'])).toBe(plain.body.length);
+      expect(plain.text).toBe(text);
+      const gz = await request(port, '/metrics', { headers: { 'accept-encoding': 'gzip' } });
+      expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
+      expect(gunzipSync(gz.body).toString('utf8')).toBe(text);
+    });
+
+    it('negotiates OpenMetrics from Accept and asks the telemetry for the chosen format', async () => {
+      const telemetry = new FakeTelemetry();
+      const { port } = await start({}, { telemetry });
+      const prometheusDefault =
+        'application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.25';
+      const om = await request(port, '/metrics', { headers: { accept: prometheusDefault } });
+      expect(om.headers['content-type']).toBe('application/openmetrics-text; version=1.0.0; charset=utf-8');
+      const text = await request(port, '/metrics', { headers: { accept: 'text/plain;version=0.0.4;q=1,*/*;q=0.1' } });
+      expect(text.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+      const plain = await request(port, '/metrics');
+      expect(plain.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
+      expect(telemetry.requests.map((entry) => entry.format)).toEqual(['openmetrics', 'text', 'text']);
     });
 
     it('answers 503 with a short text when the collection fails, and reports the error', async () => {

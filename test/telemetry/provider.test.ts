@@ -53,12 +53,19 @@ function nanos(value: string | number): bigint {
 
 describe('createTelemetry', () => {
   describe('collectPrometheus', () => {
-    it('serializes the resource, the agent metrics and the router metrics', async () => {
+    it.each([
+      ['without scope labels (the default)', false],
+      ['with scope labels (server.scope_labels)', true],
+    ])('serializes the resource, the agent metrics and the router metrics %s', async (_title, scopeLabels) => {
+      const scope = (labels: string): string => (scopeLabels ? `,${labels}` : '');
+      const scopeRouteros = scope('otel_scope_name="mikrotik-otel-agent.targets",otel_scope_version="0.1.0"');
+      const scopeAgent = scope('otel_scope_name="mikrotik-otel-agent",otel_scope_version="0.1.0"');
       vi.stubEnv('OTEL_RESOURCE_ATTRIBUTES', 'deployment.environment=prod,team=net');
       const source = new TestSnapshotSource([coreRouter(1234)]);
+      const base = agentConfig({ resourceAttributes: { 'deployment.environment': 'test', region: 'eu' } });
       const telemetry = track(
         createTelemetry({
-          config: agentConfig({ resourceAttributes: { 'deployment.environment': 'test', region: 'eu' } }),
+          config: { ...base, server: { ...base.server, scopeLabels } },
           source,
           version: '0.1.0',
           hostName: 'agent-host',
@@ -82,7 +89,7 @@ describe('createTelemetry', () => {
           '# HELP routeros_interface_receive_bytes_total Bytes received on the interface.',
           '# UNIT routeros_interface_receive_bytes_total By',
           '# TYPE routeros_interface_receive_bytes_total counter',
-          'routeros_interface_receive_bytes_total{router="core1",site="lab",interface="ether1",otel_scope_name="mikrotik-otel-agent.routeros",otel_scope_version="0.1.0"} 1234',
+          `routeros_interface_receive_bytes_total{router="core1",site="lab",interface="ether1"${scopeRouteros}} 1234`,
           '',
         ].join('\n'),
       );
@@ -90,18 +97,18 @@ describe('createTelemetry', () => {
         [
           '# HELP routeros_up Whether the last poll of the router succeeded (1) or not (0).',
           '# TYPE routeros_up gauge',
-          'routeros_up{router="core1",site="lab",otel_scope_name="mikrotik-otel-agent.routeros",otel_scope_version="0.1.0"} 1',
+          `routeros_up{router="core1",site="lab"${scopeRouteros}} 1`,
           '',
         ].join('\n'),
       );
       expect(text).toContain(
-        'routeros_system_cpu_utilization_ratio{router="core1",site="lab",otel_scope_name="mikrotik-otel-agent.routeros",otel_scope_version="0.1.0"} 0.5\n',
+        `routeros_system_cpu_utilization_ratio{router="core1",site="lab"${scopeRouteros}} 0.5\n`,
       );
       expect(text).toContain(
-        'mikrotik_agent_http_server_requests_total{route="/metrics",code="200",otel_scope_name="mikrotik-otel-agent",otel_scope_version="0.1.0"} 1\n',
+        `mikrotik_agent_http_server_requests_total{route="/metrics",code="200"${scopeAgent}} 1\n`,
       );
       expect(text).toContain(
-        'mikrotik_agent_http_server_request_duration_seconds_bucket{route="/metrics",otel_scope_name="mikrotik-otel-agent",otel_scope_version="0.1.0",le="0.01"} 1\n',
+        `mikrotik_agent_http_server_request_duration_seconds_bucket{route="/metrics"${scopeAgent},le="0.01"} 1\n`,
       );
     });
 
@@ -115,8 +122,8 @@ describe('createTelemetry', () => {
 
       expect(text).not.toContain('routeros_interface_receive_bytes_total');
       expect(text).not.toContain('routeros_system_cpu_utilization_ratio');
-      expect(text).toContain('routeros_up{router="core1",otel_scope_name="mikrotik-otel-agent.routeros",otel_scope_version="0.1.0"} 0\n');
-      expect(text).toContain('routeros_collection_success{router="core1",collector="interface",');
+      expect(text).toContain('routeros_up{router="core1"} 0\n');
+      expect(text).toContain('routeros_collection_success{router="core1",collector="interface"} 0\n');
     });
 
     it('reports collection errors through onDiagError once per window and still serializes', async () => {
@@ -249,7 +256,7 @@ describe('createTelemetry', () => {
       expect(request?.headers['authorization']).toBe('Bearer t0ken');
       // Protobuf strings are raw UTF-8: the names are visible in the decoded body.
       const body = request?.body.toString('latin1') ?? '';
-      for (const name of ['routeros.up', RX_BYTES.name, 'mikrotik_agent.poll.duration.seconds', 'mikrotik-otel-agent.routeros', 'core1']) {
+      for (const name of ['routeros.up', RX_BYTES.name, 'mikrotik_agent.poll.duration.seconds', 'mikrotik-otel-agent.targets', 'core1']) {
         expect(body).toContain(name);
       }
     });

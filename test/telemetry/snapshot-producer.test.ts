@@ -547,4 +547,42 @@ describe('SnapshotMetricProducer', () => {
       expect(metric(await b.collect(), RX_BYTES.name)).toBeUndefined();
     });
   });
+
+  describe('slices', () => {
+    it('yields to the event loop during a big fleet\'s collect and still returns every series', async () => {
+      const interfaces = (router: number): Record<string, number> =>
+        Object.fromEntries(Array.from({ length: 1_000 }, (_, index) => [`ether${index}`, router * 1_000 + index]));
+      const fleet = Array.from({ length: 50 }, (_, router) => rxRouter(`r${router}`, interfaces(router)));
+      const producer = new SnapshotMetricProducer(new TestSnapshotSource(fleet), { scopeName: 'test' });
+      let fired = false;
+      const collecting = producer.collect();
+      // Scheduled after the collect started: it can only fire first if the collect gave the loop back.
+      setTimeout(() => {
+        fired = true;
+      }, 0);
+      const firedBeforeDone = await collecting.then(() => fired);
+      expect(firedBeforeDone).toBe(true);
+      const result = await collecting;
+      expect(points(result, RX_BYTES.name)).toHaveLength(50_000);
+      expect(point(result, RX_BYTES.name, { router: 'r49', interface: 'ether999' })?.value).toBe(49_999);
+    });
+
+    it('runs concurrent collects one after the other, so counter state never interleaves', async () => {
+      const clock = new TestClock();
+      const startMillis = clock.millis;
+      const source = new TestSnapshotSource([rxRouter('a', { e1: 10 }), rxRouter('b', { e1: 1 })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 'test', nowMillis: clock.now, sliceSeries: 1 });
+      const first = producer.collect();
+      // The first collect has begun and yielded after its first target.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      source.routers = [rxRouter('a', { e1: 20 }), rxRouter('b', { e1: 2 })];
+      clock.advance(1_000);
+      const second = producer.collect();
+      const [one, two] = await Promise.all([first, second]);
+      expect(point(one, RX_BYTES.name, { router: 'a' })?.value).toBe(10);
+      expect(point(two, RX_BYTES.name, { router: 'a' })?.value).toBe(20);
+      // The second collect continued the first one's series: same start time.
+      expect(hrTimeToMilliseconds(point(two, RX_BYTES.name, { router: 'a' })!.startTime)).toBe(startMillis);
+    });
+  });
 });

@@ -129,6 +129,27 @@ export async function startProfileRouters(profileIds: readonly string[], clock: 
 }
 
 /**
+ * The agent config of the golden fleet: every router of `fleet` with every collector on (queues capped at
+ * `queueCap` per router: the PPPoE profile has hundreds), polled once a minute so a scrape sees exactly the
+ * first poll; `labelled` gets the config label `role: lab`. The password comes from `${SIM_PASSWORD}`.
+ */
+export function goldenFleetYaml(fleet: ProfileRouters, options: { queueCap: number; labelled?: string }): string {
+  return [
+    'server: { listen: "127.0.0.1:0" }',
+    'collection: { interval: 60s, timeout: 10s }',
+    'defaults:',
+    '  username: admin',
+    '  password: ${SIM_PASSWORD}',
+    `  collectors: ${allCollectorsYaml({ queue: `{ max_series: ${options.queueCap} }` })}`,
+    'routers:',
+    ...fleet.routers.map((router) => {
+      const labels = router.name === options.labelled ? ', labels: { role: lab }' : '';
+      return `  - { name: ${router.name}, address: "127.0.0.1:${router.port}"${labels} }`;
+    }),
+  ].join('\n');
+}
+
+/**
  * A `collectors:` flow mapping that turns on every collector the agent has; `settings` replaces the `true` of
  * some collectors with their own flow mapping (`{ queue: '{ max_series: 20 }' }`).
  */

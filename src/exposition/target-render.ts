@@ -1,0 +1,200 @@
+/**
+ * One target snapshot rendered to exposition text, once: snapshots are immutable, so the text of a
+ * snapshot object never changes and a scrape only concatenates what was rendered when the data came in.
+ *
+ * Per metric name a target holds one chunk per distinct definition (almost always exactly one): which
+ * definition owns a name is decided at scrape time, fleet-wide, by the first target that shows it, as the
+ * OpenTelemetry producer decides it (src/telemetry/snapshot-producer.ts).
+ */
+import { gzipSync } from 'node:zlib';
+import type { MetricDefinition } from '../engine/metric.js';
+import { forEachTargetSeries } from '../engine/series.js';
+import type { TargetSnapshot } from '../engine/snapshot.js';
+import {
+  openMetricsHeader,
+  sampleLine,
+  sampleName,
+  textHeader,
+  type ExpositionFormat,
+  type FamilyMeta,
+} from './format.js';
+
+/** The header of one metric definition in both formats; gzip members made on first use. */
+export interface FamilyHeader {
+  readonly meta: FamilyMeta;
+  readonly text: Buffer;
+  readonly openmetrics: Buffer;
+  textGzip?: Buffer;
+  openmetricsGzip?: Buffer;
+}
+
+/** The sample lines one target has for one definition. */
+export interface DefinitionChunk {
+  readonly definition: MetricDefinition;
+  /** Undefined when the SDK would drop the metric (a name that sanitises to nothing). */
+  readonly header: FamilyHeader | undefined;
+  /** Sample lines, identical in both formats. */
+  readonly text: Buffer;
+  gzip?: Buffer;
+}
+
+/** The chunks of one metric name, definitions in the order the target first shows them. */
+export interface NameChunks {
+  readonly name: string;
+  readonly chunks: readonly DefinitionChunk[];
+}
+
+export interface TargetRender {
+  /** Metric names in the order the target first shows them. */
+  readonly names: readonly NameChunks[];
+  /** What was dropped while rendering (duplicates, counter values that are not finite and ≥ 0). */
+  readonly problems: RenderProblems;
+}
+
+export interface RenderProblems {
+  duplicates: number;
+  firstDuplicate: string;
+  nonFinite: number;
+  firstNonFinite: string;
+}
+
+/** gzip level of the cached members: compressed once per chunk, so the better ratio is cheap. */
+export const GZIP_LEVEL = 6;
+
+const headers = new WeakMap<MetricDefinition, FamilyHeader | null>();
+
+/** The (cached) header of a definition; undefined when the SDK would drop the metric. */
+export function familyHeader(definition: MetricDefinition): FamilyHeader | undefined {
+  const cached = headers.get(definition);
+  if (cached !== undefined) return cached ?? undefined;
+  const name = sampleName(definition.name, definition.kind === 'counter');
+  const header =
+    name === undefined
+      ? undefined
+      : headerOf({ name, type: definition.kind, description: definition.description, unit: definition.unit });
+  headers.set(definition, header ?? null);
+  return header;
+}
+
+export function headerOf(meta: FamilyMeta): FamilyHeader {
+  return { meta, text: Buffer.from(textHeader(meta)), openmetrics: Buffer.from(openMetricsHeader(meta)) };
+}
+
+/** The header bytes of a family for a format, gzipped on request (cached). */
+export function headerBytes(header: FamilyHeader, format: ExpositionFormat, gzip: boolean): Buffer {
+  if (format === 'text') {
+    if (!gzip) return header.text;
+    return (header.textGzip ??= gzipSync(header.text, { level: GZIP_LEVEL }));
+  }
+  if (!gzip) return header.openmetrics;
+  return (header.openmetricsGzip ??= gzipSync(header.openmetrics, { level: GZIP_LEVEL }));
+}
+
+/** A chunk's bytes, gzipped on request (cached with the chunk). */
+export function chunkBytes(chunk: DefinitionChunk, gzip: boolean): Buffer {
+  if (!gzip) return chunk.text;
+  return (chunk.gzip ??= gzipSync(chunk.text, { level: GZIP_LEVEL }));
+}
+
+/** Compresses every chunk of a render now, so no scrape has to. */
+export function gzipRender(render: TargetRender): void {
+  for (const { chunks } of render.names) {
+    for (const chunk of chunks) chunkBytes(chunk, true);
+  }
+}
+
+interface Building {
+  readonly definition: MetricDefinition;
+  readonly header: FamilyHeader | undefined;
+  readonly keys: Set<string>;
+  text: string;
+}
+
+/**
+ * Renders a snapshot. `scopeLabels` is appended to every sample's labels (already rendered, or '').
+ * `seen` holds `name \0 series key` of series that earlier targets with the same identity already
+ * showed; such series are dropped as duplicates (only a fleet with two targets of one identity needs it).
+ */
+export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen?: ReadonlySet<string>): TargetRender {
+  const byName = new Map<string, Building[]>();
+  const problems: RenderProblems = { duplicates: 0, firstDuplicate: '', nonFinite: 0, firstNonFinite: '' };
+  forEachTargetSeries(snapshot, (definition, attributes, value) => {
+    let list = byName.get(definition.name);
+    if (list === undefined) {
+      list = [];
+      byName.set(definition.name, list);
+    }
+    const first = list[0];
+    let building =
+      first !== undefined && first.definition === definition
+        ? first
+        : list.find((entry) => entry.definition === definition || sameDefinition(entry.definition, definition));
+    if (building === undefined) {
+      building = { definition, header: familyHeader(definition), keys: new Set(), text: '' };
+      list.push(building);
+    }
+    if (building.header === undefined) return;
+    const key = seriesKey(attributes);
+    if (building.keys.has(key) || (seen !== undefined && seen.has(`${definition.name}\u0000${key}`))) {
+      // Two identical series would make Prometheus reject the whole scrape; keep the first.
+      if (problems.duplicates++ === 0) problems.firstDuplicate = seriesName(definition.name, attributes);
+      return;
+    }
+    building.keys.add(key);
+    if (definition.kind === 'counter' && !(Number.isFinite(value) && value >= 0)) {
+      if (problems.nonFinite++ === 0) problems.firstNonFinite = `${seriesName(definition.name, attributes)} = ${value}`;
+      return;
+    }
+    building.text += sampleLine(building.header.meta.name, attributes, value, scopeLabels);
+  });
+  const names: NameChunks[] = [];
+  for (const [name, list] of byName) {
+    names.push({
+      name,
+      chunks: list.map((building) => ({
+        definition: building.definition,
+        header: building.header,
+        text: Buffer.from(building.text),
+      })),
+    });
+  }
+  return { names, problems };
+}
+
+/** Every `name \0 series key` a snapshot shows, to seed {@link renderTarget}'s `seen`. */
+export function seriesKeysOf(snapshot: TargetSnapshot, into: Set<string>): void {
+  forEachTargetSeries(snapshot, (definition, attributes) => {
+    into.add(`${definition.name}\u0000${seriesKey(attributes)}`);
+  });
+}
+
+/** A series as messages name it (and the producer keys it): metric name plus attributes in key order. */
+export function seriesName(name: string, attributes: Readonly<Record<string, unknown>>): string {
+  const keys = Object.keys(attributes).sort();
+  return `${name}${JSON.stringify(keys.map((key) => [key, attributes[key]]))}`;
+}
+
+/** Identity of a series within its metric name: attributes in key order. */
+export function seriesKey(attributes: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(attributes).sort();
+  let key = '';
+  for (const name of keys) key += `${name}\u0001${attributes[name]}\u0002`;
+  return key;
+}
+
+/** The producer's rule: two definitions of one name are the same metric when these all agree. */
+export function sameDefinition(a: MetricDefinition, b: MetricDefinition): boolean {
+  return (
+    a.kind === b.kind &&
+    a.unit === b.unit &&
+    a.description === b.description &&
+    a.attributes.length === b.attributes.length &&
+    a.attributes.every((key, index) => b.attributes[index] === key)
+  );
+}
+
+/** A definition in conflict messages. */
+export function describeDefinition(definition: MetricDefinition | undefined): string {
+  if (definition === undefined) return '(none)';
+  return `{kind: ${definition.kind}, unit: '${definition.unit}', attributes: [${definition.attributes.join(', ')}]}`;
+}

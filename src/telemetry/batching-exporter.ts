@@ -1,0 +1,106 @@
+/**
+ * A push exporter that hands its inner exporter requests of at most `maxPoints` data points, one after
+ * the other. The OTLP exporters encode a whole request synchronously (protobuf or JSON) before sending it,
+ * so one export of a large fleet would hold the event loop for the whole encoding; batches keep each
+ * encoding short, and the loop runs between them. Splitting a metric's points over several requests is
+ * plain OTLP: every request carries the resource, scope and metric descriptor again.
+ */
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type {
+  AggregationOption,
+  AggregationTemporality,
+  InstrumentType,
+  MetricData,
+  PushMetricExporter,
+  ResourceMetrics,
+  ScopeMetrics,
+} from '@opentelemetry/sdk-metrics';
+
+/** Points per request by default: a few milliseconds of protobuf encoding on a slow core. */
+export const DEFAULT_MAX_POINTS_PER_EXPORT = 2_000;
+
+export class BatchingMetricExporter implements PushMetricExporter {
+  readonly selectAggregationTemporality?: (instrumentType: InstrumentType) => AggregationTemporality;
+  readonly selectAggregation?: (instrumentType: InstrumentType) => AggregationOption;
+
+  constructor(
+    private readonly _inner: PushMetricExporter,
+    private readonly _maxPoints = DEFAULT_MAX_POINTS_PER_EXPORT,
+  ) {
+    // Only where the inner exporter has them: the reader falls back to its defaults otherwise.
+    if (_inner.selectAggregationTemporality !== undefined) {
+      this.selectAggregationTemporality = (type) => _inner.selectAggregationTemporality!(type);
+    }
+    if (_inner.selectAggregation !== undefined) {
+      this.selectAggregation = (type) => _inner.selectAggregation!(type);
+    }
+  }
+
+  export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
+    void this._exportAll(splitResourceMetrics(metrics, this._maxPoints)).then(resultCallback, (err: unknown) =>
+      resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) }),
+    );
+  }
+
+  /** Sends the batches in order; stops at the first failure, which is the result. */
+  private async _exportAll(batches: readonly ResourceMetrics[]): Promise<ExportResult> {
+    for (let index = 0; index < batches.length; index += 1) {
+      if (index > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const result = await new Promise<ExportResult>((resolve) => this._inner.export(batches[index]!, resolve));
+      if (result.code !== ExportResultCode.SUCCESS) return result;
+    }
+    return { code: ExportResultCode.SUCCESS };
+  }
+
+  forceFlush(): Promise<void> {
+    return this._inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    return this._inner.shutdown();
+  }
+}
+
+/**
+ * The same data in requests of at most `maxPoints` points (a histogram point counts as one), scopes and
+ * metrics in their order; a metric larger than a request is split over several. Nothing is dropped:
+ * a ResourceMetrics without points still gives one (empty) request, as the reader would have sent.
+ */
+export function splitResourceMetrics(metrics: ResourceMetrics, maxPoints: number): ResourceMetrics[] {
+  const limit = Math.max(1, Math.floor(maxPoints));
+  const batches: ResourceMetrics[] = [];
+  let scopes: ScopeMetrics[] = [];
+  let points = 0;
+  const flush = (): void => {
+    batches.push({ resource: metrics.resource, scopeMetrics: scopes });
+    scopes = [];
+    points = 0;
+  };
+  const add = (scope: ScopeMetrics['scope'], metric: MetricData): void => {
+    let last = scopes[scopes.length - 1];
+    if (last === undefined || last.scope !== scope) {
+      last = { scope, metrics: [] };
+      scopes.push(last);
+    }
+    last.metrics.push(metric);
+    points += metric.dataPoints.length;
+  };
+  for (const { scope, metrics: list } of metrics.scopeMetrics) {
+    for (const metric of list) {
+      let offset = 0;
+      do {
+        if (points >= limit) flush();
+        const take = Math.min(limit - points, metric.dataPoints.length - offset);
+        add(scope, offset === 0 && take === metric.dataPoints.length ? metric : withPoints(metric, offset, offset + take));
+        offset += take;
+      } while (offset < metric.dataPoints.length);
+    }
+  }
+  if (scopes.length > 0 || batches.length === 0) flush();
+  return batches;
+}
+
+/** A metric with a slice of its points (the union keeps its own point type). */
+function withPoints(metric: MetricData, start: number, end: number): MetricData {
+  return { ...metric, dataPoints: metric.dataPoints.slice(start, end) } as MetricData;
+}
