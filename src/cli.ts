@@ -6,6 +6,7 @@
  * calls process.exit. Commands load their modules lazily so `--help` stays fast.
  */
 import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
@@ -15,6 +16,7 @@ import type { ConfigOverrides, KnownCollector, LoadedConfig } from './config/loa
 import type { ConfigSection } from './config/sections.js';
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
+import { ordinalFromHostname } from './engine/shard.js';
 import { createLogger, type Logger } from './log.js';
 import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec } from './sources/routeros/simulator/faults.js';
 import { AGENT_NAME, agentVersion } from './version.js';
@@ -34,22 +36,31 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** @default process.cwd() */
   readonly cwd?: string;
+  /** For --shard-from-hostname. @default os.hostname() */
+  readonly hostname?: string;
   /**
    * Subscribes to SIGTERM/SIGINT and returns the unsubscribe function.
    * @default no signals (tests); the process wiring passes the real ones
    */
   readonly onSignal?: (handler: (signal: NodeJS.Signals) => void) => () => void;
+  /**
+   * Subscribes to SIGHUP (reload the configuration) and returns the unsubscribe function.
+   * @default none (tests); the process wiring passes the real one
+   */
+  readonly onReloadSignal?: (handler: () => void) => () => void;
 }
 
 /** A running agent, as `startAgent` returns it. */
 export interface AgentHandle {
   shutdown(): Promise<void>;
   readonly done: Promise<void>;
+  /** Loads the configuration again and applies it (SIGHUP); never rejects. */
+  reload?(): Promise<unknown>;
 }
 
 /** The shape of `./agent.js`. */
 export interface AgentModule {
-  startAgent(config: AgentConfig, logger: Logger): Promise<AgentHandle>;
+  startAgent(config: AgentConfig, logger: Logger, options?: { reloadConfig?: () => Promise<AgentConfig> }): Promise<AgentHandle>;
   readonly StartupCheckError: abstract new (...args: never[]) => Error;
 }
 
@@ -126,12 +137,18 @@ Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error.
 `;
 
 const COMMAND_HELP: Readonly<Record<string, string>> = {
-  run: `Usage: ${AGENT_NAME} run [--config FILE] [--listen ADDR] [--log-level LEVEL]
+  run: `Usage: ${AGENT_NAME} run [--config FILE] [--listen ADDR] [--log-level LEVEL] [--shard I/N]
 
 Options:
   -c, --config FILE      Config file, YAML or JSON (default: $MIKROTIK_AGENT_CONFIG)
       --listen ADDR      HTTP listen address, host:port (beats the file and the environment)
       --log-level LEVEL  trace, debug, info, warn, error or fatal
+      --shard I/N        Poll only shard I (from 0) of N: the targets whose name hashes to I
+      --shard-from-hostname
+                         Take the shard index from the host name's trailing -<n> (a StatefulSet
+                         pod ordinal); the count from --shard's N or collection.shard.count
+
+SIGHUP reloads the configuration (so does POST /-/reload with server.enable_lifecycle).
 `,
   'check-config': `Usage: ${AGENT_NAME} check-config --config FILE
 
@@ -282,18 +299,23 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       config: { type: 'string', short: 'c' },
       listen: { type: 'string' },
       'log-level': { type: 'string' },
+      shard: { type: 'string' },
+      'shard-from-hostname': { type: 'boolean' },
     },
     allowPositionals: false,
     strict: true,
   });
+  const shard = shardOverride(values.shard, values['shard-from-hostname'] === true, io.hostname ?? hostname());
   const overrides: ConfigOverrides = {
     ...(values.listen === undefined ? {} : { listen: values.listen }),
     ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
+    ...(shard === undefined ? {} : { shard }),
   };
   const file = configFile(values.config, io.env);
 
   // Signals that arrive while starting are honoured once the agent is up.
   const signals = new SignalLatch(io);
+  const reloads = new ReloadSignals(io);
   try {
     const { config, warnings } = await load(file, overrides, io, deps);
     const logger = createLogger(config.log, io.stdout);
@@ -305,7 +327,9 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
     );
     let agent: AgentHandle;
     try {
-      agent = await agentModule.startAgent(config, logger);
+      // A reload reads the same file, environment and flags again.
+      const reloadConfig = async (): Promise<AgentConfig> => (await load(file, overrides, io, deps)).config;
+      agent = await agentModule.startAgent(config, logger, { reloadConfig });
     } catch (error) {
       if (error instanceof agentModule.StartupCheckError) {
         logger.error({ err: error }, 'startup check failed');
@@ -314,10 +338,70 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       logger.error({ err: error }, 'agent failed to start');
       return EXIT_FAILURE;
     }
+    reloads.attach(agent, logger);
     return await superviseAgent(agent, signals, logger, deps.shutdownTimeoutMillis ?? SHUTDOWN_TIMEOUT_MILLIS);
   } finally {
+    reloads.close();
     signals.close();
   }
+}
+
+/**
+ * SIGHUP → a full configuration reload (the agent folds a storm of them into one after another).
+ * Subscribed from the first moment, so a SIGHUP while starting (whose default action ends the
+ * process) becomes one reload once the agent is up.
+ */
+class ReloadSignals {
+  private _pending = false;
+  private _agent: AgentHandle | undefined;
+  private _logger: Logger | undefined;
+  private readonly _unsubscribe: () => void;
+
+  constructor(io: CliIo) {
+    this._unsubscribe = io.onReloadSignal?.(() => this._signal()) ?? (() => undefined);
+  }
+
+  attach(agent: AgentHandle, logger: Logger): void {
+    this._agent = agent;
+    this._logger = logger;
+    if (this._pending) this._signal();
+  }
+
+  close(): void {
+    this._unsubscribe();
+  }
+
+  private _signal(): void {
+    const agent = this._agent;
+    const logger = this._logger;
+    if (agent === undefined || logger === undefined) {
+      this._pending = true;
+      return;
+    }
+    this._pending = false;
+    logger.info({ signal: 'SIGHUP' }, 'reloading the configuration');
+    agent.reload?.().catch((error: unknown) => logger.error({ err: error }, 'reload failed'));
+  }
+}
+
+/** `--shard i/n` and `--shard-from-hostname` as config overrides; bad values are usage errors. */
+function shardOverride(text: string | undefined, fromHostname: boolean, host: string): ConfigOverrides['shard'] {
+  let parsed: { index: number; count: number } | undefined;
+  if (text !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(text);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (match === null || count < 1 || index >= count || !Number.isSafeInteger(count)) {
+      throw new UsageError('--shard must be I/N with 0 <= I < N (0/3, 1/3, 2/3)');
+    }
+    parsed = { index, count };
+  }
+  if (!fromHostname) return parsed === undefined ? undefined : { ...parsed, flag: '--shard' };
+  const ordinal = ordinalFromHostname(host);
+  if (ordinal === undefined) {
+    throw new UsageError(`--shard-from-hostname: the host name ${JSON.stringify(host)} does not end in -<number>`);
+  }
+  return { index: ordinal, ...(parsed === undefined ? {} : { count: parsed.count }), flag: '--shard-from-hostname' };
 }
 
 /** Waits for a signal or the agent's end, then shuts down within the deadline. */
@@ -524,6 +608,10 @@ if (isMainModule()) {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
+    onReloadSignal(handler) {
+      process.on('SIGHUP', handler);
+      return () => process.off('SIGHUP', handler);
+    },
     onSignal(handler) {
       process.on('SIGTERM', handler);
       process.on('SIGINT', handler);

@@ -45,12 +45,14 @@ export function configDocument(config: AgentConfig, options: ConfigDocumentOptio
       max_concurrent_scrapes: server.maxConcurrentScrapes,
       request_timeout: formatDuration(server.requestTimeoutMillis),
       max_header_bytes: server.maxHeaderBytes,
+      enable_lifecycle: server.enableLifecycle ?? false,
     },
     collection: {
       interval: formatDuration(collection.intervalMillis),
       timeout: formatDuration(collection.timeoutMillis),
       concurrency: collection.concurrency,
       startup_check: collection.startupCheck,
+      shard: { index: collection.shard?.index ?? 0, count: collection.shard?.count ?? 1 },
     },
     otlp: {
       enabled: otlp.enabled,

@@ -58,6 +58,7 @@ export function normaliseServer(raw: RawConfig['server'], context: ServerContext
     maxConcurrentScrapes: raw.max_concurrent_scrapes,
     requestTimeoutMillis,
     maxHeaderBytes: raw.max_header_bytes,
+    enableLifecycle: raw.enable_lifecycle,
   };
   if (tls !== undefined) Object.assign(server, { tls });
   if (auth !== undefined) Object.assign(server, { auth });

@@ -3,7 +3,7 @@
  * router, so they never disappear and the SDK's aggregation suits them. Router names stay off these
  * instruments: per-router state lives in the snapshot producer's `routeros.*` metrics.
  */
-import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, ObservableGauge, UpDownCounter } from '@opentelemetry/api';
 import { CONNECTION_STATES, type ConnectionState } from '../engine/target-poller.js';
 
 /** Name of the Meter (instrumentation scope) that owns the agent's instruments. */
@@ -88,7 +88,38 @@ export const AGENT_METRIC_DEFINITIONS = [
     description: 'OTLP pushes, by result (ok or failed); absent while OTLP is off.',
     attributes: ['result'],
   },
+  {
+    name: 'mikrotik_agent.config.last_reload.successful',
+    kind: 'gauge',
+    unit: '',
+    description: 'Whether the last configuration reload (SIGHUP, POST /-/reload) succeeded (1) or was rejected and the previous configuration kept (0); 1 from start.',
+    attributes: [],
+  },
+  {
+    name: 'mikrotik_agent.config.last_reload.success_timestamp.seconds',
+    kind: 'gauge',
+    unit: 's',
+    description: 'Unix time of the last configuration load that was applied (the start, or the last successful reload).',
+    attributes: [],
+  },
+  {
+    name: 'mikrotik_agent.shard.targets',
+    kind: 'gauge',
+    unit: '{target}',
+    description:
+      "Targets this replica polls, by source and shard (collection.shard: `shard` is this replica's index, `shard_count` the number of replicas).",
+    attributes: ['source', 'shard', 'shard_count'],
+  },
 ] as const satisfies readonly AgentMetricDefinition[];
+
+/** What the agent's state gauges read at each collection. */
+export interface AgentState {
+  readonly lastReloadSuccessful: boolean;
+  readonly lastReloadSuccessMillis: number;
+  readonly shard: { readonly index: number; readonly count: number };
+  /** Targets polled now, by source kind. */
+  readonly targets: Readonly<Record<string, number>>;
+}
 
 type AgentMetricName = (typeof AGENT_METRIC_DEFINITIONS)[number]['name'];
 
@@ -103,8 +134,13 @@ export class AgentMetrics {
   private readonly _httpDuration: Histogram;
   private readonly _otlpExports: Counter;
 
+  private readonly _meter: Meter;
+  private readonly _instruments: AgentInstruments;
+
   constructor(meter: Meter) {
     const instruments = new AgentInstruments(meter);
+    this._meter = meter;
+    this._instruments = instruments;
     this._collectorRuns = instruments.counter('mikrotik_agent.collector.runs');
     this._collectorDuration = instruments.histogram('mikrotik_agent.collector.duration.seconds');
     this._pollDuration = instruments.histogram('mikrotik_agent.poll.duration.seconds');
@@ -147,6 +183,23 @@ export class AgentMetrics {
   recordOtlpExport(result: 'ok' | 'failed'): void {
     this._otlpExports.add(1, { result });
   }
+
+  /** Reports the agent's reload and shard state, read from `read` at every collection. */
+  observeAgentState(read: () => AgentState): void {
+    const successful = this._instruments.observableGauge('mikrotik_agent.config.last_reload.successful');
+    const successTime = this._instruments.observableGauge('mikrotik_agent.config.last_reload.success_timestamp.seconds');
+    const targets = this._instruments.observableGauge('mikrotik_agent.shard.targets');
+    this._meter.addBatchObservableCallback(
+      (observer) => {
+        const state = read();
+        observer.observe(successful, state.lastReloadSuccessful ? 1 : 0);
+        observer.observe(successTime, state.lastReloadSuccessMillis / 1000);
+        const shard = { shard: String(state.shard.index), shard_count: String(state.shard.count) };
+        for (const [source, count] of Object.entries(state.targets)) observer.observe(targets, count, { source, ...shard });
+      },
+      [successful, successTime, targets],
+    );
+  }
 }
 
 /** Creates instruments by name from {@link AGENT_METRIC_DEFINITIONS}. */
@@ -161,6 +214,12 @@ class AgentInstruments {
   upDownCounter(name: AgentMetricName): UpDownCounter<Attributes> {
     const definition = this._definition(name, 'gauge');
     return this._meter.createUpDownCounter(definition.name, { unit: definition.unit, description: definition.description });
+  }
+
+  /** A gauge whose value is read when collected (a state, not a count of events). */
+  observableGauge(name: AgentMetricName): ObservableGauge<Attributes> {
+    const definition = this._definition(name, 'gauge');
+    return this._meter.createObservableGauge(definition.name, { unit: definition.unit, description: definition.description });
   }
 
   histogram(name: AgentMetricName): Histogram<Attributes> {

@@ -27,8 +27,9 @@ describe('loadConfig: sources', () => {
       maxConcurrentScrapes: 4,
       requestTimeoutMillis: 30_000,
       maxHeaderBytes: 16_384,
+      enableLifecycle: false,
     });
-    expect(config.collection).toEqual({ intervalMillis: 30_000, timeoutMillis: 10_000, concurrency: 64, startupCheck: 'off' });
+    expect(config.collection).toEqual({ intervalMillis: 30_000, timeoutMillis: 10_000, concurrency: 64, startupCheck: 'off', shard: { index: 0, count: 1 } });
     expect(config.otlp).toMatchObject({
       enabled: false,
       endpoint: 'http://localhost:4318/v1/metrics',
@@ -64,7 +65,7 @@ routers:
 `,
     );
     const { config } = loadConfig({ file, env: { CORE1_PASSWORD: 's3cret' }, collectors: TEST_COLLECTORS, sections: SECTIONS });
-    expect(config.collection).toEqual({ intervalMillis: 60_000, timeoutMillis: 15_000, concurrency: 64, startupCheck: 'strict' });
+    expect(config.collection).toEqual({ intervalMillis: 60_000, timeoutMillis: 15_000, concurrency: 64, startupCheck: 'strict', shard: { index: 0, count: 1 } });
     expect(config.routers).toEqual([
       {
         name: 'core1',
@@ -554,6 +555,7 @@ describe('loadConfig: server', () => {
       maxConcurrentScrapes: 4,
       requestTimeoutMillis: 5_000,
       maxHeaderBytes: 16_384,
+      enableLifecycle: false,
     });
     expect(warnings).toEqual([]);
   });

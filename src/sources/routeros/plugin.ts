@@ -4,7 +4,7 @@
  */
 import type { AgentConfig, RouterConfig } from '../../config/types.js';
 import type { MetricDefinition } from '../../engine/metric.js';
-import type { Source, SourceContext, SourcePlugin } from '../../engine/source.js';
+import type { Source, SourceContext, SourcePlugin, SourceReload } from '../../engine/source.js';
 import type { Collector } from './collectors/collector.js';
 import { renderMetricsDoc } from './collectors/docs.js';
 import { COLLECTORS } from './collectors/registry.js';
@@ -41,9 +41,11 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
   const { config, logger } = context;
   const simulator = simulatorConfig(config);
   let routers: readonly RouterConfig[] = config.routers;
+  let fleet: SimulatedFleet | undefined;
+  let simulatorHost = '';
   if (simulator.enabled) {
-    const simulatorHost = simulator.host === '' ? '127.0.0.1' : simulator.host;
-    const fleet = await SimulatedFleet.start({
+    simulatorHost = simulator.host === '' ? '127.0.0.1' : simulator.host;
+    fleet = await SimulatedFleet.start({
       count: simulator.count,
       profile: simulator.profile,
       host: simulatorHost,
@@ -52,12 +54,13 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
       password: SIMULATOR_PASSWORD,
       faults: simulator.faults ?? [],
     });
-    context.onShutdown('simulator', 1_000, () => fleet.stop());
+    const started = fleet;
+    context.onShutdown('simulator', 1_000, () => started.stop());
     const simulated = simulatedRouters(config, simulatorHost, fleet, collectors);
     routers = [...routers, ...simulated];
     // By the names /health shows, so a demo's deliberate failures are not mistaken for real ones.
     const faults = Object.fromEntries(
-      fleet.routers.flatMap((router, index) =>
+      started.routers.flatMap((router, index) =>
         router.fault === undefined ? [] : [[simulated[index]?.name ?? router.name, formatFault(router.fault)]],
       ),
     );
@@ -67,7 +70,7 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     );
   }
   warnAboutTls(routers, logger);
-  return new RouterOsSource({
+  const source = new RouterOsSource({
     routers,
     collectors,
     limiter: context.limiter,
@@ -75,6 +78,19 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     ...(context.metrics ? { metrics: context.metrics } : {}),
     ...(context.tuning ? { tuning: context.tuning } : {}),
   });
+  const simulatorText = JSON.stringify(simulator);
+  const reload = (next: AgentConfig): Promise<SourceReload> => {
+    // The simulated fleet listens on sockets of its own: it changes only with a restart, and its
+    // routers stay (with the new `defaults:`) until then.
+    const restartNeeded = JSON.stringify(simulatorConfig(next)) === simulatorText ? [] : ['simulator'];
+    const simulated = fleet === undefined ? [] : simulatedRouters(next, simulatorHost, fleet, collectors);
+    const nextRouters = [...next.routers, ...simulated];
+    const targets = source.setRouters(nextRouters);
+    const added = new Set(targets.added.concat(targets.changed));
+    warnAboutTls(nextRouters.filter((router) => added.has(router.name)), logger);
+    return Promise.resolve({ targets, restartNeeded });
+  };
+  return Object.assign(source, { reload });
 }
 
 /** RouterConfigs for the simulated fleet, with the collection defaults. */
