@@ -220,6 +220,27 @@ describe('main: run', () => {
     expect(messages).toEqual(['starting mikrotik-otel-agent', 'shutting down', 'shutdown complete']);
   });
 
+  it('--shard i/n and --shard-from-hostname set collection.shard; bad values are usage errors', async () => {
+    const file = setup();
+    const runWith = async (args: string[], hostname = 'laptop') => {
+      const agent = fakeAgent();
+      const t = testIo();
+      const exit = main(['run', '-c', file, ...args], { ...t.io, hostname }, { ...baseDeps, loadAgent: async () => agent.module });
+      await waitFor(() => agent.calls.includes('start') || t.stderr() !== '');
+      if (agent.calls.includes('start')) t.raise('SIGTERM');
+      return { code: await exit, shard: agent.config()?.collection.shard, stderr: t.stderr() };
+    };
+    expect(await runWith(['--shard', '1/3'])).toMatchObject({ code: 0, shard: { index: 1, count: 3 } });
+    expect(await runWith(['--shard', '0/3', '--shard-from-hostname'], 'mikrotik-agent-2')).toMatchObject({ code: 0, shard: { index: 2, count: 3 } });
+    expect(await runWith(['--shard', '3/3'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard must be I/N') });
+    expect(await runWith(['--shard-from-hostname'])).toMatchObject({ code: 2, stderr: expect.stringContaining('"laptop" does not end in -<number>') });
+    // The ordinal beyond the configured count (1 replica): a config error naming the flag.
+    expect(await runWith(['--shard-from-hostname'], 'mikrotik-agent-4')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--shard-from-hostname: must be below the shard count (1)'),
+    });
+  });
+
   it('is the default command', async () => {
     const file = setup();
     const agent = fakeAgent();
