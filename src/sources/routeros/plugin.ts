@@ -4,11 +4,13 @@
  */
 import type { AgentConfig, RouterConfig } from '../../config/types.js';
 import type { MetricDefinition } from '../../engine/metric.js';
-import type { Source, SourceContext, SourcePlugin, SourceReload } from '../../engine/source.js';
+import { FileSdWatcher } from '../../engine/file-sd.js';
+import type { Source, SourceContext, SourcePlugin, SourceReload, TargetUpdate } from '../../engine/source.js';
 import type { Collector } from './collectors/collector.js';
 import { renderMetricsDoc } from './collectors/docs.js';
 import { COLLECTORS } from './collectors/registry.js';
 import { ROUTER_METRICS } from './descriptor.js';
+import { discoveredRouters, discoveryConfig, DISCOVERY_SECTION, modulesConfig, modulesSection } from './discovery.js';
 import { RouterOsSource } from './poller.js';
 import { tlsMode } from './session/connection.js';
 import { SIMULATOR_SECTION, simulatorConfig } from './simulator/config.js';
@@ -30,7 +32,7 @@ export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugi
   const collectors = options.collectors ?? COLLECTORS;
   return {
     kind: 'routeros',
-    configSections: [SIMULATOR_SECTION],
+    configSections: [SIMULATOR_SECTION, DISCOVERY_SECTION, modulesSection(collectors)],
     metrics: (): readonly MetricDefinition[] => [...ROUTER_METRICS, ...collectors.flatMap((collector) => collector.metrics)],
     docs: () => renderMetricsDoc(collectors),
     create: (context) => createRouterOsSource(context, collectors),
@@ -69,6 +71,10 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
       'simulator started; its routers are polled over loopback like real ones',
     );
   }
+  const staticRouters = routers;
+  const discovery = new Discovery(context, collectors);
+  await discovery.configure(config);
+  routers = [...staticRouters, ...discovery.routers(config, staticRouters)];
   warnAboutTls(routers, logger);
   const source = new RouterOsSource({
     routers,
@@ -79,18 +85,90 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     ...(context.tuning ? { tuning: context.tuning } : {}),
   });
   const simulatorText = JSON.stringify(simulator);
-  const reload = (next: AgentConfig): Promise<SourceReload> => {
-    // The simulated fleet listens on sockets of its own: it changes only with a restart, and its
-    // routers stay (with the new `defaults:`) until then.
-    const restartNeeded = JSON.stringify(simulatorConfig(next)) === simulatorText ? [] : ['simulator'];
-    const simulated = fleet === undefined ? [] : simulatedRouters(next, simulatorHost, fleet, collectors);
-    const nextRouters = [...next.routers, ...simulated];
+  let current = config;
+  const staticOf = (next: AgentConfig): RouterConfig[] => [
+    ...next.routers,
+    ...(fleet === undefined ? [] : simulatedRouters(next, simulatorHost, fleet, collectors)),
+  ];
+  const apply = (next: AgentConfig): TargetUpdate => {
+    const statics = staticOf(next);
+    const nextRouters = [...statics, ...discovery.routers(next, statics)];
     const targets = source.setRouters(nextRouters);
     const added = new Set(targets.added.concat(targets.changed));
     warnAboutTls(nextRouters.filter((router) => added.has(router.name)), logger);
-    return Promise.resolve({ targets, restartNeeded });
+    return targets;
+  };
+  discovery.onChange = () => {
+    const targets = apply(current);
+    logger.info({ added: targets.added.length, removed: targets.removed.length, changed: targets.changed.length }, 'discovered routers changed');
+  };
+  const reload = async (next: AgentConfig): Promise<SourceReload> => {
+    // The simulated fleet listens on sockets of its own: it changes only with a restart, and its
+    // routers stay (with the new `defaults:`) until then.
+    const restartNeeded = JSON.stringify(simulatorConfig(next)) === simulatorText ? [] : ['simulator'];
+    await discovery.configure(next);
+    current = next;
+    return { targets: apply(next), restartNeeded };
   };
   return Object.assign(source, { reload });
+}
+
+/** The file_sd watcher of `discovery.file`, restarted when that setting changes. */
+class Discovery {
+  onChange: () => void = () => undefined;
+  private _watcher: FileSdWatcher | undefined;
+  private _settings = '';
+  /** Problems last logged, so an unchanged bad target is not logged again on every change. */
+  private _logged = new Set<string>();
+
+  constructor(
+    private readonly _context: SourceContext,
+    private readonly _collectors: readonly Collector[],
+  ) {
+    _context.onShutdown('discovery', 500, () => {
+      this._watcher?.stop();
+      return Promise.resolve();
+    });
+  }
+
+  /** Starts (or restarts) the watcher for `config`'s discovery.file; resolves once the files were read. */
+  async configure(config: AgentConfig): Promise<void> {
+    const settings = discoveryConfig(config);
+    const text = JSON.stringify(settings);
+    if (text === this._settings) return;
+    this._settings = text;
+    this._watcher?.stop();
+    this._watcher = undefined;
+    if (settings.file.length === 0) return;
+    const logger = this._context.logger;
+    const watcher = new FileSdWatcher({
+      patterns: settings.file,
+      baseDir: '/',
+      intervalMillis: settings.refreshMillis,
+      onChange: () => {
+        if (this._watcher === watcher) this.onChange();
+      },
+      onError: (file, message) => logger.error({ file, error: message }, 'discovery file unusable; its last good targets stay'),
+    });
+    this._watcher = watcher;
+    await watcher.start();
+  }
+
+  /** The discovered routers for `config`, names in `statics` excluded. */
+  routers(config: AgentConfig, statics: readonly RouterConfig[]): RouterConfig[] {
+    const groups = this._watcher?.groups() ?? [];
+    const { routers, problems } = discoveredRouters(groups, modulesConfig(config), this._collectors, new Set(statics.map((router) => router.name)));
+    const logged = new Set<string>();
+    for (const problem of problems) {
+      const key = `${problem.where} ${problem.target} ${problem.message}`;
+      logged.add(key);
+      if (!this._logged.has(key)) {
+        this._context.logger.error({ target: problem.target, file: problem.where, error: problem.message }, 'discovered target skipped');
+      }
+    }
+    this._logged = logged;
+    return routers;
+  }
 }
 
 /** RouterConfigs for the simulated fleet, with the collection defaults. */
