@@ -129,6 +129,9 @@ async function start(
     lastReloadSuccessMillis: reloader.lastReloadSuccessMillis,
     shard: reloader.shard,
     targets: targetCounts(pluginSources),
+    discoveryFiles: pluginSources.flatMap(({ plugin, source }) =>
+      (source.discoveryFiles?.() ?? []).map((file) => ({ source: plugin.kind, file: file.file, ok: file.ok })),
+    ),
   }));
   // Registered before the server so they run after it: the last scrape finishes, then the final
   // export, then connections and the simulator go.

@@ -110,6 +110,14 @@ export const AGENT_METRIC_DEFINITIONS = [
       "Targets this replica polls, by source and shard (collection.shard: `shard` is this replica's index, `shard_count` the number of replicas).",
     attributes: ['source', 'shard', 'shard_count'],
   },
+  {
+    name: 'mikrotik_agent.discovery.file.valid',
+    kind: 'gauge',
+    unit: '',
+    description:
+      'Whether a discovery file (discovery.file) could be read and parsed at its last read (1) or not (0: its last good targets stay in use, the log says why).',
+    attributes: ['source', 'file'],
+  },
 ] as const satisfies readonly AgentMetricDefinition[];
 
 /** What the agent's state gauges read at each collection. */
@@ -119,6 +127,8 @@ export interface AgentState {
   readonly shard: { readonly index: number; readonly count: number };
   /** Targets polled now, by source kind. */
   readonly targets: Readonly<Record<string, number>>;
+  /** Discovery files by source kind. */
+  readonly discoveryFiles?: readonly { readonly source: string; readonly file: string; readonly ok: boolean }[];
 }
 
 type AgentMetricName = (typeof AGENT_METRIC_DEFINITIONS)[number]['name'];
@@ -189,6 +199,7 @@ export class AgentMetrics {
     const successful = this._instruments.observableGauge('mikrotik_agent.config.last_reload.successful');
     const successTime = this._instruments.observableGauge('mikrotik_agent.config.last_reload.success_timestamp.seconds');
     const targets = this._instruments.observableGauge('mikrotik_agent.shard.targets');
+    const files = this._instruments.observableGauge('mikrotik_agent.discovery.file.valid');
     this._meter.addBatchObservableCallback(
       (observer) => {
         const state = read();
@@ -196,8 +207,9 @@ export class AgentMetrics {
         observer.observe(successTime, state.lastReloadSuccessMillis / 1000);
         const shard = { shard: String(state.shard.index), shard_count: String(state.shard.count) };
         for (const [source, count] of Object.entries(state.targets)) observer.observe(targets, count, { source, ...shard });
+        for (const file of state.discoveryFiles ?? []) observer.observe(files, file.ok ? 1 : 0, { source: file.source, file: file.file });
       },
-      [successful, successTime, targets],
+      [successful, successTime, targets, files],
     );
   }
 }

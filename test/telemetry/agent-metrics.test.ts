@@ -38,6 +38,7 @@ describe('AgentMetrics', () => {
         lastReloadSuccessMillis: 1_700_000_000_000,
         shard: { index: 1, count: 3 },
         targets: { routeros: 7 },
+        discoveryFiles: [{ source: 'routeros', file: '/etc/targets/a.json', ok: false }],
       }));
     });
 

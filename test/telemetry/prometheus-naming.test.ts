@@ -84,6 +84,7 @@ describe('Prometheus names on /metrics', () => {
         lastReloadSuccessMillis: 0,
         shard: { index: 0, count: 1 },
         targets: { routeros: 1 },
+        discoveryFiles: [{ source: 'routeros', file: 'a.json', ok: true }],
       }));
       const text = await telemetry.collectPrometheus(1000);
       const typed = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));

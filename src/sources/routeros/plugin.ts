@@ -4,7 +4,7 @@
  */
 import type { AgentConfig, RouterConfig } from '../../config/types.js';
 import type { MetricDefinition } from '../../engine/metric.js';
-import { FileSdWatcher } from '../../engine/file-sd.js';
+import { FileSdWatcher, type FileSdFileState } from '../../engine/file-sd.js';
 import type { Source, SourceContext, SourcePlugin, SourceReload, TargetUpdate } from '../../engine/source.js';
 import type { Collector } from './collectors/collector.js';
 import { renderMetricsDoc } from './collectors/docs.js';
@@ -110,7 +110,7 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     current = next;
     return { targets: apply(next), restartNeeded };
   };
-  return Object.assign(source, { reload });
+  return Object.assign(source, { reload, discoveryFiles: () => discovery.files() });
 }
 
 /** The file_sd watcher of `discovery.file`, restarted when that setting changes. */
@@ -152,6 +152,10 @@ class Discovery {
     });
     this._watcher = watcher;
     await watcher.start();
+  }
+
+  files(): readonly FileSdFileState[] {
+    return this._watcher?.states() ?? [];
   }
 
   /** The discovered routers for `config`, names in `statics` excluded. */

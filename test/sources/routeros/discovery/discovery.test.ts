@@ -13,6 +13,7 @@ import { FileSdWatcher, parseFileSd, type TargetGroup } from '../../../../src/en
 import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
 import { discoveredRouters, modulesConfig } from '../../../../src/sources/routeros/discovery.js';
 import { SimulatedFleet } from '../../../../src/sources/routeros/simulator/fleet.js';
+import { httpRequest } from '../../../helpers/processes.js';
 import { SECTIONS } from '../../../helpers/sections.js';
 import { captureLogger, waitFor } from '../poller/helpers/engine-fixtures.js';
 
@@ -155,5 +156,7 @@ describe('the agent with discovery.file', () => {
     writeFileSync(join(dir, 'fleet.json'), '[{"targets": [');
     await waitFor('the broken file reported', () => lines.some((line) => line.msg === 'discovery file unusable; its last good targets stay'), 10_000);
     expect(names()).toEqual(['static0', `127.0.0.1_${port(2)}`]);
+    const metrics = (await httpRequest(`http://127.0.0.1:${agent.address.port}/metrics`)).body;
+    expect(metrics).toMatch(new RegExp(`^mikrotik_agent_discovery_file_valid\\{[^}]*file="${join(dir, 'fleet.json')}"[^}]*\\} 0$`, 'm'));
   });
 });
