@@ -148,6 +148,7 @@ async function start(
     // Within the shutdown step's own bound, so in-flight scrapes are cut rather than abandoned.
     closeTimeoutMillis: 2_500,
     lifecycle: { reload: () => reloader.reload() },
+    routes: sources.flatMap((source) => source.routes ?? []),
     shard: () => ({ ...reloader.shard, targets: engine.snapshots().length }),
   });
   reloadTls = () => server.reloadTls();

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { ServerConfig } from '../config/types.js';
 import type { SnapshotSource } from '../engine/snapshot.js';
+import type { SourceRoute } from '../engine/source.js';
 import type { Telemetry } from '../telemetry/provider.js';
 import { Authenticator } from './auth.js';
 import { healthReport, sourceHealth, type ShardHealth } from './health.js';
@@ -68,6 +69,8 @@ export interface HttpServerOptions {
   readonly lifecycle?: { reload(): Promise<ReloadAnswer> };
   /** This replica's shard, shown in `/health` when the fleet is sharded (count > 1). */
   readonly shard?: () => ShardHealth;
+  /** Endpoints the sources serve (`/probe`), behind the same auth; bodiless requests only for now. */
+  readonly routes?: readonly SourceRoute[];
 }
 
 /** What `POST /-/reload` answers (secret-free: key paths and messages). */
@@ -212,7 +215,7 @@ class AgentHttpServerImpl implements AgentHttpServer {
   private _onRequest(req: IncomingMessage, res: ServerResponse): void {
     const startedAt = process.hrtime.bigint();
     const path = requestPath(req.url);
-    const route = this._routes.has(path) ? path : 'other';
+    const route = this._routes.has(path) ? path : (this._sourceRoute(path)?.name ?? 'other');
     // Streams report aborted clients as errors; nothing to do about them beyond not crashing.
     req.on('error', () => {});
     res.on('error', () => {});
@@ -242,6 +245,15 @@ class AgentHttpServerImpl implements AgentHttpServer {
         send(res, 401, TEXT_CONTENT_TYPE, 'unauthorized\n', { 'WWW-Authenticate': this._auth.challenges() });
         return;
       }
+    }
+    const sourceRoute = this._routes.has(path) ? undefined : this._sourceRoute(path);
+    if (sourceRoute !== undefined) {
+      if (!sourceRoute.methods.includes(req.method ?? '')) {
+        send(res, 405, TEXT_CONTENT_TYPE, 'method not allowed\n', { Allow: sourceRoute.methods.join(', ') });
+        return;
+      }
+      await sourceRoute.handle(req, res, Buffer.alloc(0));
+      return;
     }
     const handler = this._routes.get(path);
     if (handler === undefined) {
@@ -310,6 +322,11 @@ class AgentHttpServerImpl implements AgentHttpServer {
     send(res, 200, HTML_CONTENT_TYPE, renderIndexPage(report.status, this._options.version, groups), {
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
     });
+  }
+
+  /** The source route for `path`: an exact path, or a prefix ending in `/`. */
+  private _sourceRoute(path: string): SourceRoute | undefined {
+    return this._options.routes?.find((route) => (route.path.endsWith('/') ? path.startsWith(route.path) : path === route.path));
   }
 
   private _shard(): ShardHealth | undefined {

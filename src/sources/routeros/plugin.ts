@@ -10,6 +10,7 @@ import type { Collector } from './collectors/collector.js';
 import { renderMetricsDoc } from './collectors/docs.js';
 import { COLLECTORS } from './collectors/registry.js';
 import { ROUTER_METRICS } from './descriptor.js';
+import { PROBE_SECTION, Probes } from './probe.js';
 import { discoveredRouters, discoveryConfig, DISCOVERY_SECTION, modulesConfig, modulesSection } from './discovery.js';
 import { RouterOsSource } from './poller.js';
 import { tlsMode } from './session/connection.js';
@@ -32,7 +33,7 @@ export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugi
   const collectors = options.collectors ?? COLLECTORS;
   return {
     kind: 'routeros',
-    configSections: [SIMULATOR_SECTION, DISCOVERY_SECTION, modulesSection(collectors)],
+    configSections: [SIMULATOR_SECTION, DISCOVERY_SECTION, modulesSection(collectors), PROBE_SECTION],
     metrics: (): readonly MetricDefinition[] => [...ROUTER_METRICS, ...collectors.flatMap((collector) => collector.metrics)],
     docs: () => renderMetricsDoc(collectors),
     create: (context) => createRouterOsSource(context, collectors),
@@ -90,9 +91,21 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     ...next.routers,
     ...(fleet === undefined ? [] : simulatedRouters(next, simulatorHost, fleet, collectors)),
   ];
+  let polledNames = new Set<string>();
+  const probes = new Probes(config, collectors, {
+    apply: () => apply(current),
+    snapshot: (name) => source.snapshots().find((snapshot) => snapshot.name === name),
+    names: () => polledNames,
+  });
+  context.onShutdown('probes', 100, () => {
+    probes.stop();
+    return Promise.resolve();
+  });
   const apply = (next: AgentConfig): TargetUpdate => {
     const statics = staticOf(next);
-    const nextRouters = [...statics, ...discovery.routers(next, statics)];
+    const configured = [...statics, ...discovery.routers(next, statics)];
+    polledNames = new Set(configured.map((router) => router.name));
+    const nextRouters = [...configured, ...probes.routers().filter((router) => !polledNames.has(router.name))];
     const targets = source.setRouters(nextRouters);
     const added = new Set(targets.added.concat(targets.changed));
     warnAboutTls(nextRouters.filter((router) => added.has(router.name)), logger);
@@ -107,10 +120,12 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     // routers stay (with the new `defaults:`) until then.
     const restartNeeded = JSON.stringify(simulatorConfig(next)) === simulatorText ? [] : ['simulator'];
     await discovery.configure(next);
+    probes.configure(next);
     current = next;
     return { targets: apply(next), restartNeeded };
   };
-  return Object.assign(source, { reload, discoveryFiles: () => discovery.files() });
+  polledNames = new Set(routers.map((router) => router.name));
+  return Object.assign(source, { reload, discoveryFiles: () => discovery.files(), routes: [probes.route()] });
 }
 
 /** The file_sd watcher of `discovery.file`, restarted when that setting changes. */
