@@ -102,6 +102,11 @@ export class Probes {
   private readonly _timer: NodeJS.Timeout;
   private _config: AgentConfig;
   private _allowed = new BlockList();
+  /**
+   * Enrolled routers by request (`target`, `module`): a later probe skips building the router from
+   * its module (the router rules, collectors and labels), which costs more than the answer itself.
+   */
+  private readonly _byRequest = new Map<string, Probed>();
 
   constructor(
     config: AgentConfig,
@@ -128,6 +133,8 @@ export class Probes {
       if (cidr !== undefined) allowed.addSubnet(cidr.address, cidr.prefix, cidr.family);
     }
     this._allowed = allowed;
+    // Modules may have changed: the next probe of each router builds it again.
+    this._byRequest.clear();
   }
 
   stop(): void {
@@ -152,6 +159,12 @@ export class Probes {
     if (family === 0 || !this._allowed.check(address.host, family === 4 ? 'ipv4' : 'ipv6')) {
       return answer(response, 403, 'target: not an IP address within probe.allowed_ranges\n');
     }
+    const requestKey = `${target}\0${module ?? ''}`;
+    const known = this._byRequest.get(requestKey);
+    if (known !== undefined && this._probed.get(known.router.name) === known) {
+      known.lastProbeMillis = this._now();
+      return this._answer(response, known.router.name, known.router.timeoutMillis, known.producer);
+    }
     const labels: Record<string, string> = module === undefined ? {} : { module };
     const { routers, problems } = discoveredRouters(
       [{ targets: [target], labels, file: '/probe', index: 0 }],
@@ -174,10 +187,17 @@ export class Probes {
       this._probed.set(key, entry);
       this._host.apply();
     }
-    if (entry !== undefined) entry.lastProbeMillis = this._now();
-    const snapshot = await this._firstPoll(key, router.timeoutMillis + 1_000);
+    if (entry !== undefined) {
+      entry.lastProbeMillis = this._now();
+      this._byRequest.set(requestKey, entry);
+    }
+    return this._answer(response, key, router.timeoutMillis, entry?.producer ?? this._producer(key));
+  }
+
+  private async _answer(response: ServerResponse, name: string, timeoutMillis: number, producer: SnapshotMetricProducer): Promise<void> {
+    // The first poll starts within a second of enrolment (the engine's start spread), then takes up to the timeout.
+    const snapshot = await this._firstPoll(name, timeoutMillis + 1_000);
     if (snapshot === undefined) return answer(response, 503, 'target: not polled yet\n');
-    const producer = entry?.producer ?? this._producer(key);
     const { resourceMetrics } = await producer.collect();
     answer(response, 200, this._serializer.serialize(resourceMetrics), 'text/plain; version=0.0.4; charset=utf-8');
   }
@@ -211,6 +231,7 @@ export class Probes {
     for (const [name, entry] of this._probed) {
       if (now - entry.lastProbeMillis > expire * entry.router.intervalMillis) {
         this._probed.delete(name);
+        for (const [request, known] of this._byRequest) if (known === entry) this._byRequest.delete(request);
         changed = true;
       }
     }
