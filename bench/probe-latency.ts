@@ -9,12 +9,12 @@
  *     --target es2022 --strict --skipLibCheck --types node bench/probe-latency.ts \
  *   && node bench/results/build/bench/probe-latency.js [routers]
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SimulatedFleet } from '../src/sources/routeros/simulator/fleet.js';
+import { spawnCliAgent } from './lib/cli-agent.js';
 
 const routers = Number(process.argv[2] ?? 500);
 
@@ -67,16 +67,9 @@ async function main(): Promise<void> {
     ].join('\n'),
     { mode: 0o600 },
   );
-  const child = spawn(process.execPath, [resolve('dist/cli.js'), 'run', '--config', config, '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const agent = spawnCliAgent(config);
   try {
-    const address = await new Promise<string>((done) => {
-      let buffer = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        const match = /"address":"([^"]+)"[^\n]*"msg":"agent started"/.exec(buffer);
-        if (match?.[1] !== undefined) done(match[1]);
-      });
-    });
+    const address = await agent.address;
     const ports = fleet.routers.map((router) => router.port);
     const first = await round(address, ports, 20);
     const later = await round(address, ports, 20);
@@ -86,8 +79,7 @@ async function main(): Promise<void> {
     console.log(`later probe (latest snapshot), 20 at a time:   ${percentiles(later.millis)}; statuses ${JSON.stringify([...later.statuses])}`);
     console.log(`later probe (latest snapshot), one at a time:  ${percentiles(sequential.millis)}; statuses ${JSON.stringify([...sequential.statuses])}`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((done) => child.once('exit', done));
+    await agent.stop();
     await fleet.stop();
     rmSync(dir, { recursive: true, force: true });
   }

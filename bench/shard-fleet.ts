@@ -10,16 +10,15 @@
  *     --target es2022 --strict --skipLibCheck --types node bench/shard-fleet.ts \
  *   && node bench/results/build/bench/shard-fleet.js [routers] [shards]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SimulatedFleet } from '../src/sources/routeros/simulator/fleet.js';
+import { spawnCliAgent } from './lib/cli-agent.js';
 
 const routers = Number(process.argv[2] ?? 3_000);
 const shards = Number(process.argv[3] ?? 3);
-const CLI = resolve('dist/cli.js');
 
 function get(url: string): Promise<string> {
   return new Promise((done, fail) => {
@@ -61,22 +60,7 @@ async function main(): Promise<void> {
     { mode: 0o600 },
   );
   const startedAt = Date.now();
-  const agents: { child: ChildProcess; address: Promise<string> }[] = [];
-  for (let index = 0; index < shards; index += 1) {
-    const child = spawn(process.execPath, [CLI, 'run', '--config', config, '--shard', `${index}/${shards}`, '--log-level', 'info'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const address = new Promise<string>((done) => {
-      let buffer = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        const match = /"address":"([^"]+)"[^\n]*"msg":"agent started"/.exec(buffer);
-        if (match?.[1] !== undefined) done(match[1]);
-        if (buffer.length > 1_000_000) buffer = buffer.slice(-100_000);
-      });
-    });
-    agents.push({ child, address });
-  }
+  const agents = Array.from({ length: shards }, (_, index) => spawnCliAgent(config, ['--shard', `${index}/${shards}`]));
   try {
     const firstRound: number[] = [];
     const healths = await Promise.all(
@@ -106,8 +90,7 @@ async function main(): Promise<void> {
     console.log(`routers logged in to exactly once: ${once} of ${routers}; total owned ${owned.reduce((a, b) => a + b, 0)}`);
     if (once !== routers) process.exitCode = 1;
   } finally {
-    for (const agent of agents) agent.child.kill('SIGTERM');
-    await Promise.all(agents.map((agent) => new Promise((done) => (agent.child.exitCode !== null ? done(undefined) : agent.child.once('exit', done)))));
+    await Promise.all(agents.map((agent) => agent.stop()));
     await fleet.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -2,67 +2,37 @@
  * Reload of a running agent (POST /-/reload; SIGHUP goes the same way, see test/cli/reload-process.test.ts)
  * and sharding, wired for real: simulated routers over loopback, the engine, telemetry and the HTTP server.
  */
-import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../src/agent.js';
 import { ConfigError } from '../../src/config/errors.js';
 import type { AgentConfig, RouterConfig } from '../../src/config/types.js';
 import { shardFilter } from '../../src/engine/shard.js';
 import { SimulatedFleet } from '../../src/sources/routeros/simulator/fleet.js';
+import { httpRequest } from '../helpers/processes.js';
+import { agentConfig as baseConfig } from '../reliability/helpers/harness.js';
 import { captureLogger, simRouter, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 
 const TOKEN = 'reload-test-token';
 
+/** The reliability harness's config with lifecycle and auth on, polling `routers`. */
 function agentConfig(routers: readonly RouterConfig[], overrides: Partial<AgentConfig> = {}): AgentConfig {
-  return {
-    server: {
-      host: '127.0.0.1',
-      port: 0,
-      maxConcurrentScrapes: 4,
-      requestTimeoutMillis: 5_000,
-      maxHeaderBytes: 16_384,
-      enableLifecycle: true,
-      auth: { basicUsers: {}, bearerToken: TOKEN, openPaths: [] },
-    },
+  const base = baseConfig();
+  return baseConfig({
+    server: { ...base.server, enableLifecycle: true, auth: { basicUsers: {}, bearerToken: TOKEN, openPaths: [] } },
     collection: { intervalMillis: 15_000, timeoutMillis: 2_000, concurrency: 8, startupCheck: 'off' },
-    otlp: {
-      enabled: false,
-      endpoint: 'http://127.0.0.1:4318',
-      protocol: 'http/protobuf',
-      headers: {},
-      intervalMillis: 60_000,
-      timeoutMillis: 10_000,
-      compression: 'none',
-      temporality: 'cumulative',
-      caFile: '',
-      clientCertFile: '',
-      clientKeyFile: '',
-    },
     routers,
-    log: { level: 'debug', format: 'json' },
-    resourceAttributes: {},
     ...overrides,
-  };
+  });
 }
 
-function call(
+async function call(
   address: { host: string; port: number },
   method: string,
   path: string,
   token: string | null = TOKEN,
 ): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { connection: 'close', ...(token === null ? {} : { authorization: `Bearer ${token}` }) };
-    const req = request({ host: address.host, port: address.port, method, path, agent: false, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
+  return httpRequest(`http://${address.host}:${address.port}${path}`, { method, headers });
 }
 
 const cleanups: (() => Promise<void>)[] = [];
