@@ -88,11 +88,7 @@ export const DISCOVERY_SECTION: ConfigSection<DiscoveryConfig> = {
   key: 'discovery',
   parse(raw, context) {
     const { problems } = context;
-    const value = isMapping(raw) ? raw : {};
-    if (raw !== undefined && !isMapping(raw)) problems.add('discovery', 'must be a mapping (file, refresh_interval)');
-    for (const key of Object.keys(value)) {
-      if (!(DISCOVERY_KEYS as readonly string[]).includes(key)) problems.add(joinPath('discovery', key), unknownMessage('key', key, DISCOVERY_KEYS));
-    }
+    const value = sectionMapping(raw, 'discovery', DISCOVERY_KEYS, problems);
     const given = value['file'] ?? [];
     const file = typeof given === 'string' ? [given] : Array.isArray(given) ? given : undefined;
     if (file === undefined || !file.every((item): item is string => typeof item === 'string' && item !== '')) {
@@ -107,6 +103,19 @@ export const DISCOVERY_SECTION: ConfigSection<DiscoveryConfig> = {
   document: (value) => ({ file: [...value.file], refresh_interval: formatDuration(value.refreshMillis) }),
   hasTargets: (value) => value.file.length > 0,
 };
+
+/** A section's mapping (empty when absent), each key not in `keys` reported at its path. */
+export function sectionMapping(raw: unknown, section: string, keys: readonly string[], problems: Problems): Record<string, unknown> {
+  if (raw === undefined) return {};
+  if (!isMapping(raw)) {
+    problems.add(section, `must be a mapping (${keys.join(', ')})`);
+    return {};
+  }
+  for (const key of Object.keys(raw)) {
+    if (!keys.includes(key)) problems.add(joinPath(section, key), unknownMessage('key', key, keys));
+  }
+  return raw;
+}
 
 export function modulesConfig(config: Pick<AgentConfig, 'sections' | 'collection'>): ModulesConfig {
   return (config.sections?.['modules'] as ModulesConfig | undefined) ?? { modules: {}, collection: config.collection };

@@ -12,14 +12,13 @@ import { BlockList, isIP } from 'node:net';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { parseHostPort } from '../../config/address.js';
 import { joinPath } from '../../config/errors.js';
-import { isMapping } from '../../config/mapping.js';
 import type { ConfigSection } from '../../config/sections.js';
 import type { AgentConfig, RouterConfig } from '../../config/types.js';
 import type { TargetSnapshot } from '../../engine/snapshot.js';
 import type { SourceRoute } from '../../engine/source.js';
 import { SnapshotMetricProducer } from '../../telemetry/snapshot-producer.js';
 import type { Collector } from './collectors/collector.js';
-import { discoveredRouters, modulesConfig } from './discovery.js';
+import { discoveredRouters, modulesConfig, sectionMapping } from './discovery.js';
 
 /** `probe:` once parsed. */
 export interface ProbeConfig {
@@ -37,11 +36,7 @@ export const PROBE_SECTION: ConfigSection<ProbeConfig> = {
   key: 'probe',
   parse(raw, context) {
     const { problems } = context;
-    const value = isMapping(raw) ? raw : {};
-    if (raw !== undefined && !isMapping(raw)) problems.add('probe', 'must be a mapping (allowed_ranges, max_targets, expire)');
-    for (const key of Object.keys(value)) {
-      if (!(PROBE_KEYS as readonly string[]).includes(key)) problems.add(joinPath('probe', key), `unknown key (known: ${PROBE_KEYS.join(', ')})`);
-    }
+    const value = sectionMapping(raw, 'probe', PROBE_KEYS, problems);
     const ranges = value['allowed_ranges'] ?? [];
     const allowedRanges: string[] = [];
     if (!Array.isArray(ranges)) problems.add('probe.allowed_ranges', 'must be a list of CIDRs (10.0.0.0/8)');

@@ -79,3 +79,15 @@ describe('/probe', () => {
     await waitFor('the probed router expired', () => agent.engine.snapshots().length === 0, 10_000);
   });
 });
+
+describe('probe:', () => {
+  it('reports bad ranges, counts and unknown keys at their paths', () => {
+    const load = (text: string) => () => loadConfig({ text, env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    expect(load('probe: { allowed_ranges: [10.0.0.0/33, 10.0.0.1], max_targets: 0, bogus: 1 }')).toThrow(
+      /probe\.bogus: unknown key[\s\S]*probe\.allowed_ranges\[0\]: must be a CIDR[\s\S]*probe\.allowed_ranges\[1\][\s\S]*probe\.max_targets: must be a whole number/,
+    );
+    expect(load('discovery: { file: [a.json], refresh_interval: 10ms, watch: yes }')).toThrow(
+      /discovery\.watch: unknown key[\s\S]*discovery\.refresh_interval: must be a duration of at least 1s/,
+    );
+  });
+});
