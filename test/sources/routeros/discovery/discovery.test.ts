@@ -160,3 +160,47 @@ describe('the agent with discovery.file', () => {
     expect(metrics).toMatch(new RegExp(`^mikrotik_agent_discovery_file_valid\\{[^}]*file="${join(dir, 'fleet.json')}"[^}]*\\} 0$`, 'm'));
   });
 });
+
+describe('discovery churn', () => {
+  it('10 % of the targets change every refresh: unchanged routers keep their session (no reconnect, no gap), removed ones vanish at once', async () => {
+    const fleet = await SimulatedFleet.start({ count: 39, profile: 'mixed', host: '127.0.0.1', portBase: 0, username: 'admin', password: 'admin' });
+    cleanups.push(() => fleet.stop());
+    const dir = tempDir();
+    const nameOf = (index: number): string => `r${index}`;
+    const write = (indices: readonly number[]): void =>
+      writeFileSync(
+        join(dir, 'fleet.json'),
+        JSON.stringify(indices.map((index) => ({ targets: [`127.0.0.1:${fleet.routers[index]!.port}`], labels: { module: 'sim', name: nameOf(index) } }))),
+      );
+    let current = Array.from({ length: 30 }, (_, index) => index);
+    write(current);
+    const { config } = load(
+      [
+        'server: { listen: "127.0.0.1:0" }',
+        'discovery: { file: ["fleet.json"], refresh_interval: 1s }',
+        'modules: { sim: { username: admin, password: admin, interval: 1s, collectors: { system: true } } }',
+      ].join('\n'),
+      dir,
+    );
+    const agent = await startAgent(config, captureLogger().logger);
+    cleanups.push(() => agent.shutdown());
+    await agent.engine.whenFirstRoundDone();
+    const names = (): string[] => agent.engine.snapshots().map((snapshot) => snapshot.name);
+    const ever = new Set(current);
+    for (let step = 0; step < 3; step += 1) {
+      // Drop 3, add 3 never seen before (index 30 onwards): 10 % churn.
+      const removed = current.slice(step * 3, step * 3 + 3);
+      const added = [30 + step * 3, 31 + step * 3, 32 + step * 3];
+      current = [...current.filter((index) => !removed.includes(index)), ...added];
+      for (const index of added) ever.add(index);
+      write(current);
+      await waitFor(`churn step ${step}`, () => added.every((index) => names().includes(nameOf(index))), 10_000);
+      // Removed: gone from the snapshots in the same update that brought the new ones.
+      for (const index of removed) expect(names()).not.toContain(nameOf(index));
+    }
+    await waitFor('the last added routers polled', () => agent.engine.firstRoundDone && agent.engine.snapshots().every((snapshot) => snapshot.lastSuccessMillis !== undefined), 10_000);
+    // Every router kept its one session through every change: none was reconnected by a reload.
+    expect([...ever].map((index) => fleet.routers[index]!.stats.logins)).toEqual([...ever].map(() => 1));
+    expect(names().sort()).toEqual(current.map(nameOf).sort());
+  });
+});
