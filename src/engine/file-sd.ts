@@ -136,6 +136,7 @@ export class FileSdWatcher {
   /** Reads every file once (resolves when done), then keeps checking on the interval. */
   async start(): Promise<void> {
     await this.check();
+    // check() never rejects (see _check), so the timer cannot leave an unhandled rejection.
     this._timer = setInterval(() => void this.check(), this._options.intervalMillis ?? 30_000);
     this._timer.unref();
   }
@@ -147,9 +148,13 @@ export class FileSdWatcher {
 
   /** Reads the files now; one check at a time. */
   check(): Promise<void> {
-    this._checking ??= this._check().finally(() => {
-      this._checking = undefined;
-    });
+    this._checking ??= this._check()
+      .catch((error: unknown) => {
+        this._options.onError(this._options.patterns.join(', '), error instanceof Error ? error.message : String(error));
+      })
+      .finally(() => {
+        this._checking = undefined;
+      });
     return this._checking;
   }
 

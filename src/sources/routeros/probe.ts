@@ -230,7 +230,12 @@ export class Probes {
         changed = true;
       }
     }
-    if (changed) this._host.apply();
+    if (!changed) return;
+    try {
+      this._host.apply();
+    } catch {
+      // Dropping routers cannot create a conflict; should applying fail anyway, the next expiry or probe tries again.
+    }
   }
 }
 

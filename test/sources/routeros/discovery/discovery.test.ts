@@ -70,6 +70,24 @@ describe('file_sd files', () => {
   });
 });
 
+describe('FileSdWatcher failures', () => {
+  it('never rejects: a consumer that throws is reported as an error of the check', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'a.json'), '[{"targets": ["r1"]}]');
+    const errors: string[] = [];
+    const watcher = new FileSdWatcher({
+      patterns: ['*.json'],
+      baseDir: dir,
+      onChange: () => {
+        throw new Error('duplicate name r1');
+      },
+      onError: (_file, message) => errors.push(message),
+    });
+    await expect(watcher.check()).resolves.toBeUndefined();
+    expect(errors).toEqual(['duplicate name r1']);
+  });
+});
+
 describe('discovered routers', () => {
   const group = (targets: string[], labels: Record<string, string>, index = 0): TargetGroup => ({ targets, labels, file: 'targets.json', index });
 
