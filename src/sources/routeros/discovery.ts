@@ -65,6 +65,8 @@ export function modulesSection(collectors: readonly Collector[]): ConfigSection<
           ...context.collection,
         });
         for (const problem of check.problems) context.problems.add(problem.path.replace(/^routers\[0\]/, path), problem.message);
+        const passwordPath = joinPath(path, 'password');
+        if (typeof settings['password'] === 'string' && !context.substitutedPaths.has(passwordPath)) context.plainSecrets.push(passwordPath);
         modules[name] = absolutePaths(settings, context.baseDir);
       }
       return { modules, collection: context.collection };
