@@ -10,6 +10,7 @@ import { ConcurrencyLimiter } from './engine/limiter.js';
 import type { Source, SourcePlugin } from './engine/source.js';
 import type { EngineMetrics, PollerTuning } from './engine/target-poller.js';
 import type { Logger } from './log.js';
+import { Reloader, type ReloadOutcome } from './reload.js';
 import { createHttpServer } from './server/http-server.js';
 import { SOURCES } from './sources/registry.js';
 import { createTelemetry } from './telemetry/provider.js';
@@ -25,14 +26,12 @@ export interface Agent {
   /** Where the HTTP server listens. */
   readonly address: { host: string; port: number };
   /**
-   * What SIGHUP does: re-reads the server's TLS certificate and key now rather than at the next poll.
-   * The rest of the configuration is read at start only.
+   * Loads the configuration again and applies it (SIGHUP, POST /-/reload); an invalid one changes
+   * nothing. Without `reloadConfig` in the options, it re-reads only the HTTPS certificate files.
    */
   reload(): Promise<ReloadOutcome>;
 }
 
-/** What a reload did: `reloaded` new TLS files, found them `unchanged` (or unusable, logged), or had `no-tls`. */
-export type ReloadOutcome = { readonly serverTls: 'reloaded' | 'unchanged' | 'no-tls' };
 
 /** startup_check: strict found targets it could not log in to. The CLI exits with code 2. */
 export class StartupCheckError extends Error {
@@ -53,6 +52,8 @@ export interface StartAgentOptions {
   sources?: readonly SourcePlugin[];
   /** Upper bound of the whole shutdown. @default 10_000 */
   shutdownTimeoutMillis?: number;
+  /** Loads and validates the configuration again for a reload; throws ConfigError when invalid. */
+  reloadConfig?: () => Promise<AgentConfig>;
 }
 
 /**
@@ -79,6 +80,7 @@ async function start(
   const metrics = new ForwardingMetrics();
   const limiter = new ConcurrencyLimiter(config.collection.concurrency);
   const sources: Source[] = [];
+  const pluginSources: { plugin: SourcePlugin; source: Source }[] = [];
   for (const plugin of options.sources ?? SOURCES) {
     const source = await plugin.create({
       config,
@@ -90,10 +92,21 @@ async function start(
     });
     if (source === undefined) continue;
     sources.push(source);
+    pluginSources.push({ plugin, source });
     // Registered right away, so a later source failing to start still stops this one.
     cleanup.add(`${plugin.kind} source`, 2_000, () => source.stop());
   }
   const engine = new CollectionEngine(sources);
+  // Late-bound: the server's TLS exists only once the server does, and a reload cannot come before.
+  let reloadTls = (): Promise<boolean> => Promise.resolve(false);
+  const reloader = new Reloader({
+    config,
+    load: options.reloadConfig ?? (() => Promise.resolve(config)),
+    sources: pluginSources,
+    logger,
+    reloadTls: () => reloadTls(),
+  });
+  reloader.applyShard();
 
   if (config.collection.startupCheck !== 'off') {
     const failures = await engine.checkStartup();
@@ -112,6 +125,15 @@ async function start(
     onDiagError: (message: string) => logger.warn({ component: 'opentelemetry' }, message),
   });
   metrics.target = telemetry.agentMetrics;
+  telemetry.agentMetrics.observeAgentState(() => ({
+    lastReloadSuccessful: reloader.lastReloadSuccessful,
+    lastReloadSuccessMillis: reloader.lastReloadSuccessMillis,
+    shard: reloader.shard,
+    targets: targetCounts(pluginSources),
+    discoveryFiles: pluginSources.flatMap(({ plugin, source }) =>
+      (source.discoveryFiles?.() ?? []).map((file) => ({ source: plugin.kind, file: file.file, ok: file.ok })),
+    ),
+  }));
   // Registered before the server so they run after it: the last scrape finishes, then the final
   // export, then connections and the simulator go.
   cleanup.add('target connections', 2_000, () => engine.stop());
@@ -130,7 +152,10 @@ async function start(
     // Secret-free messages (a renewal whose key does not match keeps the old certificate, and says so).
     onError: (message: string) => logger.warn(message),
     onTlsReload: () => logger.info('server TLS certificate and key reloaded'),
+    lifecycle: { reload: () => reloader.reload() },
+    shard: () => ({ ...reloader.shard, targets: engine.snapshots().length }),
   });
+  reloadTls = () => server.reloadTls();
   const address = await server.listen();
   cleanup.add('http server', 3_000, () => server.close());
   // Schedules stop first so nothing new starts while the rest shuts down; engine.stop() is idempotent.
@@ -164,11 +189,11 @@ async function start(
     })();
     return shutdownPromise;
   };
-  const reload = async (): Promise<ReloadOutcome> => {
-    if (config.server.tls === undefined) return { serverTls: 'no-tls' };
-    return { serverTls: (await server.reloadTls()) ? 'reloaded' : 'unchanged' };
-  };
-  return { shutdown, done, engine, address, reload };
+  return { shutdown, done, engine, address, reload: () => reloader.reload() };
+}
+
+function targetCounts(sources: readonly { plugin: SourcePlugin; source: Source }[]): Record<string, number> {
+  return Object.fromEntries(sources.map(({ plugin, source }) => [plugin.kind, source.snapshots().length]));
 }
 
 /**

@@ -6,6 +6,7 @@
  * calls process.exit. Commands load their modules lazily so `--help` stays fast.
  */
 import { realpathSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
@@ -15,6 +16,7 @@ import type { ConfigOverrides, KnownCollector, LoadedConfig } from './config/loa
 import type { ConfigSection } from './config/sections.js';
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
+import { ordinalFromHostname } from './engine/shard.js';
 import { createLogger, type Logger } from './log.js';
 import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec } from './sources/routeros/simulator/faults.js';
 import { OTEL_VARIABLES } from './config/otel-variables.js';
@@ -35,6 +37,8 @@ export interface CliIo {
   readonly env: NodeJS.ProcessEnv;
   /** @default process.cwd() */
   readonly cwd?: string;
+  /** For --shard-from-hostname. @default os.hostname() */
+  readonly hostname?: string;
   /**
    * Subscribes to SIGTERM/SIGINT and returns the unsubscribe function.
    * @default no signals (tests); the process wiring passes the real ones
@@ -52,13 +56,13 @@ export interface CliIo {
 export interface AgentHandle {
   shutdown(): Promise<void>;
   readonly done: Promise<void>;
-  /** SIGHUP: re-reads what can change without a restart (the server's TLS files). */
-  reload?(): Promise<{ readonly serverTls: 'reloaded' | 'unchanged' | 'no-tls' }>;
+  /** Loads the configuration again and applies it (SIGHUP); never rejects. */
+  reload?(): Promise<{ readonly ok: boolean; readonly serverTls?: 'reloaded' | 'unchanged' | 'no-tls' }>;
 }
 
 /** The shape of `./agent.js`. */
 export interface AgentModule {
-  startAgent(config: AgentConfig, logger: Logger): Promise<AgentHandle>;
+  startAgent(config: AgentConfig, logger: Logger, options?: { reloadConfig?: () => Promise<AgentConfig> }): Promise<AgentHandle>;
   readonly StartupCheckError: abstract new (...args: never[]) => Error;
 }
 
@@ -156,6 +160,8 @@ const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '    --listen ADDR', text: 'HTTP listen address, host:port, [v6]:port or :port', key: ['server', 'listen'] },
   { flag: '    --log-level LEVEL', text: 'trace, debug, info, warn, error or fatal', key: ['log', 'level'] },
   { flag: '    --log-format FORMAT', text: 'json (level names), logfmt, pretty, or auto (pretty on a TTY, else json)', key: ['log', 'format'] },
+  { flag: '    --shard I/N', text: 'Poll only shard I (from 0) of N: the targets whose name hashes to I', defaultText: 'collection.shard, 0/1 (everything)', env: 'MIKROTIK_AGENT_SHARD_INDEX, MIKROTIK_AGENT_SHARD_COUNT' },
+  { flag: '    --shard-from-hostname', text: "Take the shard index from the host name's trailing -<n> (a StatefulSet pod ordinal)", defaultText: 'off' },
 ];
 
 /** `run --help`: every flag with its default and environment variable, and the OTEL_* variables. */
@@ -173,12 +179,12 @@ async function runHelp(): Promise<string> {
     return `  ${entry.flag.padEnd(25)}${entry.text}\n  ${''.padEnd(25)}(${details.join('; ')})`;
   });
   const otelLines = OTEL_VARIABLES.map((entry) => `  ${entry.names.join(', ')}\n      ${entry.sets}`);
-  return `Usage: ${AGENT_NAME} run [--config FILE] [--relay-config TOML] [--listen ADDR] [--log-level LEVEL] [--log-format FORMAT]
+  return `Usage: ${AGENT_NAME} run [--config FILE] [--relay-config TOML] [--listen ADDR] [--log-level LEVEL] [--log-format FORMAT] [--shard I/N] [--shard-from-hostname]
 
 Polls the configured routers in the background and serves /metrics, /health, /live and /ready;
 pushes OTLP when otlp.enabled. Flags beat the environment, which beats the file.
-SIGTERM or SIGINT: graceful shutdown (a second one exits at once). SIGHUP: re-read the
-server TLS certificate and key (nothing else is reloaded; the agent keeps running).
+SIGTERM or SIGINT: graceful shutdown (a second one exits at once). SIGHUP (and POST /-/reload with
+server.enable_lifecycle): reload the configuration; an invalid one keeps the running one.
 
 Options:
 ${flagLines.join('\n')}
@@ -410,14 +416,18 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       listen: { type: 'string' },
       'log-level': { type: 'string' },
       'log-format': { type: 'string' },
+      shard: { type: 'string' },
+      'shard-from-hostname': { type: 'boolean' },
     },
     allowPositionals: false,
     strict: true,
   });
+  const shard = shardOverride(values.shard, values['shard-from-hostname'] === true, io.hostname ?? hostname());
   const overrides: ConfigOverrides = {
     ...(values.listen === undefined ? {} : { listen: values.listen }),
     ...(values['log-level'] === undefined ? {} : { logLevel: values['log-level'] }),
     ...(values['log-format'] === undefined ? {} : { logFormat: values['log-format'] }),
+    ...(shard === undefined ? {} : { shard }),
   };
   const file = configFile(values.config, io.env);
 
@@ -425,11 +435,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
   const signals = new SignalLatch(io);
   let logger: Logger | undefined;
   let agent: AgentHandle | undefined;
-  // SIGHUP (systemd's ExecReload, `kill -HUP`) reloads; before the agent is up there is nothing to reload yet.
-  const stopReloads =
-    io.onReloadSignal?.(() => {
-      void reloadAgent(agent, logger, io);
-    }) ?? (() => undefined);
+  const reloads = new ReloadSignals(io);
   try {
     const { config, warnings } = await load(file, overrides, io, deps, { relayToml: values['relay-config'] });
     logger = createLogger(config.log, io.stdout);
@@ -440,7 +446,10 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       'starting mikrotik-otel-agent',
     );
     try {
-      agent = await agentModule.startAgent(config, logger);
+      // A reload reads the same file, environment and flags again.
+      const reloadConfig = async (): Promise<AgentConfig> =>
+        (await load(file, overrides, io, deps, { relayToml: values['relay-config'] })).config;
+      agent = await agentModule.startAgent(config, logger, { reloadConfig });
     } catch (error) {
       if (error instanceof agentModule.StartupCheckError) {
         logger.error({ err: error }, 'startup check failed');
@@ -449,34 +458,80 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       logger.error({ err: error }, 'agent failed to start');
       return EXIT_FAILURE;
     }
+    reloads.attach(agent, logger);
     return await superviseAgent(agent, signals, logger, deps.shutdownTimeoutMillis ?? SHUTDOWN_TIMEOUT_MILLIS);
   } finally {
-    stopReloads();
+    reloads.close();
     signals.close();
   }
 }
 
-/** Handles one SIGHUP: reloads the running agent and logs what that did; never throws. */
-async function reloadAgent(agent: AgentHandle | undefined, logger: Logger | undefined, io: CliIo): Promise<void> {
-  if (agent === undefined || logger === undefined) {
-    io.stderr.write('SIGHUP received while starting: nothing to reload yet\n');
-    return;
+/**
+ * SIGHUP → a full configuration reload (the agent folds a storm of them into one after another).
+ * Subscribed from the first moment, so a SIGHUP while starting (whose default action ends the
+ * process) becomes one reload once the agent is up.
+ */
+class ReloadSignals {
+  private _pending = false;
+  private _agent: AgentHandle | undefined;
+  private _logger: Logger | undefined;
+  private readonly _unsubscribe: () => void;
+
+  constructor(io: CliIo) {
+    this._unsubscribe = io.onReloadSignal?.(() => this._signal()) ?? (() => undefined);
   }
-  if (agent.reload === undefined) {
-    logger.info({ signal: 'SIGHUP' }, 'SIGHUP: nothing to reload');
-    return;
+
+  attach(agent: AgentHandle, logger: Logger): void {
+    this._agent = agent;
+    this._logger = logger;
+    if (this._pending) this._signal();
   }
-  try {
-    const outcome = await agent.reload();
-    const message = {
-      reloaded: 'SIGHUP: reloaded the server TLS certificate and key',
-      unchanged: 'SIGHUP: server TLS files re-read, unchanged (or unusable: see the warning); nothing else is reloaded',
-      'no-tls': 'SIGHUP: no server TLS configured, nothing to reload; other settings need a restart',
-    }[outcome.serverTls];
-    logger.info({ signal: 'SIGHUP', server_tls: outcome.serverTls }, message);
-  } catch (error) {
-    logger.error({ signal: 'SIGHUP', err: error }, 'SIGHUP: reload failed; the agent keeps running as it was');
+
+  close(): void {
+    this._unsubscribe();
   }
+
+  private _signal(): void {
+    const agent = this._agent;
+    const logger = this._logger;
+    if (agent === undefined || logger === undefined) {
+      this._pending = true;
+      return;
+    }
+    this._pending = false;
+    const reload = agent.reload;
+    if (reload === undefined) return;
+    reload.call(agent).then(
+      (outcome) =>
+        logger.info(
+          { signal: 'SIGHUP', ok: outcome.ok, server_tls: outcome.serverTls ?? null },
+          outcome.ok
+            ? 'SIGHUP: configuration reloaded'
+            : 'SIGHUP: the new configuration was rejected (problems above); the running one stays',
+        ),
+      (error: unknown) => logger.error({ signal: 'SIGHUP', err: error }, 'SIGHUP: reload failed; the agent keeps running as it was'),
+    );
+  }
+}
+
+/** `--shard i/n` and `--shard-from-hostname` as config overrides; bad values are usage errors. */
+function shardOverride(text: string | undefined, fromHostname: boolean, host: string): ConfigOverrides['shard'] {
+  let parsed: { index: number; count: number } | undefined;
+  if (text !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(text);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (match === null || count < 1 || index >= count || !Number.isSafeInteger(count)) {
+      throw new UsageError('--shard must be I/N with 0 <= I < N (0/3, 1/3, 2/3)');
+    }
+    parsed = { index, count };
+  }
+  if (!fromHostname) return parsed === undefined ? undefined : { ...parsed, flag: '--shard' };
+  const ordinal = ordinalFromHostname(host);
+  if (ordinal === undefined) {
+    throw new UsageError(`--shard-from-hostname: the host name ${JSON.stringify(host)} does not end in -<number>`);
+  }
+  return { index: ordinal, ...(parsed === undefined ? {} : { count: parsed.count }), flag: '--shard-from-hostname' };
 }
 
 /** Waits for a signal or the agent's end, then shuts down within the deadline. */

@@ -46,12 +46,14 @@ export function configDocument(config: AgentConfig, options: ConfigDocumentOptio
       request_timeout: formatDuration(server.requestTimeoutMillis),
       max_header_bytes: server.maxHeaderBytes,
       scope_labels: server.scopeLabels === true,
+      enable_lifecycle: server.enableLifecycle ?? false,
     },
     collection: {
       interval: formatDuration(collection.intervalMillis),
       timeout: formatDuration(collection.timeoutMillis),
       concurrency: collection.concurrency,
       startup_check: collection.startupCheck,
+      shard: { index: collection.shard?.index ?? 0, count: collection.shard?.count ?? 1 },
     },
     otlp: {
       enabled: otlp.enabled,

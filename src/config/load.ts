@@ -28,6 +28,7 @@ import {
   schemaNode,
 } from './schema.js';
 import { normaliseServer } from './server.js';
+import type { ShardConfig } from '../engine/shard.js';
 import { substituteEnv } from './substitute.js';
 import type { ConfigSection } from './sections.js';
 import type { AgentConfig, LogConfig, StartupCheck } from './types.js';
@@ -43,6 +44,8 @@ export interface ConfigOverrides {
   readonly logLevel?: string;
   /** `--log-format`. */
   readonly logFormat?: string;
+  /** `--shard i/n` (both) or `--shard-from-hostname` (the index only). */
+  readonly shard?: { readonly index: number; readonly count?: number; readonly flag: string };
 }
 
 /** Options of {@link loadConfig}. */
@@ -149,6 +152,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     else problems.add('--log-format', `must be one of ${LOG_FORMATS.join(', ')}`);
   }
 
+  const shard = normaliseShard(raw.collection.shard, options.overrides?.shard, problems);
   const server = normaliseServer(raw.server, {
     problems,
     baseDir,
@@ -211,6 +215,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       timeoutMillis,
       concurrency: raw.collection.concurrency,
       startupCheck: raw.collection.startup_check as StartupCheck,
+      shard,
     },
     otlp,
     routers,
@@ -220,6 +225,20 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     sections: sectionValues,
   };
   return { config: deepFreeze(config), warnings: problems.warnings };
+}
+
+/** `collection.shard` with the command line's say over it; the index must fall within the count. */
+function normaliseShard(
+  raw: RawConfig['collection']['shard'],
+  override: ConfigOverrides['shard'],
+  problems: Problems,
+): ShardConfig {
+  const count = override?.count ?? raw.count;
+  const index = override?.index ?? raw.index;
+  if (index >= count) {
+    problems.add(override === undefined ? 'collection.shard.index' : override.flag, `must be below the shard count (${count})`);
+  }
+  return { index, count };
 }
 
 /** Parses YAML (JSON is YAML too); problems carry `file:line:column`, never the source text. */

@@ -25,8 +25,15 @@ export interface RawConfig {
     request_timeout: string;
     max_header_bytes: number;
     scope_labels: boolean;
+    enable_lifecycle: boolean;
   };
-  collection: { interval: string; timeout: string; concurrency: number; startup_check: string };
+  collection: {
+    interval: string;
+    timeout: string;
+    concurrency: number;
+    startup_check: string;
+    shard: { index: number; count: number };
+  };
   otlp: {
     enabled: boolean;
     endpoint: string;
@@ -190,6 +197,12 @@ export const SCHEMA = {
       default: false,
       env: 'MIKROTIK_AGENT_SCOPE_LABELS',
     },
+    enable_lifecycle: {
+      doc: 'Serve POST /-/reload (behind the same auth as /metrics) to reload the configuration, as SIGHUP does.',
+      format: 'agent-boolean',
+      default: false,
+      env: 'MIKROTIK_AGENT_ENABLE_LIFECYCLE',
+    },
   },
   collection: {
     interval: {
@@ -215,6 +228,20 @@ export const SCHEMA = {
       format: ['off', 'warn', 'strict'],
       default: 'off',
       env: 'MIKROTIK_AGENT_STARTUP_CHECK',
+    },
+    shard: {
+      index: {
+        doc: "This replica's shard, from 0 (--shard i/n, --shard-from-hostname).",
+        format: 'agent-nat',
+        default: 0,
+        env: 'MIKROTIK_AGENT_SHARD_INDEX',
+      },
+      count: {
+        doc: 'Replicas sharing the fleet; each keeps the targets whose name hashes to its index.',
+        format: 'agent-positive-int',
+        default: 1,
+        env: 'MIKROTIK_AGENT_SHARD_COUNT',
+      },
     },
   },
   otlp: {

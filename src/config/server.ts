@@ -59,6 +59,7 @@ export function normaliseServer(raw: RawConfig['server'], context: ServerContext
     requestTimeoutMillis,
     maxHeaderBytes: raw.max_header_bytes,
     scopeLabels: raw.scope_labels,
+    enableLifecycle: raw.enable_lifecycle,
   };
   if (tls !== undefined) Object.assign(server, { tls });
   if (auth !== undefined) Object.assign(server, { auth });

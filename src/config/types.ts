@@ -2,6 +2,7 @@
  * The validated, normalised agent configuration. `load.ts` produces it from a file, the environment
  * and flags; everything else in the agent reads only this shape. Durations are milliseconds.
  */
+import type { ShardConfig } from '../engine/shard.js';
 
 export type StartupCheck = 'off' | 'warn' | 'strict';
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -75,6 +76,8 @@ export interface ServerConfig {
   readonly maxHeaderBytes: number;
   /** `otel_scope_name`/`otel_scope_version` labels on the target series of /metrics; absent = off. */
   readonly scopeLabels?: boolean;
+  /** POST /-/reload is served. @default false */
+  readonly enableLifecycle?: boolean;
 }
 
 export interface OtlpConfig {
@@ -97,6 +100,8 @@ export interface CollectionConfig {
   readonly timeoutMillis: number;
   readonly concurrency: number;
   readonly startupCheck: StartupCheck;
+  /** This replica's part of the fleet; the whole fleet when absent. */
+  readonly shard?: ShardConfig;
 }
 
 export interface LogConfig {

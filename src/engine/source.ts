@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConfigSection } from '../config/sections.js';
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
+import type { FileSdFileState } from './file-sd.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import type { MetricDefinition } from './metric.js';
 import type { SnapshotSource, SourceDescriptor } from './snapshot.js';
@@ -39,6 +40,23 @@ export interface SourceRoute {
   readonly maxBodyBytes?: number;
 }
 
+/** What changed in a source's target set (names in config order). */
+export interface TargetUpdate {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Same name, new settings: the target was replaced (new session; its series carry on by name). */
+  readonly changed: readonly string[];
+  /** Kept as they were: same poller, session, schedule and counters. */
+  readonly unchanged: number;
+}
+
+/** The outcome of {@link Source.reload}. */
+export interface SourceReload {
+  readonly targets?: TargetUpdate;
+  /** Key paths whose new values apply only after a restart (`simulator.count`); the old ones stay. */
+  readonly restartNeeded?: readonly string[];
+}
+
 /** A running source. */
 export interface Source extends SnapshotSource {
   readonly descriptor: SourceDescriptor;
@@ -52,6 +70,20 @@ export interface Source extends SnapshotSource {
   checkStartup?(): Promise<StartupFailure[]>;
   /** Endpoints it serves on the agent's HTTP server. */
   readonly routes?: readonly SourceRoute[];
+  /**
+   * Keeps only the targets whose name `keep` accepts, now and after every change of the set
+   * (`collection.shard`). The agent calls it before start on every source; a source without it
+   * cannot be sharded, and the agent says so.
+   */
+  selectTargets?(keep: (name: string) => boolean): TargetUpdate;
+  /**
+   * Applies a new configuration, already validated (SIGHUP, POST /-/reload): targets whose
+   * settings did not change keep running untouched. Throws, changing nothing, when it cannot.
+   * Without it, the source keeps its old settings until a restart.
+   */
+  reload?(config: AgentConfig): Promise<SourceReload>;
+  /** Its discovery files and whether each could be used at its last read (`mikrotik_agent_discovery_file_valid`). */
+  discoveryFiles?(): readonly FileSdFileState[];
 }
 
 /** What a registry entry gets to build its source. */

@@ -166,6 +166,13 @@ export interface PollTarget<S extends TargetSession> {
   probe?(signal: AbortSignal): Promise<boolean>;
   /** Log fields beyond the name (`{ address }`). */
   readonly logFields?: Readonly<Record<string, string>>;
+  /**
+   * A digest of every setting the target was built from (address, credentials, interval,
+   * collectors, labels). When a source's targets are updated (`PolledSource.update`), a
+   * target with the same name and the same key keeps its poller, session and schedule; a different
+   * key replaces it. Without one, only the very same object counts as unchanged.
+   */
+  readonly settingsKey?: string;
 }
 
 /** Options of {@link TargetPoller}. */

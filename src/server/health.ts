@@ -27,12 +27,22 @@ export interface SourceHealth {
   readonly targets: readonly TargetHealth[];
 }
 
+/** This replica's part of a sharded fleet (collection.shard). */
+export interface ShardHealth {
+  readonly index: number;
+  readonly count: number;
+  /** Targets it polls, every source together. */
+  readonly targets: number;
+}
+
 export interface HealthReport {
   /** ok when every target is up. */
   readonly status: 'ok' | 'degraded';
   readonly version: string;
+  /** Present when the fleet is sharded. */
+  readonly shard?: ShardHealth;
   /** Targets by their source's health key (`routers`, `hosts`), sources in registry order. */
-  readonly [healthKey: string]: readonly TargetHealth[] | string;
+  readonly [healthKey: string]: readonly TargetHealth[] | string | ShardHealth | undefined;
 }
 
 /** Every source's targets, registry order; a source without targets yet still has its group. */
@@ -50,9 +60,10 @@ export function sourceHealth(source: SnapshotSource): SourceHealth[] {
   return [...groups].map(([descriptor, targets]) => ({ descriptor, targets }));
 }
 
-export function healthReport(groups: readonly SourceHealth[], version: string): HealthReport {
+export function healthReport(groups: readonly SourceHealth[], version: string, shard?: ShardHealth): HealthReport {
   const up = groups.every((group) => group.targets.every((target) => target.up));
-  const report: Record<string, readonly TargetHealth[] | string> = { status: up ? 'ok' : 'degraded', version };
+  const report: Record<string, readonly TargetHealth[] | string | ShardHealth> = { status: up ? 'ok' : 'degraded', version };
+  if (shard !== undefined) report['shard'] = shard;
   for (const group of groups) report[group.descriptor.healthKey] = group.targets;
   return report as HealthReport;
 }

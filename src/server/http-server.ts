@@ -13,7 +13,7 @@ import type { SourceRoute } from '../engine/source.js';
 import { negotiateFormat } from '../exposition/negotiate.js';
 import type { ScrapeBody, Telemetry } from '../telemetry/provider.js';
 import { Authenticator } from './auth.js';
-import { healthReport, sourceHealth } from './health.js';
+import { healthReport, sourceHealth, type ShardHealth } from './health.js';
 import { renderIndexPage } from './index-page.js';
 import {
   HTML_CONTENT_TYPE,
@@ -66,6 +66,17 @@ export interface HttpServerOptions {
    * handling as the built-in ones; a built-in path always wins.
    */
   readonly routes?: readonly SourceRoute[];
+  /** Serves `POST /-/reload` when `config.enableLifecycle` is on: the answer is its outcome as JSON. */
+  readonly lifecycle?: { reload(): Promise<ReloadAnswer> };
+  /** This replica's shard, shown in `/health` when the fleet is sharded (count > 1). */
+  readonly shard?: () => ShardHealth;
+}
+
+/** What `POST /-/reload` answers (secret-free: key paths and messages). */
+export interface ReloadAnswer {
+  readonly ok: boolean;
+  readonly problems: readonly { readonly path: string; readonly message: string }[];
+  readonly restartNeeded: readonly string[];
 }
 
 /** The running server. */
@@ -82,7 +93,9 @@ export function createHttpServer(options: HttpServerOptions): AgentHttpServer {
   return new AgentHttpServerImpl(options);
 }
 
-type RouteName = '/metrics' | '/health' | '/live' | '/ready' | '/';
+type RouteName = '/metrics' | '/health' | '/live' | '/ready' | '/' | '/-/reload';
+
+const RELOAD_PATH = '/-/reload';
 type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
 /** Status recorded for requests whose client went away before the response was complete (as nginx). */
@@ -117,6 +130,10 @@ class AgentHttpServerImpl implements AgentHttpServer {
       ['/ready', (_req, res) => this._ready(res)],
       ['/', (_req, res) => this._index(res)],
     ]);
+    if (this._config.enableLifecycle === true && options.lifecycle !== undefined) {
+      const lifecycle = options.lifecycle;
+      (this._routes as Map<string, RouteHandler>).set(RELOAD_PATH, (_req, res) => this._reload(lifecycle, res));
+    }
 
     const requestTimeout = this._config.requestTimeoutMillis;
     const serverOptions = {
@@ -238,8 +255,10 @@ class AgentHttpServerImpl implements AgentHttpServer {
       await this._handleSourceRoute(sourceRoute, req, res);
       return;
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      send(res, 405, TEXT_CONTENT_TYPE, 'method not allowed\n', { Allow: 'GET, HEAD' });
+    // A reload changes state: POST only, as Prometheus's own /-/reload, so a crawler cannot trigger it.
+    const allowed = path === RELOAD_PATH ? ['POST'] : ['GET', 'HEAD'];
+    if (!allowed.includes(req.method ?? '')) {
+      send(res, 405, TEXT_CONTENT_TYPE, 'method not allowed\n', { Allow: allowed.join(', ') });
       return;
     }
     await handler(req, res);
@@ -305,8 +324,15 @@ class AgentHttpServerImpl implements AgentHttpServer {
     }
   }
 
+  private async _reload(lifecycle: { reload(): Promise<ReloadAnswer> }, res: ServerResponse): Promise<void> {
+    const outcome = await lifecycle.reload();
+    const body = { status: outcome.ok ? 'ok' : 'failed', problems: outcome.problems, restart_needed: outcome.restartNeeded };
+    // 400 as Prometheus answers an invalid configuration: the request was fine, the file is not.
+    send(res, outcome.ok ? 200 : 400, JSON_CONTENT_TYPE, `${JSON.stringify(body)}\n`);
+  }
+
   private _health(res: ServerResponse): void {
-    const report = healthReport(sourceHealth(this._options.source), this._options.version);
+    const report = healthReport(sourceHealth(this._options.source), this._options.version, this._shard());
     send(res, report.status === 'ok' ? 200 : 503, JSON_CONTENT_TYPE, `${JSON.stringify(report)}\n`);
   }
 
@@ -317,10 +343,15 @@ class AgentHttpServerImpl implements AgentHttpServer {
 
   private _index(res: ServerResponse): void {
     const groups = sourceHealth(this._options.source);
-    const report = healthReport(groups, this._options.version);
+    const report = healthReport(groups, this._options.version, this._shard());
     send(res, 200, HTML_CONTENT_TYPE, renderIndexPage(report.status, this._options.version, groups), {
       'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
     });
+  }
+
+  private _shard(): ShardHealth | undefined {
+    const shard = this._options.shard?.();
+    return shard !== undefined && shard.count > 1 ? shard : undefined;
   }
 
   /** Malformed requests, oversize headers and timeouts: answer like node:http would, never emit 'error'. */

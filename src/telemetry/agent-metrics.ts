@@ -3,7 +3,7 @@
  * router, so they never disappear and the SDK's aggregation suits them. Router names stay off these
  * instruments: per-router state lives in the snapshot producer's `routeros.*` metrics.
  */
-import type { Attributes, Counter, Histogram, Meter, UpDownCounter } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, ObservableGauge, UpDownCounter } from '@opentelemetry/api';
 import { CONNECTION_STATES, type ConnectionState } from '../engine/target-poller.js';
 import { type BuildInfo, buildInfo } from '../version.js';
 
@@ -97,7 +97,48 @@ export const AGENT_METRIC_DEFINITIONS = [
       'Always 1; its attributes name the running build: version, node_version (process.version) and commit (git, or unknown).',
     attributes: ['version', 'node_version', 'commit'],
   },
+  {
+    name: 'mikrotik_agent.config.last_reload.successful',
+    kind: 'gauge',
+    unit: '',
+    description: 'Whether the last configuration reload (SIGHUP, POST /-/reload) succeeded (1) or was rejected and the previous configuration kept (0); 1 from start.',
+    attributes: [],
+  },
+  {
+    name: 'mikrotik_agent.config.last_reload.success_timestamp.seconds',
+    kind: 'gauge',
+    unit: 's',
+    description: 'Unix time of the last configuration load that was applied (the start, or the last successful reload).',
+    attributes: [],
+  },
+  {
+    name: 'mikrotik_agent.shard.targets',
+    kind: 'gauge',
+    unit: '{target}',
+    description:
+      "Targets this replica polls, by source and shard (collection.shard: `shard` is this replica's index, `shard_count` the number of replicas).",
+    attributes: ['source', 'shard', 'shard_count'],
+  },
+  {
+    name: 'mikrotik_agent.discovery.file.valid',
+    kind: 'gauge',
+    unit: '',
+    description:
+      'Whether a discovery file (discovery.file) could be read and parsed at its last read (1) or not (0: its last good targets stay in use, the log says why).',
+    attributes: ['source', 'file'],
+  },
 ] as const satisfies readonly AgentMetricDefinition[];
+
+/** What the agent's state gauges read at each collection. */
+export interface AgentState {
+  readonly lastReloadSuccessful: boolean;
+  readonly lastReloadSuccessMillis: number;
+  readonly shard: { readonly index: number; readonly count: number };
+  /** Targets polled now, by source kind. */
+  readonly targets: Readonly<Record<string, number>>;
+  /** Discovery files by source kind. */
+  readonly discoveryFiles?: readonly { readonly source: string; readonly file: string; readonly ok: boolean }[];
+}
 
 type AgentMetricName = (typeof AGENT_METRIC_DEFINITIONS)[number]['name'];
 
@@ -112,9 +153,14 @@ export class AgentMetrics {
   private readonly _httpDuration: Histogram;
   private readonly _otlpExports: Counter;
 
+  private readonly _meter: Meter;
+  private readonly _instruments: AgentInstruments;
+
   /** `build`: what `mikrotik_agent_build_info` says; by default this process's {@link buildInfo}. */
   constructor(meter: Meter, build: BuildInfo = buildInfo()) {
     const instruments = new AgentInstruments(meter);
+    this._meter = meter;
+    this._instruments = instruments;
     instruments
       .upDownCounter('mikrotik_agent.build.info')
       .add(1, { version: build.version, node_version: build.nodeVersion, commit: build.commit });
@@ -160,6 +206,25 @@ export class AgentMetrics {
   recordOtlpExport(result: 'ok' | 'failed'): void {
     this._otlpExports.add(1, { result });
   }
+
+  /** Reports the agent's reload and shard state, read from `read` at every collection. */
+  observeAgentState(read: () => AgentState): void {
+    const successful = this._instruments.observableGauge('mikrotik_agent.config.last_reload.successful');
+    const successTime = this._instruments.observableGauge('mikrotik_agent.config.last_reload.success_timestamp.seconds');
+    const targets = this._instruments.observableGauge('mikrotik_agent.shard.targets');
+    const files = this._instruments.observableGauge('mikrotik_agent.discovery.file.valid');
+    this._meter.addBatchObservableCallback(
+      (observer) => {
+        const state = read();
+        observer.observe(successful, state.lastReloadSuccessful ? 1 : 0);
+        observer.observe(successTime, state.lastReloadSuccessMillis / 1000);
+        const shard = { shard: String(state.shard.index), shard_count: String(state.shard.count) };
+        for (const [source, count] of Object.entries(state.targets)) observer.observe(targets, count, { source, ...shard });
+        for (const file of state.discoveryFiles ?? []) observer.observe(files, file.ok ? 1 : 0, { source: file.source, file: file.file });
+      },
+      [successful, successTime, targets, files],
+    );
+  }
 }
 
 /** Creates instruments by name from {@link AGENT_METRIC_DEFINITIONS}. */
@@ -174,6 +239,12 @@ class AgentInstruments {
   upDownCounter(name: AgentMetricName): UpDownCounter<Attributes> {
     const definition = this._definition(name, 'gauge');
     return this._meter.createUpDownCounter(definition.name, { unit: definition.unit, description: definition.description });
+  }
+
+  /** A gauge whose value is read when collected (a state, not a count of events). */
+  observableGauge(name: AgentMetricName): ObservableGauge<Attributes> {
+    const definition = this._definition(name, 'gauge');
+    return this._meter.createObservableGauge(definition.name, { unit: definition.unit, description: definition.description });
   }
 
   histogram(name: AgentMetricName): Histogram<Attributes> {

@@ -177,7 +177,7 @@ describe('check-config output', () => {
       // The core sections, then each source's own in registry order, defaults written out.
       ['server', 'collection', 'otlp', 'defaults', 'routers', 'log', 'resource_attributes', ...SECTIONS.map((section) => section.key)]);
     expect(printed['server']).toMatchObject({ listen: '0.0.0.0:9500', max_concurrent_scrapes: 8, request_timeout: '1m30s' });
-    expect(printed['collection']).toEqual({ interval: '1m', timeout: '15s', concurrency: 16, startup_check: 'warn' });
+    expect(printed['collection']).toEqual({ interval: '1m', timeout: '15s', concurrency: 16, startup_check: 'warn', shard: { index: 0, count: 1 } });
     expect(printed['otlp']).toMatchObject({ interval: '2m', timeout: '1.5s', compression: 'gzip', protocol: 'http/json' });
     expect(printed['routers'][0]).toMatchObject({
       name: 'core1',

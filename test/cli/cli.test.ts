@@ -130,7 +130,7 @@ describe('main: usage', () => {
     for (const name of read) expect(help, name).toContain(name);
     // Every flag the help shows is accepted by run (an unknown one is a usage error, exit 2).
     const flags = [...help.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((match) => match[1]);
-    expect(flags).toEqual(['--config', '--relay-config', '--listen', '--log-level', '--log-format']);
+    expect(flags).toEqual(['--config', '--relay-config', '--listen', '--log-level', '--log-format', '--shard', '--shard-from-hostname']);
   });
 
   it('help <command> prints that command\'s help; an unknown one exits 2', async () => {
@@ -314,6 +314,27 @@ describe('main: run', () => {
     expect(t.listeners()).toBe(0);
     const messages = t.stdout().trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
     expect(messages).toEqual(['starting mikrotik-otel-agent', 'shutting down', 'shutdown complete']);
+  });
+
+  it('--shard i/n and --shard-from-hostname set collection.shard; bad values are usage errors', async () => {
+    const file = setup();
+    const runWith = async (args: string[], hostname = 'laptop') => {
+      const agent = fakeAgent();
+      const t = testIo();
+      const exit = main(['run', '-c', file, ...args], { ...t.io, hostname }, { ...baseDeps, loadAgent: async () => agent.module });
+      await waitFor(() => agent.calls.includes('start') || t.stderr() !== '');
+      if (agent.calls.includes('start')) t.raise('SIGTERM');
+      return { code: await exit, shard: agent.config()?.collection.shard, stderr: t.stderr() };
+    };
+    expect(await runWith(['--shard', '1/3'])).toMatchObject({ code: 0, shard: { index: 1, count: 3 } });
+    expect(await runWith(['--shard', '0/3', '--shard-from-hostname'], 'mikrotik-agent-2')).toMatchObject({ code: 0, shard: { index: 2, count: 3 } });
+    expect(await runWith(['--shard', '3/3'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--shard must be I/N') });
+    expect(await runWith(['--shard-from-hostname'])).toMatchObject({ code: 2, stderr: expect.stringContaining('"laptop" does not end in -<number>') });
+    // The ordinal beyond the configured count (1 replica): a config error naming the flag.
+    expect(await runWith(['--shard-from-hostname'], 'mikrotik-agent-4')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--shard-from-hostname: must be below the shard count (1)'),
+    });
   });
 
   it('is the default command', async () => {

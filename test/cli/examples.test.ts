@@ -1,6 +1,9 @@
 import { SECTIONS } from '../helpers/sections.js';
 import { simulatorConfig } from '../../src/sources/routeros/simulator/config.js';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPromtool } from '../helpers/tools.js';
 import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -168,5 +171,22 @@ describe('examples', () => {
     const problems = result.err.split('\n').slice(1).filter((line) => line !== '');
     expect(problems.length).toBeGreaterThan(0);
     for (const problem of problems) expect(problem).toMatch(/: cannot read \/(etc|run)\/\S+ \(ENOENT\)$/);
+  });
+});
+
+describe('examples/prometheus-probe.yml', () => {
+  it('is a valid Prometheus config (promtool check config)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-example-'));
+    try {
+      // promtool checks that credentials_file exists: point it at a file of this test.
+      writeFileSync(join(dir, 'token'), 'token\n');
+      const text = readFileSync(example('prometheus-probe.yml'), 'utf8').replaceAll('/etc/prometheus/mikrotik-agent.token', join(dir, 'token'));
+      writeFileSync(join(dir, 'prometheus.yml'), text);
+      const result = await runPromtool(['check', 'config', 'prometheus.yml'], { cwd: dir });
+      expect(result.output).toContain('SUCCESS');
+      expect(result.ok).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,73 +10,18 @@ import { createServer } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AuthenticationError } from '../../src/sources/routeros/client/errors.js';
 import { RouterOsClient, type RouterOsTlsOptions } from '../../src/sources/routeros/client/client.js';
 import { DEMO_CERTIFICATE_PEM } from '../../src/sources/routeros/simulator/demo-certificate.js';
+import { fileURLToPath } from 'node:url';
+import { logLines, SHUTDOWN_BOUND_MILLIS, startCli, stopCliProcesses, terminate, waitForOutput, type LogLine } from '../helpers/cli-process.js';
 import { httpRequest, ManagedProcess } from '../helpers/processes.js';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-/** The issue's bound for a graceful shutdown after SIGTERM. */
-const SHUTDOWN_BOUND_MILLIS = 10_000;
 /** `simulate` has nothing to flush: stopping a few listening sockets takes milliseconds, not seconds. */
 const SIMULATE_STOP_BOUND_MILLIS = 3_000;
 
-const processes: ManagedProcess[] = [];
-afterEach(async () => {
-  for (const proc of processes.splice(0)) await proc.stop();
-});
-
-/** The test runner's environment without the agent's and OpenTelemetry's own variables. */
-function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('MIKROTIK_AGENT_') && !name.startsWith('OTEL_')),
-  );
-}
-
-function startCli(name: string, args: string[], tempDirs: string[] = []): ManagedProcess {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it in pretest)`);
-  const proc = new ManagedProcess({ name, command: process.execPath, args: [CLI, ...args], env: cleanEnv(), tempDirs });
-  processes.push(proc);
-  return proc;
-}
-
-/** Polls the process's output until `find` returns a value; fails with the output when it exits or time runs out. */
-async function waitForOutput<T>(proc: ManagedProcess, what: string, find: (output: string) => T | undefined, timeoutMillis = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMillis;
-  for (;;) {
-    const found = find(proc.outputTail());
-    if (found !== undefined) return found;
-    if (proc.exitStatus !== undefined || Date.now() > deadline) {
-      const why = proc.exitStatus === undefined ? `not within ${timeoutMillis} ms` : `exited ${JSON.stringify(proc.exitStatus)}`;
-      throw new Error(`${proc.name}: ${what}: ${why}\n--- output ---\n${proc.outputTail().slice(-4_000)}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-interface LogLine {
-  readonly msg: string;
-  readonly [key: string]: unknown;
-}
-
-function logLines(output: string): LogLine[] {
-  return output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-}
-
-/** Sends a real SIGTERM to the process (not its group) and measures how long it takes to exit. */
-async function terminate(proc: ManagedProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; millis: number }> {
-  const pid = proc.pid;
-  if (pid === undefined) throw new Error(`${proc.name} has no pid`);
-  const sentAt = Date.now();
-  process.kill(pid, 'SIGTERM');
-  const exit = await proc.exited;
-  return { ...exit, millis: Date.now() - sentAt };
-}
+afterEach(stopCliProcesses);
 
 /** `count` consecutive TCP ports on 127.0.0.1 that were free a moment ago. */
 async function freePortRange(count: number): Promise<number> {

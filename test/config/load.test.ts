@@ -34,8 +34,9 @@ describe('loadConfig: sources', () => {
       requestTimeoutMillis: 30_000,
       maxHeaderBytes: 16_384,
       scopeLabels: false,
+      enableLifecycle: false,
     });
-    expect(config.collection).toEqual({ intervalMillis: 30_000, timeoutMillis: 10_000, concurrency: 64, startupCheck: 'off' });
+    expect(config.collection).toEqual({ intervalMillis: 30_000, timeoutMillis: 10_000, concurrency: 64, startupCheck: 'off', shard: { index: 0, count: 1 } });
     expect(config.otlp).toMatchObject({
       enabled: false,
       endpoint: 'http://localhost:4318/v1/metrics',
@@ -71,7 +72,7 @@ routers:
 `,
     );
     const { config } = loadConfig({ file, env: { CORE1_PASSWORD: 's3cret' }, collectors: TEST_COLLECTORS, sections: SECTIONS });
-    expect(config.collection).toEqual({ intervalMillis: 60_000, timeoutMillis: 15_000, concurrency: 64, startupCheck: 'strict' });
+    expect(config.collection).toEqual({ intervalMillis: 60_000, timeoutMillis: 15_000, concurrency: 64, startupCheck: 'strict', shard: { index: 0, count: 1 } });
     expect(config.routers).toEqual([
       {
         name: 'core1',
@@ -562,6 +563,7 @@ describe('loadConfig: server', () => {
       requestTimeoutMillis: 5_000,
       maxHeaderBytes: 16_384,
       scopeLabels: false,
+      enableLifecycle: false,
     });
     expect(warnings).toEqual([]);
   });

@@ -44,6 +44,13 @@ describe('AgentMetrics', () => {
       metrics.recordConnectionState(undefined, 'connecting');
       metrics.recordHttpRequest('/metrics', 503, 0.02);
       metrics.recordOtlpExport('failed');
+      metrics.observeAgentState(() => ({
+        lastReloadSuccessful: false,
+        lastReloadSuccessMillis: 1_700_000_000_000,
+        shard: { index: 1, count: 3 },
+        targets: { routeros: 7 },
+        discoveryFiles: [{ source: 'routeros', file: '/etc/targets/a.json', ok: false }],
+      }));
     });
 
     expect(data.map((metric) => metric.descriptor.name).sort()).toEqual(
@@ -53,12 +60,32 @@ describe('AgentMetrics', () => {
       const metric = data.find((entry) => entry.descriptor.name === definition.name);
       expect(metric?.descriptor.unit).toBe(definition.unit);
       expect(metric?.descriptor.description).toBe(definition.description);
-      expect(metric?.dataPointType).toBe(definition.kind === 'histogram' ? DataPointType.HISTOGRAM : DataPointType.SUM);
+      // A gauge is an UpDownCounter (a non-monotonic sum) when it counts, an observable gauge when it reads a state.
+      const types = definition.kind === 'histogram' ? [DataPointType.HISTOGRAM] : definition.kind === 'gauge' ? [DataPointType.SUM, DataPointType.GAUGE] : [DataPointType.SUM];
+      expect(types).toContain(metric?.dataPointType);
       if (metric?.dataPointType === DataPointType.SUM) expect(metric.isMonotonic).toBe(definition.kind === 'counter');
       for (const point of metric?.dataPoints ?? []) {
         expect(Object.keys(point.attributes).sort()).toEqual([...definition.attributes].sort());
       }
     }
+  });
+
+  it('reports the reload and shard state read at collection', async () => {
+    const data = await recorded((metrics) =>
+      metrics.observeAgentState(() => ({
+        lastReloadSuccessful: true,
+        lastReloadSuccessMillis: 1_700_000_000_000,
+        shard: { index: 2, count: 3 },
+        targets: { routeros: 5 },
+      })),
+    );
+    const value = (name: string) => {
+      const metric = data.find((entry) => entry.descriptor.name === name);
+      return metric?.dataPoints.map((point) => ({ attributes: point.attributes, value: point.value }));
+    };
+    expect(value('mikrotik_agent.config.last_reload.successful')).toEqual([{ attributes: {}, value: 1 }]);
+    expect(value('mikrotik_agent.config.last_reload.success_timestamp.seconds')).toEqual([{ attributes: {}, value: 1_700_000_000 }]);
+    expect(value('mikrotik_agent.shard.targets')).toEqual([{ attributes: { source: 'routeros', shard: '2', shard_count: '3' }, value: 5 }]);
   });
 
   it('records attributes by definition, never the router name on poll histograms', async () => {

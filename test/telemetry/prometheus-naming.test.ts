@@ -79,6 +79,13 @@ describe('Prometheus names on /metrics', () => {
       telemetry.agentMetrics.recordConnectionState(undefined, 'connected');
       telemetry.agentMetrics.recordHttpRequest('/', 200, 1);
       telemetry.agentMetrics.recordOtlpExport('ok');
+      telemetry.agentMetrics.observeAgentState(() => ({
+        lastReloadSuccessful: true,
+        lastReloadSuccessMillis: 0,
+        shard: { index: 0, count: 1 },
+        targets: { routeros: 1 },
+        discoveryFiles: [{ source: 'routeros', file: 'a.json', ok: true }],
+      }));
       const text = await telemetry.collectPrometheus(1000);
       const typed = new Set([...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1]));
 

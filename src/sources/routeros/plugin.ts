@@ -4,11 +4,14 @@
  */
 import type { AgentConfig, RouterConfig } from '../../config/types.js';
 import type { MetricDefinition } from '../../engine/metric.js';
-import type { Source, SourceContext, SourcePlugin } from '../../engine/source.js';
+import { FileSdWatcher, type FileSdFileState } from '../../engine/file-sd.js';
+import type { Source, SourceContext, SourcePlugin, SourceReload, TargetUpdate } from '../../engine/source.js';
 import type { Collector } from './collectors/collector.js';
 import { renderMetricsDoc } from './collectors/docs.js';
 import { COLLECTORS } from './collectors/registry.js';
 import { ROUTER_METRICS } from './descriptor.js';
+import { PROBE_SECTION, Probes } from './probe.js';
+import { discoveredRouters, discoveryConfig, DISCOVERY_SECTION, modulesConfig, modulesSection } from './discovery.js';
 import { RouterOsSource } from './poller.js';
 import { tlsMode } from './session/connection.js';
 import { SIMULATOR_SECTION, simulatorConfig } from './simulator/config.js';
@@ -30,7 +33,7 @@ export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugi
   const collectors = options.collectors ?? COLLECTORS;
   return {
     kind: 'routeros',
-    configSections: [SIMULATOR_SECTION],
+    configSections: [SIMULATOR_SECTION, DISCOVERY_SECTION, modulesSection(collectors), PROBE_SECTION],
     metrics: (): readonly MetricDefinition[] => [...ROUTER_METRICS, ...collectors.flatMap((collector) => collector.metrics)],
     docs: () => renderMetricsDoc(collectors),
     create: (context) => createRouterOsSource(context, collectors),
@@ -41,9 +44,11 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
   const { config, logger } = context;
   const simulator = simulatorConfig(config);
   let routers: readonly RouterConfig[] = config.routers;
+  let fleet: SimulatedFleet | undefined;
+  let simulatorHost = '';
   if (simulator.enabled) {
-    const simulatorHost = simulator.host === '' ? '127.0.0.1' : simulator.host;
-    const fleet = await SimulatedFleet.start({
+    simulatorHost = simulator.host === '' ? '127.0.0.1' : simulator.host;
+    fleet = await SimulatedFleet.start({
       count: simulator.count,
       profile: simulator.profile,
       host: simulatorHost,
@@ -52,12 +57,13 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
       password: SIMULATOR_PASSWORD,
       faults: simulator.faults ?? [],
     });
-    context.onShutdown('simulator', 1_000, () => fleet.stop());
+    const started = fleet;
+    context.onShutdown('simulator', 1_000, () => started.stop());
     const simulated = simulatedRouters(config, simulatorHost, fleet, collectors);
     routers = [...routers, ...simulated];
     // By the names /health shows, so a demo's deliberate failures are not mistaken for real ones.
     const faults = Object.fromEntries(
-      fleet.routers.flatMap((router, index) =>
+      started.routers.flatMap((router, index) =>
         router.fault === undefined ? [] : [[simulated[index]?.name ?? router.name, formatFault(router.fault)]],
       ),
     );
@@ -66,8 +72,12 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
       'simulator started; its routers are polled over loopback like real ones',
     );
   }
+  const staticRouters = routers;
+  const discovery = new Discovery(context, collectors);
+  await discovery.configure(config);
+  routers = [...staticRouters, ...discovery.routers(config, staticRouters)];
   warnAboutTls(routers, logger);
-  return new RouterOsSource({
+  const source = new RouterOsSource({
     routers,
     collectors,
     limiter: context.limiter,
@@ -75,6 +85,109 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     ...(context.metrics ? { metrics: context.metrics } : {}),
     ...(context.tuning ? { tuning: context.tuning } : {}),
   });
+  const simulatorText = JSON.stringify(simulator);
+  let current = config;
+  const staticOf = (next: AgentConfig): RouterConfig[] => [
+    ...next.routers,
+    ...(fleet === undefined ? [] : simulatedRouters(next, simulatorHost, fleet, collectors)),
+  ];
+  let polledNames = new Set<string>();
+  const probes = new Probes(config, collectors, {
+    apply: () => apply(current),
+    snapshot: (name) => source.snapshots().find((snapshot) => snapshot.name === name),
+    names: () => polledNames,
+  });
+  context.onShutdown('probes', 100, () => {
+    probes.stop();
+    return Promise.resolve();
+  });
+  const apply = (next: AgentConfig): TargetUpdate => {
+    const statics = staticOf(next);
+    const configured = [...statics, ...discovery.routers(next, statics)];
+    polledNames = new Set(configured.map((router) => router.name));
+    const nextRouters = [...configured, ...probes.routers().filter((router) => !polledNames.has(router.name))];
+    const targets = source.setRouters(nextRouters);
+    const added = new Set(targets.added.concat(targets.changed));
+    warnAboutTls(nextRouters.filter((router) => added.has(router.name)), logger);
+    return targets;
+  };
+  discovery.onChange = () => {
+    const targets = apply(current);
+    logger.info({ added: targets.added.length, removed: targets.removed.length, changed: targets.changed.length }, 'discovered routers changed');
+  };
+  const reload = async (next: AgentConfig): Promise<SourceReload> => {
+    // The simulated fleet listens on sockets of its own: it changes only with a restart, and its
+    // routers stay (with the new `defaults:`) until then.
+    const restartNeeded = JSON.stringify(simulatorConfig(next)) === simulatorText ? [] : ['simulator'];
+    await discovery.configure(next);
+    probes.configure(next);
+    current = next;
+    return { targets: apply(next), restartNeeded };
+  };
+  polledNames = new Set(routers.map((router) => router.name));
+  return Object.assign(source, { reload, discoveryFiles: () => discovery.files(), routes: [probes.route()] });
+}
+
+/** The file_sd watcher of `discovery.file`, restarted when that setting changes. */
+class Discovery {
+  onChange: () => void = () => undefined;
+  private _watcher: FileSdWatcher | undefined;
+  private _settings = '';
+  /** Problems last logged, so an unchanged bad target is not logged again on every change. */
+  private _logged = new Set<string>();
+
+  constructor(
+    private readonly _context: SourceContext,
+    private readonly _collectors: readonly Collector[],
+  ) {
+    _context.onShutdown('discovery', 500, () => {
+      this._watcher?.stop();
+      return Promise.resolve();
+    });
+  }
+
+  /** Starts (or restarts) the watcher for `config`'s discovery.file; resolves once the files were read. */
+  async configure(config: AgentConfig): Promise<void> {
+    const settings = discoveryConfig(config);
+    const text = JSON.stringify(settings);
+    if (text === this._settings) return;
+    this._settings = text;
+    this._watcher?.stop();
+    this._watcher = undefined;
+    if (settings.file.length === 0) return;
+    const logger = this._context.logger;
+    const watcher = new FileSdWatcher({
+      patterns: settings.file,
+      baseDir: '/',
+      intervalMillis: settings.refreshMillis,
+      onChange: () => {
+        if (this._watcher === watcher) this.onChange();
+      },
+      onError: (file, message) => logger.error({ file, error: message }, 'discovery file unusable; its last good targets stay'),
+    });
+    this._watcher = watcher;
+    await watcher.start();
+  }
+
+  files(): readonly FileSdFileState[] {
+    return this._watcher?.states() ?? [];
+  }
+
+  /** The discovered routers for `config`, names in `statics` excluded. */
+  routers(config: AgentConfig, statics: readonly RouterConfig[]): RouterConfig[] {
+    const groups = this._watcher?.groups() ?? [];
+    const { routers, problems } = discoveredRouters(groups, modulesConfig(config), this._collectors, new Set(statics.map((router) => router.name)));
+    const logged = new Set<string>();
+    for (const problem of problems) {
+      const key = `${problem.where} ${problem.target} ${problem.message}`;
+      logged.add(key);
+      if (!this._logged.has(key)) {
+        this._context.logger.error({ target: problem.target, file: problem.where, error: problem.message }, 'discovered target skipped');
+      }
+    }
+    this._logged = logged;
+    return routers;
+  }
 }
 
 /** RouterConfigs for the simulated fleet, with the collection defaults. */

@@ -2,9 +2,11 @@
  * Routers as polled targets: a RouterOS API session (connect, TLS, login, then version and package
  * detection) under the engine's generic poller, and the collectors adapted to it.
  */
+import { createHash } from 'node:crypto';
 import type { CollectorConfig, RouterConfig } from '../../config/types.js';
 import { ConcurrencyLimiter } from '../../engine/limiter.js';
 import { PolledSource } from '../../engine/polled-source.js';
+import type { TargetUpdate } from '../../engine/source.js';
 import {
   type EngineLogger,
   type EngineMetrics,
@@ -140,7 +142,17 @@ export function routerTarget(
     },
     probe: (signal: AbortSignal) =>
       probePort({ host: router.host, port: router.port, timeoutMillis: router.timeoutMillis, signal }),
+    settingsKey: routerSettingsKey(router),
   };
+}
+
+/**
+ * A digest of everything a router's target is built from, so a reload can tell an unchanged router
+ * (kept running) from a changed one (replaced). A digest rather than the text: the password is part
+ * of the settings and must not sit in a second string.
+ */
+export function routerSettingsKey(router: RouterConfig): string {
+  return createHash('sha256').update(JSON.stringify(router)).digest('base64url');
 }
 
 /** Options of {@link RouterOsSource}. */
@@ -161,6 +173,9 @@ export interface RouterOsSourceOptions {
 
 /** Every configured router, polled in the background. */
 export class RouterOsSource extends PolledSource<RouterSession> {
+  private readonly _collectors: readonly Collector[];
+  private readonly _targetOptions: RouterTargetOptions;
+
   constructor(options: RouterOsSourceOptions) {
     const targetOptions: RouterTargetOptions = {
       ...(options.connect ? { connect: options.connect } : {}),
@@ -174,5 +189,12 @@ export class RouterOsSource extends PolledSource<RouterSession> {
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
+    this._collectors = options.collectors;
+    this._targetOptions = targetOptions;
+  }
+
+  /** Replaces the router list: unchanged routers keep running (see PolledSource.update). */
+  setRouters(routers: readonly RouterConfig[]): TargetUpdate {
+    return this.update(routers.map((router) => routerTarget(router, this._collectors, this._targetOptions)));
   }
 }

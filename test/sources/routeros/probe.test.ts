@@ -1,0 +1,93 @@
+/**
+ * /probe on the whole agent: simulated routers over loopback, the HTTP server's auth in front, the
+ * RouterOS source enrolling probed routers into its background polling.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAgent } from '../../../src/agent.js';
+import { loadConfig } from '../../../src/config/load.js';
+import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
+import { SimulatedFleet } from '../../../src/sources/routeros/simulator/fleet.js';
+import { httpRequest } from '../../helpers/processes.js';
+import { SECTIONS } from '../../helpers/sections.js';
+import { captureLogger, waitFor } from './poller/helpers/engine-fixtures.js';
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function setup(probe: string) {
+  const fleet = await SimulatedFleet.start({ count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0, username: 'admin', password: 'admin' });
+  cleanups.push(() => fleet.stop());
+  const { config } = loadConfig({
+    text: [
+      'server: { listen: "127.0.0.1:0", auth: { bearer_token: "${TOKEN}" } }',
+      `probe: ${probe}`,
+      'modules:',
+      '  sim: { username: admin, password: "${SIM}", interval: 1s, timeout: 1s, collectors: { system: true } }',
+    ].join('\n'),
+    env: { TOKEN: 'probe-token', SIM: 'admin' },
+    collectors: COLLECTORS,
+    sections: SECTIONS,
+  });
+  const agent = await startAgent(config, captureLogger().logger);
+  cleanups.push(() => agent.shutdown());
+  const get = (path: string, token: string | null = 'probe-token') =>
+    httpRequest(`http://127.0.0.1:${agent.address.port}${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+  return { fleet, agent, get, probe: (index: number) => `/probe?target=127.0.0.1:${fleet.routers[index]!.port}&module=sim` };
+}
+
+describe('/probe', () => {
+  it('enrols a router on its first probe and answers with its series only, later probes from its latest snapshot', async () => {
+    const { fleet, agent, get, probe } = await setup('{ allowed_ranges: [127.0.0.0/8], max_targets: 1 }');
+    const name = `127.0.0.1_${fleet.routers[0]!.port}`;
+    expect((await get(probe(0), null)).status).toBe(401);
+
+    const first = await get(probe(0));
+    expect(first.status).toBe(200);
+    expect(first.body).toMatch(new RegExp(`^routeros_up\\{router="${name}"[^}]*\\} 1$`, 'm'));
+    expect(first.body).toMatch(/^routeros_system_uptime_seconds\{/m);
+    expect(first.body).not.toContain('mikrotik_agent_');
+    expect([...first.body.matchAll(/router="([^"]+)"/g)].every((match) => match[1] === name)).toBe(true);
+    // Polled in the background like any router: on /metrics and /health too.
+    expect(agent.engine.snapshots().map((snapshot) => snapshot.name)).toEqual([name]);
+
+    const second = await get(probe(0));
+    expect(second.status).toBe(200);
+    expect(fleet.routers[0]!.stats.logins).toBe(1);
+    // max_targets: 1, so a second router is refused while the first is enrolled.
+    expect((await get(probe(1))).status).toBe(429);
+  });
+
+  it('refuses targets outside allowed_ranges, host names, bad addresses and unknown modules', async () => {
+    const { get, fleet } = await setup('{ allowed_ranges: [10.0.0.0/8] }');
+    expect((await get(`/probe?target=127.0.0.1:${fleet.routers[0]!.port}&module=sim`)).status).toBe(403);
+    expect((await get('/probe?target=router.example.net')).status).toBe(403);
+    expect((await get('/probe')).status).toBe(400);
+    const unknown = await get('/probe?target=10.1.2.3&module=nope');
+    expect(unknown.status).toBe(400);
+    expect(unknown.body).toContain('unknown module "nope"');
+  });
+
+  it('is off without allowed_ranges, and drops a router not probed for expire intervals', async () => {
+    const off = await setup('{ allowed_ranges: [] }');
+    expect((await off.get(off.probe(0))).status).toBe(404);
+
+    const { agent, get, probe } = await setup('{ allowed_ranges: [127.0.0.1/32], expire: 1 }');
+    expect((await get(probe(1))).status).toBe(200);
+    expect(agent.engine.snapshots()).toHaveLength(1);
+    await waitFor('the probed router expired', () => agent.engine.snapshots().length === 0, 10_000);
+  });
+});
+
+describe('probe:', () => {
+  it('reports bad ranges, counts and unknown keys at their paths', () => {
+    const load = (text: string) => () => loadConfig({ text, env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    expect(load('probe: { allowed_ranges: [10.0.0.0/33, 10.0.0.1], max_targets: 0, bogus: 1 }')).toThrow(
+      /probe\.bogus: unknown key[\s\S]*probe\.allowed_ranges\[0\]: must be a CIDR[\s\S]*probe\.allowed_ranges\[1\][\s\S]*probe\.max_targets: must be a whole number/,
+    );
+    expect(load('discovery: { file: [a.json], refresh_interval: 10ms, watch: yes }')).toThrow(
+      /discovery\.watch: unknown key[\s\S]*discovery\.refresh_interval: must be a duration of at least 1s/,
+    );
+  });
+});
