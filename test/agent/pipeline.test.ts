@@ -180,10 +180,14 @@ describe('agent data path', () => {
     const [alive, dying] = [await router('alive'), await router('dying')];
     const { get } = await started([alive, dying]);
     let body = '';
-    const deadline = Date.now() + 8_000;
+    const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       body = (await get('/metrics')).body;
-      if (body.includes('routeros_up{router="dying"') && /routeros_interface_receive_bytes_total\{router="dying"/.test(body)) break;
+      // Both routers polled: the assertions below compare the dying one with the one that stays up.
+      const polled = (name: string): boolean =>
+        new RegExp(`^routeros_up\\{router="${name}"[^}]*\\} 1$`, 'm').test(body) &&
+        new RegExp(`^routeros_interface_receive_bytes_total\\{router="${name}"`, 'm').test(body);
+      if (polled('dying') && polled('alive')) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(seriesLines(body, 'dying').length).toBeGreaterThan(20);
