@@ -82,7 +82,15 @@ function sectionDocuments(
   const documents: ConfigDocument = {};
   for (const section of sections) {
     if (config.sections !== undefined && Object.hasOwn(config.sections, section.key)) {
-      documents[section.key] = section.document(config.sections[section.key], secret);
+      const document = section.document(config.sections[section.key], secret);
+      const [parentKey, childKey] = section.key.split('.', 2);
+      if (parentKey === undefined || childKey === undefined) {
+        documents[section.key] = document;
+      } else {
+        // Inside its parent section, printed before it (registry order: the parent's owner comes first).
+        const parent = documents[parentKey];
+        documents[parentKey] = { ...(parent !== null && typeof parent === 'object' ? parent : {}), [childKey]: document };
+      }
     }
   }
   return documents;

@@ -107,6 +107,17 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   // values of the right shape; everything else becomes a problem with its key path here.
   const { defaults: rawDefaults, routers: rawRouters, ...rest } = tree;
   const sections = options.sections ?? [];
+  // A source may own a key inside another source's section (`simulator.mist`): it is taken out first,
+  // so the owner's checks do not see it as an unknown key.
+  const nestedRaw = new Map<string, unknown>();
+  for (const section of sections) {
+    const [parentKey, childKey] = section.key.split('.', 2);
+    if (parentKey === undefined || childKey === undefined) continue;
+    const parent = rest[parentKey];
+    if (!isMapping(parent) || !Object.hasOwn(parent, childKey)) continue;
+    nestedRaw.set(section.key, parent[childKey]);
+    rest[parentKey] = Object.fromEntries(Object.entries(parent).filter(([key]) => key !== childKey));
+  }
   // Sections with a schema go through convict with the core ones; the others get their raw value.
   const freeKeys = new Set(sections.filter((section) => section.schema === undefined).map((section) => section.key));
   const fullSchema: ConfigSchema = {
@@ -185,7 +196,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   const sectionValues: Record<string, unknown> = {};
   const checked = raw as unknown as Record<string, unknown>;
   for (const section of sections) {
-    sectionValues[section.key] = section.parse(section.schema === undefined ? rest[section.key] : checked[section.key], {
+    const raw = section.key.includes('.') ? nestedRaw.get(section.key) : section.schema === undefined ? rest[section.key] : checked[section.key];
+    sectionValues[section.key] = section.parse(raw, {
       problems,
       baseDir,
       env,

@@ -293,7 +293,16 @@ function collectorSchema(collector: ReferenceCollector): JsonSchema {
 function withFreeSections(schema: JsonSchema, sections: readonly ConfigSection[]): JsonSchema {
   const properties = { ...(schema['properties'] as Record<string, JsonSchema>) };
   for (const section of sections) {
-    if (section.schema === undefined) properties[section.key] = { description: `The ${section.key} section (checked by its source).` };
+    if (section.schema !== undefined) continue;
+    const entry = { description: `The ${section.key} section (checked by its source).` };
+    const [parentKey, childKey] = section.key.split('.', 2);
+    if (parentKey === undefined || childKey === undefined) {
+      properties[section.key] = entry;
+      continue;
+    }
+    const parent = properties[parentKey] ?? { type: 'object', properties: {} };
+    const inner = (parent['properties'] as Record<string, JsonSchema> | undefined) ?? {};
+    properties[parentKey] = { ...parent, properties: { ...inner, [childKey]: entry } };
   }
   return { ...schema, properties };
 }

@@ -29,7 +29,10 @@ export interface SectionContext {
 
 /** One source-owned top-level section. */
 export interface ConfigSection<T = unknown> {
-  /** The top-level key. */
+  /**
+   * The top-level key, or `parent.child` for a key inside another source's section (`simulator.mist`:
+   * the Mist simulator beside the RouterOS one); the owner of `parent` never sees `child`.
+   */
   readonly key: string;
   /**
    * A convict section in the agent's formats (config/schema.ts: doc, format, default, env). With

@@ -175,7 +175,7 @@ describe('check-config output', () => {
     const printed = parse(result.out) as Record<string, any>;
     expect(Object.keys(printed)).toEqual(
       // The core sections, then each source's own in registry order, defaults written out.
-      ['server', 'collection', 'otlp', 'defaults', 'routers', 'log', 'resource_attributes', ...SECTIONS.map((section) => section.key)]);
+      ['server', 'collection', 'otlp', 'defaults', 'routers', 'log', 'resource_attributes', ...new Set(SECTIONS.map((section) => section.key.split('.')[0]))]);
     expect(printed['server']).toMatchObject({ listen: '0.0.0.0:9500', max_concurrent_scrapes: 8, request_timeout: '1m30s' });
     expect(printed['collection']).toEqual({ interval: '1m', timeout: '15s', concurrency: 16, startup_check: 'warn', shard: { index: 0, count: 1 } });
     expect(printed['otlp']).toMatchObject({ interval: '2m', timeout: '1.5s', compression: 'gzip', protocol: 'http/json' });
@@ -201,6 +201,8 @@ describe('check-config output', () => {
         { router: 1, kind: 'latency', millis: 2500 },
         { router: 'sim-rb4011-2', kind: 'auth-failure' },
       ],
+      // The Mist simulator's keys, inside this section, with its defaults.
+      mist: { enabled: false, sites: 3, aps_per_site: 2, clients_per_site: 4, period: '2s', names: 'otel' },
     });
     // No YAML aliases for shared values, and none of the internal names.
     expect(result.out).not.toMatch(/ [&*]a\d/);

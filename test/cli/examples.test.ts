@@ -18,7 +18,7 @@ import { formatFault, planFleetFaults } from '../../src/sources/routeros/simulat
 import { fleetRouterNames } from '../../src/sources/routeros/simulator/fleet.js';
 import { captureLogger, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 
-/** The sections the CLI passes: the examples use the sources' own (mist_simulator:). */
+/** The sections the CLI passes: the examples use the sources' own (simulator.mist, host:, relay:). */
 
 /** The shipped examples, checked with the real collector registry (no dependency overrides). */
 function run(argv: string[], env: NodeJS.ProcessEnv = {}) {

@@ -1,5 +1,5 @@
 /**
- * The `mist:` section (one entry per Juniper Mist organisation) and the `mist_simulator:` section
+ * The `mist:` section (one entry per Juniper Mist organisation) and the `simulator.mist` section
  * (the built-in simulated organisation). `simulator:` is the RouterOS fleet's core section, so the
  * Mist simulator has a top-level section of its own rather than a key the core would have to know.
  */
@@ -275,32 +275,32 @@ function count(raw: Record<string, unknown>, key: string, fallback: number, max:
   const value = raw[key];
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    context.problems.add(joinPath('mist_simulator', key), `must be a whole number from 1 to ${max}`);
+    context.problems.add(joinPath('simulator.mist', key), `must be a whole number from 1 to ${max}`);
     return fallback;
   }
   return value;
 }
 
-/** `mist_simulator:`: one simulated organisation on loopback, collected like a real one. */
+/** `simulator.mist`: one simulated organisation on loopback, collected like a real one. */
 export const MIST_SIMULATOR_SECTION: ConfigSection<MistSimulatorConfig> = {
-  key: 'mist_simulator',
+  key: 'simulator.mist',
   parse(raw, context) {
     const defaults: MistSimulatorConfig = { enabled: false, sites: 3, apsPerSite: 2, clientsPerSite: 4, periodMillis: 2_000, names: 'otel' };
     if (raw === undefined || raw === null) return defaults;
     if (!isRecord(raw)) {
-      context.problems.add('mist_simulator', 'must be a mapping { enabled: true, sites: 3, … }');
+      context.problems.add('simulator.mist', 'must be a mapping { enabled: true, sites: 3, … }');
       return defaults;
     }
-    unknownKeys(raw, SIMULATOR_KEYS, 'mist_simulator', context);
+    unknownKeys(raw, SIMULATOR_KEYS, 'simulator.mist', context);
     const enabled = raw['enabled'] ?? false;
-    if (typeof enabled !== 'boolean') context.problems.add('mist_simulator.enabled', 'must be true or false');
+    if (typeof enabled !== 'boolean') context.problems.add('simulator.mist.enabled', 'must be true or false');
     return {
       enabled: enabled === true,
       sites: count(raw, 'sites', defaults.sites, 50, context),
       apsPerSite: count(raw, 'aps_per_site', defaults.apsPerSite, 50, context),
       clientsPerSite: count(raw, 'clients_per_site', defaults.clientsPerSite, 500, context),
-      periodMillis: duration(raw, 'period', 'mist_simulator', defaults.periodMillis, context),
-      names: names(raw, 'mist_simulator', context),
+      periodMillis: duration(raw, 'period', 'simulator.mist', defaults.periodMillis, context),
+      names: names(raw, 'simulator.mist', context),
     };
   },
   document(value) {

@@ -1,6 +1,6 @@
 /**
  * The Mist source as the registry lists it: one target per configured organisation, plus the
- * built-in simulated organisation when `mist_simulator.enabled`. A push source: each organisation
+ * built-in simulated organisation when `simulator.mist.enabled`. A push source: each organisation
  * keeps its own state from REST and the stream, and its snapshot is built when read.
  */
 import { sectionValue } from '../../config/sections.js';

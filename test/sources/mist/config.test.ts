@@ -1,5 +1,5 @@
 /**
- * The `mist:` and `mist_simulator:` sections through the real loader: defaults, every key, the
+ * The `mist:` and `simulator.mist` sections through the real loader: defaults, every key, the
  * problems of bad values (by key path), api_key_file, the stream URL derivation, the document
  * (check-config) with the key redacted and loading back to the same value, and the site globs.
  */
@@ -12,10 +12,12 @@ import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/config/errors.js';
 import { redactedConfigDocument } from '../../../src/config/redact.js';
 import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
-import { deriveStreamUrl, MIST_SECTION, MIST_SIMULATOR_SECTION, type MistOrgConfig } from '../../../src/sources/mist/config.js';
+import { deriveStreamUrl, MIST_SECTION, type MistOrgConfig } from '../../../src/sources/mist/config.js';
 import { compileGlob, SiteFilter } from '../../../src/sources/mist/glob.js';
+import { SECTIONS as ALL_SECTIONS } from '../../helpers/sections.js';
 
-const SECTIONS = [MIST_SECTION, MIST_SIMULATOR_SECTION];
+// As the CLI loads them: `simulator.mist` lives inside the RouterOS simulator's section.
+const SECTIONS = ALL_SECTIONS;
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -103,9 +105,13 @@ describe('mist:', () => {
       ]),
     );
     expect(problems('mist: { name: acme }\n')).toEqual([expect.stringMatching(/^mist: must be a list/)]);
-    expect(problems('mist_simulator: { enabled: yes, sites: 0 }\n')).toEqual(
-      expect.arrayContaining(['mist_simulator.enabled: must be true or false', 'mist_simulator.sites: must be a whole number from 1 to 50']),
+    expect(problems('simulator: { mist: { enabled: yes, sites: 0 } }\n')).toEqual(
+      expect.arrayContaining(['simulator.mist.enabled: must be true or false', 'simulator.mist.sites: must be a whole number from 1 to 50']),
     );
+    // Its keys are the Mist source's: the RouterOS simulator beside it checks only its own.
+    expect(problems('simulator: { count: 2, mist: { enabled: true, colour: red } }\n')).toEqual([
+      expect.stringMatching(/^simulator\.mist\.colour: /),
+    ]);
   });
 
   it('derives the stream URL as Mist does (api. → api-ws.), and only then', () => {
@@ -128,7 +134,7 @@ describe('mist:', () => {
       '    expire_after: 90s',
       '    names: mistexporter',
       '    client_labels: [os, model]',
-      'mist_simulator: { enabled: true, sites: 2 }',
+      'simulator: { mist: { enabled: true, sites: 2 } }',
     ].join('\n');
     const env = { MIST_API_KEY: 'S3cret-Printed-Key' };
     const { config } = load(text, env);
@@ -137,6 +143,8 @@ describe('mist:', () => {
     expect(printedText).not.toContain('S3cret');
     expect((printed['mist'] as Record<string, unknown>[])[0]).toMatchObject({ name: 'acme', api_key: '<redacted>', expire_after: '1m30s', names: 'mistexporter', client_labels: ['os', 'model'] });
     const restored = printedText.replace('<redacted>', '${MIST_API_KEY}');
+    // Printed inside the RouterOS simulator's section, where the file has it.
+    expect((printed['simulator'] as Record<string, unknown>)['mist']).toMatchObject({ enabled: true, sites: 2 });
     expect(load(restored, env).config.sections).toEqual(config.sections);
   });
 });
