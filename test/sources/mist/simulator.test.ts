@@ -186,8 +186,15 @@ describe('Mist simulator stream', () => {
     second.socket.send(JSON.stringify({ subscribe: channel }));
     await until('data', () => second.frames.some((frame) => frame.event === 'data'));
     sim.stallConnections();
-    const seen = second.frames.length;
-    const pings = second.pings();
+    // What the server sent just before the stall may still be on its way: take the baseline once the
+    // client has received nothing new for a while.
+    let seen = -1;
+    let pings = -1;
+    while (second.frames.length !== seen || second.pings() !== pings) {
+      seen = second.frames.length;
+      pings = second.pings();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     sim.tick();
     sim.tick();
     // Nothing arrives on a stalled connection, but it stays open (TCP up, no close).
