@@ -7,7 +7,8 @@
 // `--list` prints the selected Node versions (`<major> <path>` per line) and exits.
 // Environment: TOOLS_DIR as for the install script; TEST_NODES=20,24 runs only the listed major versions.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,14 +52,41 @@ if (!run('typecheck', process.execPath, [join(repoDir, 'node_modules', 'typescri
   process.exit(1);
 }
 
+/**
+ * Failed tests of a vitest JSON report, a line each with the first line of the error, so the end of a long CI
+ * log says what failed without scrolling back through three Node versions.
+ */
+function failuresOf(reportPath) {
+  if (!existsSync(reportPath)) return ['  (no report written: vitest itself failed)'];
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  const lines = [];
+  for (const file of report.testResults ?? []) {
+    const name = file.name.startsWith(repoDir) ? file.name.slice(repoDir.length + 1) : file.name;
+    const failed = (file.assertionResults ?? []).filter((test) => test.status === 'failed');
+    for (const test of failed) {
+      const reason = String(test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+      lines.push(`  ${name} > ${test.fullName}: ${reason}`);
+    }
+    if (failed.length === 0 && file.status === 'failed') lines.push(`  ${name}: ${String(file.message ?? 'failed').split('\n')[0].slice(0, 300)}`);
+  }
+  return lines;
+}
+
+const reportDir = mkdtempSync(join(tmpdir(), 'test-all-nodes-'));
 const results = [];
+let allPassed = true;
 for (const [major, node] of selected) {
   // Child processes the tests spawn by name (`node`, `npm`) use this Node too.
   const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH ?? ''}` };
-  const ok =
-    run(`node ${major}`, node, [vitest, 'run', '--exclude', "test/reliability/{fault-matrix,soak-short}.test.ts", ...extra], env) &&
-    run(`node ${major}, alone`, node, [vitest, 'run', '--no-file-parallelism', ...alone, ...extra], env);
+  const reporters = (pass) => ['--reporter=default', '--reporter=json', `--outputFile.json=${join(reportDir, `${major}-${pass}.json`)}`];
+  const parallel = run(`node ${major}`, node, [vitest, 'run', '--exclude', "test/reliability/{fault-matrix,soak-short}.test.ts", ...reporters('parallel'), ...extra], env);
+  // The timing-sensitive pass runs even after a failure above, so one run reports every failure.
+  const single = run(`node ${major}, alone`, node, [vitest, 'run', '--no-file-parallelism', ...alone, ...reporters('alone'), ...extra], env);
+  const ok = parallel && single;
+  allPassed &&= ok;
   results.push(`node ${major} (${node}): ${ok ? 'passed' : 'FAILED'}`);
+  if (!parallel) results.push(...failuresOf(join(reportDir, `${major}-parallel.json`)));
+  if (!single) results.push(...failuresOf(join(reportDir, `${major}-alone.json`)));
 }
 process.stderr.write(`\n${results.join('\n')}\n`);
-process.exit(results.every((line) => line.endsWith('passed')) ? 0 : 1);
+process.exit(allPassed ? 0 : 1);
