@@ -1,5 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
@@ -139,11 +141,31 @@ describe('TLS mode anonymous', () => {
 
 describe('TLS connect deadline', () => {
   it('times out when the server never completes the handshake', async () => {
-    const router = cleanup.add(await FakeRouter.start()); // plain TCP: never answers the ClientHello
+    // A peer that accepts TCP and then says nothing. (A fake router would try to decode the ClientHello as API
+    // words and, depending on its random bytes, sometimes close the connection before the deadline.)
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    cleanup.add({
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          silent.close(() => resolve());
+        }),
+    });
+    const { port } = silent.address() as AddressInfo;
     const started = Date.now();
-    const error = await RouterOsClient.connect(
-      router.clientOptions({ tls: { mode: 'insecure' }, connectTimeoutMillis: 200 }),
-    ).then(
+    const error = await RouterOsClient.connect({
+      host: '127.0.0.1',
+      port,
+      username: 'admin',
+      password: 'secret',
+      tls: { mode: 'insecure' },
+      connectTimeoutMillis: 200,
+    }).then(
       () => new Error('expected a timeout'),
       (caught: unknown) => caught as Error,
     );
