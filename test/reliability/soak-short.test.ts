@@ -4,6 +4,10 @@
  * every 2 s, /metrics scraped every 5 s and an OTLP endpoint that is down for 12 s of it. Same
  * library as the ten-minute run (bench/soak-lib.ts).
  *
+ * Stale series: a series of a removed entity is a defect when the router finished a poll cycle that began after the
+ * removal and the series was still exported; before that, it is the router's latest state (the agent is behind, as
+ * on a loaded machine), bounded by three poll intervals beyond the grace period.
+ *
  * Memory: RSS over two minutes swings by a third with V8's heap sizing, so this run compares the
  * heap used right after a forced full GC (the live heap) instead; the ten-minute run keeps RSS.
  */
@@ -34,8 +38,11 @@ describe('soak (2 minutes, 50 routers)', () => {
     expect(result.churn.flaps, summary).toBeGreaterThan(0);
     expect(result.scrapes.failed, summary).toBe(0);
     expect(result.scrapes.ok, summary).toBeGreaterThan(10);
-    expect(result.stale.prometheus, summary).toBe(0);
-    expect(result.stale.otlp, summary).toBe(0);
+    // A removed entity may outlive its removal only while no poll that could not have read it has finished (the
+    // agent exports each router's latest state); on a busy machine that takes longer, within a bound.
+    expect(result.stale.freshPoll.prometheus, summary).toBe(0);
+    expect(result.stale.freshPoll.otlp, summary).toBe(0);
+    expect(result.stale.maxLagMillis, summary).toBeLessThanOrEqual(result.stale.lagLimitMillis);
     expect(result.otlp.failed, summary).toBeGreaterThan(0);
     expect(result.otlp.postOutageExports, summary).toBeGreaterThan(0);
     expect(result.otlp.postOutageStale, summary).toBe(0);
@@ -44,5 +51,5 @@ describe('soak (2 minutes, 50 routers)', () => {
     expect(result.memory.growth!, summary).toBeLessThanOrEqual(0.1);
     expect(result.processErrors, summary).toEqual([]);
     expect(result.passed, summary).toBe(true);
-  }, 150_000);
+  }, 300_000); // 120 s of soak, plus fleet start, first round (≤ 60 s) and shutdown on a loaded machine; a guard against a hang only
 });

@@ -23,6 +23,8 @@ export interface HostIo {
   readdir(path: string): Promise<string[]>;
   realpath(path: string): Promise<string>;
   statfs(path: string): Promise<FsStats>;
+  /** Milliseconds on a monotonic clock: how long a read took. */
+  now(): number;
 }
 
 export const NODE_IO: HostIo = {
@@ -30,6 +32,7 @@ export const NODE_IO: HostIo = {
   readdir: (path) => fs.readdir(path),
   realpath: (path) => fs.realpath(path),
   statfs: (path) => fs.statfs(path),
+  now: () => performance.now(),
 };
 
 /** procfs and sysfs of one machine, under `root`. */
@@ -38,6 +41,11 @@ export class HostFs {
     readonly root: string,
     private readonly _io: HostIo = NODE_IO,
   ) {}
+
+  /** Milliseconds on the I/O's monotonic clock. */
+  now(): number {
+    return this._io.now();
+  }
 
   /** The absolute path of `path` (written as on the host: `/proc/stat`) under the root. */
   path(path: string): string {

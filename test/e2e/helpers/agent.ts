@@ -84,7 +84,8 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
       }
       return response.body;
     },
-    waitUntilAllUp: async (timeoutMillis = 10_000) => {
+    // A deadline for a broken run only: a healthy one returns as soon as every router is up.
+    waitUntilAllUp: async (timeoutMillis = 60_000) => {
       const deadline = Date.now() + timeoutMillis;
       const engine = agent.engine;
       // Routers only: a config's relay may poll an endpoint this test does not run (the demo's own port).

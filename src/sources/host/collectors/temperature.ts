@@ -112,7 +112,7 @@ function degrees(text: string | undefined): number | undefined {
  * undefined: unreadable (ENODATA, EIO, not a number); null: the file is gone (the chip went away).
  */
 async function readSensor(fs: HostFs, chip: { slow: boolean }, path: string): Promise<number | undefined | null> {
-  const started = performance.now();
+  const started = fs.now();
   let text: string;
   try {
     text = await fs.read(path, { blocking: !chip.slow });
@@ -120,7 +120,7 @@ async function readSensor(fs: HostFs, chip: { slow: boolean }, path: string): Pr
     const code = errorCode(error);
     return code === 'ENOENT' || code === 'ENODEV' ? null : undefined;
   } finally {
-    if (performance.now() - started > SLOW_READ_MILLIS) chip.slow = true;
+    if (fs.now() - started > SLOW_READ_MILLIS) chip.slow = true;
   }
   return degrees(text);
 }
