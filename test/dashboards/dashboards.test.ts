@@ -14,8 +14,15 @@ const dashboards = loadDashboards();
 const DATASOURCE = { type: 'prometheus', uid: '${DS_PROMETHEUS}' };
 
 describe('dashboards/', () => {
-  it('holds the fleet, router and agent dashboards', () => {
-    expect(dashboards.map((dashboard) => dashboard.file)).toEqual(['mikrotik-agent.json', 'mikrotik-fleet.json', 'mikrotik-router.json']);
+  it('holds the fleet, router and agent dashboards, and one each for the host, Mist and relay sources', () => {
+    expect(dashboards.map((dashboard) => dashboard.file)).toEqual([
+      'mikrotik-agent.json',
+      'mikrotik-fleet.json',
+      'mikrotik-host.json',
+      'mikrotik-mist.json',
+      'mikrotik-relay.json',
+      'mikrotik-router.json',
+    ]);
   });
 
   describe.each(dashboards.map((dashboard) => [dashboard.file, dashboard] as const))('%s', (_file, dashboard) => {
@@ -88,6 +95,19 @@ describe('dashboard helpers', () => {
   it('documentedMetricNames expands histogram rows', () => {
     const names = documentedMetricNames('| `x_seconds_bucket/_sum/_count` | `x` |\n| `y_total` | `y` |\n');
     expect([...names].sort()).toEqual(['x_seconds_bucket', 'x_seconds_count', 'x_seconds_sum', 'y_total']);
+  });
+
+  it('documentedMetricNames also reads a column headed "(Prometheus)", and only in its own table', () => {
+    const markdown = [
+      '| `names: mistexporter` | Labels | `names: otel` (Prometheus) | Description |',
+      '|---|---|---|---|',
+      '| `old_name` | `org` | `new_name_total` | x |',
+      '',
+      '| Prometheus name | Labels | Description |',
+      '|---|---|---|',
+      '| `plain` | `not_a_metric` | y |',
+    ].join('\n');
+    expect([...documentedMetricNames(markdown)].sort()).toEqual(['new_name_total', 'old_name', 'plain']);
   });
 
   it('substituteVariables replaces both forms and refuses unknown variables', () => {

@@ -1,7 +1,8 @@
 /**
  * The alerting rules of alerts/ evaluated by real Prometheus scraping the agent on examples/demo-faults.yaml
  * (as shipped): the hung router and the one rejecting the agent's credentials raise MikroTikRouterDown, the
- * healthy ones do not, and the agent's own scrape alert stays quiet.
+ * healthy ones do not, and the agent's own scrape alert stays quiet. The simulated Mist organisation's sites
+ * each count a gateway that is not connected, which MistDevicesDisconnected reports.
  *
  * Only the timing changes, in a test copy of the rules: every `for:` becomes FOR_SECONDS and rules are
  * evaluated every second. The `routeros_collection_unsupported` gauge the collector rule reads is not
@@ -127,5 +128,37 @@ describe('alerting rules against the faulty demo fleet', () => {
     expect(firing(alerts, 'MikroTikHealthStateFailed').map((alert) => alert.labels)).toContainEqual(
       expect.objectContaining({ router: 'sim-ccr2004-6', sensor: 'psu2-state', state: 'fail' }),
     );
+  });
+
+  it('MistDevicesDisconnected fires for each site of the simulated Mist organisation: its gateway is not connected', async () => {
+    const alerts = await eventually(
+      'MistDevicesDisconnected firing for both sites',
+      async () => {
+        const found = firing(await prometheus.alerts(), 'MistDevicesDisconnected');
+        return found.length === 2 ? found : undefined;
+      },
+      { timeoutMillis: ALERT_DEADLINE_MILLIS, pollMillis: 500 },
+    );
+    expect(alerts.map((alert) => `${alert.labels['org']}/${alert.labels['site_name']}`).sort()).toEqual(['sim-mist/site-01', 'sim-mist/site-02']);
+    for (const alert of alerts) {
+      expect(alert.labels['severity']).toBe('warning');
+      expect(alert.annotations['description']).toMatch(/^1 device\(s\) of site site-0[12] have not been connected/);
+      expect(alert.annotations['runbook']).toMatch(/gateways/);
+    }
+  });
+
+  it('the Mist organisation, its API and its stream raise nothing once the stream is up: the simulator is healthy', async () => {
+    const names = ['MistOrganisationDown', 'MistApiErrors', 'MistApiBudgetLow', 'MistStreamDisconnected'];
+    // Pending counts too. Waited for: until the stream has connected, its sites are (rightly) disconnected.
+    const quiet = await eventually(
+      'no Mist organisation, API or stream alert, pending or firing',
+      async () => {
+        const [connected, alerts] = await Promise.all([prometheus.query('mist_ws_connected == 1'), prometheus.alerts()]);
+        const wrong = alerts.filter((alert) => names.includes(alert.labels['alertname'] ?? ''));
+        return connected.length === 2 && wrong.length === 0 ? wrong : undefined;
+      },
+      { timeoutMillis: ALERT_DEADLINE_MILLIS, pollMillis: 500 },
+    );
+    expect(quiet).toEqual([]);
   });
 });

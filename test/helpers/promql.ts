@@ -33,23 +33,38 @@ export function metricNames(expr: string): string[] {
 }
 
 /**
- * Prometheus names listed in docs/metrics.md (first column of its tables); histogram rows
- * (`x_bucket/_sum/_count`) give all three series names.
+ * Prometheus names listed in docs/metrics.md: the first column of its tables, and a column whose header says
+ * `(Prometheus)` (the Mist tables list mistexporter's names first and the default OpenTelemetry-mode names
+ * there). Histogram rows (`x_bucket/_sum/_count`) give all three series names.
  */
 export function documentedMetricNames(markdown: string): Set<string> {
   const names = new Set<string>();
+  let nameColumns: number[] = [0];
+  let previous = '';
   for (const line of markdown.split('\n')) {
-    const match = /^\| `([a-z_:][a-z0-9_:]*)((?:\/_[a-z]+)*)` \|/.exec(line);
-    if (match === null) continue;
-    const [, base = '', suffixes = ''] = match;
-    if (suffixes === '') {
-      names.add(base);
+    if (!line.startsWith('|')) {
+      previous = '';
       continue;
     }
-    const parts = suffixes.split('/').filter((part) => part !== '');
-    const stem = base.replace(/_bucket$/, '');
-    names.add(base);
-    for (const suffix of parts) names.add(`${stem}${suffix}`);
+    const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+    // The separator row follows the header: the header says which columns hold Prometheus names.
+    if (/^\|[-| ]+\|$/.test(line)) {
+      const header = previous.split('|').slice(1, -1);
+      nameColumns = [0, ...header.flatMap((cell, index) => (index > 0 && cell.includes('(Prometheus)') ? [index] : []))];
+      continue;
+    }
+    previous = line;
+    for (const column of nameColumns) addDocumentedName(names, cells[column] ?? '');
   }
   return names;
+}
+
+/** One table cell: a backquoted name, perhaps with histogram suffixes (`x_bucket/_sum/_count`). */
+function addDocumentedName(names: Set<string>, cell: string): void {
+  const match = /^`([a-z_:][a-z0-9_:]*)((?:\/_[a-z]+)*)`$/.exec(cell);
+  if (match === null) return;
+  const [, base = '', suffixes = ''] = match;
+  names.add(base);
+  const stem = base.replace(/_bucket$/, '');
+  for (const suffix of suffixes.split('/').filter((part) => part !== '')) names.add(`${stem}${suffix}`);
 }
