@@ -3,7 +3,7 @@
  * the agent's /metrics with one HELP/TYPE per family, an app label and deterministic order (checked
  * by the real promtool), /apps as a table and as JSON, all behind the server's auth.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,6 +113,24 @@ describe('relay in the agent', () => {
     expect(clean.exitCode, clean.output).toBe(0);
     expect(unexpectedLintFindings(clean.output)).toEqual([]);
 
+    // Pushgateway's protobuf format, bytes as Prometheus 2.53.3 (client_golang) wrote them; a malformed
+    // body is refused with its reason and the group keeps what it held.
+    const protobufType = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
+    const pb = readFileSync(new URL('../../fixtures/relay/prometheus-2.53.3-metrics.pb', import.meta.url));
+    expect(await http(address, 'PUT', '/metrics/job/gopb', { body: pb, headers: { 'content-type': protobufType } })).toMatchObject({ status: 200, body: '' });
+    const broken = await http(address, 'PUT', '/metrics/job/gopb', { body: pb.subarray(0, 300), headers: { 'content-type': protobufType } });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatch(/^app gopb: MetricFamily message 2 at byte \d+ is not valid protobuf: /);
+    const withProtobuf = (await http(address, 'GET', '/metrics')).body;
+    expect(withProtobuf).toContain('# TYPE go_gc_pauses_seconds histogram\n');
+    expect(withProtobuf).toContain('go_gc_pauses_seconds_bucket{app="gopb",job="gopb",le="6.399999999999999e-08"} 0\n');
+    expect(withProtobuf).toContain('go_gc_duration_seconds{app="gopb",job="gopb",quantile="0.25"} 0.000097635\n');
+    expect(withProtobuf).toContain('go_gc_duration_seconds_count{app="gopb",job="gopb"} 4\n');
+    expect(withProtobuf).toMatch(/^relay_pushes_total\{transport="http",format="protobuf",result="malformed"[,}].* 1$/m);
+    const checked = await promtoolCheckMetrics(withProtobuf);
+    expect(checked.exitCode, checked.output).toBe(0);
+    expect(unexpectedLintFindings(checked.output)).toEqual([]);
+
     const table = await http(address, 'GET', '/apps');
     expect(table.body).toMatch(/^Current time: /);
     expect(table.body).toContain('| App Name ');
@@ -123,6 +141,7 @@ describe('relay in the agent', () => {
     expect(apps.map((app) => [app.app, app.source])).toEqual([
       ['alpha', relay.addresses.unix],
       ['batch/instance=host/1', 'pushgateway'],
+      ['gopb', 'pushgateway'],
       ['zeta', `127.0.0.1:${tcp[1]}`],
     ]);
     expect((await http(address, 'GET', '/apps', { auth: false })).status).toBe(401);
