@@ -111,7 +111,7 @@ interface MetricGroup {
   readonly points: DataPoint<number>[];
   /** Histograms: their points (`points` stays empty). */
   readonly histogramPoints?: DataPoint<Histogram>[];
-  /** A summary's `_sum`: a cumulative sum that may go down (negative observations). */
+  /** A summary's `_sum` or `_count`: a sum not flagged monotonic (see CollectRun._addDistribution). */
   readonly nonMonotonic?: boolean;
 }
 
@@ -255,7 +255,7 @@ function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((value, index) => b[index] === value);
 }
 
-/** The `_sum` definitions {@link summaryParts} made: their groups are sums that are not monotonic. */
+/** The definitions {@link summaryParts} made: their groups are sums that are not monotonic. */
 const summarySums = new WeakSet<MetricDefinition>();
 const summaryPartCache = new WeakMap<MetricDefinition, { sum: MetricDefinition; count: MetricDefinition }>();
 
@@ -267,6 +267,7 @@ function summaryParts(definition: MetricDefinition): { sum: MetricDefinition; co
       Object.freeze({ ...definition, name: `${definition.name}${suffix}`, kind: 'counter', description: `${definition.description} (${what})` });
     parts = { sum: part('_sum', 'sum of the observations'), count: part('_count', 'count of the observations') };
     summarySums.add(parts.sum);
+    summarySums.add(parts.count);
     summaryPartCache.set(definition, parts);
   }
   return parts;
@@ -413,13 +414,13 @@ class CollectRun {
    * bucket went down); delta readers get the increase of every count since the previous collect.
    *
    * A histogram becomes one OTLP histogram point (explicit bounds, per-bucket counts). OpenTelemetry JS
-   * has no summary point type (the OTLP Summary message is "only for compatibility" and no SDK
-   * instrument produces it), so a summary becomes what the OpenTelemetry Prometheus compatibility
-   * specification makes of a summary's parts when they travel apart
-   * (opentelemetry.io/docs/specs/otel/compatibility/prometheus_and_openmetrics/#summaries): its
-   * quantiles a gauge of the summary's name with a `quantile` attribute, `<name>_count` a monotonic
-   * cumulative sum, and `<name>_sum` a cumulative sum that is not monotonic (observations may be
-   * negative); both sums share the count's start time.
+   * has no summary point type (its DataPointType has none, and no SDK instrument makes an OTLP Summary),
+   * so a summary is sent as its parts, under the names an OTLP Summary gets in Prometheus
+   * (opentelemetry.io/docs/specs/otel/compatibility/prometheus_and_openmetrics/#summaries): the
+   * quantiles a gauge of the summary's name with a `quantile` attribute, and `<name>_sum` and
+   * `<name>_count` cumulative sums that are not flagged monotonic (a monotonic sum would gain `_total`
+   * in Prometheus naming, and a sum of negative observations may go down); both share the start time
+   * the count's reset rule gives.
    */
   private _addDistribution(group: MetricGroup, key: string, attributes: Attributes, distribution: Distribution, context: SeriesContext): void {
     const previous = this._previousCounters.get(key);
