@@ -81,8 +81,10 @@ export interface DistributionSeries {
  * `_count`, or the name of a counter (with the `_total` the exposition gives it) or gauge.
  */
 function claimedNames(family: ParsedFamily, series: string): string[] {
-  if (family.type === 'histogram') return [family.name, `${family.name}_bucket`, `${family.name}_sum`, `${family.name}_count`];
-  if (family.type === 'summary') return [family.name, `${family.name}_sum`, `${family.name}_count`];
+  // `x_total` too: a counter of that name is the OpenMetrics family `x`, which would repeat the histogram's.
+  const name = family.name;
+  if (family.type === 'histogram') return [name, `${name}_total`, `${name}_bucket`, `${name}_sum`, `${name}_count`];
+  if (family.type === 'summary') return [name, `${name}_total`, `${name}_sum`, `${name}_count`];
   return [exportedName(familyKind(family.type), series)];
 }
 

@@ -118,6 +118,10 @@ describe('relay in the agent', () => {
     const protobufType = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
     const pb = readFileSync(new URL('../../fixtures/relay/prometheus-2.53.3-metrics.pb', import.meta.url));
     expect(await http(address, 'PUT', '/metrics/job/gopb', { body: pb, headers: { 'content-type': protobufType } })).toMatchObject({ status: 200, body: '' });
+    // POST replaces only the families it carries: here the first message (go_gc_duration_seconds) alone.
+    const firstMessageEnd = 1 + (pb[0]! & 0x7f) + ((pb[0]! & 0x80) === 0 ? 0 : 1 + (pb[1]! << 7));
+    expect(firstMessageEnd).toBeLessThan(pb.length);
+    expect((await http(address, 'POST', '/metrics/job/gopb', { body: pb.subarray(0, firstMessageEnd), headers: { 'content-type': protobufType } })).status).toBe(200);
     const broken = await http(address, 'PUT', '/metrics/job/gopb', { body: pb.subarray(0, 300), headers: { 'content-type': protobufType } });
     expect(broken.status).toBe(400);
     expect(broken.body).toMatch(/^app gopb: MetricFamily message 2 at byte \d+ is not valid protobuf: /);

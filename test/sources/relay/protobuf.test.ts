@@ -110,6 +110,20 @@ describe('histogram and summary families in the store', () => {
     ]);
   });
 
+  it('a histogram or summary name is held against other types of other apps, and given back with its app', () => {
+    const store = new RelayStore({ maxSeriesPerApp: 100 });
+    const commit = (app: string, text: string) => store.commit([store.prepareFamilies(app, parseExposition(text).families, 0)], { source: 'test' });
+    commit('a', '# TYPE h histogram\nh_bucket{le="+Inf"} 1\nh_count 1\n# TYPE s summary\ns_count 1');
+    expect(() => commit('b', '# TYPE h_count gauge\nh_count 1')).toThrow('app b: h_count is a gauge here but a histogram in app a');
+    expect(() => commit('b', '# TYPE h counter\nh_total 1')).toThrow('app b: h_total is a counter here but a histogram in app a');
+    expect(() => commit('b', '# TYPE s_sum gauge\ns_sum 1')).toThrow('app b: s_sum is a gauge here but a summary in app a');
+    expect(() => commit('b', '# TYPE h summary\nh_count 1')).toThrow('app b: h is a summary here but a histogram in app a');
+    commit('b', '# TYPE h histogram\nh_bucket{le="+Inf"} 2\nh_count 2');
+    store.remove('a');
+    store.remove('b');
+    commit('c', '# TYPE h_count gauge\nh_count 1');
+  });
+
   it.each([
     ['# TYPE h histogram\nh_bucket{le="1"} 5\nh_bucket{le="2"} 3\nh_count 5', 'app a: histogram h: bucket le="2" counts 3, fewer than the 5 of a lower bucket (buckets are cumulative)'],
     ['# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 2\nh_count 3', 'app a: histogram h: the +Inf bucket counts 2 but h_count is 3'],
