@@ -168,7 +168,8 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
       }
       const name = building.header.meta.name;
       building.text += distributionLines(name, attributes, distribution!, scopeLabels, goFloatText);
-      building.openmetrics = (building.openmetrics ?? '') + distributionLines(name, attributes, distribution!, scopeLabels, openMetricsFloatText);
+      building.openmetrics =
+        (building.openmetrics ?? '') + distributionLines(name, attributes, openMetricsView(distribution!), scopeLabels, openMetricsFloatText);
       return;
     }
     if (definition.kind === 'counter' && !(Number.isFinite(value) && value >= 0)) {
@@ -212,6 +213,20 @@ export function distributionProblem(definition: MetricDefinition, distribution: 
     }
   }
   return counts[counts.length - 1] === count ? undefined : `+Inf bucket ${counts[counts.length - 1]} differs from count ${count}`;
+}
+
+/**
+ * The distribution as OpenMetrics may show it: a sum is a counter there, so it goes where it is negative
+ * or NaN, or where a histogram has a negative bound (OpenMetrics 1.0, Histogram and Summary).
+ */
+function openMetricsView(distribution: Distribution): Distribution {
+  const sum = distribution.sum;
+  if (sum === undefined) return distribution;
+  const negativeBound = distribution.type === 'histogram' && distribution.bounds.length > 0 && distribution.bounds[0]! < 0;
+  if (sum >= 0 && !negativeBound) return distribution;
+  return distribution.type === 'histogram'
+    ? { type: 'histogram', bounds: distribution.bounds, counts: distribution.counts, count: distribution.count }
+    : { type: 'summary', quantiles: distribution.quantiles, count: distribution.count };
 }
 
 /**

@@ -116,6 +116,20 @@ describe('histograms and summaries over OTLP', () => {
 });
 
 describe('histograms and summaries on /metrics', () => {
+  it('leaves out a negative sum, or the sum of a histogram with a negative bound, in OpenMetrics only', () => {
+    const exposition = new SnapshotExposition({
+      source: source([
+        distributionSample(LATENCY, histogram([-1, 1], [1, 2, 2], 0.5), { method: 'neg' }),
+        distributionSample(SIZES, { type: 'summary', quantiles: [], sum: -3, count: 2 }),
+      ]),
+    });
+    const render = (format: 'text' | 'openmetrics') => Buffer.concat(exposition.body(format, false).chunks).toString('utf8');
+    expect(render('text')).toContain('rpc_latency_seconds_sum{router="r1",method="neg"} 0.5\n');
+    expect(render('text')).toContain('rpc_size_sum{router="r1"} -3\n');
+    expect(render('openmetrics')).not.toMatch(/_sum/);
+    expect(render('openmetrics')).toContain('rpc_latency_seconds_bucket{router="r1",method="neg",le="-1.0"} 1\n');
+  });
+
   const samples = [
     distributionSample(LATENCY, histogram([0.005, 1, 1e6], [1, 2, 2, 3], 1.5), { method: 'get' }),
     distributionSample(SIZES, { type: 'summary', quantiles: [{ quantile: 0.5, value: 10 }, { quantile: 1, value: NaN }], sum: 60, count: 5 }),

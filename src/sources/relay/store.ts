@@ -129,6 +129,8 @@ export function buildDistributions(app: string, family: ParsedFamily): Distribut
     const sum = group.sum === undefined ? {} : { sum: group.sum };
     if (family.type === 'summary') {
       if (group.count === undefined) throw new PushRejected(`${where} has no ${family.name}_count`);
+      const outside = group.quantiles.find((entry) => !(entry.quantile >= 0 && entry.quantile <= 1));
+      if (outside !== undefined) throw new PushRejected(`${where} has quantile ${outside.quantile}, outside [0, 1]`);
       group.quantiles.sort((a, b) => a.quantile - b.quantile);
       for (let index = 1; index < group.quantiles.length; index += 1) {
         if (group.quantiles[index]!.quantile === group.quantiles[index - 1]!.quantile) {

@@ -130,6 +130,7 @@ describe('histogram and summary families in the store', () => {
     ['# TYPE h histogram\nh_sum 1', 'app a: histogram h has neither a +Inf bucket nor h_count'],
     ['# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="1.0"} 1\nh_count 1', 'app a: histogram h has bucket le="1" twice'],
     ['# TYPE s summary\ns{quantile="0.5"} 1\ns_sum 2', 'app a: summary s has no s_count'],
+    ['# TYPE s summary\ns{quantile="1.5"} 1\ns_count 2', 'app a: summary s has quantile 1.5, outside [0, 1]'],
   ])('rejects a broken distribution: %s', (text, reason) => {
     expect(() => prepare(text)).toThrow(PushRejected);
     expect(() => prepare(text)).toThrow(reason);
