@@ -78,6 +78,29 @@ describe('histograms and summaries over OTLP', () => {
     const [point] = histogramPoints(await producer.collect(), 'rpc_latency_seconds');
     expect(point!.value).toEqual({ buckets: { boundaries: [1], counts: [3, 1] }, sum: 7, count: 4 });
     expect(hrTimeToMilliseconds(point!.startTime)).toBe(now - 5_000);
+    // After a reset (the count went down) the new totals are the increase, as for counters.
+    now += 5_000;
+    snapshots.routers = source([distributionSample(LATENCY, histogram([1], [1, 1], 0.5))]).routers;
+    expect(histogramPoints(await producer.collect(), 'rpc_latency_seconds')[0]!.value).toEqual({
+      buckets: { boundaries: [1], counts: [1, 0] },
+      sum: 0.5,
+      count: 1,
+    });
+  });
+
+  it('delta temporality: a summary\'s quantiles go at once, its _sum and _count from the second collect on', async () => {
+    let now = 1_700_000_000_000;
+    const summary = (count: number, sum: number): Sample => distributionSample(SIZES, { type: 'summary', quantiles: [{ quantile: 0.5, value: 3 }], sum, count });
+    const snapshots = source([summary(2, 10)]);
+    const producer = new SnapshotMetricProducer(snapshots, { scopeName: 'test', temporality: 'delta', nowMillis: () => now });
+    const first = await producer.collect();
+    expect(metricOf(first, 'rpc_size')?.dataPoints.map((entry) => entry.value)).toEqual([3]);
+    expect(metricOf(first, 'rpc_size_count')).toBeUndefined();
+    now += 1_000;
+    snapshots.routers = source([summary(5, 16)]).routers;
+    const second = await producer.collect();
+    expect(metricOf(second, 'rpc_size_count')?.dataPoints[0]?.value).toBe(3);
+    expect(metricOf(second, 'rpc_size_sum')?.dataPoints[0]?.value).toBe(6);
   });
 
   it('a summary is a quantile gauge plus _sum and _count sums sharing the count reset rule', async () => {

@@ -117,7 +117,8 @@ describe('relay in the agent', () => {
     // body is refused with its reason and the group keeps what it held.
     const protobufType = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
     const pb = readFileSync(new URL('../../fixtures/relay/prometheus-2.53.3-metrics.pb', import.meta.url));
-    expect(await http(address, 'PUT', '/metrics/job/gopb', { body: pb, headers: { 'content-type': protobufType } })).toMatchObject({ status: 200, body: '' });
+    const gzipped = { 'content-type': protobufType, 'content-encoding': 'gzip' };
+    expect(await http(address, 'PUT', '/metrics/job/gopb', { body: gzipSync(pb), headers: gzipped })).toMatchObject({ status: 200, body: '' });
     // POST replaces only the families it carries: here the first message (go_gc_duration_seconds) alone.
     const firstMessageEnd = 1 + (pb[0]! & 0x7f) + ((pb[0]! & 0x80) === 0 ? 0 : 1 + (pb[1]! << 7));
     expect(firstMessageEnd).toBeLessThan(pb.length);
