@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type HistogramDistribution, type SummaryDistribution } from '../../../src/engine/metric.js';
 import { parseExposition } from '../../../src/sources/relay/exposition.js';
+import protobuf from 'protobufjs';
+import { METRICS_PROTO } from '../../../src/sources/relay/metrics-proto.js';
 import { decodeMetricFamilies, isDelimitedProtobuf, ProtobufError } from '../../../src/sources/relay/protobuf.js';
 import { PushRejected, RelayStore } from '../../../src/sources/relay/store.js';
 
@@ -74,6 +76,41 @@ describe('delimited protobuf', () => {
     expect(engine.map((sample) => sample.attributes['slice'])).toEqual(['inner_eval', 'prepare_time', 'queue_time', 'result_sort']);
     expect((engine[0]!.distribution as SummaryDistribution).quantiles.every((entry) => Number.isNaN(entry.value))).toBe(true);
     expect(byName('prometheus_http_requests_total').every((sample) => sample.metric.kind === 'counter')).toBe(true);
+  });
+
+  it('maps UNTYPED to an untyped family and GAUGE_HISTOGRAM to gauges, as the text parser does', () => {
+    // Neither type occurs in the fixtures, so protobufjs writes these messages from the same schema.
+    const root = protobuf.parse(METRICS_PROTO, { keepCase: true }).root;
+    root.addJSON(protobuf.common.get('google/protobuf/timestamp.proto')!.nested!);
+    const type = root.lookupType('io.prometheus.client.MetricFamily');
+    const bytes = Buffer.concat([
+      type.encodeDelimited({ name: 'loose', type: 3, metric: [{ label: [{ name: 'k', value: 'v' }], untyped: { value: -2 }, timestamp_ms: 1700000000000 }] }).finish(),
+      type
+        .encodeDelimited({
+          name: 'queue',
+          type: 5,
+          metric: [{ histogram: { sample_count: 3, sample_sum: 4, bucket: [{ upper_bound: 1, cumulative_count: 2 }] } }],
+        })
+        .finish(),
+    ]);
+    const decoded = decodeMetricFamilies(Buffer.from(bytes));
+    expect(decoded.timestampsStripped).toBe(1);
+    expect(decoded.families).toEqual([
+      { name: 'loose', type: 'untyped', help: '', series: [{ name: 'loose', labels: { k: 'v' }, value: -2 }] },
+      {
+        name: 'queue',
+        type: 'gauge',
+        help: '',
+        series: [
+          { name: 'queue_bucket', labels: { le: '1' }, value: 2 },
+          { name: 'queue_bucket', labels: { le: '+Inf' }, value: 3 },
+          { name: 'queue_gsum', labels: {}, value: 4 },
+          { name: 'queue_gcount', labels: {}, value: 3 },
+        ],
+      },
+    ]);
+    const wrong = type.encodeDelimited({ name: 'c', type: 0, metric: [{ gauge: { value: 1 } }] }).finish();
+    expect(() => decodeMetricFamilies(Buffer.from(wrong))).toThrow('c: a COUNTER metric without its counter field');
   });
 
   it.each([
