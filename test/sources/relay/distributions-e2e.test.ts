@@ -14,7 +14,7 @@ import {
   type PrometheusServer,
   type VictoriaMetricsServer,
 } from '../../helpers/tools.js';
-import { eventually, startTestAgent, type TestAgent } from '../../e2e/helpers/agent.js';
+import { eventually, OTLP_TO_VICTORIA_METRICS_YAML, startTestAgent, type TestAgent } from '../../e2e/helpers/agent.js';
 
 let agent: TestAgent;
 let vm: VictoriaMetricsServer;
@@ -71,12 +71,7 @@ beforeAll(async () => {
       '  enabled: true',
       '  receiver: { receive_on_unix_socket: false, receiver_tcp_socket: "127.0.0.1:0" }',
       '  pushgateway: true',
-      'otlp:',
-      '  enabled: true',
-      '  endpoint: ${VM_OTLP_URL}',
-      '  protocol: http/protobuf',
-      '  interval: 1s',
-      '  timeout: 1s',
+      ...OTLP_TO_VICTORIA_METRICS_YAML,
     ].join('\n'),
     env: { VM_OTLP_URL: vm.otlpMetricsUrl },
   });
