@@ -4,8 +4,36 @@
  * turn them into OpenTelemetry points and Prometheus text.
  */
 
-/** gauge: an instantaneous value; counter: a monotonic cumulative total (Prometheus `_total`). */
-export type MetricKind = 'gauge' | 'counter';
+/**
+ * gauge: an instantaneous value; counter: a monotonic cumulative total (Prometheus `_total`);
+ * histogram and summary: a distribution of observations whose samples carry a {@link Distribution}
+ * (Prometheus `_bucket`/`_sum`/`_count` and `quantile`/`_sum`/`_count`).
+ */
+export type MetricKind = 'gauge' | 'counter' | 'histogram' | 'summary';
+
+/**
+ * A cumulative histogram as Prometheus exposes it: `bounds` are the finite upper bounds in ascending
+ * order, `counts` the cumulative count of each bucket with the `+Inf` bucket last (one more than
+ * `bounds`), so the last count equals `count`.
+ */
+export interface HistogramDistribution {
+  readonly type: 'histogram';
+  readonly bounds: readonly number[];
+  readonly counts: readonly number[];
+  /** Sum of the observations; undefined when the producer did not report one (OpenMetrics makes it optional). */
+  readonly sum?: number;
+  readonly count: number;
+}
+
+/** A summary: φ-quantiles (ascending) with their values, the sum and the count of the observations. */
+export interface SummaryDistribution {
+  readonly type: 'summary';
+  readonly quantiles: readonly { readonly quantile: number; readonly value: number }[];
+  readonly sum?: number;
+  readonly count: number;
+}
+
+export type Distribution = HistogramDistribution | SummaryDistribution;
 
 /**
  * What a metric means to the engine beyond its value. `uptime`: this gauge is the target's uptime
@@ -33,7 +61,15 @@ export interface Sample {
   readonly metric: MetricDefinition;
   /** Values for the metric's attribute keys. Never time-varying values. */
   readonly attributes: Readonly<Record<string, string>>;
+  /** The value; for a histogram or summary its count (the distribution is in `distribution`). */
   readonly value: number;
+  /** Set exactly when the metric's kind is histogram or summary. */
+  readonly distribution?: Distribution;
+}
+
+/** True for the kinds whose samples carry a {@link Distribution}. */
+export function isDistributionKind(kind: MetricKind): kind is 'histogram' | 'summary' {
+  return kind === 'histogram' || kind === 'summary';
 }
 
 /** The result of one collector run: samples, plus series it dropped because of a cap. */

@@ -3,19 +3,21 @@
  * samples of every collector that succeeded. The OpenTelemetry producer and the Prometheus
  * exposition both walk snapshots through this, so they can never disagree on what a target shows.
  */
-import type { MetricDefinition } from './metric.js';
+import type { Distribution, MetricDefinition } from './metric.js';
 import type { TargetSnapshot } from './snapshot.js';
 import { targetMetricList } from './target-metrics.js';
 
 /**
  * Receives one series. `collector` names the run it came from, undefined for the engine's own
- * per-target series. `attributes` is a fresh object the visitor may keep.
+ * per-target series. `attributes` is a fresh object the visitor may keep. `distribution` is set for the
+ * samples of histograms and summaries (then `value` is their count).
  */
 export type SeriesVisitor = (
   definition: MetricDefinition,
   attributes: Record<string, string>,
   value: number,
   collector: string | undefined,
+  distribution?: Distribution,
 ) => void;
 
 /** The attributes on every series of a target: its identity, then its labels (identity keys win). */
@@ -59,7 +61,7 @@ export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisit
         // The identity keys say which target a series belongs to; a sample cannot redefine them.
         if (!(key in identity)) attributes[key] = sample.attributes[key]!;
       }
-      visit(sample.metric, attributes, sample.value, collector);
+      visit(sample.metric, attributes, sample.value, collector, sample.distribution);
     }
   }
 }

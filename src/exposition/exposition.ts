@@ -152,7 +152,7 @@ export class SnapshotExposition {
       if (header === undefined || !claim.chunks.some((chunk) => chunk.text.length > 0)) continue;
       push(headerBytes(header, format, gzip));
       for (const chunk of claim.chunks) {
-        if (chunk.text.length > 0) push(chunkBytes(chunk, gzip));
+        if (chunk.text.length > 0) push(chunkBytes(chunk, gzip, format));
       }
     }
     if (format === 'openmetrics') push(gzip ? eofGzip() : EOF);

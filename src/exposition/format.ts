@@ -61,11 +61,38 @@ export function sampleLine(name: string, attributes: Readonly<Record<string, unk
   return `${name}${labelText(attributes, extra)} ${valueText(value)}\n`;
 }
 
+/**
+ * An `le` or `quantile` label value as Prometheus' Go client writes it in the text format
+ * (`strconv.FormatFloat(v, 'g', -1, 64)`: shortest digits, the exponent form when the decimal exponent
+ * is below -4 or at least 6, as Go's %g with shortest precision decides), so relayed buckets keep the
+ * label values their Go-instrumented sources had: `0.005`, `1`, `100000`, `1e+06`, `1e-05`, `+Inf`.
+ */
+export function goFloatText(value: number): string {
+  if (value === Infinity) return '+Inf';
+  if (value === -Infinity) return '-Inf';
+  if (Number.isNaN(value)) return 'NaN';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  const [mantissa = '', exp = '0'] = value.toExponential().split('e');
+  const power = Number(exp);
+  if (power < -4 || power >= 6) return `${mantissa}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
+  return `${value}`;
+}
+
+/**
+ * An `le` or `quantile` label value in OpenMetrics: its canonical number form, as client_golang's
+ * OpenMetrics encoder writes it (a `.0` on integral values: `1.0`, `0.005`, `+Inf`), which the
+ * OpenMetrics specification asks of these labels.
+ */
+export function openMetricsFloatText(value: number): string {
+  const text = goFloatText(value);
+  return /^[+-]?\d+$/.test(text) ? `${text}.0` : text;
+}
+
 /** What a family header is made of. */
 export interface FamilyMeta {
   /** The sample name (`…_total` for counters). */
   readonly name: string;
-  readonly type: 'counter' | 'gauge' | 'histogram' | 'info';
+  readonly type: 'counter' | 'gauge' | 'histogram' | 'summary' | 'info';
   readonly description: string;
   /** UCUM unit as the definition has it, '' for none. */
   readonly unit: string;

@@ -7,14 +7,18 @@
  * OpenTelemetry producer decides it (src/telemetry/snapshot-producer.ts).
  */
 import { gzipSync } from 'node:zlib';
-import type { MetricDefinition } from '../engine/metric.js';
+import { isDistributionKind, type Distribution, type MetricDefinition } from '../engine/metric.js';
 import { forEachTargetSeries } from '../engine/series.js';
 import type { TargetSnapshot } from '../engine/snapshot.js';
 import {
+  goFloatText,
+  labelText,
+  openMetricsFloatText,
   openMetricsHeader,
   sampleLine,
   sampleName,
   textHeader,
+  valueText,
   type ExpositionFormat,
   type FamilyMeta,
 } from './format.js';
@@ -33,9 +37,15 @@ export interface DefinitionChunk {
   readonly definition: MetricDefinition;
   /** Undefined when the SDK would drop the metric (a name that sanitises to nothing). */
   readonly header: FamilyHeader | undefined;
-  /** Sample lines, identical in both formats. */
+  /** Sample lines, identical in both formats (except where `openmetrics` is set). */
   readonly text: Buffer;
   gzip?: Buffer;
+  /**
+   * Histograms and summaries only: the OpenMetrics lines, whose `le` and `quantile` labels take the
+   * canonical number form (`1.0` where the text format has `1`).
+   */
+  readonly openmetrics?: Buffer;
+  openmetricsGzip?: Buffer;
 }
 
 /** The chunks of one metric name, definitions in the order the target first shows them. */
@@ -91,7 +101,11 @@ export function headerBytes(header: FamilyHeader, format: ExpositionFormat, gzip
 }
 
 /** A chunk's bytes, gzipped on request (cached with the chunk). */
-export function chunkBytes(chunk: DefinitionChunk, gzip: boolean): Buffer {
+export function chunkBytes(chunk: DefinitionChunk, gzip: boolean, format: ExpositionFormat = 'text'): Buffer {
+  if (format === 'openmetrics' && chunk.openmetrics !== undefined) {
+    if (!gzip) return chunk.openmetrics;
+    return (chunk.openmetricsGzip ??= gzipSync(chunk.openmetrics, { level: GZIP_LEVEL }));
+  }
   if (!gzip) return chunk.text;
   return (chunk.gzip ??= gzipSync(chunk.text, { level: GZIP_LEVEL }));
 }
@@ -99,7 +113,10 @@ export function chunkBytes(chunk: DefinitionChunk, gzip: boolean): Buffer {
 /** Compresses every chunk of a render now, so no scrape has to. */
 export function gzipRender(render: TargetRender): void {
   for (const { chunks } of render.names) {
-    for (const chunk of chunks) chunkBytes(chunk, true);
+    for (const chunk of chunks) {
+      chunkBytes(chunk, true);
+      if (chunk.openmetrics !== undefined) chunkBytes(chunk, true, 'openmetrics');
+    }
   }
 }
 
@@ -108,6 +125,8 @@ interface Building {
   readonly header: FamilyHeader | undefined;
   readonly keys: Set<string>;
   text: string;
+  /** Histograms and summaries: the OpenMetrics spelling of `text`. */
+  openmetrics?: string;
 }
 
 /**
@@ -118,7 +137,7 @@ interface Building {
 export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen?: ReadonlySet<string>): TargetRender {
   const byName = new Map<string, Building[]>();
   const problems: RenderProblems = { duplicates: 0, firstDuplicate: '', nonFinite: 0, firstNonFinite: '' };
-  forEachTargetSeries(snapshot, (definition, attributes, value) => {
+  forEachTargetSeries(snapshot, (definition, attributes, value, _collector, distribution) => {
     let list = byName.get(definition.name);
     if (list === undefined) {
       list = [];
@@ -141,6 +160,18 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
       return;
     }
     building.keys.add(key);
+    if (isDistributionKind(definition.kind)) {
+      const problem = distributionProblem(definition, distribution);
+      if (problem !== undefined) {
+        if (problems.nonFinite++ === 0) problems.firstNonFinite = `${seriesName(definition.name, attributes)}: ${problem}`;
+        return;
+      }
+      const name = building.header.meta.name;
+      building.text += distributionLines(name, attributes, distribution!, scopeLabels, goFloatText);
+      building.openmetrics =
+        (building.openmetrics ?? '') + distributionLines(name, attributes, openMetricsView(distribution!), scopeLabels, openMetricsFloatText);
+      return;
+    }
     if (definition.kind === 'counter' && !(Number.isFinite(value) && value >= 0)) {
       if (problems.nonFinite++ === 0) problems.firstNonFinite = `${seriesName(definition.name, attributes)} = ${value}`;
       return;
@@ -155,10 +186,74 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
         definition: building.definition,
         header: building.header,
         text: Buffer.from(building.text),
+        ...(building.openmetrics === undefined ? {} : { openmetrics: Buffer.from(building.openmetrics) }),
       })),
     });
   }
   return { names, problems };
+}
+
+/**
+ * Why a histogram or summary sample cannot be shown, or undefined when it can: a distribution of the
+ * definition's kind whose counts are finite, non-negative and (histogram) cumulative, ending in `count`.
+ */
+export function distributionProblem(definition: MetricDefinition, distribution: Distribution | undefined): string | undefined {
+  if (distribution === undefined || distribution.type !== definition.kind) return `no ${definition.kind} distribution`;
+  const count = distribution.count;
+  if (!(Number.isFinite(count) && count >= 0)) return `count ${count}`;
+  if (distribution.sum !== undefined && Number.isNaN(distribution.sum)) return 'sum NaN';
+  if (distribution.type === 'summary') return undefined;
+  const { bounds, counts } = distribution;
+  if (counts.length !== bounds.length + 1) return `${counts.length} counts for ${bounds.length} bounds`;
+  for (let index = 0; index < counts.length; index += 1) {
+    const bucket = counts[index]!;
+    if (!(Number.isFinite(bucket) && bucket >= 0) || (index > 0 && bucket < counts[index - 1]!)) return `bucket count ${bucket} not cumulative`;
+    if (index < bounds.length && !(Number.isFinite(bounds[index]!) && (index === 0 || bounds[index]! > bounds[index - 1]!))) {
+      return `bound ${bounds[index]} not finite and ascending`;
+    }
+  }
+  return counts[counts.length - 1] === count ? undefined : `+Inf bucket ${counts[counts.length - 1]} differs from count ${count}`;
+}
+
+/**
+ * The distribution as OpenMetrics may show it: a sum is a counter there, so it goes where it is negative
+ * or NaN, or where a histogram has a negative bound (OpenMetrics 1.0, Histogram and Summary).
+ */
+function openMetricsView(distribution: Distribution): Distribution {
+  const sum = distribution.sum;
+  if (sum === undefined) return distribution;
+  const negativeBound = distribution.type === 'histogram' && distribution.bounds.length > 0 && distribution.bounds[0]! < 0;
+  if (sum >= 0 && !negativeBound) return distribution;
+  return distribution.type === 'histogram'
+    ? { type: 'histogram', bounds: distribution.bounds, counts: distribution.counts, count: distribution.count }
+    : { type: 'summary', quantiles: distribution.quantiles, count: distribution.count };
+}
+
+/**
+ * The sample lines of one histogram (`_bucket` per bound, `+Inf` last, `_sum`, `_count`) or summary
+ * (one line per quantile, `_sum`, `_count`); `bound` spells the `le`/`quantile` label values.
+ */
+export function distributionLines(
+  name: string,
+  attributes: Readonly<Record<string, string>>,
+  distribution: Distribution,
+  extra: string,
+  bound: (value: number) => string,
+): string {
+  let text = '';
+  if (distribution.type === 'histogram') {
+    const { bounds, counts } = distribution;
+    for (let index = 0; index < counts.length; index += 1) {
+      const le = index < bounds.length ? bound(bounds[index]!) : '+Inf';
+      text += `${name}_bucket${labelText({ ...attributes, le }, extra)} ${valueText(counts[index]!)}\n`;
+    }
+  } else {
+    for (const { quantile, value } of distribution.quantiles) {
+      text += `${name}${labelText({ ...attributes, quantile: bound(quantile) }, extra)} ${valueText(value)}\n`;
+    }
+  }
+  if (distribution.sum !== undefined) text += sampleLine(`${name}_sum`, attributes, distribution.sum, extra);
+  return text + sampleLine(`${name}_count`, attributes, distribution.count, extra);
 }
 
 /** Every `name \0 series key` a snapshot shows, to seed {@link renderTarget}'s `seen`. */

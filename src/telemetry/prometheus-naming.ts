@@ -9,7 +9,7 @@
 import { prometheusName } from '../engine/metric.js';
 
 /** Metric kinds as the translator distinguishes them. */
-export type TranslatedKind = 'gauge' | 'counter' | 'histogram';
+export type TranslatedKind = 'gauge' | 'counter' | 'histogram' | 'summary';
 
 const UNIT_WORDS: Readonly<Record<string, string>> = {
   d: 'days',
@@ -70,7 +70,7 @@ export function otlpTranslatedName(name: string, unit: string, kind: TranslatedK
 
 /** The name the JS PrometheusExporter (0.223) gives a metric: sanitised, `_total` on counters, no unit. */
 export function jsExporterName(name: string, kind: TranslatedKind): string {
-  if (kind === 'histogram') return name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
+  if (kind === 'histogram' || kind === 'summary') return name.replace(/[^a-zA-Z0-9_]/g, '_').replace(/_{2,}/g, '_');
   return prometheusName({ name, kind });
 }
 

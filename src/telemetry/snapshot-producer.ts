@@ -33,14 +33,15 @@ import {
   DataPointType,
   type CollectionResult,
   type DataPoint,
+  type Histogram,
   type MetricData,
   type MetricProducer,
 } from '@opentelemetry/sdk-metrics';
 import type { Temporality } from '../config/types.js';
-import type { MetricDefinition } from '../engine/metric.js';
+import { isDistributionKind, type Distribution, type MetricDefinition } from '../engine/metric.js';
 import { engineDefinitions, forEachTargetSeries } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
-import { describeDefinition, sameDefinition, seriesName as seriesKey } from '../exposition/target-render.js';
+import { describeDefinition, distributionProblem, sameDefinition, seriesName as seriesKey } from '../exposition/target-render.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
 export interface SnapshotMetricProducerOptions {
@@ -98,12 +99,20 @@ interface CounterSeries {
   lastValue: number;
   /** When lastValue was observed: the start of the next delta, and the age of an absent series. */
   lastMillis: number;
+  /** Histograms and summaries: lastValue is the count; these hold the rest of the last observation. */
+  lastSum?: number;
+  lastBounds?: readonly number[];
+  lastCounts?: readonly number[];
 }
 
 /** Points of one metric name in one collect. */
 interface MetricGroup {
   readonly definition: MetricDefinition;
   readonly points: DataPoint<number>[];
+  /** Histograms: their points (`points` stays empty). */
+  readonly histogramPoints?: DataPoint<Histogram>[];
+  /** A summary's `_sum` or `_count`: a sum not flagged monotonic (see CollectRun._addDistribution). */
+  readonly nonMonotonic?: boolean;
 }
 
 /** A MetricProducer over a {@link SnapshotSource}. Never throws: problems become `errors`. */
@@ -242,6 +251,28 @@ interface SeriesContext {
   readonly restarted: boolean;
 }
 
+function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((value, index) => b[index] === value);
+}
+
+/** The definitions {@link summaryParts} made: their groups are sums that are not monotonic. */
+const summarySums = new WeakSet<MetricDefinition>();
+const summaryPartCache = new WeakMap<MetricDefinition, { sum: MetricDefinition; count: MetricDefinition }>();
+
+/** The definitions of a summary's `_sum` and `_count` over OTLP (see CollectRun._addDistribution). */
+function summaryParts(definition: MetricDefinition): { sum: MetricDefinition; count: MetricDefinition } {
+  let parts = summaryPartCache.get(definition);
+  if (parts === undefined) {
+    const part = (suffix: string, what: string): MetricDefinition =>
+      Object.freeze({ ...definition, name: `${definition.name}${suffix}`, kind: 'counter', description: `${definition.description} (${what})` });
+    parts = { sum: part('_sum', 'sum of the observations'), count: part('_count', 'count of the observations') };
+    summarySums.add(parts.sum);
+    summarySums.add(parts.count);
+    summaryPartCache.set(definition, parts);
+  }
+  return parts;
+}
+
 function targetKey(snapshot: TargetSnapshot): string {
   return `${snapshot.source.kind}\u0000${snapshot.name}`;
 }
@@ -301,18 +332,24 @@ class CollectRun {
     }
     const engine: SeriesContext = { owner: ownerKey(snapshot, ''), restarted: false };
     this.reported.add(engine.owner);
-    forEachTargetSeries(snapshot, (definition, attributes, value, collector) => {
+    forEachTargetSeries(snapshot, (definition, attributes, value, collector, distribution) => {
       if (collector === undefined) {
         this._add(definition, attributes, value, engine);
         return;
       }
       const owner = ownerKey(snapshot, collector);
       this.reported.add(owner);
-      this._add(definition, attributes, value, { owner, restarted });
+      this._add(definition, attributes, value, { owner, restarted }, distribution);
     });
   }
 
-  private _add(definition: MetricDefinition, attributes: Attributes, value: number, context: SeriesContext): void {
+  private _add(
+    definition: MetricDefinition,
+    attributes: Attributes,
+    value: number,
+    context: SeriesContext,
+    distribution?: Distribution,
+  ): void {
     this.series += 1;
     const group = this._group(definition);
     if (group === undefined) return;
@@ -323,6 +360,15 @@ class CollectRun {
       return;
     }
     this._seriesKeys.add(key);
+    if (isDistributionKind(definition.kind)) {
+      const problem = distributionProblem(definition, distribution);
+      if (problem !== undefined) {
+        if (this._nonFinite++ === 0) this._firstNonFinite = `${key}: ${problem}`;
+        return;
+      }
+      this._addDistribution(group, key, attributes, distribution!, context);
+      return;
+    }
     if (definition.kind === 'gauge') {
       group.points.push({ startTime: this._now, endTime: this._now, attributes, value });
       return;
@@ -362,11 +408,88 @@ class CollectRun {
     return { startTime: millisToHrTime(previous.lastMillis), endTime: this._now, value: delta };
   }
 
+  /**
+   * A histogram or summary observation. Its start time follows the counter rule: a new series starts
+   * when the count goes down (or the target restarted, or a histogram's bucket layout changed or a
+   * bucket went down); delta readers get the increase of every count since the previous collect.
+   *
+   * A histogram becomes one OTLP histogram point (explicit bounds, per-bucket counts). OpenTelemetry JS
+   * has no summary point type (its DataPointType has none, and no SDK instrument makes an OTLP Summary),
+   * so a summary is sent as its parts, under the names an OTLP Summary gets in Prometheus
+   * (opentelemetry.io/docs/specs/otel/compatibility/prometheus_and_openmetrics/#summaries): the
+   * quantiles a gauge of the summary's name with a `quantile` attribute, and `<name>_sum` and
+   * `<name>_count` cumulative sums that are not flagged monotonic (a monotonic sum would gain `_total`
+   * in Prometheus naming, and a sum of negative observations may go down); both share the start time
+   * the count's reset rule gives.
+   */
+  private _addDistribution(group: MetricGroup, key: string, attributes: Attributes, distribution: Distribution, context: SeriesContext): void {
+    const previous = this._previousCounters.get(key);
+    const histogram = distribution.type === 'histogram' ? distribution : undefined;
+    const reset =
+      previous === undefined ||
+      context.restarted ||
+      distribution.count < previous.lastValue ||
+      (histogram !== undefined &&
+        (previous.lastCounts === undefined ||
+          !sameNumbers(previous.lastBounds ?? [], histogram.bounds) ||
+          histogram.counts.some((count, index) => count < previous.lastCounts![index]!)));
+    const delta = this._temporality === 'delta';
+    const startMillis = delta ? this._nowMillis : reset ? this._nowMillis : previous.startMillis;
+    this.nextCounters.set(key, {
+      owner: context.owner,
+      startMillis,
+      lastValue: distribution.count,
+      lastMillis: this._nowMillis,
+      ...(distribution.sum === undefined ? {} : { lastSum: distribution.sum }),
+      ...(histogram === undefined ? {} : { lastBounds: histogram.bounds, lastCounts: histogram.counts }),
+    });
+    if (delta && previous === undefined) {
+      // As for counters: the first observation is only a baseline.
+      if (distribution.type === 'summary') this._summaryQuantiles(group, attributes, distribution.quantiles);
+      return;
+    }
+    const since = delta ? (reset ? undefined : previous) : undefined;
+    const startTime = millisToHrTime(delta ? previous!.lastMillis : startMillis);
+    const count = distribution.count - (since?.lastValue ?? 0);
+    const sum = distribution.sum === undefined ? undefined : distribution.sum - (since?.lastSum ?? 0);
+    if (distribution.type === 'histogram') {
+      const cumulativeCounts = distribution.counts;
+      const counts = cumulativeCounts.map((cumulative, index) => {
+        const own = cumulative - (index === 0 ? 0 : cumulativeCounts[index - 1]!);
+        const before = since?.lastCounts === undefined ? 0 : since.lastCounts[index]! - (index === 0 ? 0 : since.lastCounts[index - 1]!);
+        return own - before;
+      });
+      const value: Histogram = { buckets: { boundaries: [...distribution.bounds], counts }, count, ...(sum === undefined ? {} : { sum }) };
+      group.histogramPoints!.push({ startTime, endTime: this._now, attributes, value });
+      return;
+    }
+    this._summaryQuantiles(group, attributes, distribution.quantiles);
+    const parts = summaryParts(group.definition);
+    this._part(parts.count, { startTime, endTime: this._now, attributes, value: count });
+    if (sum !== undefined) this._part(parts.sum, { startTime, endTime: this._now, attributes, value: sum });
+  }
+
+  private _summaryQuantiles(group: MetricGroup, attributes: Attributes, quantiles: readonly { quantile: number; value: number }[]): void {
+    for (const { quantile, value } of quantiles) {
+      group.points.push({ startTime: this._now, endTime: this._now, attributes: { ...attributes, quantile: `${quantile}` }, value });
+    }
+  }
+
+  /** A point of a summary's `_sum` or `_count` metric (dropped, as any, when another definition owns its name). */
+  private _part(definition: MetricDefinition, point: DataPoint<number>): void {
+    this._group(definition)?.points.push(point);
+  }
+
   /** The group for a definition's name, or undefined when another definition already claimed the name. */
   private _group(definition: MetricDefinition): MetricGroup | undefined {
     const group = this._groups.get(definition.name);
     if (group === undefined) {
-      const created = { definition, points: [] };
+      const created: MetricGroup =
+        definition.kind === 'histogram'
+          ? { definition, points: [], histogramPoints: [] }
+          : summarySums.has(definition)
+            ? { definition, points: [], nonMonotonic: true }
+            : { definition, points: [] };
       this._groups.set(definition.name, created);
       return created;
     }
@@ -379,20 +502,22 @@ class CollectRun {
     const temporality =
       this._temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
     const metrics: MetricData[] = [];
-    for (const { definition, points } of this._groups.values()) {
-      if (points.length === 0) continue;
+    for (const { definition, points, histogramPoints, nonMonotonic } of this._groups.values()) {
+      if (points.length === 0 && (histogramPoints === undefined || histogramPoints.length === 0)) continue;
       const descriptor = {
         name: definition.name,
         description: definition.description,
         unit: definition.unit,
         valueType: ValueType.DOUBLE,
       };
-      if (definition.kind === 'counter') {
+      if (histogramPoints !== undefined) {
+        metrics.push({ descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.HISTOGRAM, dataPoints: histogramPoints });
+      } else if (definition.kind === 'counter') {
         metrics.push({
           descriptor,
           aggregationTemporality: temporality,
           dataPointType: DataPointType.SUM,
-          isMonotonic: true,
+          isMonotonic: nonMonotonic !== true,
           dataPoints: points,
         });
       } else {

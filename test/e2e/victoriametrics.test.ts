@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { startVictoriaMetrics, type ExportedSeries, type VictoriaMetricsServer } from '../helpers/tools.js';
-import { allCollectorsYaml, eventually, startTestAgent, type TestAgent } from './helpers/agent.js';
+import { allCollectorsYaml, eventually, OTLP_TO_VICTORIA_METRICS_YAML, startTestAgent, type TestAgent } from './helpers/agent.js';
 import { parseExposition, samplesOf, type Exposition } from './helpers/exposition.js';
 
 /**
@@ -46,12 +46,7 @@ beforeAll(async () => {
       // One router per profile with every collector on, so every family with simulator data is compared.
       `simulator: { enabled: true, count: ${Object.keys(PROFILES).length}, profile: mixed }`,
       `defaults: { collectors: ${allCollectorsYaml()} }`,
-      'otlp:',
-      '  enabled: true',
-      '  endpoint: ${VM_OTLP_URL}',
-      '  protocol: http/protobuf',
-      '  interval: 1s',
-      '  timeout: 1s',
+      ...OTLP_TO_VICTORIA_METRICS_YAML,
     ].join('\n'),
     env: { VM_OTLP_URL: vm.otlpMetricsUrl },
   });

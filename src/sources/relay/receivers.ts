@@ -14,7 +14,7 @@ import type { RelayConfig } from './config.js';
 import { formatBytes } from './config.js';
 
 export type Transport = 'tcp' | 'unix' | 'http';
-export type WireFormat = 'json' | 'capnp' | 'text';
+export type WireFormat = 'json' | 'capnp' | 'text' | 'protobuf';
 
 /** One received push, for the ingester. */
 export interface Push {

@@ -3,12 +3,14 @@
  * table of app, last update and source; JSON with `Accept: application/json`) and the
  * Pushgateway-compatible receiver `PUT|POST|DELETE /metrics/job/<job>{/<label>/<value>}`
  * (github.com/prometheus/pushgateway README: PUT replaces the group, POST only the families it
- * names, DELETE removes the group; `@base64` label values).
+ * names, DELETE removes the group; `@base64` label values). Bodies are the text format or, with the
+ * Content-Type client_golang's `push` package sends, delimited protobuf.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { SourceRoute } from '../../engine/source.js';
-import { ExpositionError, parseExposition } from './exposition.js';
+import { ExpositionError, type ParsedFamily, parseExposition } from './exposition.js';
+import { decodeMetricFamilies, isDelimitedProtobuf, ProtobufError } from './protobuf.js';
 import type { RelaySource } from './source.js';
 
 const TEXT = 'text/plain; charset=utf-8';
@@ -112,31 +114,51 @@ export function pushgatewayRoute(source: RelaySource, maxBytes: number): SourceR
         reply(response, 202, TEXT, '');
         return;
       }
-      let text: string;
+      let raw: Buffer;
       try {
-        text = (request.headers['content-encoding'] === 'gzip' ? gunzipSync(body, { maxOutputLength: maxBytes }) : body).toString('utf8');
+        raw = request.headers['content-encoding'] === 'gzip' ? gunzipSync(body, { maxOutputLength: maxBytes }) : body;
       } catch {
         reply(response, 400, TEXT, 'the body is not valid gzip or larger than max_push_bytes\n');
         return;
       }
+      const meta = { source: 'pushgateway', labels: group.labels };
+      let decoded: { families: ParsedFamily[]; timestampsStripped: number } | undefined;
+      if (isDelimitedProtobuf(request.headers['content-type'])) {
+        try {
+          decoded = decodeMetricFamilies(raw);
+        } catch (error) {
+          if (!(error instanceof ProtobufError)) throw error;
+          const reason = `app ${group.app}: ${error.message}`;
+          source.rejectMalformed('http', 'protobuf', group.app, body.length, reason);
+          reply(response, 400, TEXT, `${reason}\n`);
+          return;
+        }
+      }
+      const format = decoded === undefined ? 'text' : 'protobuf';
+      const text = decoded === undefined ? raw.toString('utf8') : '';
       if (request.method === 'POST') {
         // POST replaces only the families it names; the group's other families stay.
-        let parsed;
-        try {
-          parsed = parseExposition(text);
-        } catch (error) {
-          if (!(error instanceof ExpositionError)) throw error;
-          source.apply('http', 'text', [{ app: group.app, text }], { source: 'pushgateway', labels: group.labels }, body.length);
-          reply(response, 400, TEXT, `app ${group.app}: ${error.message}\n`);
-          return;
+        let parsed = decoded;
+        if (parsed === undefined) {
+          try {
+            parsed = parseExposition(text);
+          } catch (error) {
+            if (!(error instanceof ExpositionError)) throw error;
+            source.apply('http', 'text', [{ app: group.app, text }], meta, body.length);
+            reply(response, 400, TEXT, `app ${group.app}: ${error.message}\n`);
+            return;
+          }
         }
         const named = new Set(parsed.families.map((family) => family.name));
         const kept = source.store.familiesOf(group.app).filter((family) => !named.has(family.name));
-        const error = source.applyFamilies('http', { app: group.app, families: [...kept, ...parsed.families], stripped: parsed.timestampsStripped }, { source: 'pushgateway', labels: group.labels }, body.length);
+        const error = source.applyFamilies('http', { app: group.app, families: [...kept, ...parsed.families], stripped: parsed.timestampsStripped }, meta, body.length, format);
         reply(response, error === undefined ? 200 : 400, TEXT, error === undefined ? '' : `${error}\n`);
         return;
       }
-      const error = source.apply('http', 'text', [{ app: group.app, text }], { source: 'pushgateway', labels: group.labels }, body.length);
+      const error =
+        decoded === undefined
+          ? source.apply('http', 'text', [{ app: group.app, text }], meta, body.length)
+          : source.applyFamilies('http', { app: group.app, families: decoded.families, stripped: decoded.timestampsStripped }, meta, body.length, 'protobuf');
       reply(response, error === undefined ? 200 : 400, TEXT, error === undefined ? '' : `${error}\n`);
     },
   };

@@ -202,8 +202,16 @@ export class RelaySource implements Source {
     entry: { app: string; families: readonly ParsedFamily[]; stripped: number },
     meta: { source: string; labels?: Record<string, string> },
     bytes: number,
+    format: WireFormat = 'text',
   ): string | undefined {
-    return this._commit(transport, 'text', [entry.app], meta, bytes, (app) => this.store.prepareFamilies(app, entry.families, entry.stripped));
+    return this._commit(transport, format, [entry.app], meta, bytes, (app) => this.store.prepareFamilies(app, entry.families, entry.stripped));
+  }
+
+  /** Counts a push whose body could not be decoded, and marks its app's last failure (its data stays). */
+  rejectMalformed(transport: Transport, format: WireFormat, app: string, bytes: number, reason: string): void {
+    this.store.recordFailure(app);
+    this._count(transport, format, 'malformed', bytes);
+    this._logger.warn({ transport, format, error: reason }, 'relay: push rejected');
   }
 
   private _commit(

@@ -4,10 +4,10 @@
  * carries one HELP/TYPE per family. A push whose types conflict with another app's, that does not
  * parse, or that breaks a limit is rejected whole; nothing already held changes.
  */
-import type { MetricDefinition, MetricKind, Sample } from '../../engine/metric.js';
+import type { Distribution, MetricDefinition, MetricKind, Sample } from '../../engine/metric.js';
 import type { CollectorState, TargetSnapshot } from '../../engine/snapshot.js';
 import { RELAY, RELAY_METRICS, RESERVED_NAMES } from './descriptor.js';
-import { ExpositionError, type FamilyType, type ParsedFamily, parseExposition } from './exposition.js';
+import { ExpositionError, type FamilyType, type ParsedFamily, formatLabels, parseExposition, parseValue } from './exposition.js';
 
 /** A rejected push: the reason goes back to the pusher. */
 export class PushRejected extends Error {
@@ -18,6 +18,8 @@ export class PushRejected extends Error {
 export interface PreparedApp {
   readonly app: string;
   readonly families: readonly ParsedFamily[];
+  /** The distributions of each histogram and summary family, built (and checked) while preparing. */
+  readonly distributions: ReadonlyMap<ParsedFamily, readonly DistributionSeries[]>;
   readonly seriesCount: number;
   readonly timestampsStripped: number;
   readonly parseSeconds: number;
@@ -62,12 +64,111 @@ export interface StoreOptions {
   readonly onChange?: () => void;
 }
 
-/** Kinds of the component series of a family; histograms and summaries become their components. */
-function componentKind(type: FamilyType, family: string, series: string): MetricKind {
-  if (type === 'counter') return 'counter';
-  if (type === 'histogram') return 'counter';
-  if (type === 'summary') return series === family ? 'gauge' : 'counter';
-  return 'gauge';
+/** The metric kind a family's series keep: histograms and summaries stay whole. */
+function familyKind(type: FamilyType): MetricKind {
+  return type === 'untyped' ? 'gauge' : type;
+}
+
+/** One histogram or summary series: its labels (without `le`/`quantile`) and its distribution. */
+export interface DistributionSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly distribution: Distribution;
+}
+
+/**
+ * The names a family's samples leave under, each of which another app's family must not use with
+ * another type: a histogram's `_bucket`, `_sum` and `_count`, a summary's quantile lines, `_sum` and
+ * `_count`, or the name of a counter (with the `_total` the exposition gives it) or gauge.
+ */
+function claimedNames(family: ParsedFamily, series: string): string[] {
+  // `x_total` too: a counter of that name is the OpenMetrics family `x`, which would repeat the histogram's.
+  const name = family.name;
+  if (family.type === 'histogram') return [name, `${name}_total`, `${name}_bucket`, `${name}_sum`, `${name}_count`];
+  if (family.type === 'summary') return [name, `${name}_total`, `${name}_sum`, `${name}_count`];
+  return [exportedName(familyKind(family.type), series)];
+}
+
+/**
+ * Groups the samples of a histogram or summary family by their labels without `le` (`quantile`)
+ * into distributions; throws PushRejected naming the series when they do not make one: bucket counts
+ * that go down as `le` grows, a `+Inf` bucket that differs from `_count`, a bound given twice, or no
+ * count at all.
+ */
+export function buildDistributions(app: string, family: ParsedFamily): DistributionSeries[] {
+  interface Group {
+    labels: Record<string, string>;
+    buckets: [number, number][];
+    quantiles: { quantile: number; value: number }[];
+    sum?: number;
+    count?: number;
+  }
+  const groups = new Map<string, Group>();
+  const special = family.type === 'histogram' ? 'le' : 'quantile';
+  for (const series of family.series) {
+    const labels: Record<string, string> = {};
+    for (const [key, value] of Object.entries(series.labels)) {
+      if (key !== special || (family.type === 'histogram' && series.name !== `${family.name}_bucket`) || (family.type === 'summary' && series.name !== family.name)) {
+        labels[key] = value;
+      }
+    }
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    let group = groups.get(key);
+    if (group === undefined) {
+      group = { labels, buckets: [], quantiles: [] };
+      groups.set(key, group);
+    }
+    if (series.name === `${family.name}_sum`) group.sum = series.value;
+    else if (series.name === `${family.name}_count`) group.count = series.value;
+    else if (family.type === 'histogram' && series.name === `${family.name}_bucket`) group.buckets.push([parseValue(series.labels['le']!), series.value]);
+    else if (family.type === 'summary' && series.name === family.name) group.quantiles.push({ quantile: parseValue(series.labels['quantile']!), value: series.value });
+    else throw new PushRejected(`app ${app}: ${series.name} is not a sample of ${family.type} ${family.name}`);
+  }
+  const result: DistributionSeries[] = [];
+  for (const group of groups.values()) {
+    const where = `app ${app}: ${family.type} ${family.name}${formatLabels(group.labels)}`;
+    const sum = group.sum === undefined ? {} : { sum: group.sum };
+    if (family.type === 'summary') {
+      if (group.count === undefined) throw new PushRejected(`${where} has no ${family.name}_count`);
+      const outside = group.quantiles.find((entry) => !(entry.quantile >= 0 && entry.quantile <= 1));
+      if (outside !== undefined) throw new PushRejected(`${where} has quantile ${outside.quantile}, outside [0, 1]`);
+      group.quantiles.sort((a, b) => a.quantile - b.quantile);
+      for (let index = 1; index < group.quantiles.length; index += 1) {
+        if (group.quantiles[index]!.quantile === group.quantiles[index - 1]!.quantile) {
+          throw new PushRejected(`${where} has quantile ${group.quantiles[index]!.quantile} twice`);
+        }
+      }
+      result.push({ labels: group.labels, distribution: { type: 'summary', quantiles: group.quantiles, count: group.count, ...sum } });
+      continue;
+    }
+    group.buckets.sort((a, b) => a[0] - b[0]);
+    const bounds: number[] = [];
+    const counts: number[] = [];
+    let infinite: number | undefined;
+    for (const [bound, count] of group.buckets) {
+      if (bound === Infinity) {
+        infinite = count;
+        continue;
+      }
+      if (bound === -Infinity) throw new PushRejected(`${where} has a bucket le="-Inf"`);
+      if (bounds.length > 0 && bounds[bounds.length - 1] === bound) throw new PushRejected(`${where} has bucket le="${bound}" twice`);
+      if (counts.length > 0 && count < counts[counts.length - 1]!) {
+        throw new PushRejected(`${where}: bucket le="${bound}" counts ${count}, fewer than the ${counts[counts.length - 1]} of a lower bucket (buckets are cumulative)`);
+      }
+      bounds.push(bound);
+      counts.push(count);
+    }
+    const count = group.count ?? infinite;
+    if (count === undefined) throw new PushRejected(`${where} has neither a +Inf bucket nor ${family.name}_count`);
+    if (infinite !== undefined && infinite !== count) {
+      throw new PushRejected(`${where}: the +Inf bucket counts ${infinite} but ${family.name}_count is ${count}`);
+    }
+    if (counts.length > 0 && count < counts[counts.length - 1]!) {
+      throw new PushRejected(`${where}: the count ${count} is below the ${counts[counts.length - 1]} of bucket le="${bounds[bounds.length - 1]}"`);
+    }
+    counts.push(count);
+    result.push({ labels: group.labels, distribution: { type: 'histogram', bounds, counts, count, ...sum } });
+  }
+  return result;
 }
 
 export class RelayStore {
@@ -102,16 +203,19 @@ export class RelayStore {
     if (seriesCount > this._options.maxSeriesPerApp) {
       throw new PushRejected(`app ${app}: ${seriesCount} series exceed max_series_per_app (${this._options.maxSeriesPerApp})`);
     }
+    const distributions = new Map<ParsedFamily, DistributionSeries[]>();
     for (const family of parsed.families) {
       for (const series of family.series) {
         if (RESERVED_NAMES.has(series.name) || series.name.startsWith('relay_')) {
           throw new PushRejected(`app ${app}: ${series.name} is reserved for the relay's own metrics`);
         }
       }
+      if (family.type === 'histogram' || family.type === 'summary') distributions.set(family, buildDistributions(app, family));
     }
     return {
       app,
       families: parsed.families,
+      distributions,
       seriesCount,
       timestampsStripped: parsed.timestampsStripped,
       parseSeconds: Number(process.hrtime.bigint() - started) / 1e9,
@@ -127,10 +231,9 @@ export class RelayStore {
     const claimed = new Map<string, { typeKey: string; app: string }>();
     for (const entry of prepared) {
       for (const family of entry.families) {
-        for (const series of family.series) {
-          const kind = componentKind(family.type, family.name, series.name);
-          const typeKey = `${family.type}/${kind}`;
-          const name = exportedName(kind, series.name);
+        const whole = family.type === 'histogram' || family.type === 'summary';
+        const typeKey = `${family.type}/${familyKind(family.type)}`;
+        for (const name of family.series.flatMap((series, index) => (whole && index > 0 ? [] : claimedNames(family, series.name)))) {
           const mine = claimed.get(name);
           if (mine !== undefined && mine.typeKey !== typeKey) {
             throw new PushRejected(`${name} is ${describeKey(typeKey)} in app ${entry.app} but ${describeKey(mine.typeKey)} in app ${mine.app}`);
@@ -153,6 +256,18 @@ export class RelayStore {
       const samples: Sample[] = [];
       const names = new Set<string>();
       for (const family of entry.families) {
+        const distributions = entry.distributions.get(family);
+        if (distributions !== undefined) {
+          const definition = this._claim(family.name, family, entry.app);
+          for (const name of claimedNames(family, family.name)) {
+            names.add(name);
+            if (name !== definition.name) this._reserve(name, definition, family, entry.app);
+          }
+          for (const { labels, distribution } of distributions) {
+            samples.push({ metric: definition, attributes: labels, value: distribution.count, distribution });
+          }
+          continue;
+        }
         for (const series of family.series) {
           const definition = this._claim(series.name, family, entry.app);
           names.add(definition.name);
@@ -267,8 +382,19 @@ export class RelayStore {
       });
   }
 
+  /** Holds a histogram's or summary's component name (`x_bucket`, `x_sum`, `x_count`) for its family. */
+  private _reserve(name: string, definition: MetricDefinition, family: ParsedFamily, app: string): void {
+    const typeKey = `${family.type}/${familyKind(family.type)}`;
+    let component = this._components.get(name);
+    if (component === undefined || component.typeKey !== typeKey) {
+      component = { definition, typeKey, owners: new Set() };
+      this._components.set(name, component);
+    }
+    component.owners.add(app);
+  }
+
   private _claim(seriesName: string, family: ParsedFamily, app: string): MetricDefinition {
-    const kind = componentKind(family.type, family.name, seriesName);
+    const kind = familyKind(family.type);
     const typeKey = `${family.type}/${kind}`;
     const name = exportedName(kind, seriesName);
     let component = this._components.get(name);
@@ -301,5 +427,5 @@ function exportedName(kind: MetricKind, name: string): string {
 
 function describeKey(typeKey: string): string {
   const [type = '', kind = ''] = typeKey.split('/');
-  return type === kind || type === 'untyped' ? `a ${kind}` : `a ${type} component (${kind})`;
+  return type === kind || type === 'untyped' ? `a ${kind}` : `a ${type}`;
 }

@@ -151,6 +151,19 @@ export function goldenFleetYaml(fleet: ProfileRouters, options: { queueCap: numb
 }
 
 /**
+ * The `otlp:` section of a config text that pushes OTLP/HTTP protobuf every second to the URL in the
+ * `VM_OTLP_URL` environment variable (VictoriaMetrics answers OTLP JSON with 400), as lines.
+ */
+export const OTLP_TO_VICTORIA_METRICS_YAML: readonly string[] = [
+  'otlp:',
+  '  enabled: true',
+  '  endpoint: ${VM_OTLP_URL}',
+  '  protocol: http/protobuf',
+  '  interval: 1s',
+  '  timeout: 1s',
+];
+
+/**
  * A `collectors:` flow mapping that turns on every collector the agent has; `settings` replaces the `true` of
  * some collectors with their own flow mapping (`{ queue: '{ max_series: 20 }' }`).
  */

@@ -3,7 +3,7 @@
  * the agent's /metrics with one HELP/TYPE per family, an app label and deterministic order (checked
  * by the real promtool), /apps as a table and as JSON, all behind the server's auth.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +66,7 @@ describe('relay in the agent', () => {
     // Two apps with the same family: one HELP/TYPE on /metrics, told apart by app.
     const family = (value: number) => `# HELP jobs_done_total Jobs done.\n# TYPE jobs_done_total counter\njobs_done_total{queue="q"} ${value}`;
     expect(await push({ host: tcp[0]!, port: Number(tcp[1]) }, JSON.stringify({ zeta: family(5) }))).toBe('{"ok":true}\n');
-    expect(await push(relay.addresses.unix!, JSON.stringify({ alpha: [family(2), '# TYPE lat histogram', 'lat_bucket{le="1"} 1', 'lat_bucket{le="+Inf"} 2', 'lat_sum 1.5', 'lat_count 2'] }))).toBe(
+    expect(await push(relay.addresses.unix!, JSON.stringify({ alpha: [family(2), '# TYPE lat histogram', 'lat_bucket{le="1"} 1', 'lat_bucket{le="+Inf"} 2', 'lat_sum 1.5', 'lat_count 2', '# TYPE rpc summary', 'rpc{quantile="0.5"} 0.2', 'rpc{quantile="0.99"} 0.7', 'rpc_sum 3', 'rpc_count 9'] }))).toBe(
       '{"ok":true}\n',
     );
 
@@ -90,21 +90,51 @@ describe('relay in the agent', () => {
     ]);
     expect(metrics.body).toMatch(/^batch_ok\{app="batch\/instance=host\/1",job="batch",instance="host\/1"[,}].* 0$/m);
     expect(metrics.body).toMatch(/^batch_rows\{app="batch\/instance=host\/1",job="batch",instance="host\/1"[,}].* 10$/m);
-    expect(metrics.body).toMatch(/^lat_bucket_total\{app="alpha",le="\+Inf"[,}].* 2$/m);
+    // Histograms and summaries keep their types: one family each, +Inf last, _sum and _count.
+    expect(lines.filter((line) => /^(# TYPE )?(lat|rpc)/.test(line))).toEqual([
+      '# TYPE lat histogram',
+      'lat_bucket{app="alpha",le="1"} 1',
+      'lat_bucket{app="alpha",le="+Inf"} 2',
+      'lat_sum{app="alpha"} 1.5',
+      'lat_count{app="alpha"} 2',
+      '# TYPE rpc summary',
+      'rpc{app="alpha",quantile="0.5"} 0.2',
+      'rpc{app="alpha",quantile="0.99"} 0.7',
+      'rpc_sum{app="alpha"} 3',
+      'rpc_count{app="alpha"} 9',
+    ]);
+    // A gauge may not take a histogram's component name.
+    const clash = await http(address, 'PUT', '/metrics/job/clash', { body: '# TYPE lat_count gauge\nlat_count 1\n' });
+    expect(clash).toMatchObject({ status: 400, body: 'app clash: lat_count is a gauge here but a histogram in app alpha\n' });
     expect(metrics.body).toMatch(/^push_time_seconds\{app="zeta"[,}].* \d/m);
     expect(metrics.body).toMatch(/^relay_pushes_total\{transport="http",format="text",result="rejected"[,}].* 1$/m);
     expect(metrics.body).toMatch(/^relay_apps(\{.*\})? 3$/m);
-    // The core's kinds are gauge and counter only, so a pushed histogram leaves as counters with `le`:
-    // the JS exporter appends _total and promtool's linter flags exactly that, nothing else.
-    const lint = await promtoolCheckMetrics(metrics.body);
-    expect(new Set(unexpectedLintFindings(lint.output))).toEqual(new Set(['lat_bucket_total non-histogram metrics should not have "le" label']));
-    const withoutHistogram = metrics.body
-      .split('\n')
-      .filter((line) => !/^(# (HELP|TYPE) )?lat_/.test(line))
-      .join('\n');
-    const clean = await promtoolCheckMetrics(withoutHistogram);
+    const clean = await promtoolCheckMetrics(metrics.body);
     expect(clean.exitCode, clean.output).toBe(0);
     expect(unexpectedLintFindings(clean.output)).toEqual([]);
+
+    // Pushgateway's protobuf format, bytes as Prometheus 2.53.3 (client_golang) wrote them; a malformed
+    // body is refused with its reason and the group keeps what it held.
+    const protobufType = 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited';
+    const pb = readFileSync(new URL('../../fixtures/relay/prometheus-2.53.3-metrics.pb', import.meta.url));
+    const gzipped = { 'content-type': protobufType, 'content-encoding': 'gzip' };
+    expect(await http(address, 'PUT', '/metrics/job/gopb', { body: gzipSync(pb), headers: gzipped })).toMatchObject({ status: 200, body: '' });
+    // POST replaces only the families it carries: here the first message (go_gc_duration_seconds) alone.
+    const firstMessageEnd = 1 + (pb[0]! & 0x7f) + ((pb[0]! & 0x80) === 0 ? 0 : 1 + (pb[1]! << 7));
+    expect(firstMessageEnd).toBeLessThan(pb.length);
+    expect((await http(address, 'POST', '/metrics/job/gopb', { body: pb.subarray(0, firstMessageEnd), headers: { 'content-type': protobufType } })).status).toBe(200);
+    const broken = await http(address, 'PUT', '/metrics/job/gopb', { body: pb.subarray(0, 300), headers: { 'content-type': protobufType } });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatch(/^app gopb: MetricFamily message 2 at byte \d+ is not valid protobuf: /);
+    const withProtobuf = (await http(address, 'GET', '/metrics')).body;
+    expect(withProtobuf).toContain('# TYPE go_gc_pauses_seconds histogram\n');
+    expect(withProtobuf).toContain('go_gc_pauses_seconds_bucket{app="gopb",job="gopb",le="6.399999999999999e-08"} 0\n');
+    expect(withProtobuf).toContain('go_gc_duration_seconds{app="gopb",job="gopb",quantile="0.25"} 0.000097635\n');
+    expect(withProtobuf).toContain('go_gc_duration_seconds_count{app="gopb",job="gopb"} 4\n');
+    expect(withProtobuf).toMatch(/^relay_pushes_total\{transport="http",format="protobuf",result="malformed"[,}].* 1$/m);
+    const checked = await promtoolCheckMetrics(withProtobuf);
+    expect(checked.exitCode, checked.output).toBe(0);
+    expect(unexpectedLintFindings(checked.output)).toEqual([]);
 
     const table = await http(address, 'GET', '/apps');
     expect(table.body).toMatch(/^Current time: /);
@@ -116,6 +146,7 @@ describe('relay in the agent', () => {
     expect(apps.map((app) => [app.app, app.source])).toEqual([
       ['alpha', relay.addresses.unix],
       ['batch/instance=host/1', 'pushgateway'],
+      ['gopb', 'pushgateway'],
       ['zeta', `127.0.0.1:${tcp[1]}`],
     ]);
     expect((await http(address, 'GET', '/apps', { auth: false })).status).toBe(401);

@@ -3,7 +3,7 @@
  * whatever arrives, each push gets one well-formed answer, nothing crashes, and a rejected push leaves
  * what the relay holds unchanged.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,7 @@ afterAll(async () => {
 /** Exposition-like text: valid lines, broken lines and junk mixed. */
 const line = fc.oneof(
   fc.constantFrom('# TYPE f counter', '# TYPE f gauge', '# HELP f help \\n', 'f 1', 'f{a="b"} 2', 'g_total 3 1395066363000', '# EOF', ''),
+  fc.constantFrom('# TYPE h histogram', 'h_bucket{le="1"} 2', 'h_bucket{le="+Inf"} 1', 'h_count 3', 'h_sum -1', '# TYPE s summary', 's{quantile="0.5"} 1', 's_count 2'),
   fc.string({ maxLength: 40 }),
   fc.tuple(fc.stringMatching(/^[a-z_]{1,8}$/), fc.double()).map(([name, value]) => `${name} ${value}`),
 );
@@ -57,9 +58,9 @@ const payload = fc.oneof(
   }),
 );
 
-function put(method: string, path: string, body: Buffer): Promise<number> {
+function put(method: string, path: string, body: Buffer, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: agent.address.host, port: agent.address.port, method, path, agent: false }, (res) => {
+    const req = request({ host: agent.address.host, port: agent.address.port, method, path, agent: false, headers }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
     });
@@ -101,4 +102,48 @@ describe('relay receivers under fuzz', () => {
     // Whatever was accepted on the way still renders: the scrape works.
     expect(await put('GET', '/metrics', Buffer.alloc(0))).toBe(200);
   }, 60_000);
+
+  it('answers every protobuf Pushgateway push with 200 or 400, and a 400 changes nothing', async () => {
+    // The first three messages Prometheus 2.53.3 wrote (a summary, a histogram, a gauge): within max_series_per_app.
+    const fixture = readFileSync(new URL('../../fixtures/relay/prometheus-2.53.3-metrics.pb', import.meta.url));
+    const base = fixture.subarray(0, messageEnd(fixture, 3));
+    const headers = { 'content-type': 'application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited' };
+    expect(await put('PUT', '/metrics/job/pb', base, headers)).toBe(200);
+    const mangled = fc.oneof(
+      fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })).map(([at, byte]) => {
+        const copy = Buffer.from(base);
+        copy[at] = byte;
+        return copy;
+      }),
+      fc.nat(base.length).map((end) => base.subarray(0, end)),
+      fc.uint8Array({ maxLength: 256 }).map((bytes) => Buffer.from(bytes)),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('PUT', 'POST'), mangled, async (method, body) => {
+        const before = seriesLines(relay);
+        const status = await put(method, '/metrics/job/pb', body, headers);
+        expect([200, 400]).toContain(status);
+        if (status === 400) expect(seriesLines(relay)).toEqual(before);
+      }),
+      { numRuns: 150 },
+    );
+    expect(await put('GET', '/metrics', Buffer.alloc(0))).toBe(200);
+  }, 60_000);
 });
+
+/** Where the `count`th length-delimited message of `bytes` ends (varint length prefixes). */
+function messageEnd(bytes: Buffer, count: number): number {
+  let at = 0;
+  for (let index = 0; index < count; index += 1) {
+    let length = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[at++]!;
+      length += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (byte < 0x80) break;
+    }
+    at += length;
+  }
+  return at;
+}

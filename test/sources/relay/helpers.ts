@@ -89,7 +89,8 @@ export function seriesLines(source: RelaySource): string[] {
       for (const sample of state.samples) {
         if (sample.metric.name.startsWith('push_')) continue;
         const labels = Object.entries({ app: snapshot.name, ...sample.attributes }).map(([key, value]) => `${key}="${value}"`);
-        out.push(`${sample.metric.name}{${labels.join(',')}} ${sample.value}`);
+        const distribution = sample.distribution === undefined ? '' : ` ${JSON.stringify(sample.distribution)}`;
+        out.push(`${sample.metric.name}{${labels.join(',')}} ${sample.value}${distribution}`);
       }
     }
   }

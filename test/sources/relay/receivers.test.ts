@@ -93,6 +93,20 @@ describe('relay receivers', () => {
     expect(counterValue(relay.source, 'relay.pushes', { transport: 'tcp', format: 'json', result: 'rejected' })).toBe(3);
   });
 
+  it('keeps histograms and summaries pushed as Cap\'n Proto, and rejects a non-cumulative one whole', async () => {
+    relay = await startRelay();
+    const histogram = '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 5\nh_sum 9\nh_count 5\n';
+    expect(await push(relay.unix, encodeMessage({ appName: 'a', data: `${histogram}# TYPE s summary\ns{quantile="0.5"} 3\ns_sum 6\ns_count 2\n` }))).toBe(OK);
+    const held = seriesLines(relay.source);
+    expect(held).toEqual([
+      'h{app="a"} 5 {"type":"histogram","bounds":[1],"counts":[2,5],"count":5,"sum":9}',
+      's{app="a"} 2 {"type":"summary","quantiles":[{"quantile":0.5,"value":3}],"count":2,"sum":6}',
+    ]);
+    const broken = JSON.parse(await push(relay.tcp, encodeMessage({ appName: 'a', data: '# TYPE h histogram\nh_bucket{le="1"} 6\nh_count 5\n' })));
+    expect(broken).toEqual({ ok: false, error: 'app a: histogram h: the count 5 is below the 6 of bucket le="1"' });
+    expect(seriesLines(relay.source)).toEqual(held);
+  });
+
   it('requires the token on TCP (AUTH line or "token" key), not on the Unix socket', async () => {
     relay = await startRelay({ receiver: { token: 's3cret-token' } });
     const body = JSON.stringify({ a: 'x 1' });

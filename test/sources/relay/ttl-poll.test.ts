@@ -76,6 +76,35 @@ describe('relay expiry and polling', () => {
     expect(seriesLines(relay.source)).toEqual([]);
   });
 
+  it('keeps the histograms and summaries of a polled OpenMetrics endpoint', async () => {
+    const base = await serve((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/openmetrics-text; version=1.0.0' }).end(
+        [
+          '# TYPE req_seconds histogram',
+          'req_seconds_bucket{le="0.5"} 1',
+          'req_seconds_bucket{le="+Inf"} 3',
+          'req_seconds_sum 4.5',
+          'req_seconds_count 3',
+          'req_seconds_created 1700000000',
+          '# TYPE size summary',
+          'size{quantile="0.9"} 12',
+          'size_sum 20',
+          'size_count 4',
+          '# EOF',
+          '',
+        ].join('\n'),
+      );
+    });
+    relay = await startRelay({
+      poll_external: { poll_other_scrape_endpoints: true, other_scrape_endpoints: [{ url: `${base}/metrics`, app: 'om' }], poll_interval: '1h' },
+    });
+    await relay.source.whenFirstRoundDone();
+    expect(seriesLines(relay.source)).toEqual([
+      'req_seconds{app="om"} 3 {"type":"histogram","bounds":[0.5],"counts":[1,3],"count":3,"sum":4.5}',
+      'size{app="om"} 4 {"type":"summary","quantiles":[{"quantile":0.9,"value":12}],"count":4,"sum":20}',
+    ]);
+  });
+
   it('polls at once (after a jitter under a second), not after poll_interval as exporter-proxy did', async () => {
     let polls = 0;
     const base = await serve((_req, res) => {
