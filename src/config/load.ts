@@ -174,16 +174,11 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     substitutedPaths: substitution.substitutedPaths,
     plainSecrets,
   });
-  const resourceAttributes = readStringMap(raw.resource_attributes, 'resource_attributes', problems);
-  for (const key of Object.keys(raw.resource_attributes)) {
-    if (key.trim() === '') problems.add(joinPath('resource_attributes', key), 'must not be empty');
-  }
-
   const sectionValues: Record<string, unknown> = {};
   const checked = raw as unknown as Record<string, unknown>;
-  for (const section of sections) {
-    const raw = section.key.includes('.') ? nestedRaw.get(section.key) : section.schema === undefined ? rest[section.key] : checked[section.key];
-    sectionValues[section.key] = section.parse(raw, {
+  const parseSection = (section: ConfigSection): void => {
+    const value = section.key.includes('.') ? nestedRaw.get(section.key) : section.schema === undefined ? rest[section.key] : checked[section.key];
+    sectionValues[section.key] = section.parse(value, {
       problems,
       baseDir,
       env,
@@ -193,7 +188,14 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       syntaxOnly: options.syntaxOnly ?? false,
       parsed: { ...sectionValues },
     });
+  };
+  // Sections written among the core keys (`after`) are checked there too, so problems keep the file's order.
+  for (const section of sections) if (section.after !== undefined) parseSection(section);
+  const resourceAttributes = readStringMap(raw.resource_attributes, 'resource_attributes', problems);
+  for (const key of Object.keys(raw.resource_attributes)) {
+    if (key.trim() === '') problems.add(joinPath('resource_attributes', key), 'must not be empty');
   }
+  for (const section of sections) if (section.after === undefined) parseSection(section);
 
   if (!sections.some((section) => section.hasTargets?.(sectionValues[section.key]) === true)) {
     const first = sections.find((section) => section.nothingToCollect !== undefined);

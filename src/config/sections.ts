@@ -51,7 +51,8 @@ export interface ConfigSection<T = unknown> {
   readonly schema?: Readonly<Record<string, unknown>>;
   /**
    * The top-level key it is written after in check-config output and config.schema.json (a core key
-   * such as `otlp`); without one it comes after the core keys, in registry order.
+   * such as `otlp`); without one it comes after the core keys, in registry order. Placed sections are
+   * also parsed first, before `resource_attributes`, so problems are listed in the order they are written.
    */
   readonly after?: string;
   /**

@@ -284,6 +284,8 @@ routers:
     address: core1.example.net
     colectors: {}
   - just a string
+resource_attributes: { "": x }
+discovery: { refresh_interval: 1ms }
 `);
     expect(problems).toEqual([
       { path: 'server.listen', message: 'must be host:port, [v6]:port or :port (port 0-65535)' },
@@ -300,6 +302,9 @@ routers:
       { path: 'routers[2].colectors', message: 'unknown key (did you mean collectors?)' },
       { path: 'routers[2].name', message: 'duplicate router name "core1" (also routers[0].name)' },
       { path: 'routers[3]', message: 'must be a mapping (name, address, …)' },
+      // The RouterOS sections are checked where they are written, before resource_attributes and the other sections.
+      { path: 'resource_attributes[""]', message: 'must not be empty' },
+      { path: 'discovery.refresh_interval', message: 'must be a duration of at least 1s' },
     ]);
   });
 
