@@ -1,9 +1,9 @@
-import { SECTIONS } from '../helpers/sections.js';
+import { SECTIONS } from '../../../helpers/sections.js';
 import { describe, expect, it } from 'vitest';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
-import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
-import { loadConfig } from '../../src/config/load.js';
-import { configuredRouters } from '../../src/sources/routeros/config/sections.js';
+import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
+import { ConfigError, type ConfigProblem } from '../../../../src/config/errors.js';
+import { loadConfig } from '../../../../src/config/load.js';
+import { configuredRouters } from '../../../../src/sources/routeros/config/sections.js';
 
 const ROUTER = 'routers:\n  - name: a\n    address: h\n';
 
