@@ -31,6 +31,7 @@ import {
   sleep,
   type MemorySample,
 } from './lib/process-stats.js';
+import { configuredRouters } from '../src/sources/routeros/config/sections.js';
 
 /** Which memory figure decides the growth check. */
 export type MemoryMetric = 'rss' | 'heap-after-gc';
@@ -330,7 +331,7 @@ class SoakRun {
       });
       const churn = new FleetChurn({
         routers: fleet.routers,
-        agentNames: config.routers.map((router) => router.name),
+        agentNames: configuredRouters(config).map((router) => router.name),
         ledger: this._ledger,
         rates: o.churn,
         random: this._random,

@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { stringify } from 'yaml';
 import { isValidHost } from './config/address.js';
 import { ConfigError, formatProblem } from './config/errors.js';
-import type { ConfigOverrides, KnownCollector, LoadedConfig } from './config/load.js';
+import type { ConfigOverrides, LoadedConfig } from './config/load.js';
 import type { ConfigSection } from './config/sections.js';
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
@@ -97,7 +97,6 @@ export interface DocsModule {
 
 /** The modules commands use, loaded on demand; tests replace them. */
 export interface CliDependencies {
-  readonly loadCollectors?: () => Promise<readonly KnownCollector[]>;
   readonly loadAgent?: () => Promise<AgentModule>;
   readonly loadSimulator?: () => Promise<SimulatorModule>;
   readonly loadDocs?: () => Promise<DocsModule>;
@@ -113,7 +112,6 @@ export class UsageError extends Error {
 }
 
 const DEFAULT_DEPENDENCIES = {
-  loadCollectors: async (): Promise<readonly KnownCollector[]> => (await import('./sources/routeros/collectors/registry.js')).COLLECTORS,
   loadAgent: async (): Promise<AgentModule> => import('./agent.js'),
   loadSimulator: async (): Promise<SimulatorModule> => import('./sources/routeros/simulator/command.js'),
   loadDocs: async (): Promise<DocsModule> => import('./sources/docs.js'),
@@ -340,7 +338,6 @@ async function load(
   extra: { readonly syntaxOnly?: boolean; readonly relayToml?: string | undefined } = {},
 ): Promise<LoadedConfig> {
   const { syntaxOnly = false, relayToml } = extra;
-  const collectors = await deps.loadCollectors();
   const sections = await deps.loadSections();
   // Lazily like the commands' modules: the loader checks simulator settings against the simulator's profiles.
   const { loadConfig } = await import('./config/load.js');
@@ -366,7 +363,6 @@ async function load(
       text: merged.text,
       env: io.env,
       overrides,
-      collectors,
       sections,
       cwd: file === undefined ? cwd : dirname(resolve(cwd, file)),
     });
@@ -376,7 +372,6 @@ async function load(
     ...(file === undefined ? {} : { file }),
     env: io.env,
     overrides,
-    collectors,
     sections,
     syntaxOnly,
     ...(io.cwd === undefined ? {} : { cwd: io.cwd }),
@@ -442,7 +437,13 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
     for (const warning of warnings) logger.warn({ key: warning.path }, warning.message);
     const agentModule = await deps.loadAgent();
     logger.info(
-      { version: agentVersion(), node_version: process.version, commit: buildInfo().commit, config: file ?? null, routers: config.routers.length },
+      {
+        version: agentVersion(),
+        node_version: process.version,
+        commit: buildInfo().commit,
+        config: file ?? null,
+        ...targetCounts(config, await deps.loadSections()),
+      },
       'starting mikrotik-otel-agent',
     );
     try {
@@ -718,15 +719,25 @@ async function docsCommand(args: readonly string[], io: CliIo, deps: Dependencie
     text = (await deps.loadDocs()).renderMetricsDoc();
   } else {
     const reference = await import('./config/reference.js');
-    const collectors = await deps.loadCollectors();
     const sections = await deps.loadSections();
     text =
       topic === 'config'
-        ? reference.renderConfigDoc(collectors, sections)
-        : `${JSON.stringify(reference.configJsonSchema(collectors, sections), null, 2)}\n`;
+        ? reference.renderConfigDoc(sections)
+        : `${JSON.stringify(reference.configJsonSchema(sections), null, 2)}\n`;
   }
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return EXIT_OK;
+}
+
+/** How many targets each section lists (`routers: 3`), for the start log. */
+function targetCounts(config: AgentConfig, sections: readonly ConfigSection[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const section of sections) {
+    if (section.count !== undefined && config.sections !== undefined && Object.hasOwn(config.sections, section.key)) {
+      counts[section.key] = section.count(config.sections[section.key]);
+    }
+  }
+  return counts;
 }
 
 function writeConfigError(error: ConfigError, io: CliIo): void {

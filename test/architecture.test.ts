@@ -1,6 +1,7 @@
 /**
  * One core for every source: engine/, telemetry/, exposition/, server/ and config/ import no source,
- * and src/agent.ts reaches the sources only through src/sources/registry.ts.
+ * src/agent.ts reaches the sources only through src/sources/registry.ts, and config/ knows no
+ * source's keys or types (each source brings its sections through config/sections.ts).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -53,4 +54,31 @@ describe('architecture', () => {
     const targets = importsOf(join(SRC, 'agent.ts')).filter((target) => target.startsWith(`${SOURCES}/`));
     expect(targets.map((target) => relative(SRC, target))).toEqual(['sources/registry.js']);
   });
+
+  it("config/ holds no source's keys or types: RouterOS brings `defaults:`, `routers:` and `collectors:` as its own sections", () => {
+    const offending: string[] = [];
+    for (const file of filesUnder(join(SRC, 'config'))) {
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .forEach((line, index) => {
+          for (const pattern of ROUTEROS_CONFIG) if (pattern.test(line)) offending.push(`${relative(SRC, file)}:${index + 1}: ${line.trim()}`);
+        });
+    }
+    expect(offending).toEqual([]);
+    // The patterns find what they look for: each matches in the RouterOS source's own config folder.
+    const owner = filesUnder(join(SOURCES, 'routeros', 'config')).flatMap((file) => readFileSync(file, 'utf8').split('\n'));
+    expect(ROUTEROS_CONFIG.filter((pattern) => !owner.some((line) => pattern.test(line)))).toEqual([]);
+  });
 });
+
+/**
+ * What RouterOS config looks like in code: its types, its keys as properties or strings, and the
+ * source's name. User-facing words such as "each router" in a doc string of `collection.interval`
+ * stay (the reference must not change), so plain words are not matched.
+ */
+const ROUTEROS_CONFIG: readonly RegExp[] = [
+  /\bRouter(Config|TlsConfig|Defaults\w*|List|Layer|Context)\b/,
+  /\b(CollectorConfig|FilterConfig|KnownCollector|ReferenceCollector)\b/,
+  /routeros/i,
+  /\.(routers|routerDefaults)\b|['"`](routers|defaults)['"`]/,
+];

@@ -7,7 +7,6 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { startAgent, type Agent } from '../../src/agent.js';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import type { PollerTuning } from '../../src/engine/target-poller.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { AgentConfig } from '../../src/config/types.js';
@@ -68,7 +67,7 @@ export function benchAgentConfig(options: BenchAgentConfigOptions): AgentConfig 
     log: { level: 'warn', format: 'json' },
   };
   // JSON is YAML; an empty env keeps the caller's OTEL_* variables out of the benchmark.
-  return loadConfig({ text: JSON.stringify(document), env: {}, collectors: COLLECTORS, sections: SECTIONS }).config;
+  return loadConfig({ text: JSON.stringify(document), env: {}, sections: SECTIONS }).config;
 }
 
 /** Log lines of the agent by level name and by warning message, plus the last few error lines. */

@@ -1,5 +1,5 @@
 /**
- * Router addresses (`host`, `host:port`, `[v6]:port`, bare IPv6) and listen addresses
+ * Target addresses (`host`, `host:port`, `[v6]:port`, bare IPv6) and listen addresses
  * (`host:port`, `[v6]:port`, `:port`).
  */
 import { isIP, isIPv6 } from 'node:net';
@@ -13,7 +13,7 @@ export interface HostPort {
 const HOSTNAME =
   /^(?=.{1,253}\.?$)[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(?:\.[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*\.?$/;
 
-/** The message for a bad router address. */
+/** The message for a bad target address. */
 export const ADDRESS_PROBLEM = 'must be host, host:port or [v6]:port';
 
 /** The message for a bad listen address. */

@@ -1,20 +1,19 @@
 /**
  * The normalised configuration written back in the config file's own keys and formats
- * (`server.listen`, `interval: 30s`, `routers[].address`), so `check-config` output can be read
+ * (`server.listen`, `interval: 30s`), so `check-config` output can be read
  * next to the file it came from and fed back to the agent. Every value is explicit: what came from
- * defaults, `${ENV}`, `password_file`, `headers_file` or `OTEL_*` variables is written in place, so
- * the document alone loads to the same AgentConfig. Secrets pass through `secret` on the way out.
+ * defaults, `${ENV}`, secret files, `headers_file` or `OTEL_*` variables is written in place, so the
+ * document alone loads to the same AgentConfig. Secrets pass through `secret` on the way out.
  */
-import { isDeepStrictEqual } from 'node:util';
 import { formatHostPort } from './address.js';
 import { formatDuration } from './duration.js';
-import type { ConfigSection } from './sections.js';
-import type { AgentConfig, CollectorConfig, RouterConfig, RouterDefaultsConfig } from './types.js';
+import { type ConfigSection, insertAfter } from './sections.js';
+import type { AgentConfig } from './types.js';
 
 /** Options of {@link configDocument}. */
 export interface ConfigDocumentOptions {
   /**
-   * Writes one secret: a router password, the bearer token, a basic-auth hash, an OTLP header value or
+   * Writes one secret: a source's credential, the bearer token, a basic-auth hash, an OTLP header value or
    * the credentials in the OTLP endpoint URL. `check-config` redacts them.
    */
   readonly secret: (value: string) => string;
@@ -29,7 +28,7 @@ export type ConfigDocument = Record<string, unknown>;
 export function configDocument(config: AgentConfig, options: ConfigDocumentOptions): ConfigDocument {
   const { secret } = options;
   const { server, collection, otlp, log } = config;
-  return {
+  const core: ConfigDocument = {
     server: {
       listen: formatHostPort(server.host, server.port),
       ...(server.tls === undefined ? {} : { tls: { cert_file: server.tls.certFile, key_file: server.tls.keyFile } }),
@@ -66,26 +65,26 @@ export function configDocument(config: AgentConfig, options: ConfigDocumentOptio
       temporality: otlp.temporality,
       tls: { ca_file: otlp.caFile, cert_file: otlp.clientCertFile, key_file: otlp.clientKeyFile },
     },
-    ...(config.routerDefaults === undefined ? {} : { defaults: defaultsDocument(config.routerDefaults) }),
-    routers: config.routers.map((router) => routerDocument(router, config.routerDefaults, secret)),
     log: { level: log.level, format: log.format },
     resource_attributes: { ...config.resourceAttributes },
-    ...sectionDocuments(config, options.sections ?? [], secret),
   };
+  return sectionDocuments(core, config, options.sections ?? [], secret);
 }
 
+/** The core document with each section's document added: after its `after` key, else at the end. */
 function sectionDocuments(
+  core: ConfigDocument,
   config: AgentConfig,
   sections: readonly ConfigSection[],
   secret: ConfigDocumentOptions['secret'],
 ): ConfigDocument {
-  const documents: ConfigDocument = {};
+  let documents: ConfigDocument = core;
   for (const section of sections) {
     if (config.sections !== undefined && Object.hasOwn(config.sections, section.key)) {
       const document = section.document(config.sections[section.key], secret);
       const [parentKey, childKey] = section.key.split('.', 2);
       if (parentKey === undefined || childKey === undefined) {
-        documents[section.key] = document;
+        documents = section.after === undefined ? { ...documents, [section.key]: document } : insertAfter(documents, section.after, section.key, document);
       } else {
         // Inside its parent section, printed before it (registry order: the parent's owner comes first).
         const parent = documents[parentKey];
@@ -94,68 +93,6 @@ function sectionDocuments(
     }
   }
   return documents;
-}
-
-function defaultsDocument(defaults: RouterDefaultsConfig): ConfigDocument {
-  return {
-    interval: formatDuration(defaults.intervalMillis),
-    timeout: formatDuration(defaults.timeoutMillis),
-    labels: { ...defaults.labels },
-    collectors: collectorsDocument(defaults.collectors, undefined),
-  };
-}
-
-function routerDocument(
-  router: RouterConfig,
-  defaults: RouterDefaultsConfig | undefined,
-  secret: ConfigDocumentOptions['secret'],
-): ConfigDocument {
-  const { tls } = router;
-  return {
-    name: router.name,
-    address: formatHostPort(router.host, router.port),
-    username: router.username,
-    password: secret(router.password),
-    tls: {
-      enabled: tls.enabled,
-      ca_file: tls.caFile,
-      server_name: tls.serverName,
-      fingerprint: tls.fingerprint,
-      insecure: tls.insecure,
-      anonymous: tls.anonymous,
-    },
-    labels: { ...router.labels },
-    interval: formatDuration(router.intervalMillis),
-    timeout: formatDuration(router.timeoutMillis),
-    collectors: collectorsDocument(router.collectors, defaults?.collectors),
-  };
-}
-
-/**
- * Collector settings as `collectors:` takes them: `name: true|false`, or a mapping when the collector has
- * its own interval or options. With `inherited` (the defaults' settings, which every router is merged
- * over) only the collectors whose settings differ are written: the rest come from `defaults`.
- */
-function collectorsDocument(
-  collectors: Readonly<Record<string, CollectorConfig>>,
-  inherited: Readonly<Record<string, CollectorConfig>> | undefined,
-): ConfigDocument {
-  const document: ConfigDocument = {};
-  for (const [name, setting] of Object.entries(collectors)) {
-    const base = inherited?.[name];
-    if (base !== undefined && isDeepStrictEqual(base, setting)) continue;
-    const { enabled, intervalMillis, ...collectorOptions } = setting;
-    if (intervalMillis === undefined && Object.keys(collectorOptions).length === 0) {
-      document[name] = enabled;
-      continue;
-    }
-    document[name] = {
-      enabled,
-      ...(intervalMillis === undefined ? {} : { interval: formatDuration(intervalMillis) }),
-      ...collectorOptions,
-    };
-  }
-  return document;
 }
 
 function mapValues(map: Readonly<Record<string, string>>, write: (value: string) => string): Record<string, string> {

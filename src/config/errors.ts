@@ -1,12 +1,12 @@
 /**
  * Config problems are data: every rule adds to one {@link Problems} list, each entry prefixed with
- * its key path (`routers[1].address`), and the loader throws a single {@link ConfigError} at the end
+ * its key path (`otlp.tls.ca_file`), and the loader throws a single {@link ConfigError} at the end
  * so a bad file reports everything at once.
  */
 
 /** One problem with the configuration. */
 export interface ConfigProblem {
-  /** Key path (`routers[1].address`), an environment variable name or a flag (`--listen`). */
+  /** Key path (`otlp.tls.ca_file`), an environment variable name or a flag (`--listen`). */
   readonly path: string;
   /** What is wrong, lower-case, without the offending secret. */
   readonly message: string;

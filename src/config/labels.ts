@@ -1,14 +1,13 @@
 /**
- * Router label keys (`labels:` in `defaults` and in each router). A label becomes an attribute on
- * every series of its router, and Prometheus sees it under a sanitised name: `site.name` and
- * `site_name` are both `site_name` there. Two labels with one Prometheus name, or a label named like
- * an attribute the agent or a collector already sets, make a series carry a label twice, which
- * fails the whole scrape ("duplicate label names"), or silently overwrite each other on some
- * series. So such keys are config problems, judged by their Prometheus name.
+ * Target label keys (a source's `labels:` blocks). A label becomes an attribute on every series of
+ * its target, and Prometheus sees it under a sanitised name: `site.name` and `site_name` are both
+ * `site_name` there. Two labels with one Prometheus name, or a label named like an attribute the
+ * agent or a source's metrics already set, make a series carry a label twice, which fails the whole
+ * scrape ("duplicate label names"), or silently overwrite each other on some series. So such keys
+ * are config problems, judged by their Prometheus name.
  */
 import { targetMetricList, targetMetrics } from '../engine/target-metrics.js';
-import type { KnownCollector } from './collectors.js';
-import { prometheusLabelName } from '../engine/metric.js';
+import { type MetricDefinition, prometheusLabelName } from '../engine/metric.js';
 import { joinPath, type Problems } from './errors.js';
 
 const LABEL_KEY = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
@@ -26,12 +25,20 @@ function underscored(key: string): string {
   return key.replace(/[^A-Za-z0-9_]/g, '_');
 }
 
+/** Who sets the labels of a target's series besides its own labels. */
+export interface LabelOwners {
+  /** The target's identity attributes, set by the agent. */
+  readonly identity: readonly string[];
+  /** Metrics with a phrase naming who emits them (the problem reads `is a label of <owner>`): their attributes are taken. */
+  readonly owners: readonly { readonly owner: string; readonly metrics: readonly Pick<MetricDefinition, 'name' | 'attributes'>[] }[];
+}
+
 /**
- * Prometheus label names that router series carry besides the router's labels, each with who sets
- * it: `router` and the engine's `collector`, and every attribute any collector's metrics declare.
+ * Prometheus label names that a target's series carry besides its labels, each with who sets it:
+ * the identity attributes, the engine's per-target ones, and every attribute the owners' metrics declare.
  */
-export function reservedLabelNames(collectors: readonly KnownCollector[]): ReadonlyMap<string, string> {
-  const reserved = new Map<string, string>([['router', 'is set by the agent']]);
+export function reservedLabelNames(labels: LabelOwners): ReadonlyMap<string, string> {
+  const reserved = new Map<string, string>(labels.identity.map((name) => [name, 'is set by the agent']));
   const claim = (attribute: string, owner: string): void => {
     const name = prometheusLabelName(attribute);
     if (!reserved.has(name)) reserved.set(name, owner);
@@ -40,9 +47,9 @@ export function reservedLabelNames(collectors: readonly KnownCollector[]): Reado
   for (const metric of targetMetricList(targetMetrics('target', 'target'))) {
     for (const attribute of metric.attributes) claim(attribute, 'is set by the agent on every collection metric');
   }
-  for (const collector of collectors) {
-    for (const metric of collector.metrics) {
-      for (const attribute of metric.attributes) claim(attribute, `is a label of the ${collector.name} collector's metrics`);
+  for (const { owner, metrics } of labels.owners) {
+    for (const metric of metrics) {
+      for (const attribute of metric.attributes) claim(attribute, `is a label of ${owner}`);
     }
   }
   for (const name of TARGET_LABELS) claim(name, 'is set by Prometheus on every scraped series');
@@ -53,8 +60,8 @@ export function reservedLabelNames(collectors: readonly KnownCollector[]): Reado
 export class LabelRules {
   private readonly _reserved: ReadonlyMap<string, string>;
 
-  constructor(collectors: readonly KnownCollector[]) {
-    this._reserved = reservedLabelNames(collectors);
+  constructor(labels: LabelOwners) {
+    this._reserved = reservedLabelNames(labels);
   }
 
   /** The problem with one label key on its own, if any. */
@@ -80,7 +87,7 @@ export interface LabelBlock {
 
 /**
  * Reports label keys that end up on the same series with the same Prometheus name. `blocks` are
- * merged in order (a router's labels over `defaults.labels`): the same key in a later block
+ * merged in order (a target's labels over the defaults' ones): the same key in a later block
  * replaces the earlier value and is fine; a different key with the same Prometheus name is a
  * problem at the later key's path.
  */

@@ -1,7 +1,7 @@
 /**
  * Loads the agent configuration: parse (YAML or JSON) → substitute `${ENV}` → shape of the fixed
  * sections (unknown keys, lists or mappings where a value belongs) → convict (coercion,
- * `MIKROTIK_AGENT_*` variables) → value checks → OTEL_* variables → flags → router rules.
+ * `MIKROTIK_AGENT_*` variables) → value checks → OTEL_* variables → flags → the sources' sections.
  * Every problem is collected with its key path and reported at once as a {@link ConfigError};
  * warnings are returned for the caller to log.
  */
@@ -9,11 +9,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import convict from 'convict';
 import { LineCounter, parseDocument } from 'yaml';
-import { type KnownCollector, unknownMessage } from './collectors.js';
 import { parseDuration } from './duration.js';
 import { ConfigError, type ConfigProblem, joinPath, Problems } from './errors.js';
 import { normaliseOtlp } from './otlp.js';
-import { normaliseRouters, readStringMap } from './routers.js';
 import {
   isLeaf,
   isSection,
@@ -33,8 +31,7 @@ import { substituteEnv } from './substitute.js';
 import type { ConfigSection } from './sections.js';
 import type { AgentConfig, LogConfig, StartupCheck } from './types.js';
 import { isMapping } from './mapping.js';
-
-export type { KnownCollector } from './collectors.js';
+import { readStringMap, unknownMessage } from './values.js';
 
 /** Command-line flags; they beat the environment and the file. */
 export interface ConfigOverrides {
@@ -59,8 +56,6 @@ export interface LoadConfigOptions {
   /** Environment for `${VAR}`, `MIKROTIK_AGENT_*` and OTEL_*. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   readonly overrides?: ConfigOverrides;
-  /** The known collectors (src/sources/routeros/collectors/registry.ts COLLECTORS in the agent). */
-  readonly collectors: readonly KnownCollector[];
   /** Working directory for relative paths outside a file. @default process.cwd() */
   readonly cwd?: string;
   /** Top-level sections the sources bring (src/sources/registry.ts in the agent). */
@@ -105,7 +100,7 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
   // The fixed sections through convict. Convict trusts the shape of what it loads (a mapping where a
   // setting belongs makes it throw, a dotted key becomes nesting), so it only gets known keys with
   // values of the right shape; everything else becomes a problem with its key path here.
-  const { defaults: rawDefaults, routers: rawRouters, ...rest } = tree;
+  const rest = { ...tree };
   const sections = options.sections ?? [];
   // A source may own a key inside another source's section (`simulator.mist`): it is taken out first,
   // so the owner's checks do not see it as an unknown key.
@@ -179,25 +174,11 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
     substitutedPaths: substitution.substitutedPaths,
     plainSecrets,
   });
-  const { routers, defaults } = normaliseRouters(rawDefaults, rawRouters, {
-    problems,
-    baseDir,
-    known: options.collectors,
-    substitutedPaths: substitution.substitutedPaths,
-    plainSecrets,
-    intervalMillis,
-    timeoutMillis,
-  });
-  const resourceAttributes = readStringMap(raw.resource_attributes, 'resource_attributes', problems);
-  for (const key of Object.keys(raw.resource_attributes)) {
-    if (key.trim() === '') problems.add(joinPath('resource_attributes', key), 'must not be empty');
-  }
-
   const sectionValues: Record<string, unknown> = {};
   const checked = raw as unknown as Record<string, unknown>;
-  for (const section of sections) {
-    const raw = section.key.includes('.') ? nestedRaw.get(section.key) : section.schema === undefined ? rest[section.key] : checked[section.key];
-    sectionValues[section.key] = section.parse(raw, {
+  const parseSection = (section: ConfigSection): void => {
+    const value = section.key.includes('.') ? nestedRaw.get(section.key) : section.schema === undefined ? rest[section.key] : checked[section.key];
+    sectionValues[section.key] = section.parse(value, {
       problems,
       baseDir,
       env,
@@ -205,11 +186,20 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       plainSecrets,
       collection: { intervalMillis, timeoutMillis },
       syntaxOnly: options.syntaxOnly ?? false,
+      parsed: { ...sectionValues },
     });
+  };
+  // Sections written among the core keys (`after`) are checked there too, so problems keep the file's order.
+  for (const section of sections) if (section.after !== undefined) parseSection(section);
+  const resourceAttributes = readStringMap(raw.resource_attributes, 'resource_attributes', problems);
+  for (const key of Object.keys(raw.resource_attributes)) {
+    if (key.trim() === '') problems.add(joinPath('resource_attributes', key), 'must not be empty');
   }
+  for (const section of sections) if (section.after === undefined) parseSection(section);
 
-  if (routers.length === 0 && !sections.some((section) => section.hasTargets?.(sectionValues[section.key]) === true)) {
-    problems.warn('routers', 'no routers are configured and no other source is on: nothing will be polled');
+  if (!sections.some((section) => section.hasTargets?.(sectionValues[section.key]) === true)) {
+    const first = sections.find((section) => section.nothingToCollect !== undefined);
+    problems.warn(first?.key ?? '', first?.nothingToCollect ?? 'no source has anything to collect: nothing will be polled');
   }
   if (file !== undefined && plainSecrets.length > 0 && isWorldReadable(file)) {
     problems.warn(
@@ -230,10 +220,8 @@ export function loadConfig(options: LoadConfigOptions): LoadedConfig {
       shard,
     },
     otlp,
-    routers,
     log: { level, format: logFormat },
     resourceAttributes,
-    routerDefaults: defaults,
     sections: sectionValues,
   };
   return { config: deepFreeze(config), warnings: problems.warnings };

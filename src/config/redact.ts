@@ -1,6 +1,6 @@
 /**
  * The normalised configuration with every secret replaced, for `check-config`: the file-shaped
- * document of document.ts, where router passwords, the bearer token, basic-auth hashes, OTLP header
+ * document of document.ts, where the sources' credentials, the bearer token, basic-auth hashes, OTLP header
  * values and credentials in the OTLP endpoint URL read `<redacted>`.
  */
 import { type ConfigDocument, configDocument } from './document.js';

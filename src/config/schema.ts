@@ -1,9 +1,8 @@
 /**
  * The convict schema of the fixed sections: every key with its doc, format, default and, where it
  * makes sense, a `MIKROTIK_AGENT_*` environment variable. Convict loads and coerces; the loader
- * checks shapes and values itself ({@link leafProblem}) so every problem is data with a key path. `defaults` and `routers` are declared
- * here for completeness but validated by the rules in `routers.ts` (convict cannot describe lists
- * of objects).
+ * checks shapes and values itself ({@link leafProblem}) so every problem is data with a key path.
+ * Sources add their own sections (config/sections.ts), with a convict schema or checked by themselves.
  */
 import convict from 'convict';
 import { LISTEN_PROBLEM, parseListen } from './address.js';
@@ -46,8 +45,6 @@ export interface RawConfig {
     temporality: string;
     tls: { ca_file: string; cert_file: string; key_file: string };
   };
-  defaults: Record<string, unknown>;
-  routers: unknown[];
   log: { level: string; format: string };
   resource_attributes: Record<string, unknown>;
 }
@@ -297,16 +294,6 @@ export const SCHEMA = {
       key_file: { doc: 'PEM client key (mTLS).', format: 'agent-string', default: '' },
     },
   },
-  defaults: {
-    doc: 'Router keys applied to every router (port, username, password, tls, collectors, labels, interval, timeout …).',
-    format: 'agent-map',
-    default: {},
-  },
-  routers: {
-    doc: 'The routers to poll: name, address and any router key.',
-    format: 'agent-list',
-    default: [],
-  },
   log: {
     level: {
       doc: 'Log level: trace, debug, info, warn, error or fatal.',
@@ -340,6 +327,8 @@ export interface SchemaLeaf {
   /** An agent format name or the list of allowed values. */
   readonly format: string | readonly string[];
   readonly env?: string;
+  /** The JSON Schema of a list's items (config.schema.json); strings when absent. */
+  readonly items?: Readonly<Record<string, unknown>>;
 }
 
 /** Whether a schema node is a leaf (a setting) rather than a section. */

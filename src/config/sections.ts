@@ -25,13 +25,21 @@ export interface SectionContext {
    * secret and certificate files it names (they may not exist where configs are linted).
    */
   readonly syntaxOnly: boolean;
+  /**
+   * The values of the sections parsed before this one in this load (registry order), by key: a
+   * section may build on another (list entries merged over a section of shared defaults). Absent: none.
+   */
+  readonly parsed?: Readonly<Record<string, unknown>>;
 }
+
+/** JSON Schema (2020-12) text as config.schema.json holds it. */
+export type JsonSchema = Record<string, unknown>;
 
 /** One source-owned top-level section. */
 export interface ConfigSection<T = unknown> {
   /**
    * The top-level key, or `parent.child` for a key inside another source's section (`simulator.mist`:
-   * the Mist simulator beside the RouterOS one); the owner of `parent` never sees `child`.
+   * the Mist simulator beside another source's); the owner of `parent` never sees `child`.
    */
   readonly key: string;
   /**
@@ -41,6 +49,12 @@ export interface ConfigSection<T = unknown> {
    * its keys. Without one, `parse` gets the raw value and checks everything itself.
    */
   readonly schema?: Readonly<Record<string, unknown>>;
+  /**
+   * The top-level key it is written after in check-config output and config.schema.json (a core key
+   * such as `otlp`); without one it comes after the core keys, in registry order. Placed sections are
+   * also parsed first, before `resource_attributes`, so problems are listed in the order they are written.
+   */
+  readonly after?: string;
   /**
    * The section's normalised value from its raw value (undefined when the file has no such key:
    * return the defaults). Never throws for bad input: report it through `context.problems`.
@@ -55,9 +69,32 @@ export interface ConfigSection<T = unknown> {
   secrets?(value: T): readonly string[];
   /** Whether the section turns on anything to collect (the loader warns when nothing is). */
   hasTargets?(value: T): boolean;
+  /**
+   * The warning, at the section's key, when no section turns on anything to collect; the first
+   * section that has one gives it.
+   */
+  readonly nothingToCollect?: string;
+  /** How many targets the file lists in it; the start log shows the count under the section's key. */
+  count?(value: T): number;
+  /**
+   * For a section without a convict schema: its JSON Schema in config.schema.json, plus definitions
+   * it refers to as `#/$defs/<name>` (shared by sections of one source).
+   */
+  jsonSchema?(): { readonly schema: JsonSchema; readonly defs?: Readonly<Record<string, JsonSchema>> };
+  /** Markdown of its own for docs/configuration.md, after the tables of the schema keys. */
+  reference?(): string;
 }
 
 /** A section's value from a loaded config, or its defaults when the config was built without it. */
 export function sectionValue<T>(sections: Readonly<Record<string, unknown>>, section: ConfigSection<T>, context: SectionContext): T {
   return Object.hasOwn(sections, section.key) ? (sections[section.key] as T) : section.parse(undefined, context);
+}
+
+/** `entries` with `key` → `value` right after the key `after`; at the end when there is no such key. */
+export function insertAfter<T>(entries: Readonly<Record<string, T>>, after: string, key: string, value: T): Record<string, T> {
+  const list = Object.entries(entries).filter(([name]) => name !== key);
+  const index = list.findIndex(([name]) => name === after);
+  if (index === -1) return Object.fromEntries([...list, [key, value]]);
+  list.splice(index + 1, 0, [key, value]);
+  return Object.fromEntries(list);
 }

@@ -6,10 +6,12 @@ import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, StartupCheckError, type Agent } from '../../src/agent.js';
-import type { AgentConfig, RouterConfig } from '../../src/config/types.js';
+import type { AgentConfig } from '../../src/config/types.js';
+import type { RouterConfig } from '../../src/sources/routeros/config/types.js';
 import type { PollerTuning } from '../../src/engine/target-poller.js';
 import { SimulatedFleet } from '../../src/sources/routeros/simulator/fleet.js';
 import { captureLogger, simRouter, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
+import { routerSectionValues } from '../../src/sources/routeros/config/sections.js';
 
 const FAST: Partial<PollerTuning> = {
   connectBackoff: { initialMillis: 100, maxMillis: 200, jitter: 'none' },
@@ -17,7 +19,8 @@ const FAST: Partial<PollerTuning> = {
   closeTimeoutMillis: 500,
 };
 
-function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
+function agentConfig(overrides: Partial<AgentConfig> & { readonly routers?: readonly RouterConfig[] } = {}): AgentConfig {
+  const { routers = [], sections, ...rest } = overrides;
   return {
     server: {
       host: '127.0.0.1',
@@ -40,11 +43,10 @@ function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
       clientCertFile: '',
       clientKeyFile: '',
     },
-    routers: [],
-    sections: { simulator: { enabled: false, count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0 } },
+    sections: { ...routerSectionValues(routers), ...(sections ?? { simulator: { enabled: false, count: 2, profile: 'mixed', host: '127.0.0.1', portBase: 0 } }) },
     log: { level: 'debug', format: 'json' },
     resourceAttributes: {},
-    ...overrides,
+    ...rest,
   };
 }
 

@@ -11,6 +11,7 @@ import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
 import { captureLogger, simRouter, waitFor } from '../sources/routeros/poller/helpers/engine-fixtures.js';
 import { attribute, metricsByName, OtlpReceiver, type OtlpJsonPoint } from '../telemetry/otlp-receiver.js';
+import { routerSectionValues } from '../../src/sources/routeros/config/sections.js';
 
 const FAST: Partial<PollerTuning> = {
   connectBackoff: { initialMillis: 100, maxMillis: 200, jitter: 'none' },
@@ -60,13 +61,17 @@ async function started(routers: readonly SimulatedRouter[], otlp?: Partial<OtlpC
       clientKeyFile: '',
       ...otlp,
     },
-    routers: routers.map((simulated) =>
-      simRouter(simulated.name, simulated.port, {
-        password: 'pipeline-pass',
-        collectors: { system: { enabled: true }, interface: { enabled: true } },
-      }),
-    ),
-    sections: { simulator: { enabled: false, count: 0, profile: 'mixed', host: '127.0.0.1', portBase: 0 } },
+    sections: {
+      ...routerSectionValues(
+        routers.map((simulated) =>
+          simRouter(simulated.name, simulated.port, {
+            password: 'pipeline-pass',
+            collectors: { system: { enabled: true }, interface: { enabled: true } },
+          }),
+        ),
+      ),
+      simulator: { enabled: false, count: 0, profile: 'mixed', host: '127.0.0.1', portBase: 0 },
+    },
     log: { level: 'info', format: 'json' },
     resourceAttributes: {},
   };

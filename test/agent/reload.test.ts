@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../src/agent.js';
 import { ConfigError } from '../../src/config/errors.js';
-import type { AgentConfig, RouterConfig } from '../../src/config/types.js';
+import type { AgentConfig } from '../../src/config/types.js';
+import type { RouterConfig } from '../../src/sources/routeros/config/types.js';
 import { shardFilter } from '../../src/engine/shard.js';
 import { SimulatedFleet } from '../../src/sources/routeros/simulator/fleet.js';
 import { httpRequest } from '../helpers/processes.js';

@@ -11,13 +11,13 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { type CliIo, main } from '../../src/cli.js';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 
 /** The sections the CLI passes (every registered source's), so printed configs load back as check-config promises. */
 import { loadConfig } from '../../src/config/load.js';
 import { REDACTED } from '../../src/config/redact.js';
 import type { AgentConfig } from '../../src/config/types.js';
 import { testDir } from '../config/helpers.js';
+import { configuredRouters } from '../../src/sources/routeros/config/sections.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -154,7 +154,7 @@ function restoreSecrets(printed: Record<string, any>, config: AgentConfig): void
   }
   for (const name of Object.keys(printed['otlp'].headers)) printed['otlp'].headers[name] = config.otlp.headers[name];
   printed['otlp'].endpoint = config.otlp.endpoint;
-  config.routers.forEach((router, index) => {
+  configuredRouters(config).forEach((router, index) => {
     if (router.password !== '') printed['routers'][index].password = router.password;
   });
 }
@@ -162,7 +162,7 @@ function restoreSecrets(printed: Record<string, any>, config: AgentConfig): void
 describe('check-config output', () => {
   it('uses the file keys and formats, and with the secrets put back loads to the same AgentConfig', async () => {
     const { file, env } = writeConfig();
-    const original = loadConfig({ file, env, collectors: COLLECTORS, sections: SECTIONS }).config;
+    const original = loadConfig({ file, env, sections: SECTIONS }).config;
     const result = await checkConfig(file, env);
     expect(result.code).toBe(0);
     // The clamped router timeouts are the only warnings.
@@ -174,8 +174,9 @@ describe('check-config output', () => {
 
     const printed = parse(result.out) as Record<string, any>;
     expect(Object.keys(printed)).toEqual(
-      // The core sections, then each source's own in registry order, defaults written out.
-      ['server', 'collection', 'otlp', 'defaults', 'routers', 'log', 'resource_attributes', ...new Set(SECTIONS.map((section) => section.key.split('.')[0]))]);
+      // The core sections with the RouterOS ones where they always were, then each source's own in
+      // registry order, defaults written out.
+      [...new Set(['server', 'collection', 'otlp', 'defaults', 'routers', 'log', 'resource_attributes', ...SECTIONS.map((section) => section.key.split('.')[0])])]);
     expect(printed['server']).toMatchObject({ listen: '0.0.0.0:9500', max_concurrent_scrapes: 8, request_timeout: '1m30s' });
     expect(printed['collection']).toEqual({ interval: '1m', timeout: '15s', concurrency: 16, startup_check: 'warn', shard: { index: 0, count: 1 } });
     expect(printed['otlp']).toMatchObject({ interval: '2m', timeout: '1.5s', compression: 'gzip', protocol: 'http/json' });
@@ -234,7 +235,7 @@ describe('check-config output', () => {
     cleanups.push(() => rmSync(elsewhere, { recursive: true, force: true }));
     const copy = join(elsewhere, 'printed.yaml');
     writeFileSync(copy, stringify(printed), { mode: 0o600 });
-    const reloaded = loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    const reloaded = loadConfig({ file: copy, env: {}, sections: SECTIONS });
     expect(reloaded.config).toEqual(original);
     // Printing it again gives the same text.
     const again = await checkConfig(copy, {});
@@ -246,17 +247,17 @@ describe('check-config output', () => {
       const files = testDir();
       cleanups.push(files.cleanup);
       const file = files.write('agent.yaml', text);
-      const original = loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config;
+      const original = loadConfig({ file, env: {}, sections: SECTIONS }).config;
       const printed = await checkConfig(file, {});
       expect(printed.code).toBe(0);
       const copy = files.write('printed.yaml', printed.out);
-      expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config).toEqual(original);
+      expect(loadConfig({ file: copy, env: {}, sections: SECTIONS }).config).toEqual(original);
     }
     const demo = new URL('../../examples/demo.yaml', import.meta.url).pathname;
     const printed = await checkConfig(demo, {});
     const files = testDir();
     cleanups.push(files.cleanup);
     const copy = files.write('demo.yaml', printed.out);
-    expect(loadConfig({ file: copy, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config).toEqual(loadConfig({ file: demo, env: {}, collectors: COLLECTORS, sections: SECTIONS }).config);
+    expect(loadConfig({ file: copy, env: {}, sections: SECTIONS }).config).toEqual(loadConfig({ file: demo, env: {}, sections: SECTIONS }).config);
   });
 });

@@ -16,6 +16,7 @@ import type { AgentConfig } from '../../src/config/types.js';
 import { FAULT_KINDS } from '../../src/sources/routeros/simulator/faults.js';
 import { fleetSelectionProblems } from '../../src/sources/routeros/simulator/fleet.js';
 import { TEST_COLLECTORS, testDir } from '../config/helpers.js';
+import { sectionsWith } from '../helpers/sections.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -54,7 +55,7 @@ function testIo(env: NodeJS.ProcessEnv = {}) {
   };
 }
 
-const baseDeps: CliDependencies = { loadCollectors: async () => TEST_COLLECTORS };
+const baseDeps: CliDependencies = { loadSections: async () => sectionsWith(TEST_COLLECTORS) };
 
 class TestStartupCheckError extends Error {}
 
@@ -312,8 +313,10 @@ describe('main: run', () => {
     expect(await exit).toBe(0);
     expect(agent.calls).toEqual(['start', 'shutdown']);
     expect(t.listeners()).toBe(0);
-    const messages = t.stdout().trim().split('\n').map((line) => (JSON.parse(line) as { msg: string }).msg);
-    expect(messages).toEqual(['starting mikrotik-otel-agent', 'shutting down', 'shutdown complete']);
+    const lines = t.stdout().trim().split('\n').map((line) => JSON.parse(line) as { msg: string; routers?: number });
+    expect(lines.map((line) => line.msg)).toEqual(['starting mikrotik-otel-agent', 'shutting down', 'shutdown complete']);
+    // The start line counts the configured routers, as the RouterOS section reports them.
+    expect(lines[0]?.routers).toBe(1);
   });
 
   it('--shard i/n and --shard-from-hostname set collection.shard; bad values are usage errors', async () => {

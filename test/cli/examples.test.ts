@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startAgent } from '../../src/agent.js';
 import { type CliIo, main } from '../../src/cli.js';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { RelaySource } from '../../src/sources/relay/source.js';
 import { push } from '../sources/relay/helpers.js';
 import { loadConfig } from '../../src/config/load.js';
@@ -72,7 +71,6 @@ describe('examples', () => {
     const { config } = loadConfig({
       file: example('demo.yaml'),
       env: {},
-      collectors: COLLECTORS,
       sections: SECTIONS,
       overrides: { listen: '127.0.0.1:0' },
     });
@@ -104,7 +102,7 @@ describe('examples', () => {
     // Nothing but the faults differs from the demo's fleet; the relay is the demo's alone.
     expect({ ...printed, simulator: { ...printed.simulator, faults: [] }, relay: demo.relay }).toEqual(demo);
 
-    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    const { config } = loadConfig({ file: example('demo-faults.yaml'), env: {}, sections: SECTIONS });
     const names = fleetRouterNames(simulatorConfig(config).profile, simulatorConfig(config).count);
     const { byIndex } = planFleetFaults(simulatorConfig(config).faults ?? [], names);
     const faulted = Object.fromEntries([...byIndex].map(([index, fault]) => [`sim-${names[index]}`, formatFault(fault)]));
@@ -121,7 +119,7 @@ describe('examples', () => {
     const { config } = loadConfig({
       file: example('demo-faults.yaml'),
       env: {},
-      collectors: COLLECTORS, sections: SECTIONS,
+      sections: SECTIONS,
       overrides: { listen: '127.0.0.1:0' },
     });
     const { logger } = captureLogger();

@@ -1,10 +1,12 @@
-import { SECTIONS } from '../helpers/sections.js';
+import { sectionsWith } from '../helpers/sections.js';
 import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
-import { loadConfig, type KnownCollector, type LoadConfigOptions, type LoadedConfig } from '../../src/config/load.js';
+import { loadConfig, type LoadConfigOptions, type LoadedConfig } from '../../src/config/load.js';
+import type { KnownCollector } from '../../src/sources/routeros/config/collectors.js';
+import { routerConfigSections } from '../../src/sources/routeros/config/sections.js';
 
 /** The collectors the config tests know (the real registry is tested by its owner). */
 export const TEST_COLLECTORS: readonly KnownCollector[] = [
@@ -14,13 +16,27 @@ export const TEST_COLLECTORS: readonly KnownCollector[] = [
   { name: 'wireless', defaultEnabled: false, metrics: [] },
 ];
 
-/** Loads `text` with an empty environment and {@link TEST_COLLECTORS} unless `options` say otherwise. */
-export function load(text: string, options: Partial<LoadConfigOptions> = {}): LoadedConfig {
-  return loadConfig({ text, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS, ...options });
+/** {@link loadConfig}'s options, plus the collectors the routers are checked against. */
+export type TestLoadOptions = Partial<LoadConfigOptions> & { readonly collectors?: readonly KnownCollector[] };
+
+/**
+ * The options of a load: an empty environment and {@link TEST_COLLECTORS} unless `options` say otherwise.
+ * Given `sections`, the RouterOS `defaults`/`routers` ones come first unless they are among them.
+ */
+export function loadOptions(options: TestLoadOptions = {}): Omit<LoadConfigOptions, 'text' | 'file'> {
+  const { collectors = TEST_COLLECTORS, sections, ...rest } = options;
+  const keys = new Set((sections ?? []).map((section) => section.key));
+  const routers = routerConfigSections(collectors).filter((section) => !keys.has(section.key));
+  return { env: {}, sections: sections === undefined ? sectionsWith(collectors) : [...routers, ...sections], ...rest };
+}
+
+/** Loads `text` with {@link loadOptions}. */
+export function load(text: string, options: TestLoadOptions = {}): LoadedConfig {
+  return loadConfig({ text, ...loadOptions(options) });
 }
 
 /** The problems of a config that must fail to load. */
-export function problemsOf(text: string, options: Partial<LoadConfigOptions> = {}): ConfigProblem[] {
+export function problemsOf(text: string, options: TestLoadOptions = {}): ConfigProblem[] {
   try {
     load(text, options);
   } catch (error) {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { prometheusLabelName, reservedLabelNames } from '../../src/config/labels.js';
+import { routerLabelOwners } from '../../src/sources/routeros/config/routers.js';
 import { load as loadWith, problemsOf as problemsWith } from './helpers.js';
+import { configuredRouters, routerDefaults } from '../../src/sources/routeros/config/sections.js';
 
 /** Router labels are checked against the real registry: the reserved names come from its metric definitions. */
 const load = (text: string) => loadWith(text, { collectors: COLLECTORS });
@@ -45,7 +47,7 @@ describe('router labels', () => {
       { path: 'routers[0].labels.job', message: '"job" is set by Prometheus on every scraped series and cannot be a label' },
     ]);
     // `instance` too (Prometheus sets it on every scraped series).
-    expect(reservedLabelNames([]).get('instance')).toBe('is set by Prometheus on every scraped series');
+    expect(reservedLabelNames({ identity: [], owners: [] }).get('instance')).toBe('is set by Prometheus on every scraped series');
   });
 
   it("reject every attribute key of every collector's metrics, also in another spelling", () => {
@@ -63,7 +65,7 @@ describe('router labels', () => {
       for (const problem of problems) {
         expect(problem.message).toMatch(/ is a label of the [a-z_-]+ collector's metrics and cannot be a label$/);
       }
-      expect(reservedLabelNames(COLLECTORS).get(prometheusLabelName(key))).toMatch(/collector's metrics$/);
+      expect(reservedLabelNames(routerLabelOwners(COLLECTORS)).get(prometheusLabelName(key))).toMatch(/collector's metrics$/);
       expect(collector).not.toBe('');
     }
   });
@@ -102,7 +104,7 @@ describe('router labels', () => {
     const { config } = load(
       'defaults: { labels: { env: prod, "site.name": ams } }\n' + router('{ "rack-id": r4, tier: edge, "site.name": fra, Sensor: x }'),
     );
-    expect(config.routers[0]?.labels).toEqual({ env: 'prod', 'site.name': 'fra', 'rack-id': 'r4', tier: 'edge', Sensor: 'x' });
-    expect(config.routerDefaults?.labels).toEqual({ env: 'prod', 'site.name': 'ams' });
+    expect(configuredRouters(config)[0]?.labels).toEqual({ env: 'prod', 'site.name': 'fra', 'rack-id': 'r4', tier: 'edge', Sensor: 'x' });
+    expect(routerDefaults(config)?.labels).toEqual({ env: 'prod', 'site.name': 'ams' });
   });
 });

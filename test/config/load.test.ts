@@ -1,9 +1,10 @@
-import { SECTIONS } from '../helpers/sections.js';
+import { sectionsWith } from '../helpers/sections.js';
 import { simulatorConfig } from '../../src/sources/routeros/simulator/config.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { load, problemsOf, TEST_COLLECTORS, testDir } from './helpers.js';
+import { configuredRouters, routerDefaults } from '../../src/sources/routeros/config/sections.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -49,7 +50,7 @@ describe('loadConfig: sources', () => {
     });
     expect(simulatorConfig(config)).toEqual({ enabled: false, count: 3, profile: 'mixed', host: '127.0.0.1', portBase: 0, faults: [] });
     expect(config.log).toEqual({ level: 'info', format: 'auto' });
-    expect(config.routers).toEqual([]);
+    expect(configuredRouters(config)).toEqual([]);
     expect(warnings.map((warning) => warning.path)).toEqual(['routers']);
   });
 
@@ -71,9 +72,9 @@ routers:
     timeout: 5s
 `,
     );
-    const { config } = loadConfig({ file, env: { CORE1_PASSWORD: 's3cret' }, collectors: TEST_COLLECTORS, sections: SECTIONS });
+    const { config } = loadConfig({ file, env: { CORE1_PASSWORD: 's3cret' }, sections: sectionsWith(TEST_COLLECTORS) });
     expect(config.collection).toEqual({ intervalMillis: 60_000, timeoutMillis: 15_000, concurrency: 64, startupCheck: 'strict', shard: { index: 0, count: 1 } });
-    expect(config.routers).toEqual([
+    expect(configuredRouters(config)).toEqual([
       {
         name: 'core1',
         host: '10.0.0.1',
@@ -92,7 +93,7 @@ routers:
         },
       },
     ]);
-    expect(Object.isFrozen(config.routers[0])).toBe(true);
+    expect(Object.isFrozen(configuredRouters(config)[0])).toBe(true);
   });
 
   it('loads a JSON file (tab-indented)', () => {
@@ -101,15 +102,15 @@ routers:
       'agent.json',
       JSON.stringify({ server: { listen: '127.0.0.1:0' }, routers: [{ name: 'r1', address: 'r1.example.net:8729' }] }, null, '\t'),
     );
-    const { config } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
+    const { config } = loadConfig({ file, env: {}, sections: sectionsWith(TEST_COLLECTORS) });
     expect(config.server.host).toBe('127.0.0.1');
     expect(config.server.port).toBe(0);
-    expect(config.routers[0]).toMatchObject({ name: 'r1', host: 'r1.example.net', port: 8729 });
+    expect(configuredRouters(config)[0]).toMatchObject({ name: 'r1', host: 'r1.example.net', port: 8729 });
   });
 
   it('reports a missing file and YAML syntax errors with positions, not content', () => {
     const files = dir();
-    expect(() => loadConfig({ file: files.path('nope.yaml'), env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS })).toThrow(
+    expect(() => loadConfig({ file: files.path('nope.yaml'), env: {}, sections: sectionsWith(TEST_COLLECTORS) })).toThrow(
       /cannot read the config file \(ENOENT\)/,
     );
     const problems = problemsOf('routers:\n  - name: a\n   password: hunter2-secret\n');
@@ -125,7 +126,7 @@ routers:
   it('treats a key without a value as unset', () => {
     const { config } = load(`server:\n  listen:\notlp:\n${ROUTER}    password:\n`);
     expect(config.server.port).toBe(9436);
-    expect(config.routers[0]?.password).toBe('');
+    expect(configuredRouters(config)[0]?.password).toBe('');
   });
 });
 
@@ -235,7 +236,7 @@ otlp:
     const { otlp } = loadConfig({
       file,
       env: { OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE: files.path('client.pem'), OTEL_EXPORTER_OTLP_CLIENT_KEY: files.path('client.key') },
-      collectors: TEST_COLLECTORS, sections: SECTIONS,
+      sections: sectionsWith(TEST_COLLECTORS),
     }).config;
     expect(otlp.caFile).toBe(files.path('ca.pem'));
     expect(otlp.clientCertFile).toBe(files.path('client.pem'));
@@ -243,9 +244,9 @@ otlp:
     expect(otlp.headers).toEqual({ Authorization: 'Bearer abc=', 'X-Scope-OrgID': 'inline' });
 
     const broken = files.write('broken.yaml', 'otlp:\n  enabled: true\n  headers_file: missing.txt\n  tls: { cert_file: client.pem }\n');
-    expect(() => loadConfig({ file: broken, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS })).toThrow(ConfigError);
+    expect(() => loadConfig({ file: broken, env: {}, sections: sectionsWith(TEST_COLLECTORS) })).toThrow(ConfigError);
     try {
-      loadConfig({ file: broken, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
+      loadConfig({ file: broken, env: {}, sections: sectionsWith(TEST_COLLECTORS) });
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
         { path: 'otlp.headers_file', message: `cannot read ${files.path('missing.txt')} (ENOENT)` },
@@ -283,6 +284,8 @@ routers:
     address: core1.example.net
     colectors: {}
   - just a string
+resource_attributes: { "": x }
+discovery: { refresh_interval: 1ms }
 `);
     expect(problems).toEqual([
       { path: 'server.listen', message: 'must be host:port, [v6]:port or :port (port 0-65535)' },
@@ -299,6 +302,9 @@ routers:
       { path: 'routers[2].colectors', message: 'unknown key (did you mean collectors?)' },
       { path: 'routers[2].name', message: 'duplicate router name "core1" (also routers[0].name)' },
       { path: 'routers[3]', message: 'must be a mapping (name, address, …)' },
+      // The RouterOS sections are checked where they are written, before resource_attributes and the other sections.
+      { path: 'resource_attributes[""]', message: 'must not be empty' },
+      { path: 'discovery.refresh_interval', message: 'must be a duration of at least 1s' },
     ]);
   });
 
@@ -384,8 +390,8 @@ routers:
     tls: { server_name: d.mgmt, fingerprint: "AB:CD:${'ef:'.repeat(29)}01" }
 `,
     );
-    const { config, warnings } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
-    const [a, b, c, d] = config.routers;
+    const { config, warnings } = loadConfig({ file, env: {}, sections: sectionsWith(TEST_COLLECTORS) });
+    const [a, b, c, d] = configuredRouters(config);
     expect(a).toMatchObject({ host: '10.0.0.1', port: 8729, username: 'monitor-ro', labels: { env: 'prod', site: 'unknown' } });
     expect(a?.tls).toMatchObject({ enabled: true, caFile: files.path('ca.pem') });
     expect(b).toMatchObject({ host: '2001:db8::2', port: 9999, labels: { env: 'prod', site: 'fra' }, intervalMillis: 20_000 });
@@ -394,13 +400,13 @@ routers:
     expect(d).toMatchObject({ host: '2001:db8::4', port: 8729 });
     expect(d?.tls).toMatchObject({ serverName: 'd.mgmt', fingerprint: `abcd${'ef'.repeat(29)}01` });
     expect(warnings).toEqual([{ path: 'routers[2].timeout', message: 'is longer than the interval (20s); using the interval' }]);
-    expect(config.routerDefaults).toMatchObject({ intervalMillis: 20_000, labels: { env: 'prod', site: 'unknown' } });
+    expect(routerDefaults(config)).toMatchObject({ intervalMillis: 20_000, labels: { env: 'prod', site: 'unknown' } });
   });
 
   it('uses 8728 without TLS and an explicit defaults.port over the TLS default', () => {
-    const plain = load(ROUTER).config.routers[0];
+    const plain = configuredRouters(load(ROUTER).config)[0];
     expect(plain?.port).toBe(8728);
-    const explicit = load(`defaults: { port: 8000, tls: true }\n${ROUTER}`).config.routers[0];
+    const explicit = configuredRouters(load(`defaults: { port: 8000, tls: true }\n${ROUTER}`).config)[0];
     expect(explicit?.port).toBe(8000);
     expect(problemsOf('routers:\n  - { name: a, address: "10.0.0.1:1", port: 2 }\n')).toEqual([
       { path: 'routers[0].port', message: 'conflicts with the port in routers[0].address' },
@@ -414,7 +420,7 @@ routers:
       `routers:\n  - { name: a, address: 10.0.0.1, password_file: core1.secret }\n  - { name: b, address: 10.0.0.2, password_file: ${files.path('gone')} }\n  - { name: c, address: 10.0.0.3, password: x, password_file: core1.secret }\n`,
     );
     try {
-      loadConfig({ file, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
+      loadConfig({ file, env: {}, sections: sectionsWith(TEST_COLLECTORS) });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect((error as ConfigError).problems).toEqual([
@@ -423,7 +429,7 @@ routers:
       ]);
     }
     const good = files.write('good.yaml', 'defaults: { password_file: core1.secret }\nrouters:\n  - { name: a, address: 10.0.0.1 }\n  - { name: b, address: 10.0.0.2, password: own }\n');
-    const routers = loadConfig({ file: good, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS }).config.routers;
+    const routers = configuredRouters(loadConfig({ file: good, env: {}, sections: sectionsWith(TEST_COLLECTORS) }).config);
     expect(routers.map((router) => router.password)).toEqual(['pa55 word', 'own']);
   });
 
@@ -431,7 +437,7 @@ routers:
     const files = dir();
     const text = `routers:\n  - { name: a, address: 10.0.0.1, password: plain }\n  - { name: b, address: 10.0.0.2, password: "\${B_PASSWORD}" }\n`;
     const open = files.write('open.yaml', text, 0o644);
-    const { warnings } = loadConfig({ file: open, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS, sections: SECTIONS });
+    const { warnings } = loadConfig({ file: open, env: { B_PASSWORD: 'x' }, sections: sectionsWith(TEST_COLLECTORS) });
     expect(warnings).toEqual([
       {
         path: open,
@@ -440,9 +446,9 @@ routers:
     ]);
     expect(JSON.stringify(warnings)).not.toContain('plain"');
     const closed = files.write('closed.yaml', text, 0o640);
-    expect(loadConfig({ file: closed, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS, sections: SECTIONS }).warnings).toEqual([]);
+    expect(loadConfig({ file: closed, env: { B_PASSWORD: 'x' }, sections: sectionsWith(TEST_COLLECTORS) }).warnings).toEqual([]);
     const viaEnv = files.write('env.yaml', 'routers:\n  - { name: b, address: 10.0.0.2, password: "${B_PASSWORD}" }\n', 0o644);
-    expect(loadConfig({ file: viaEnv, env: { B_PASSWORD: 'x' }, collectors: TEST_COLLECTORS, sections: SECTIONS }).warnings).toEqual([]);
+    expect(loadConfig({ file: viaEnv, env: { B_PASSWORD: 'x' }, sections: sectionsWith(TEST_COLLECTORS) }).warnings).toEqual([]);
   });
 
   it('checks TLS combinations and warns about unverified TLS', () => {
@@ -495,7 +501,7 @@ routers:
       wireless: { exclude: wlan2 }
       interface: { enabled: false, max_series: 50 }
 `);
-    const [a, b] = config.routers;
+    const [a, b] = configuredRouters(config);
     expect(a?.collectors).toEqual({
       system: { enabled: true },
       health: { enabled: false },
@@ -540,7 +546,7 @@ routers:
   it('accepts every known collector name', () => {
     const names = TEST_COLLECTORS.map((collector) => `${collector.name}: true`).join(', ');
     const { config } = load(`defaults: { collectors: { ${names} } }\n${ROUTER}`);
-    expect(Object.values(config.routers[0]?.collectors ?? {}).every((setting) => setting.enabled)).toBe(true);
+    expect(Object.values(configuredRouters(config)[0]?.collectors ?? {}).every((setting) => setting.enabled)).toBe(true);
   });
 });
 
@@ -553,7 +559,7 @@ describe('loadConfig: server', () => {
       'agent.yaml',
       `server:\n  listen: ":9500"\n  tls: { cert_file: tls.crt, key_file: tls.key }\n  auth:\n    basic_users: { prom: "${hash}" }\n    bearer_token_file: token\n  request_timeout: 5s\n${ROUTER}`,
     );
-    const { config, warnings } = loadConfig({ file, env: {}, collectors: TEST_COLLECTORS, sections: SECTIONS });
+    const { config, warnings } = loadConfig({ file, env: {}, sections: sectionsWith(TEST_COLLECTORS) });
     expect(config.server).toEqual({
       host: '0.0.0.0',
       port: 9500,

@@ -1,9 +1,10 @@
-import { SECTIONS } from '../helpers/sections.js';
+import { sectionsWith } from '../helpers/sections.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { REDACTED, redactedConfigDocument } from '../../src/config/redact.js';
 import { TEST_COLLECTORS, testDir } from './helpers.js';
+import { configuredRouters } from '../../src/sources/routeros/config/sections.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -44,14 +45,15 @@ routers:
       DEFAULT_PASSWORD: 'Secret-Default-7777',
       OTEL_EXPORTER_OTLP_HEADERS: 'X-Env=Secret-Otel-Env-8888',
     };
-    const { config } = loadConfig({ file, env, collectors: TEST_COLLECTORS, sections: SECTIONS });
+    const sections = sectionsWith(TEST_COLLECTORS);
+    const { config } = loadConfig({ file, env, sections });
     // The loaded config really holds the secrets …
     const raw = JSON.stringify(config);
     for (const secret of ['Secret-From-File-2222', 'Secret-Bearer-3333', 'Secret-Default-7777', 'Secret-Otel-Env-8888']) {
       expect(raw).toContain(secret);
     }
     // … and the redacted form holds none of them, in JSON or YAML.
-    const redacted = redactedConfigDocument(config);
+    const redacted = redactedConfigDocument(config, sections);
     for (const text of [JSON.stringify(redacted), stringify(redacted)]) {
       expect(text).not.toMatch(/Secret-/);
       expect(text).not.toContain(hash);
@@ -70,6 +72,6 @@ routers:
       ['core3', '10.0.0.3:8728', ''],
     ]);
     // The config itself is untouched.
-    expect(config.routers[0]?.password).toBe('Secret-Default-7777');
+    expect(configuredRouters(config)[0]?.password).toBe('Secret-Default-7777');
   });
 });

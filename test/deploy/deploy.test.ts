@@ -17,6 +17,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { systemdAnalyze, toolPath } from '../helpers/tools.js';
+import { configuredRouters } from '../../src/sources/routeros/config/sections.js';
+import { routerConfigSections } from '../../src/sources/routeros/config/sections.js';
 
 const repoDir = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const read = (path: string): string => readFileSync(join(repoDir, path), 'utf8');
@@ -53,7 +55,7 @@ describe('Dockerfile', () => {
     expect(final.find((line) => line.startsWith('CMD '))).toContain('"/etc/mikrotik-otel-agent/agent.yaml"');
     // The image's own config is a valid one listening on 9436 on every interface (a container's loopback is private).
     const copy = final.find((line) => line.endsWith(' /etc/mikrotik-otel-agent/agent.yaml'))?.split(/\s+/)[1] ?? '';
-    const { config } = loadConfig({ file: join(repoDir, copy), env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    const { config } = loadConfig({ file: join(repoDir, copy), env: {}, sections: SECTIONS });
     expect([config.server.host, config.server.port]).toEqual(['0.0.0.0', 9436]);
     // Every path the build copies from the context exists and is not excluded by .dockerignore.
     const ignored = read('.dockerignore').split('\n').filter((line) => line.trim() !== '');
@@ -82,7 +84,7 @@ describe('deploy/compose', () => {
       }
     }
     // The agent's config is the demo on all interfaces, valid for the loader.
-    const { config } = loadConfig({ file: join(repoDir, 'deploy/compose/agent.yaml'), env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    const { config } = loadConfig({ file: join(repoDir, 'deploy/compose/agent.yaml'), env: {}, sections: SECTIONS });
     expect(simulatorConfig(config).enabled).toBe(true);
     expect(config.server.port).toBe(9436);
   });
@@ -148,8 +150,8 @@ describe('deploy/systemd', () => {
     const caFile = join(work, 'routers-ca.pem');
     writeFileSync(caFile, 'stand-in\n');
     const text = read('deploy/systemd/agent.yaml').replace('/etc/mikrotik-otel-agent/routers-ca.pem', caFile);
-    const { config } = loadConfig({ text, env: { CREDENTIALS_DIRECTORY: credentialsDir }, collectors: COLLECTORS, sections: SECTIONS });
-    expect(config.routers.map((router) => [router.name, router.password])).toEqual([
+    const { config } = loadConfig({ text, env: { CREDENTIALS_DIRECTORY: credentialsDir }, sections: SECTIONS });
+    expect(configuredRouters(config).map((router) => [router.name, router.password])).toEqual([
       ['core1', 'core1-password'],
       ['edge-fra', 'edge-password'],
     ]);
@@ -211,7 +213,7 @@ describe('deploy/kubernetes', () => {
     expect(at(deployment, 'spec', 'replicas')).toBe(1);
     expect(at(container, 'securityContext')).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
 
-    const { config } = loadConfig({ text: String(at(docs.get('ConfigMap'), 'data', 'agent.yaml')), env: {}, collectors: COLLECTORS, syntaxOnly: true });
+    const { config } = loadConfig({ text: String(at(docs.get('ConfigMap'), 'data', 'agent.yaml')), env: {}, sections: routerConfigSections(COLLECTORS), syntaxOnly: true });
     expect(config.server.port).toBe(port.containerPort);
   });
 
@@ -229,9 +231,9 @@ describe('deploy/kubernetes', () => {
     const secret = at(docs.get('Secret'), 'stringData') as Record<string, string>;
     for (const [key, text] of Object.entries(secret)) writeFileSync(join(secretDir, key), text);
     const configText = String(at(docs.get('ConfigMap'), 'data', 'agent.yaml')).replaceAll(`${secretMount?.mountPath ?? ''}/`, `${secretDir}/`);
-    const { config } = loadConfig({ text: configText, env: {}, collectors: COLLECTORS, sections: SECTIONS });
-    expect(config.routers.map((router) => [router.name, router.password])).toEqual(
-      config.routers.map((router) => [router.name, secret[router.name]]),
+    const { config } = loadConfig({ text: configText, env: {}, sections: SECTIONS });
+    expect(configuredRouters(config).map((router) => [router.name, router.password])).toEqual(
+      configuredRouters(config).map((router) => [router.name, secret[router.name]]),
     );
     // Every file the config names is a key of the Secret.
     const named = [...configText.matchAll(new RegExp(`${secretDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/([^\\s"]+)`, 'g'))].map((m) => m[1]);

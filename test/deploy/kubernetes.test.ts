@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { SOURCES } from '../../src/sources/registry.js';
 
 const FILE = fileURLToPath(new URL('../../deploy/kubernetes/statefulset-sharded.yaml', import.meta.url));
@@ -45,7 +44,6 @@ describe('statefulset-sharded.yaml', () => {
       text,
       env,
       overrides: { shard: { index: 2, flag: '--shard-from-hostname' } },
-      collectors: COLLECTORS,
       sections: SOURCES.flatMap((source) => source.configSections ?? []),
       syntaxOnly: true,
     });

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../src/config/load.js';
 import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
+import { routerConfigSections } from '../../src/sources/routeros/config/sections.js';
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 const files = readdirSync(new URL('../../otel-config/', import.meta.url)).filter((name) => /\.ya?ml$/.test(name));
@@ -123,7 +124,7 @@ describe('otel-config/', () => {
     const { config } = loadConfig({
       file: new URL('../../examples/grafana-cloud.yaml', import.meta.url).pathname,
       env: { GRAFANA_OTLP_AUTH: auth, GRAFANA_OTLP_ENDPOINT: 'https://otlp-gateway-prod-us-east-0.grafana.net/otlp', CORE1_PASSWORD: 'x' },
-      collectors: COLLECTORS,
+      sections: routerConfigSections(COLLECTORS),
     });
     expect(config.otlp.headers).toMatchObject({ Authorization: `Basic ${auth}` });
     expect(config.otlp.endpoint).toBe('https://otlp-gateway-prod-us-east-0.grafana.net/otlp/v1/metrics');

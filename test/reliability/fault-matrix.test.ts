@@ -15,7 +15,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent } from '../../src/agent.js';
-import type { RouterConfig } from '../../src/config/types.js';
+import type { RouterConfig } from '../../src/sources/routeros/config/types.js';
 import type { RouterDownReason } from '../../src/engine/snapshot.js';
 import type { RouterHealth } from '../../src/server/health.js';
 import type { Fault } from '../../src/sources/routeros/simulator/faults.js';

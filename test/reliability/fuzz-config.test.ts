@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
 import { fuzzRuns, fuzzTimeout } from './helpers/harness.js';
+import { configuredRouters } from '../../src/sources/routeros/config/sections.js';
 
 const RUNS = fuzzRuns(250);
 const TIMEOUT = fuzzTimeout(RUNS, 20_000, 20);
@@ -80,7 +80,7 @@ type Outcome = 'valid' | 'config-error';
 function loadChecked(text: string): Outcome {
   let loaded: ReturnType<typeof loadConfig>;
   try {
-    loaded = loadConfig({ text, env: {}, cwd, collectors: COLLECTORS, sections: SECTIONS });
+    loaded = loadConfig({ text, env: {}, cwd, sections: SECTIONS });
   } catch (error) {
     if (!(error instanceof ConfigError)) {
       const name = error instanceof Error ? error.name : typeof error;
@@ -96,7 +96,7 @@ function loadChecked(text: string): Outcome {
     for (const secret of SECRETS) expect(error.message, 'a secret in the ConfigError').not.toContain(secret);
     return 'config-error';
   }
-  expect(Array.isArray(loaded.config.routers)).toBe(true);
+  expect(Array.isArray(configuredRouters(loaded.config))).toBe(true);
   expect(Object.isFrozen(loaded.config)).toBe(true);
   for (const warning of loaded.warnings) {
     expect(typeof warning.message === 'string' && warning.message !== '').toBe(true);

@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type Agent } from '../../src/agent.js';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
 import { CleanupStack, httpGet, LogCapture, ProcessWatch, waitFor, type TimedResponse } from './helpers/harness.js';
 
@@ -37,7 +36,7 @@ async function agentWith(serverYaml: string): Promise<{ agent: Agent; warnings: 
     `${serverYaml}\ncollection: { interval: 1s, timeout: 800ms }\nsimulator: { enabled: true, count: 1, profile: chr-v7-18 }\n`,
     { mode: 0o600 },
   );
-  const { config, warnings } = loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS });
+  const { config, warnings } = loadConfig({ file, env: {}, sections: SECTIONS });
   const agent = await startAgent(config, new LogCapture().logger('info'));
   cleanups.add(() => agent.shutdown());
   await waitFor('first round', () => agent.engine.firstRoundDone, 5_000);

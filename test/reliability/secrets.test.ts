@@ -18,7 +18,6 @@ import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main, type CliIo } from '../../src/cli.js';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter } from '../../src/sources/routeros/simulator/router.js';
@@ -368,7 +367,7 @@ describe('secrets', () => {
       `server:\n  listen: "127.0.0.1:0"\nrouters:\n  - name: r1\n    address: 127.0.0.1:1\n    password: "${ROUTER_PASSWORD}"\nlog:\n  level: info\n  format: json\n`,
     );
     chmodSync(file, 0o644);
-    const { warnings } = loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    const { warnings } = loadConfig({ file, env: {}, sections: SECTIONS });
     const warning = warnings.find((item) => item.path === file);
     expect(warning?.message).toMatch(/readable by every user/);
     expect(warning?.message).toContain('routers[0].password');
@@ -393,6 +392,6 @@ describe('secrets', () => {
 
     // The same file, private: no warning.
     chmodSync(file, 0o600);
-    expect(loadConfig({ file, env: {}, collectors: COLLECTORS, sections: SECTIONS }).warnings.some((item) => item.path === file)).toBe(false);
+    expect(loadConfig({ file, env: {}, sections: SECTIONS }).warnings.some((item) => item.path === file)).toBe(false);
   }, 20_000);
 });

@@ -10,7 +10,6 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent } from '../../src/agent.js';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
 import { loadConfig } from '../../src/config/load.js';
 import { PROFILES } from '../../src/sources/routeros/simulator/profiles.js';
 import { SimulatedRouter, type SimulatedTlsOptions } from '../../src/sources/routeros/simulator/router.js';
@@ -92,7 +91,7 @@ describe('TLS towards routers, agent level', () => {
       'routers:',
       ...routers,
     ].join('\n');
-    const { config, warnings } = loadConfig({ text, env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    const { config, warnings } = loadConfig({ text, env: {}, sections: SECTIONS });
     // The loader already flags the unverified modes by key path.
     expect(warnings.map((warning) => warning.path)).toEqual(expect.arrayContaining(['routers[7].tls.insecure', 'routers[8].tls.anonymous']));
 

@@ -95,7 +95,6 @@ export function agentConfig(overrides: { otlp?: Partial<OtlpConfig>; resourceAtt
     server: serverConfig(),
     collection: { intervalMillis: 30_000, timeoutMillis: 10_000, concurrency: 4, startupCheck: 'warn' },
     otlp: otlpConfig(overrides.otlp),
-    routers: [],
     sections: { simulator: { enabled: false, count: 0, profile: '', host: '127.0.0.1', portBase: 0 } },
     log: { level: 'info', format: 'json' },
     resourceAttributes: overrides.resourceAttributes ?? {},

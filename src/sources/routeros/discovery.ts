@@ -12,15 +12,16 @@
  */
 import { dirname, resolve } from 'node:path';
 import { parseHostPort } from '../../config/address.js';
-import { unknownMessage } from '../../config/collectors.js';
 import { joinPath, Problems } from '../../config/errors.js';
 import { isMapping } from '../../config/mapping.js';
 import { parseDuration, formatDuration } from '../../config/duration.js';
-import { normaliseRouters, BUILTIN_ROUTER_DEFAULTS } from '../../config/routers.js';
 import type { ConfigSection } from '../../config/sections.js';
-import type { AgentConfig, RouterConfig } from '../../config/types.js';
+import type { AgentConfig } from '../../config/types.js';
+import { unknownMessage } from '../../config/values.js';
 import type { TargetGroup } from '../../engine/file-sd.js';
 import type { Collector } from './collectors/collector.js';
+import { normaliseRouters, BUILTIN_ROUTER_DEFAULTS } from './config/routers.js';
+import type { RouterConfig } from './config/types.js';
 
 /** `modules:` once parsed: each module's raw router keys, checked at load. */
 export interface ModulesConfig {

@@ -2,13 +2,15 @@
  * The RouterOS source as the registry lists it: the configured routers, plus the built-in
  * simulated fleet when `simulator.enabled`, each polled over the binary API.
  */
-import type { AgentConfig, RouterConfig } from '../../config/types.js';
+import type { AgentConfig } from '../../config/types.js';
 import type { MetricDefinition } from '../../engine/metric.js';
 import { FileSdWatcher, type FileSdFileState } from '../../engine/file-sd.js';
 import type { Source, SourceContext, SourcePlugin, SourceReload, TargetUpdate } from '../../engine/source.js';
 import type { Collector } from './collectors/collector.js';
 import { renderMetricsDoc } from './collectors/docs.js';
 import { COLLECTORS } from './collectors/registry.js';
+import { configuredRouters, routerConfigSections, routerDefaults } from './config/sections.js';
+import type { RouterConfig } from './config/types.js';
 import { ROUTER_METRICS } from './descriptor.js';
 import { PROBE_SECTION, Probes } from './probe.js';
 import { discoveredRouters, discoveryConfig, DISCOVERY_SECTION, modulesConfig, modulesSection } from './discovery.js';
@@ -33,7 +35,7 @@ export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugi
   const collectors = options.collectors ?? COLLECTORS;
   return {
     kind: 'routeros',
-    configSections: [SIMULATOR_SECTION, DISCOVERY_SECTION, modulesSection(collectors), PROBE_SECTION],
+    configSections: [...routerConfigSections(collectors), SIMULATOR_SECTION, DISCOVERY_SECTION, modulesSection(collectors), PROBE_SECTION],
     metrics: (): readonly MetricDefinition[] => [...ROUTER_METRICS, ...collectors.flatMap((collector) => collector.metrics)],
     docs: () => renderMetricsDoc(collectors),
     create: (context) => createRouterOsSource(context, collectors),
@@ -43,7 +45,7 @@ export function routerosPlugin(options: RouterOsPluginOptions = {}): SourcePlugi
 async function createRouterOsSource(context: SourceContext, collectors: readonly Collector[]): Promise<Source | undefined> {
   const { config, logger } = context;
   const simulator = simulatorConfig(config);
-  let routers: readonly RouterConfig[] = config.routers;
+  let routers: readonly RouterConfig[] = configuredRouters(config);
   let fleet: SimulatedFleet | undefined;
   let simulatorHost = '';
   if (simulator.enabled) {
@@ -88,7 +90,7 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
   const simulatorText = JSON.stringify(simulator);
   let current = config;
   const staticOf = (next: AgentConfig): RouterConfig[] => [
-    ...next.routers,
+    ...configuredRouters(next),
     ...(fleet === undefined ? [] : simulatedRouters(next, simulatorHost, fleet, collectors)),
   ];
   let polledNames = new Set<string>();
@@ -197,9 +199,9 @@ function simulatedRouters(
   fleet: SimulatedFleet,
   collectors: readonly Collector[],
 ): RouterConfig[] {
-  const taken = new Set(config.routers.map((router) => router.name));
+  const taken = new Set(configuredRouters(config).map((router) => router.name));
   // `defaults:` applies to simulated routers too, so the demo can toggle collectors like a real fleet.
-  const defaults = config.routerDefaults;
+  const defaults = routerDefaults(config);
   const collectorDefaults =
     defaults?.collectors ??
     Object.fromEntries(collectors.map((collector) => [collector.name, { enabled: collector.defaultEnabled }]));

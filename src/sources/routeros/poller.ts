@@ -3,7 +3,7 @@
  * detection) under the engine's generic poller, and the collectors adapted to it.
  */
 import { createHash } from 'node:crypto';
-import type { CollectorConfig, RouterConfig } from '../../config/types.js';
+import type { CollectorConfig, RouterConfig } from './config/types.js';
 import { ConcurrencyLimiter } from '../../engine/limiter.js';
 import { PolledSource } from '../../engine/polled-source.js';
 import type { TargetUpdate } from '../../engine/source.js';

@@ -13,11 +13,12 @@ import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { parseHostPort } from '../../config/address.js';
 import { joinPath } from '../../config/errors.js';
 import type { ConfigSection } from '../../config/sections.js';
-import type { AgentConfig, RouterConfig } from '../../config/types.js';
+import type { AgentConfig } from '../../config/types.js';
 import type { TargetSnapshot } from '../../engine/snapshot.js';
 import type { SourceRoute } from '../../engine/source.js';
 import { SnapshotMetricProducer } from '../../telemetry/snapshot-producer.js';
 import type { Collector } from './collectors/collector.js';
+import type { RouterConfig } from './config/types.js';
 import { discoveredRouters, modulesConfig, sectionMapping } from './discovery.js';
 
 /** `probe:` once parsed. */

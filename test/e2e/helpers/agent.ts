@@ -58,7 +58,7 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
     ...(options.file === undefined ? {} : { file: options.file }),
     env: options.env ?? {},
     ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
-    collectors: COLLECTORS, sections: SECTIONS,
+    sections: SECTIONS,
   });
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });

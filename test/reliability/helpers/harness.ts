@@ -7,9 +7,12 @@ import { request, type OutgoingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
 import type { AgentConfig } from '../../../src/config/types.js';
 import { createLogger, type Logger } from '../../../src/log.js';
+import { routerSectionValues } from '../../../src/sources/routeros/config/sections.js';
+import type { RouterConfig } from '../../../src/sources/routeros/config/types.js';
 
 /** A full AgentConfig with loopback, ephemeral-port defaults; sections are replaced, not merged. */
-export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
+export function agentConfig(overrides: Partial<AgentConfig> & { readonly routers?: readonly RouterConfig[] } = {}): AgentConfig {
+  const { routers = [], sections, ...rest } = overrides;
   return {
     server: {
       host: '127.0.0.1',
@@ -32,11 +35,10 @@ export function agentConfig(overrides: Partial<AgentConfig> = {}): AgentConfig {
       clientCertFile: '',
       clientKeyFile: '',
     },
-    routers: [],
-    sections: { simulator: { enabled: false, count: 1, profile: 'v7', host: '127.0.0.1', portBase: 0 } },
+    sections: { ...routerSectionValues(routers), ...(sections ?? { simulator: { enabled: false, count: 1, profile: 'v7', host: '127.0.0.1', portBase: 0 } }) },
     log: { level: 'debug', format: 'json' },
     resourceAttributes: {},
-    ...overrides,
+    ...rest,
   };
 }
 

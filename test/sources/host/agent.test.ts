@@ -22,7 +22,6 @@ import type { Source } from '../../../src/engine/source.js';
 import { HOST_SECTION } from '../../../src/sources/host/config.js';
 import type { HostIo } from '../../../src/sources/host/fs.js';
 import { hostPlugin } from '../../../src/sources/host/plugin.js';
-import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
 import { routerosPlugin } from '../../../src/sources/routeros/plugin.js';
 import { SnapshotMetricProducer } from '../../../src/telemetry/snapshot-producer.js';
 import { normaliseScrape, unifiedDiff } from '../../e2e/helpers/golden.js';
@@ -48,7 +47,7 @@ afterEach(async () => {
 });
 
 async function start(yaml: string, io?: HostIo, withRouters = false): Promise<Agent> {
-  const { config } = loadConfig({ text: yaml, env: {}, collectors: COLLECTORS, sections: SECTIONS, overrides: { listen: '127.0.0.1:0' } });
+  const { config } = loadConfig({ text: yaml, env: {}, sections: SECTIONS, overrides: { listen: '127.0.0.1:0' } });
   const plugins = [...(withRouters ? [routerosPlugin()] : []), hostPlugin(io ? { io } : {})];
   agent = await startAgent(config, captureLogger().logger, { sources: plugins, tuning: { firstPollSpreadMillis: 0 } });
   const running = agent;
@@ -135,7 +134,6 @@ describe('counters across cycles', () => {
     const { config } = loadConfig({
       text: `routers: []\nhost: { enabled: true, interval: 1s, root: "${fixture.root}", collectors: { filesystem: false, temperature: false } }`,
       env: {},
-      collectors: COLLECTORS,
       sections: SECTIONS,
     });
     const source = (await hostPlugin().create({

@@ -22,6 +22,7 @@ import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js
 import { httpRequest } from '../../helpers/processes.js';
 import { startNodeExporter, type NodeExporterServer } from '../../helpers/tools.js';
 import { captureLogger, waitFor } from '../routeros/poller/helpers/engine-fixtures.js';
+import { routerConfigSections } from '../../../src/sources/routeros/config/sections.js';
 
 interface Exposition {
   readonly types: Map<string, string>;
@@ -89,8 +90,7 @@ beforeAll(async () => {
   const { config } = loadConfig({
     text: 'routers: []\nhost: { enabled: true, interval: 1s, names: node_exporter, collectors: { pressure: true } }',
     env: {},
-    collectors: COLLECTORS,
-    sections: [HOST_SECTION],
+    sections: [...routerConfigSections(COLLECTORS), HOST_SECTION],
     overrides: { listen: '127.0.0.1:0' },
   });
   exporter = await startNodeExporter(nodeExporterFlags(config.sections?.['host'] as HostConfig));

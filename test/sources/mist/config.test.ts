@@ -11,7 +11,6 @@ import { stringify } from 'yaml';
 import { loadConfig } from '../../../src/config/load.js';
 import { ConfigError } from '../../../src/config/errors.js';
 import { redactedConfigDocument } from '../../../src/config/redact.js';
-import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
 import { deriveStreamUrl, MIST_SECTION, type MistOrgConfig } from '../../../src/sources/mist/config.js';
 import { compileGlob, SiteFilter } from '../../../src/sources/mist/glob.js';
 import { SECTIONS as ALL_SECTIONS } from '../../helpers/sections.js';
@@ -24,7 +23,7 @@ afterEach(() => {
 });
 
 function load(text: string, env: Record<string, string> = {}): ReturnType<typeof loadConfig> {
-  return loadConfig({ text, env, collectors: COLLECTORS, sections: SECTIONS });
+  return loadConfig({ text, env, sections: SECTIONS });
 }
 
 function orgs(text: string, env: Record<string, string> = {}): readonly MistOrgConfig[] {

@@ -12,6 +12,7 @@ import { mistPlugin, MistSource, type MistPluginOptions } from '../../../src/sou
 import { MistSimulator, type MistSimulatorOptions } from '../../../src/sources/mist/simulator/server.js';
 import type { TargetSnapshot } from '../../../src/engine/snapshot.js';
 import { httpRequest } from '../../helpers/processes.js';
+import { routerConfigSections } from '../../../src/sources/routeros/config/sections.js';
 
 export const KEY = 'S3cret-Mist-Key-test-0123456789';
 
@@ -47,7 +48,7 @@ export async function startMist(options: HarnessOptions = {}): Promise<MistHarne
     'mist:',
     `  - { name: acme, base_url: "${simulator.baseUrl}", stream_url: "${simulator.streamUrl}", api_key: "\${MIST_KEY}"${options.org === undefined ? '' : `, ${options.org}`} }`,
   ].join('\n');
-  const { config } = loadConfig({ text, env: { MIST_KEY: options.agentKey ?? KEY }, sections: [MIST_SECTION, MIST_SIMULATOR_SECTION], collectors: COLLECTORS });
+  const { config } = loadConfig({ text, env: { MIST_KEY: options.agentKey ?? KEY }, sections: [...routerConfigSections(COLLECTORS), MIST_SECTION, MIST_SIMULATOR_SECTION] });
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   let source: MistSource | undefined;

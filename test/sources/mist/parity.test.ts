@@ -17,6 +17,7 @@ import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js
 import { parseExposition } from '../../e2e/helpers/exposition.js';
 import { httpRequest } from '../../helpers/processes.js';
 import { until } from './helpers.js';
+import { routerConfigSections } from '../../../src/sources/routeros/config/sections.js';
 
 const UPSTREAM = new URL('../../fixtures/mist/upstream/', import.meta.url);
 
@@ -78,7 +79,7 @@ async function scrape(failing: string | undefined, sites: string): Promise<strin
     'mist:',
     `  - { name: upstream, base_url: "http://${host}", stream_url: "ws://${host}/api-ws/v1/stream", api_key: test-api-key, org_id: test-org-id, names: mistexporter${sites} }`,
   ].join('\n');
-  const { config } = loadConfig({ text, env: {}, collectors: COLLECTORS, sections: [MIST_SECTION, MIST_SIMULATOR_SECTION] });
+  const { config } = loadConfig({ text, env: {}, sections: [...routerConfigSections(COLLECTORS), MIST_SECTION, MIST_SIMULATOR_SECTION] });
   const plugin = mistPlugin();
   agent = await startAgent(config, pino({ level: 'silent' }), { sources: [plugin] });
   const running = agent;

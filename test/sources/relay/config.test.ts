@@ -15,11 +15,12 @@ import { mergeExporterProxyConfig } from '../../../src/sources/relay/toml.js';
 import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
 import { waitFor } from '../routeros/poller/helpers/engine-fixtures.js';
 import { push } from './helpers.js';
+import { routerConfigSections } from '../../../src/sources/routeros/config/sections.js';
 
 const SEED_TOML = readFileSync(new URL('../../fixtures/relay/config.toml', import.meta.url), 'utf8');
 
 function load(text: string): { relay: RelayConfig; listen: string; warnings: string[] } {
-  const { config, warnings } = loadConfig({ text, env: {}, collectors: COLLECTORS, sections: [RELAY_SECTION] });
+  const { config, warnings } = loadConfig({ text, env: {}, sections: [...routerConfigSections(COLLECTORS), RELAY_SECTION] });
   return {
     relay: config.sections?.['relay'] as RelayConfig,
     listen: `${config.server.host}:${config.server.port}`,

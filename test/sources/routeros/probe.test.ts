@@ -5,7 +5,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent } from '../../../src/agent.js';
 import { loadConfig } from '../../../src/config/load.js';
-import { COLLECTORS } from '../../../src/sources/routeros/collectors/registry.js';
 import { SimulatedFleet } from '../../../src/sources/routeros/simulator/fleet.js';
 import { httpRequest } from '../../helpers/processes.js';
 import { SECTIONS } from '../../helpers/sections.js';
@@ -27,7 +26,6 @@ async function setup(probe: string) {
       '  sim: { username: admin, password: "${SIM}", interval: 1s, timeout: 1s, collectors: { system: true } }',
     ].join('\n'),
     env: { TOKEN: 'probe-token', SIM: 'admin' },
-    collectors: COLLECTORS,
     sections: SECTIONS,
   });
   const agent = await startAgent(config, captureLogger().logger);
@@ -85,7 +83,7 @@ describe('/probe', () => {
 
 describe('probe:', () => {
   it('reports bad ranges, counts and unknown keys at their paths', () => {
-    const load = (text: string) => () => loadConfig({ text, env: {}, collectors: COLLECTORS, sections: SECTIONS });
+    const load = (text: string) => () => loadConfig({ text, env: {}, sections: SECTIONS });
     expect(load('probe: { allowed_ranges: [10.0.0.0/33, 10.0.0.1], max_targets: 0, bogus: 1 }')).toThrow(
       /probe\.bogus: unknown key[\s\S]*probe\.allowed_ranges\[0\]: must be a CIDR[\s\S]*probe\.allowed_ranges\[1\][\s\S]*probe\.max_targets: must be a whole number/,
     );

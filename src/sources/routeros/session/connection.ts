@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import type { RouterApi } from '../client/api.js';
-import type { RouterConfig, RouterTlsConfig } from '../../../config/types.js';
+import type { RouterConfig, RouterTlsConfig } from '../config/types.js';
 import type { RouterOsClientOptions, RouterOsTlsOptions } from '../client/client.js';
 
 /** TLS towards api-ssl, as the client takes it. */

@@ -2,7 +2,7 @@
  * What an error means for a router: a missing feature, a collector's own failure, or a reason to
  * drop the connection. Collectors may wrap client errors, so the `cause` chain is searched.
  */
-import type { RouterConfig } from '../../../config/types.js';
+import type { RouterConfig } from '../config/types.js';
 import { describeError, type FailureKind } from '../../../engine/failure.js';
 import {
   AuthenticationError,

@@ -5,8 +5,8 @@
  * against the names the fleet will give its routers, so check-config catches a typo before a demo.
  */
 import { isValidHost } from '../../../config/address.js';
-import { unknownMessage } from '../../../config/collectors.js';
 import { joinPath, type Problems } from '../../../config/errors.js';
+import { unknownMessage } from '../../../config/values.js';
 import type { ConfigSection } from '../../../config/sections.js';
 import type { AgentConfig } from '../../../config/types.js';
 import { faultFromFields, type FleetFault } from './faults.js';
@@ -67,6 +67,16 @@ const SCHEMA = {
     doc: 'Faults of simulated routers from the start: a list of { router: <number from 1 or name>, kind, millis (latency only) }.',
     format: 'agent-list',
     default: [],
+    items: {
+      type: 'object',
+      required: ['router', 'kind'],
+      additionalProperties: false,
+      properties: {
+        router: { type: ['integer', 'string'], description: 'Router number from 1, or its name.' },
+        kind: { type: 'string', description: 'Fault kind (see `simulate --help`).' },
+        millis: { type: 'integer', minimum: 0, description: 'Delay of a latency fault.' },
+      },
+    },
   },
 };
 

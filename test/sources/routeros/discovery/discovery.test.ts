@@ -29,7 +29,7 @@ function tempDir(): string {
 }
 
 function load(text: string, dir: string) {
-  return loadConfig({ text, env: {}, cwd: dir, collectors: COLLECTORS, sections: SECTIONS });
+  return loadConfig({ text, env: {}, cwd: dir, sections: SECTIONS });
 }
 
 describe('file_sd files', () => {

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Collector, CollectContext, CollectOutput } from '../../../../src/sources/routeros/collectors/collector.js';
-import type { RouterConfig } from '../../../../src/config/types.js';
+import type { RouterConfig } from '../../../../src/sources/routeros/config/types.js';
 import type { ConnectFn, RouterConnection } from '../../../../src/sources/routeros/session/connection.js';
 import { RouterOsSource } from '../../../../src/sources/routeros/poller.js';
 import { DEFAULT_TUNING, type PollerTuning } from '../../../../src/engine/target-poller.js';

@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RouterTlsConfig } from '../../../../src/config/types.js';
+import type { RouterTlsConfig } from '../../../../src/sources/routeros/config/types.js';
 import { createServer } from 'node:net';
 import { buildTlsOptions, probePort, routerAddress, tlsMode } from '../../../../src/sources/routeros/session/connection.js';
 import { DEMO_CERTIFICATE_PEM } from '../../../../src/sources/routeros/simulator/demo-certificate.js';

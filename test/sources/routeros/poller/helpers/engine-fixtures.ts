@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import type { Collector, CollectContext, CollectOutput } from '../../../../../src/sources/routeros/collectors/collector.js';
 import { COLLECTORS } from '../../../../../src/sources/routeros/collectors/registry.js';
-import type { RouterConfig } from '../../../../../src/config/types.js';
+import type { RouterConfig } from '../../../../../src/sources/routeros/config/types.js';
 import { RouterOsSource, type RouterOsSourceOptions } from '../../../../../src/sources/routeros/poller.js';
 import type { PollerTuning } from '../../../../../src/engine/target-poller.js';
 import type { RouterSnapshot } from '../../../../../src/engine/snapshot.js';

@@ -3,22 +3,15 @@
  * problem by key path), then every router's layer is merged over the defaults layer and over the
  * built-in defaults, and cross-field rules run on the result.
  */
-import { ADDRESS_PROBLEM, type HostPort, parseHostPort } from './address.js';
-import {
-  type CollectorLayer,
-  type KnownCollector,
-  mergeCollectors,
-  readCollectorsBlock,
-  toBoolean,
-  toInteger,
-  unknownMessage,
-} from './collectors.js';
-import { durationProblem, formatDuration, parseDuration } from './duration.js';
-import { joinPath, type Problems } from './errors.js';
-import { checkReadable, readSecretFile, resolveFile } from './files.js';
-import { checkLabelCollisions, LabelRules } from './labels.js';
-import type { CollectorConfig, RouterConfig, RouterTlsConfig } from './types.js';
-import { isMapping } from './mapping.js';
+import { ADDRESS_PROBLEM, type HostPort, parseHostPort } from '../../../config/address.js';
+import { durationProblem, formatDuration, parseDuration } from '../../../config/duration.js';
+import { joinPath, type Problems } from '../../../config/errors.js';
+import { checkReadable, readSecretFile, resolveFile } from '../../../config/files.js';
+import { checkLabelCollisions, type LabelOwners, LabelRules } from '../../../config/labels.js';
+import { isMapping } from '../../../config/mapping.js';
+import { readStringMap, toBoolean, toInteger, toText, unknownMessage } from '../../../config/values.js';
+import { type CollectorLayer, type KnownCollector, mergeCollectors, readCollectorsBlock } from './collectors.js';
+import type { RouterConfig, RouterDefaultsConfig, RouterTlsConfig } from './types.js';
 
 /** What the router rules need from the loader. */
 export interface RouterContext {
@@ -40,8 +33,8 @@ interface Sourced<T> {
 
 type TlsKey = keyof RouterTlsConfig;
 
-/** What one block (`defaults` or one router) sets. */
-interface RouterLayer {
+/** What one block (`defaults` or one router) sets, each value with its key path. */
+export interface RouterLayer {
   name?: Sourced<string>;
   address?: Sourced<HostPort>;
   port?: Sourced<number>;
@@ -84,6 +77,27 @@ interface LayerContext extends RouterContext {
   readonly labelRules: LabelRules;
 }
 
+/** Label rules by collector list: building them walks every metric, once per list rather than per router. */
+const LABEL_RULES = new WeakMap<readonly KnownCollector[], LabelRules>();
+
+/** Who sets the labels of a router's series: the agent (`router`) and each collector (its metrics' attributes). */
+export function routerLabelOwners(collectors: readonly KnownCollector[]): LabelOwners {
+  return {
+    identity: ['router'],
+    owners: collectors.map((collector) => ({ owner: `the ${collector.name} collector's metrics`, metrics: collector.metrics })),
+  };
+}
+
+/** The router context with the rules of router labels. */
+function layerContext(context: RouterContext): LayerContext {
+  let labelRules = LABEL_RULES.get(context.known);
+  if (labelRules === undefined) {
+    labelRules = new LabelRules(routerLabelOwners(context.known));
+    LABEL_RULES.set(context.known, labelRules);
+  }
+  return { ...context, labelRules };
+}
+
 /** The built-in router defaults (before `defaults:`). */
 export const BUILTIN_ROUTER_DEFAULTS = {
   port: 8728,
@@ -91,41 +105,6 @@ export const BUILTIN_ROUTER_DEFAULTS = {
   username: 'monitor',
   password: '',
 } as const;
-
-
-/** A scalar as a string (numbers and booleans in YAML are fine where a string is expected). */
-function toText(value: unknown): string | undefined {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return undefined;
-}
-
-/** Reads a string → string mapping (labels, resource attributes). */
-export function readStringMap(
-  value: unknown,
-  path: string,
-  problems: Problems,
-  keyRule?: (key: string) => string | undefined,
-): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (value === undefined) return result;
-  if (!isMapping(value)) {
-    problems.add(path, 'must be a mapping of names to strings');
-    return result;
-  }
-  for (const [key, item] of Object.entries(value)) {
-    const itemPath = joinPath(path, key);
-    const keyProblem = keyRule?.(key);
-    if (keyProblem !== undefined) {
-      problems.add(itemPath, keyProblem);
-      continue;
-    }
-    const text = toText(item);
-    if (text === undefined) problems.add(itemPath, 'must be a string');
-    else result[key] = text;
-  }
-  return result;
-}
 
 function readDuration(value: unknown, path: string, minimumMillis: number, problems: Problems): number | undefined {
   const millis = typeof value === 'string' ? parseDuration(value) : undefined;
@@ -286,28 +265,36 @@ function readLayer(value: Record<string, unknown>, path: string, isDefaults: boo
   return layer;
 }
 
-/** The settings `defaults:` gives every router, merged with the built-in defaults. */
-export interface ResolvedDefaults {
-  readonly intervalMillis: number;
-  readonly timeoutMillis: number;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly collectors: Readonly<Record<string, CollectorConfig>>;
+/** `defaults:` read: what it sets (routers are merged over it) and what it gives routers made at run time. */
+export interface ReadDefaults {
+  readonly layer: RouterLayer;
+  readonly defaults: RouterDefaultsConfig;
 }
 
-/** Validates `defaults` and `routers` and builds every RouterConfig. */
-export function normaliseRouters(
-  rawDefaults: unknown,
-  rawRouters: unknown,
-  routerContext: RouterContext,
-): { routers: RouterConfig[]; defaults: ResolvedDefaults } {
-  const context: LayerContext = { ...routerContext, labelRules: new LabelRules(routerContext.known) };
-  const { problems } = context;
-  let defaults: RouterLayer = { tls: {}, labels: {}, collectors: {} };
+/** Validates `defaults`. */
+export function readDefaults(rawDefaults: unknown, routerContext: RouterContext): ReadDefaults {
+  const context = layerContext(routerContext);
+  let layer: RouterLayer = { tls: {}, labels: {}, collectors: {} };
   if (rawDefaults !== undefined) {
-    if (isMapping(rawDefaults)) defaults = readLayer(rawDefaults, 'defaults', true, context);
-    else problems.add('defaults', 'must be a mapping of router keys');
+    if (isMapping(rawDefaults)) layer = readLayer(rawDefaults, 'defaults', true, context);
+    else context.problems.add('defaults', 'must be a mapping of router keys');
   }
+  const intervalMillis = layer.intervalMillis?.value ?? context.intervalMillis;
+  return {
+    layer,
+    defaults: {
+      intervalMillis,
+      timeoutMillis: Math.min(layer.timeoutMillis?.value ?? context.timeoutMillis, intervalMillis),
+      labels: { ...layer.labels },
+      collectors: mergeCollectors(context.known, [layer.collectors]),
+    },
+  };
+}
 
+/** Validates `routers` and builds every RouterConfig, each merged over the `defaults` layer. */
+export function readRouters(defaults: RouterLayer, rawRouters: unknown, routerContext: RouterContext): RouterConfig[] {
+  const context = layerContext(routerContext);
+  const { problems } = context;
   const routers: RouterConfig[] = [];
   const seen = new Map<string, string>();
   const list = rawRouters === undefined ? [] : rawRouters;
@@ -344,17 +331,17 @@ export function normaliseRouters(
       if (router !== undefined) routers.push(router);
     });
   }
+  return routers;
+}
 
-  const intervalMillis = defaults.intervalMillis?.value ?? context.intervalMillis;
-  return {
-    routers,
-    defaults: {
-      intervalMillis,
-      timeoutMillis: Math.min(defaults.timeoutMillis?.value ?? context.timeoutMillis, intervalMillis),
-      labels: { ...defaults.labels },
-      collectors: mergeCollectors(context.known, [defaults.collectors]),
-    },
-  };
+/** Validates `defaults` and `routers` together (discovered routers: each target is a one-router list). */
+export function normaliseRouters(
+  rawDefaults: unknown,
+  rawRouters: unknown,
+  context: RouterContext,
+): { routers: RouterConfig[]; defaults: RouterDefaultsConfig } {
+  const { layer, defaults } = readDefaults(rawDefaults, context);
+  return { routers: readRouters(layer, rawRouters, context), defaults };
 }
 
 function mergeRouter(

@@ -1,14 +1,15 @@
-import { SECTIONS } from '../helpers/sections.js';
+import { SECTIONS } from '../../../helpers/sections.js';
 import { describe, expect, it } from 'vitest';
-import { COLLECTORS } from '../../src/sources/routeros/collectors/registry.js';
-import { ConfigError, type ConfigProblem } from '../../src/config/errors.js';
-import { loadConfig } from '../../src/config/load.js';
+import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
+import { ConfigError, type ConfigProblem } from '../../../../src/config/errors.js';
+import { loadConfig } from '../../../../src/config/load.js';
+import { configuredRouters } from '../../../../src/sources/routeros/config/sections.js';
 
 const ROUTER = 'routers:\n  - name: a\n    address: h\n';
 
 /** Loads `text` against the real collector registry. */
 function load(text: string) {
-  return loadConfig({ text, env: {}, collectors: COLLECTORS, sections: SECTIONS });
+  return loadConfig({ text, env: {}, sections: SECTIONS });
 }
 
 function problemsOf(text: string): readonly ConfigProblem[] {
@@ -60,7 +61,7 @@ describe('loadConfig: per-collector options', () => {
       for (const option of collector.options ?? []) expect(VALUES[option.name], `${collector.name}.${option.name}`).toBeDefined();
     }
     const text = JSON.stringify({ defaults: { collectors: block }, routers: [{ name: 'a', address: 'h', collectors: block }] });
-    const router = load(text).config.routers[0];
+    const router = configuredRouters(load(text).config)[0];
     expect(router?.collectors['firewall']).toMatchObject({ enabled: true, intervalMillis: 30_000, tables: ['filter', 'nat'], max_series: 10 });
     expect(router?.collectors['interface']).toMatchObject({ include: ['a.*'], exclude: ['b'], include_types: ['ether'] });
   });
@@ -83,7 +84,7 @@ describe('loadConfig: per-collector options', () => {
 
   it('keeps shorthand booleans, enabled and interval', () => {
     const { config } = load(`defaults:\n  collectors: { health: false, bgp: { enabled: false, interval: 1m }, wireless: { clients: true } }\n${ROUTER}`);
-    const collectors = config.routers[0]?.collectors;
+    const collectors = configuredRouters(config)[0]?.collectors;
     expect(collectors?.['health']).toEqual({ enabled: false });
     expect(collectors?.['bgp']).toEqual({ enabled: false, intervalMillis: 60_000 });
     expect(collectors?.['wireless']).toEqual({ enabled: true, clients: true });

@@ -5,11 +5,12 @@
  * collector declares (a typo such as `exlude` would otherwise silently do nothing); they reach the
  * collector unchanged, and its own option reader runs here so a bad value fails at load.
  */
-import type { MetricDefinition } from '../engine/metric.js';
-import { durationProblem, parseDuration } from './duration.js';
-import { joinPath, type Problems } from './errors.js';
+import type { MetricDefinition } from '../../../engine/metric.js';
+import { durationProblem, parseDuration } from '../../../config/duration.js';
+import { joinPath, type Problems } from '../../../config/errors.js';
+import { isMapping } from '../../../config/mapping.js';
+import { suggest, toBoolean, toInteger, unknownMessage } from '../../../config/values.js';
 import type { CollectorConfig } from './types.js';
-import { isMapping } from './mapping.js';
 
 /** What the loader needs to know about a collector (a source's collector satisfies it). */
 export interface KnownCollector {
@@ -34,24 +35,6 @@ export interface CollectorLayer {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
-/** Coerces the strings `${ENV}` substitution produces into booleans. */
-export function toBoolean(value: unknown): boolean | undefined {
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') {
-    const word = value.trim().toLowerCase();
-    if (['true', 'yes', 'on', '1'].includes(word)) return true;
-    if (['false', 'no', 'off', '0'].includes(word)) return false;
-  }
-  return undefined;
-}
-
-/** A whole number (or a string of digits) ≥ `min`, else undefined. */
-export function toInteger(value: unknown, min: number): number | undefined {
-  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-  return typeof number === 'number' && Number.isSafeInteger(number) && number >= min ? number : undefined;
-}
-
-
 /** Checks a list of regular expressions (a string or a list of strings); returns it as a list. */
 function readPatterns(value: unknown, path: string, problems: Problems): string[] | undefined {
   const list = typeof value === 'string' ? [value] : value;
@@ -74,41 +57,6 @@ function readPatterns(value: unknown, path: string, problems: Problems): string[
     }
   });
   return patterns;
-}
-
-/** Closest known name, for "did you mean" hints. */
-function suggest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  // Short names are too close to everything; allow one edit per four characters.
-  let bestDistance = Math.max(1, Math.floor(name.length / 4)) + 1;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance (short strings only). */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/** "unknown …" message with a hint. */
-export function unknownMessage(kind: string, name: string, known: readonly string[]): string {
-  const hint = suggest(name, known);
-  return hint === undefined ? `unknown ${kind}` : `unknown ${kind} (did you mean ${hint}?)`;
 }
 
 /** Validates one `collectors:` block into per-collector layers. */
