@@ -52,7 +52,7 @@ beforeAll(async () => {
   agent = await startTestAgent({ file: FAULTS_CONFIG, overrides: { listen: '127.0.0.1:0' } });
   prometheus = await startPrometheus({
     scrapeTargets: [agent.target],
-    scrapeIntervalSeconds: 0.5,
+    scrapeIntervalSeconds: 1,
     // The job name the README's scrape config uses, which the agent's own scrape alert selects.
     jobName: 'mikrotik',
     ruleFiles: [testCopyOfRules()],

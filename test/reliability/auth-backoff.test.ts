@@ -136,11 +136,14 @@ describe('authentication failure backoff, observed on the agent', () => {
 
     expect(attempts.length).toBeGreaterThanOrEqual(4);
     observedGaps.forEach((gap, index) => {
-      const predicted = predictedGaps[index]!;
-      // Never sooner than the backoff says; later only by the cost of one attempt and timer slack.
-      expect(gap, `gap ${index}`).toBeGreaterThanOrEqual(predicted - 2);
-      expect(gap, `gap ${index}`).toBeLessThanOrEqual(predicted + 60);
+      // Never sooner than the backoff says, whatever the load.
+      expect(gap, `gap ${index}`).toBeGreaterThanOrEqual(predictedGaps[index]! - 2);
     });
+    // Not later either: from the end of one attempt to the next, the wait is the backoff plus timer slack. A
+    // loaded machine delays some timers, so the typical (median) slack is held, which a wrong delay would move.
+    const slack = attempts.slice(1).map((at, index) => at - proxy.closedAt[index]! - predictedGaps[index]!);
+    expect(slack.every(Number.isFinite)).toBe(true);
+    expect(median(slack), `slack ${slack.map(Math.round).join(', ')} ms`).toBeLessThanOrEqual(100);
     expect(Math.abs(attempts.length - production)).toBeLessThanOrEqual(1);
     expect(attempts.length).toBeLessThanOrEqual(30);
 
@@ -176,3 +179,9 @@ describe('authentication failure backoff, observed on the agent', () => {
     expect(router.stats.failedLogins).toBe(1);
   });
 });
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}

@@ -7,6 +7,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 export class RecordingProxy {
   /** `performance.now()` of every accepted connection, in order. */
   readonly acceptedAt: number[] = [];
+  /** `performance.now()` when each connection (same index) closed; absent while it is open. */
+  readonly closedAt: number[] = [];
   private readonly _sockets = new Set<Socket>();
   private _server: Server | undefined;
   private _port = 0;
@@ -34,7 +36,8 @@ export class RecordingProxy {
 
   private _listen(): Promise<void> {
     const server = createServer((client) => {
-      this.acceptedAt.push(performance.now());
+      const index = this.acceptedAt.push(performance.now()) - 1;
+      client.once('close', () => (this.closedAt[index] = performance.now()));
       const upstream = connect(this._target);
       for (const socket of [client, upstream]) {
         this._sockets.add(socket);
