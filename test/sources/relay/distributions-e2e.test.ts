@@ -79,8 +79,8 @@ beforeAll(async () => {
   // The app keeps observing: every push carries larger counts, so rate() has an increase to show.
   pusher = setInterval(() => void push().catch(() => undefined), 500);
   [openMetrics, text] = await Promise.all([
-    startPrometheus({ scrapeTargets: [agent.target], scrapeIntervalSeconds: 0.5 }),
-    startPrometheus({ scrapeTargets: [agent.target], scrapeIntervalSeconds: 0.5, scrapeProtocols: ['PrometheusText0.0.4'] }),
+    startPrometheus({ scrapeTargets: [agent.target], scrapeIntervalSeconds: 1 }),
+    startPrometheus({ scrapeTargets: [agent.target], scrapeIntervalSeconds: 1, scrapeProtocols: ['PrometheusText0.0.4'] }),
   ]);
 }, 60_000);
 
