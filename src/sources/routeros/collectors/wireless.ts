@@ -16,6 +16,11 @@
  * (`/caps-man/interface`, one print for all interfaces, sent only when there are clients), as
  * `<2ghz|5ghz>-<mode>` (`5180/20-Ceee/ac` → `5ghz-ac`), the form the wifi stack's bands take.
  *
+ * Legacy radios also report their noise floor and overall tx CCQ, from ONE
+ * `/interface/wireless/monitor =numbers=wlan1,wlan2 =once=` for all enabled interfaces (mktxp sends one
+ * per interface; https://help.mikrotik.com/docs/display/ROS/Wireless+Interface); the wifi and
+ * wifiwave2 monitors have neither value.
+ *
  * Per-client series (signal, rates, bytes) are off by default (`clients: true`) and capped
  * (`max_series`, clients per router, default 500). They are keyed by interface and client MAC
  * address: registration-table `.id`s are new on every association, and uptime, last activity,
@@ -27,7 +32,7 @@ import { parsePair, parseQuantity } from '../client/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, RouterFacts, Sample } from './collector.js';
 import { capSeriesGroups } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
-import { isMissingFeature, printOptionalRows, printRows } from './support/fetch.js';
+import { isMissingFeature, monitorListed, printOptionalRows, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { CollectorOptionError, readCount, readSwitch } from './support/options.js';
 import { readDurationSeconds, readNumber, readRateBytesPerSecond, readRatioFromPercent, readText } from './support/rows.js';
@@ -91,6 +96,18 @@ export const WIRELESS_CLIENT_CCQ = gauge(
   BY_CLIENT,
 );
 export const WIRELESS_CLIENT_UPTIME = gauge('routeros.wireless.client.uptime.seconds', 's', 'How long the client has been registered.', BY_CLIENT);
+export const WIRELESS_RADIO_NOISE_FLOOR = gauge(
+  'routeros.wireless.radio.noise_floor.dbm',
+  '',
+  'Noise floor the legacy wireless interface measures on its channel, in dBm (`/interface/wireless/monitor`).',
+  ['interface'],
+);
+export const WIRELESS_RADIO_CCQ = gauge(
+  'routeros.wireless.radio.transmit.ccq.ratio',
+  '1',
+  'Overall client connection quality of frames the legacy wireless interface sends (overall-tx-ccq), from 0 to 1.',
+  ['interface'],
+);
 
 /** The client series, one each per client. */
 const CLIENT_METRICS = [
@@ -117,6 +134,9 @@ export function registrationTablePath(stack: WirelessStack): string {
 
 export const LEGACY_INTERFACE_PATH = '/interface/wireless';
 export const LEGACY_INTERFACE_PROPLIST: readonly string[] = ['name', 'ssid', 'band'];
+export const LEGACY_MONITOR = '/interface/wireless/monitor';
+/** Per-radio values of the legacy monitor; `registered-clients` is the registration-table count already. */
+export const LEGACY_MONITOR_PROPLIST: readonly string[] = ['name', 'noise-floor', 'overall-tx-ccq'];
 export const CAPSMAN_INTERFACE_PATH = '/caps-man/interface';
 export const CAPSMAN_INTERFACE_PROPLIST: readonly string[] = ['name', 'current-channel'];
 
@@ -184,10 +204,16 @@ export interface StackRows {
   readonly registrations: readonly Row[];
   /** `/interface/wireless` rows (legacy stack) or `/caps-man/interface` rows (legacy CAPsMAN); else none. */
   readonly interfaces: readonly Row[];
+  /** Legacy stack: `/interface/wireless/monitor =once=` rows by interface name; else none. */
+  readonly radios?: ReadonlyMap<string, Row>;
 }
 
-async function fetchStack(context: CollectContext, stack: WirelessStack, clients: boolean): Promise<StackRows> {
-  const proplist = clients ? CLIENT_PROPLIST : REGISTRATION_PROPLIST;
+function interfaceNames(rows: readonly Row[], filter: NameFilter): string[] {
+  return rows.map((row) => readText(row, 'name')).filter((name): name is string => name !== undefined && filter.matches(name));
+}
+
+async function fetchStack(context: CollectContext, stack: WirelessStack, settings: WirelessSettings): Promise<StackRows> {
+  const proplist = settings.clients ? CLIENT_PROPLIST : REGISTRATION_PROPLIST;
   if (stack === 'caps-man') {
     const registrations = await printRows(context, registrationTablePath(stack), proplist);
     // The band is only a label of clients; a controller without any needs no interface print.
@@ -197,11 +223,22 @@ async function fetchStack(context: CollectContext, stack: WirelessStack, clients
   if (stack !== 'wireless') {
     return { stack, registrations: await printRows(context, registrationTablePath(stack), proplist), interfaces: [] };
   }
-  const [registrations, interfaces] = await Promise.all([
-    printRows(context, registrationTablePath(stack), proplist),
-    printRows(context, LEGACY_INTERFACE_PATH, LEGACY_INTERFACE_PROPLIST, { query: ['disabled=false'] }),
-  ]);
-  return { stack, registrations, interfaces };
+  const printInterfaces = () => printRows(context, LEGACY_INTERFACE_PATH, LEGACY_INTERFACE_PROPLIST, { query: ['disabled=false'] });
+  const [registrations, interfaces] = await Promise.all([printRows(context, registrationTablePath(stack), proplist), printInterfaces()]);
+  // One monitor for all enabled radios (noise floor, overall CCQ); an interface removed in between
+  // makes RouterOS refuse the batch, and monitorListed then lists them again once.
+  let current: readonly Row[] | undefined = interfaces;
+  const list = async (): Promise<string[]> => {
+    const rows = current ?? (await printInterfaces());
+    current = undefined;
+    return interfaceNames(rows, settings.interfaces);
+  };
+  // The radio values are extras: a router that refuses the monitor still reports its clients.
+  const radios = await monitorListed(context, list, LEGACY_MONITOR, LEGACY_MONITOR_PROPLIST).catch((error: unknown) => {
+    if (isMissingFeature(error)) return new Map<string, Row>();
+    throw error;
+  });
+  return { stack, registrations, interfaces, radios };
 }
 
 /**
@@ -212,7 +249,7 @@ export async function fetchWireless(context: CollectContext, settings: WirelessS
   const results = await Promise.all(
     wirelessStacks(context.router).map(async (stack): Promise<StackRows | TrapError> => {
       try {
-        return await fetchStack(context, stack, settings.clients);
+        return await fetchStack(context, stack, settings);
       } catch (error) {
         if (isMissingFeature(error)) return error;
         throw error;
@@ -311,8 +348,14 @@ export function mapWireless(stacks: readonly StackRows[], settings: WirelessSett
   };
   const clients: ClientSeries[] = [];
   const seenClients = new Set<string>();
-  for (const { stack, registrations, interfaces } of stacks) {
+  const list = new SampleList();
+  for (const { stack, registrations, interfaces, radios } of stacks) {
     const facts = interfaceFacts(stack, interfaces, settings.interfaces);
+    for (const [name, row] of radios ?? []) {
+      if (!settings.interfaces.matches(name)) continue;
+      list.add(WIRELESS_RADIO_NOISE_FLOOR, { interface: name }, readNumber(row, 'noise-floor'));
+      list.add(WIRELESS_RADIO_CCQ, { interface: name }, readRatioFromPercent(row, 'overall-tx-ccq'));
+    }
     // A legacy interface without clients reports 0. A CAPsMAN interface does not: without clients
     // its SSID is unknown, and a series whose ssid label changes with the first client is churn.
     if (stack === 'wireless') for (const [name, fact] of facts) count(name, fact.ssid ?? '', fact.band ?? '', 0);
@@ -331,7 +374,6 @@ export function mapWireless(stacks: readonly StackRows[], settings: WirelessSett
       clients.push(mapClient(iface, mac, ssid, band, row));
     }
   }
-  const list = new SampleList();
   for (const { iface, ssid, band, clients: registered } of counts.values()) {
     list.add(WIRELESS_CLIENTS, { interface: iface, ssid, band }, registered);
   }
@@ -346,9 +388,9 @@ export const wirelessCollector: Collector = {
   name: 'wireless',
   defaultEnabled: true,
   summary:
-    'Registered wireless clients per interface, SSID and band for the legacy wireless, CAPsMAN, wifiwave2 and wifi stacks (whichever is installed); clients: true adds per-client signal, rates, bytes, uptime, and SNR and CCQ on legacy wireless; options include/exclude (interface regexes), max_series (clients, default 500).',
-  paths: [LEGACY_INTERFACE_PATH, CAPSMAN_INTERFACE_PATH, ...WIRELESS_STACKS.map(registrationTablePath)],
-  metrics: [WIRELESS_CLIENTS, ...CLIENT_METRICS],
+    'Registered wireless clients per interface, SSID and band for the legacy wireless, CAPsMAN, wifiwave2 and wifi stacks (whichever is installed); per legacy radio the noise floor and overall tx CCQ (one monitor for all radios); clients: true adds per-client signal, rates, bytes, uptime, and SNR and CCQ on legacy wireless; options include/exclude (interface regexes), max_series (clients, default 500).',
+  paths: [LEGACY_INTERFACE_PATH, LEGACY_MONITOR, CAPSMAN_INTERFACE_PATH, ...WIRELESS_STACKS.map(registrationTablePath)],
+  metrics: [WIRELESS_CLIENTS, WIRELESS_RADIO_NOISE_FLOOR, WIRELESS_RADIO_CCQ, ...CLIENT_METRICS],
   options: [
     ...filterOptions('the wireless interface name'),
     switchOption('clients', 'add per-client signal, rate and byte series'),

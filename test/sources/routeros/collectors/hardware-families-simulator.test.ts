@@ -271,11 +271,16 @@ describe('hardware families against the simulator', () => {
       expect(result.samples.length, collector.name).toBeGreaterThan(0);
       expect(duplicateSeries(result.samples), collector.name).toEqual([]);
     }
-    // Legacy wireless: registration table + interfaces, then the (empty) legacy CAPsMAN table.
-    expect(v6.get('wireless')?.commands).toBe(3);
+    // Legacy wireless: registration table + interfaces, ONE monitor of both radios, then the (empty)
+    // legacy CAPsMAN table.
+    expect(v6.get('wireless')?.commands).toBe(4);
     expect(render(output(v6, 'wireless').samples)).toEqual([
       'routeros_wireless_clients{interface="wlan1",ssid="home",band="2ghz-b/g/n"} 3',
       'routeros_wireless_clients{interface="wlan2",ssid="home-5g",band="5ghz-a/n/ac"} 5',
+      'routeros_wireless_radio_noise_floor_dbm{interface="wlan1"} -109',
+      'routeros_wireless_radio_noise_floor_dbm{interface="wlan2"} -104',
+      'routeros_wireless_radio_transmit_ccq_ratio{interface="wlan1"} 0.81',
+      'routeros_wireless_radio_transmit_ccq_ratio{interface="wlan2"} 0.78',
     ]);
     expect(render(output(v6, 'certificate').samples)).toContain(
       `routeros_certificate_not_after_timestamp_seconds{id="*1"} ${Date.UTC(2033, 2, 10, 17, 57, 9) / 1000}`,
