@@ -4,6 +4,8 @@
  * the code's real cost moves away from these figures. Rendered into docs/metrics.md.
  */
 
+import type { CollectorOptions } from './collector.js';
+
 /** Commands one cycle sends to a router of one profile, per collector (login and detection excluded). */
 export interface CycleCost {
   /** Simulator profile id. */
@@ -30,5 +32,30 @@ export const MEASURED_CYCLE_COSTS: readonly CycleCost[] = [
     description: 'CCR1036 PPPoE concentrator, RouterOS 7.16: 300 subscribers with dynamic queues',
     commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, switch_ports: 1, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, bfd: 1, ospf: 2, routing_stats: 1, ppp: 6, ipsec: 1, ipsec_policies: 2, queue: 2, wireless: 1, capsman: 1, certificate: 2, netwatch: 1, users: 1, firmware: 2 },
     series: 3781,
+  },
+];
+
+/** What an option (or an off-by-default collector) adds to a cycle, measured on a profile that has the feature. */
+export interface OptionCost {
+  readonly collector: string;
+  /** The options measured; `{}` for an off-by-default collector switched on as it is. */
+  readonly options: CollectorOptions;
+  /** Simulator profile id. */
+  readonly profile: string;
+  /** Commands of the collector per cycle with its default options (0 when it is off by default). */
+  readonly baseline: number;
+  /** Commands of the collector per cycle with `options`. */
+  readonly commands: number;
+  readonly note: string;
+}
+
+export const MEASURED_OPTION_COSTS: readonly OptionCost[] = [
+  {
+    collector: 'wireless',
+    options: { clients: true, dhcp_names: true },
+    profile: 'hap-ac2-v6',
+    baseline: 4,
+    commands: 5,
+    note: 'one lease print matching only the kept clients\' MAC addresses',
   },
 ];

@@ -355,6 +355,16 @@ describe('built-in profiles against the simulator', () => {
     expect(runs.get('wireless')?.commands).toBe(4);
   });
 
+  it('names the clients of hap-ac2-v6 from its DHCP leases with dhcp_names: true (one more command)', async () => {
+    const runs = await runEach(await connectBuiltIn('hap-ac2-v6'), [wirelessCollector], { clients: true, dhcp_names: true });
+    const lines = render(output(runs, 'wireless').samples).filter((line) => line.includes('_dhcp_info'));
+    // Seven of the eight clients hold a lease of the `defconf` server; the last has a static address.
+    expect(lines.map((line) => /host_name="([^"]*)"/.exec(line)?.[1]).sort()).toEqual(['camera-6', 'laptop-0', 'nas-5', 'phone-1', 'printer-4', 'tablet-2', 'tv-3']);
+    expect(lines.filter((line) => line.includes('interface="wlan1"'))).toHaveLength(3);
+    // Registration table, interfaces, the radio monitor, the empty CAPsMAN table, and the lease print.
+    expect(runs.get('wireless')?.commands).toBe(5);
+  });
+
   it('reads v6 LTE with one `info =number=` per modem; roaming counts as registered', async () => {
     const runs = await runEach(await connectBuiltIn('hap-ac2-v6'), [lteCollector]);
     expect(render(output(runs, 'lte').samples)).toEqual(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Row } from '../../../../src/sources/routeros/client/api.js';
 import type { RouterFacts } from '../../../../src/sources/routeros/collectors/collector.js';
 import { CollectorOptionError } from '../../../../src/sources/routeros/collectors/support/options.js';
 import { bandFromChannel, CAPSMAN_INTERFACE_PROPLIST, parseSignal, wirelessCollector, wirelessStacks } from '../../../../src/sources/routeros/collectors/wireless.js';
@@ -148,6 +149,68 @@ describe('wirelessCollector', () => {
     // Two CAPsMAN clients over the cap, seven series each (six, and their uptime).
     expect(output.dropped).toBe(14);
     expect(duplicateSeries(output.samples)).toEqual([]);
+  });
+
+  it('adds the DHCP host names of the kept clients with dhcp_names: true, from ONE lease print matching only their MACs', async () => {
+    const leases: Row[] = [
+      { '.id': '*1', 'mac-address': 'AC:BC:32:00:00:01', 'host-name': 'anna-phone', server: 'defconf', status: 'bound' },
+      // A second server's lease without a name, then one with: the named one counts.
+      { '.id': '*2', 'mac-address': 'F0:18:98:00:00:03', server: 'guest', status: 'bound' },
+      { '.id': '*3', 'mac-address': 'F0:18:98:00:00:03', 'host-name': 'living-room-tv', server: 'defconf', status: 'bound' },
+      { '.id': '*4', 'mac-address': '00:11:22:33:44:55', 'host-name': 'not-a-wireless-client', server: 'defconf', status: 'bound' },
+    ];
+    const { api, context } = setup(repliesFrom(V6, LEGACY, { '/ip/dhcp-server/lease': leases }), '6.49.10 (long-term)', {
+      packages: V6_PACKAGES,
+      options: { clients: true, dhcp_names: true, include: ['wlan.*'] },
+    });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples).filter((line) => line.includes('_dhcp_info'))).toEqual([
+      'routeros_wireless_client_dhcp_info{interface="wlan1",mac_address="AC:BC:32:00:00:01",host_name="anna-phone"} 1',
+      'routeros_wireless_client_dhcp_info{interface="wlan2",mac_address="F0:18:98:00:00:03",host_name="living-room-tv"} 1',
+    ]);
+    const leaseCalls = api.calls.filter((call) => call.path === '/ip/dhcp-server/lease');
+    expect(leaseCalls).toHaveLength(1);
+    expect(leaseCalls[0]?.options?.query).toEqual(['mac-address=AC:BC:32:00:00:01', 'mac-address=AC:BC:32:00:00:02', 'mac-address=F0:18:98:00:00:03', '#||']);
+    expect(leaseCalls[0]?.options?.proplist).toEqual(['mac-address', 'host-name']);
+    expect(duplicateSeries(output.samples)).toEqual([]);
+
+    // The cap bounds the lookup too: one client kept, one MAC asked for, no query operator.
+    const capped = setup(repliesFrom(V6, LEGACY, { '/ip/dhcp-server/lease': leases }), '6.49.10 (long-term)', {
+      packages: V6_PACKAGES,
+      options: { clients: true, dhcp_names: true, include: ['wlan.*'], max_series: 1 },
+    });
+    const cappedOutput = await wirelessCollector.collect(capped.context);
+    expect(capped.api.calls.find((call) => call.path === '/ip/dhcp-server/lease')?.options?.query).toEqual(['mac-address=AC:BC:32:00:00:01']);
+    expect(render(cappedOutput.samples).filter((line) => line.includes('_dhcp_info'))).toEqual([
+      'routeros_wireless_client_dhcp_info{interface="wlan1",mac_address="AC:BC:32:00:00:01",host_name="anna-phone"} 1',
+    ]);
+  });
+
+  it('sends no lease print without dhcp_names or without clients, and gives no names where the router has no DHCP server', async () => {
+    const off = setup(repliesFrom(V6, LEGACY), '6.49.10 (long-term)', { packages: V6_PACKAGES, options: { clients: true } });
+    await wirelessCollector.collect(off.context);
+    expect(off.api.calls.some((call) => call.path === '/ip/dhcp-server/lease')).toBe(false);
+
+    const none = setup(repliesFrom(V6, LEGACY, { '/caps-man/registration-table': [], '/interface/wireless/registration-table': [] }), '6.49.10 (long-term)', {
+      packages: V6_PACKAGES,
+      options: { clients: true, dhcp_names: true },
+    });
+    await wirelessCollector.collect(none.context);
+    expect(none.api.calls.some((call) => call.path === '/ip/dhcp-server/lease')).toBe(false);
+
+    // No `/ip/dhcp-server/lease` reply: the fixture API answers like a router without the menu.
+    const noDhcp = setup(repliesFrom(V6, LEGACY), '6.49.10 (long-term)', { packages: V6_PACKAGES, options: { clients: true, dhcp_names: true } });
+    const output = await wirelessCollector.collect(noDhcp.context);
+    expect(render(output.samples).filter((line) => line.includes('_dhcp_info'))).toEqual([]);
+    // Every client still has its series: three local and three CAPsMAN clients.
+    expect(render(output.samples).filter((line) => line.includes('_client_info'))).toHaveLength(6);
+  });
+
+  it('rejects dhcp_names without clients, naming both keys', () => {
+    expect(() => wirelessCollector.checkOptions?.({ dhcp_names: true })).toThrow(
+      new CollectorOptionError('dhcp_names: needs clients: true (the host names belong to the per-client series)'),
+    );
+    expect(() => wirelessCollector.checkOptions?.({ dhcp_names: 'yes', clients: true })).toThrow(new CollectorOptionError('dhcp_names: must be true or false'));
   });
 
   it('reads wifiwave2 before 7.13 (signal as a number, band and SSID per row)', async () => {
