@@ -58,4 +58,12 @@ export const MEASURED_OPTION_COSTS: readonly OptionCost[] = [
     commands: 5,
     note: 'one lease print matching only the kept clients\' MAC addresses',
   },
+  {
+    collector: 'capsman',
+    options: { radios: true },
+    profile: 'chr-v7-18',
+    baseline: 1,
+    commands: 3,
+    note: 'a print of the CAPsMAN-managed `/interface/wifi` interfaces and one monitor for all of them',
+  },
 ];

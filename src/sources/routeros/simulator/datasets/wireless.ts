@@ -205,7 +205,14 @@ const WIFI_CAPS: readonly WirelessInterfaceSpec[] = [
 export const CAPSMAN_WIFI_V7: DatasetPart = {
   menus: {
     '/interface/wifi': {
-      rows: interfaceRows(WIFI_CAPS, (iface) => ({ 'configuration.ssid': iface.ssid, 'configuration.mode': 'ap', 'channel.band': iface.band, 'configuration.manager': 'capsman' })),
+      // `configuration` is the provisioned configuration profile's name.
+      rows: interfaceRows(WIFI_CAPS, (iface) => ({
+        configuration: iface.ssid === 'campus' ? 'cfg-campus' : 'cfg-guest',
+        'configuration.ssid': iface.ssid,
+        'configuration.mode': 'ap',
+        'channel.band': iface.band,
+        'configuration.manager': 'capsman',
+      })),
     },
     '/interface/wifi/registration-table': { rows: registrationRows('wifi', WIFI_CAPS), clocks: ['uptime'] },
     '/interface/wifi/capsman/remote-cap': {
