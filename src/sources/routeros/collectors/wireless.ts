@@ -195,6 +195,15 @@ export function wirelessSettings(options: CollectorOptions): WirelessSettings {
 }
 
 /**
+ * Whether one of `packages` is the legacy `wireless` package (with its CAPsMAN and W60G). v6 also knew
+ * `wireless-cm2`, `wireless-fp` and `wireless-rep`; each carries CAPsMAN too.
+ */
+export function hasWirelessPackage(packages: Iterable<string>): boolean {
+  for (const name of packages) if (name === 'wireless' || name.startsWith('wireless-')) return true;
+  return false;
+}
+
+/**
  * The stacks to read, from the installed packages and the version. Unknown packages (none
  * detected): every stack, a missing menu then meaning "not installed". Known packages without any
  * wireless stack: the legacy table anyway, so the router's own trap marks the family unsupported.
@@ -203,8 +212,7 @@ export function wirelessStacks(router: RouterFacts): WirelessStack[] {
   if (router.packages.size === 0) return [...WIRELESS_STACKS];
   const packages = [...router.packages];
   const stacks: WirelessStack[] = [];
-  // v6 also knew `wireless-cm2`, `wireless-fp` and `wireless-rep`; each carries CAPsMAN too.
-  if (packages.some((name) => name === 'wireless' || name.startsWith('wireless-'))) stacks.push('wireless', 'caps-man');
+  if (hasWirelessPackage(router.packages)) stacks.push('wireless', 'caps-man');
   if (router.packages.has('wifiwave2')) stacks.push('wifiwave2');
   // From 7.13 the `wifi` menu (and its CAPsMAN) is in the base package; the driver packages
   // (`wifi-qcom`, `wifi-qcom-ac`, `wifi-mediatek`) only add local radios.
