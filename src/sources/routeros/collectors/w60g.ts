@@ -11,7 +11,7 @@ import type { Row } from '../client/api.js';
 import { parseQuantity } from '../client/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
 import { gauge, info } from './support/define.js';
-import { monitorListed, printRows } from './support/fetch.js';
+import { enabledNames, monitorListed } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { filterOptions } from './support/option-specs.js';
 import { readFlag, readMegahertzAsHertz, readNumber, readRateBytesPerSecond, readRatioFromPercent, readText } from './support/rows.js';
@@ -100,10 +100,7 @@ export const w60gCollector: Collector = {
     const settings = w60gSettings(context.options);
     // Known packages without `wireless`: no W60G menu to ask for.
     if (context.router.packages.size > 0 && !hasWirelessPackage(context.router.packages)) return { samples: [] };
-    const list = async (): Promise<string[]> => {
-      const rows = await printRows(context, W60G_PATH, ['name'], { query: ['disabled=false'] });
-      return rows.map((row) => readText(row, 'name')).filter((name): name is string => name !== undefined && settings.names.matches(name));
-    };
+    const list = (): Promise<string[]> => enabledNames(context, W60G_PATH, settings.names);
     return { samples: mapW60g(await monitorListed(context, list, W60G_MONITOR, W60G_MONITOR_PROPLIST)) };
   },
 };
