@@ -30,7 +30,7 @@ export const MEASURED_CYCLE_COSTS: readonly CycleCost[] = [
   {
     profile: 'ccr1036-pppoe-v7',
     description: 'CCR1036 PPPoE concentrator, RouterOS 7.16: 300 subscribers with dynamic queues',
-    commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, switch_ports: 1, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, bfd: 1, ospf: 2, routing_stats: 1, ppp: 6, ipsec: 1, ipsec_policies: 2, queue: 2, wireless: 1, capsman: 1, w60g: 0, certificate: 2, netwatch: 1, users: 1, firmware: 2 },
+    commands: { system: 3, health: 1, interface: 1, ethernet: 2, sfp: 2, switch_ports: 1, poe: 1, firewall: 8, conntrack: 9, dhcp: 2, wireguard: 1, routes: 10, bgp: 1, bfd: 1, ospf: 2, routing_stats: 1, ppp: 6, ipsec: 1, ipsec_policies: 2, queue: 2, wireless: 1, capsman: 1, w60g: 1, certificate: 2, netwatch: 1, users: 1, firmware: 2 },
     series: 3781,
   },
 ];
@@ -64,7 +64,7 @@ export const MEASURED_OPTION_COSTS: readonly OptionCost[] = [
     profile: 'wireless-wire-v7',
     baseline: 2,
     commands: 2,
-    note: 'on by default: the interface print and one monitor for all 60 GHz interfaces (on ccr2004-v7 above, whose wireless package has no 60 GHz radio, the print alone, answered by a missing-menu trap)',
+    note: 'the interface print and one monitor for all 60 GHz interfaces; on the profiles above, without 60 GHz radios, the print alone, answered by a missing-menu trap after which the poller drops the family until it reconnects',
   },
   {
     collector: 'capsman',

@@ -4,8 +4,10 @@
  * rate it transmits at, the distance to the peer and the frequency, and the peer's MAC address as info,
  * from ONE `/interface/w60g/monitor =numbers=<all> =once=` (https://manual.mikrotik.com/docs/wireless/w60g/:
  * `connected`, `frequency`, `remote-address`, `tx-mcs`, `tx-phy-rate`, `signal`, `rssi`, `distance`).
- * Two commands per cycle; none on a router whose known packages lack `wireless`, which carries W60G.
- * Without 60 GHz hardware the menu is missing and the family reports itself unsupported.
+ * Two commands per cycle. Without 60 GHz hardware (or the `wireless` package, which carries W60G) the
+ * menu is missing: the print's trap marks the family unsupported, and the poller stops asking for it
+ * until the next connection. The print is sent even where the package list already tells: a run that
+ * sends no command would count as an answer when a hung router times out every other collector.
  */
 import type { Row } from '../client/api.js';
 import { parseQuantity } from '../client/values.js';
@@ -16,7 +18,6 @@ import { createNameFilter, type NameFilter } from './support/filter.js';
 import { filterOptions } from './support/option-specs.js';
 import { readFlag, readMegahertzAsHertz, readNumber, readRateBytesPerSecond, readRatioFromPercent, readText } from './support/rows.js';
 import { SampleList } from './support/samples.js';
-import { hasWirelessPackage } from './wireless.js';
 
 const BY_INTERFACE = ['interface'] as const;
 
@@ -91,15 +92,13 @@ export const w60gCollector: Collector = {
   name: 'w60g',
   defaultEnabled: true,
   summary:
-    '60 GHz (W60G) links: connected, signal, RSSI, MCS, PHY rate, distance and frequency per interface, peer MAC address as info, from one monitor call for all enabled interfaces (two commands; none without the `wireless` package); options include/exclude (interface regexes).',
+    '60 GHz (W60G) links: connected, signal, RSSI, MCS, PHY rate, distance and frequency per interface, peer MAC address as info, from one monitor call for all enabled interfaces (two commands; without 60 GHz hardware one missing-menu trap per connection); options include/exclude (interface regexes).',
   paths: [W60G_PATH, W60G_MONITOR],
   metrics: [W60G_CONNECTED, W60G_SIGNAL, W60G_RSSI, W60G_TRANSMIT_MCS, W60G_TRANSMIT_PHY_RATE, W60G_DISTANCE, W60G_FREQUENCY, W60G_LINK_INFO],
   options: filterOptions('the W60G interface name'),
   checkOptions: w60gSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = w60gSettings(context.options);
-    // Known packages without `wireless`: no W60G menu to ask for.
-    if (context.router.packages.size > 0 && !hasWirelessPackage(context.router.packages)) return { samples: [] };
     const list = (): Promise<string[]> => enabledNames(context, W60G_PATH, settings.names);
     return { samples: mapW60g(await monitorListed(context, list, W60G_MONITOR, W60G_MONITOR_PROPLIST)) };
   },
