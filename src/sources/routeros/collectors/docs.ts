@@ -3,7 +3,7 @@
  * what the agent exports. Regenerate with `npm run docs:metrics`; a test compares the file.
  */
 import type { Collector, MetricDefinition } from './collector.js';
-import { type CycleCost, DETECTION_COMMANDS, MEASURED_CYCLE_COSTS } from './cost.js';
+import { type CycleCost, DETECTION_COMMANDS, MEASURED_CYCLE_COSTS, MEASURED_OPTION_COSTS } from './cost.js';
 import { COLLECTORS } from './registry.js';
 import { prometheusName } from '../../../engine/metric.js';
 import { ROUTER_METRICS } from '../descriptor.js';
@@ -153,6 +153,15 @@ function renderCycleCosts(collectors: readonly Collector[]): string[] {
     `| series | ${MEASURED_CYCLE_COSTS.map((cost) => String(cost.series)).join(' | ')} |`,
     '',
     ...MEASURED_CYCLE_COSTS.map((cost) => `- \`${cost.profile}\`: ${cost.description}.`),
+    '',
+    'Options, and collectors on a profile that has their feature (the profiles above may lack it), measured the same way:',
+    '',
+    '| Collector | Options | Profile | Commands per cycle | What the extra commands are |',
+    '|---|---|---|---|---|',
+    ...MEASURED_OPTION_COSTS.map(
+      (cost) =>
+        `| ${cost.collector} | ${Object.keys(cost.options).length === 0 ? '(defaults)' : Object.entries(cost.options).map(([key, value]) => `\`${key}: ${String(value)}\``).join(', ')} | \`${cost.profile}\` | ${cost.baseline === cost.commands ? String(cost.commands) : `${cost.baseline} → ${cost.commands}`} | ${cell(cost.note)} |`,
+    ),
     '',
   ];
 }

@@ -12,7 +12,7 @@ import type { Row } from '../client/api.js';
 import { TrapError } from '../client/errors.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, Sample } from './collector.js';
 import { gauge, info } from './support/define.js';
-import { monitorOnce, printRows } from './support/fetch.js';
+import { enabledNames, monitorOnce } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { readDurationSeconds, readNumber, readText } from './support/rows.js';
 import { SampleList, addStateSet } from './support/samples.js';
@@ -86,9 +86,8 @@ export function lteSettings(options: CollectorOptions): LteSettings {
 }
 
 /** The enabled LTE interfaces that pass the filter. */
-export async function fetchLteInterfaces(context: CollectContext, settings: LteSettings): Promise<string[]> {
-  const rows = await printRows(context, LTE_PATH, ['name'], { query: ['disabled=false'] });
-  return rows.map((row) => readText(row, 'name')).filter((name): name is string => name !== undefined && settings.names.matches(name));
+export function fetchLteInterfaces(context: CollectContext, settings: LteSettings): Promise<string[]> {
+  return enabledNames(context, LTE_PATH, settings.names);
 }
 
 /**

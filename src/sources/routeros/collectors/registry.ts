@@ -21,6 +21,7 @@ import { firmwareCollector } from './firmware.js';
 import { inventoryCollector } from './inventory.js';
 import { neighborsCollector } from './neighbors.js';
 import { lteCollector } from './lte.js';
+import { w60gCollector } from './w60g.js';
 import { conntrackSourcesCollector } from './conntrack-sources.js';
 import { conntrackCollector } from './conntrack.js';
 import { dhcpLeasesCollector } from './dhcp-leases.js';
@@ -67,6 +68,7 @@ export const COLLECTORS: readonly Collector[] = [
   queueCollector,
   wirelessCollector,
   capsmanCollector,
+  w60gCollector,
   certificateCollector,
   netwatchCollector,
   dnsCollector,

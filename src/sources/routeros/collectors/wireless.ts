@@ -16,8 +16,16 @@
  * (`/caps-man/interface`, one print for all interfaces, sent only when there are clients), as
  * `<2ghz|5ghz>-<mode>` (`5180/20-Ceee/ac` → `5ghz-ac`), the form the wifi stack's bands take.
  *
+ * Legacy radios also report their noise floor and overall tx CCQ, from ONE
+ * `/interface/wireless/monitor =numbers=wlan1,wlan2 =once=` for all enabled interfaces (mktxp sends one
+ * per interface; https://help.mikrotik.com/docs/display/ROS/Wireless+Interface); the wifi and
+ * wifiwave2 monitors have neither value.
+ *
  * Per-client series (signal, rates, bytes) are off by default (`clients: true`) and capped
- * (`max_series`, clients per router, default 500). They are keyed by interface and client MAC
+ * (`max_series`, clients per router, default 500). With `dhcp_names: true` the kept clients also get
+ * the host name their MAC address has in `/ip/dhcp-server/lease`, as akpw/mktxp's `dhcp_name` label,
+ * but as an info series of its own so the client series keep their labels whether or not a name is
+ * known. They are keyed by interface and client MAC
  * address: registration-table `.id`s are new on every association, and uptime, last activity,
  * rates and signal are values, never labels (mktxp's churn).
  */
@@ -25,9 +33,10 @@ import type { Row } from '../client/api.js';
 import { TrapError } from '../client/errors.js';
 import { parsePair, parseQuantity } from '../client/values.js';
 import type { CollectContext, CollectOutput, Collector, CollectorOptions, RouterFacts, Sample } from './collector.js';
-import { capSeriesGroups } from './support/cap.js';
+import { DHCP_LEASE_PATH } from './dhcp-leases.js';
+import { capItems, capSeriesGroups } from './support/cap.js';
 import { counter, gauge, info } from './support/define.js';
-import { isMissingFeature, printOptionalRows, printRows } from './support/fetch.js';
+import { isMissingFeature, monitorListed, printOptionalRows, printRows } from './support/fetch.js';
 import { createNameFilter, type NameFilter } from './support/filter.js';
 import { CollectorOptionError, readCount, readSwitch } from './support/options.js';
 import { readDurationSeconds, readNumber, readRateBytesPerSecond, readRatioFromPercent, readText } from './support/rows.js';
@@ -91,6 +100,23 @@ export const WIRELESS_CLIENT_CCQ = gauge(
   BY_CLIENT,
 );
 export const WIRELESS_CLIENT_UPTIME = gauge('routeros.wireless.client.uptime.seconds', 's', 'How long the client has been registered.', BY_CLIENT);
+export const WIRELESS_CLIENT_DHCP_INFO = info(
+  'routeros.wireless.client.dhcp.info',
+  'Host name the client gave the DHCP server for its MAC address (`/ip/dhcp-server/lease`, with dhcp_names: true); always 1.',
+  ['interface', 'mac_address', 'host_name'],
+);
+export const WIRELESS_RADIO_NOISE_FLOOR = gauge(
+  'routeros.wireless.radio.noise_floor.dbm',
+  '',
+  'Noise floor the legacy wireless interface measures on its channel, in dBm (`/interface/wireless/monitor`).',
+  ['interface'],
+);
+export const WIRELESS_RADIO_CCQ = gauge(
+  'routeros.wireless.radio.transmit.ccq.ratio',
+  '1',
+  'Overall client connection quality of frames the legacy wireless interface sends (overall-tx-ccq), from 0 to 1.',
+  ['interface'],
+);
 
 /** The client series, one each per client. */
 const CLIENT_METRICS = [
@@ -103,6 +129,7 @@ const CLIENT_METRICS = [
   WIRELESS_CLIENT_SNR,
   WIRELESS_CLIENT_CCQ,
   WIRELESS_CLIENT_UPTIME,
+  WIRELESS_CLIENT_DHCP_INFO,
 ] as const;
 
 /** A wireless stack and where it keeps its registration table. */
@@ -117,6 +144,9 @@ export function registrationTablePath(stack: WirelessStack): string {
 
 export const LEGACY_INTERFACE_PATH = '/interface/wireless';
 export const LEGACY_INTERFACE_PROPLIST: readonly string[] = ['name', 'ssid', 'band'];
+export const LEGACY_MONITOR = '/interface/wireless/monitor';
+/** Per-radio values of the legacy monitor; `registered-clients` is the registration-table count already. */
+export const LEGACY_MONITOR_PROPLIST: readonly string[] = ['name', 'noise-floor', 'overall-tx-ccq'];
 export const CAPSMAN_INTERFACE_PATH = '/caps-man/interface';
 export const CAPSMAN_INTERFACE_PROPLIST: readonly string[] = ['name', 'current-channel'];
 
@@ -147,16 +177,30 @@ export interface WirelessSettings {
   readonly clients: boolean;
   /** `max_series`: clients kept per router (default 500); the series of the others count as dropped. */
   readonly maxClients: number | undefined;
+  /** `dhcp_names`: the DHCP host name of each kept client's MAC address (default false; needs `clients`). */
+  readonly dhcpNames: boolean;
 }
 
 /** Reads the options; a bad value throws CollectorOptionError naming the key. */
 export function wirelessSettings(options: CollectorOptions): WirelessSettings {
   const clients = readSwitch(options, 'clients', false);
+  const dhcpNames = readSwitch(options, 'dhcp_names', false);
+  if (dhcpNames && !clients) throw new CollectorOptionError('dhcp_names: needs clients: true (the host names belong to the per-client series)');
   return {
     interfaces: createNameFilter(options),
     clients,
     maxClients: readCount(options, 'max_series', WIRELESS_DEFAULT_MAX_CLIENTS),
+    dhcpNames,
   };
+}
+
+/**
+ * Whether one of `packages` is the legacy `wireless` package (with its CAPsMAN and W60G). v6 also knew
+ * `wireless-cm2`, `wireless-fp` and `wireless-rep`; each carries CAPsMAN too.
+ */
+export function hasWirelessPackage(packages: Iterable<string>): boolean {
+  for (const name of packages) if (name === 'wireless' || name.startsWith('wireless-')) return true;
+  return false;
 }
 
 /**
@@ -168,8 +212,7 @@ export function wirelessStacks(router: RouterFacts): WirelessStack[] {
   if (router.packages.size === 0) return [...WIRELESS_STACKS];
   const packages = [...router.packages];
   const stacks: WirelessStack[] = [];
-  // v6 also knew `wireless-cm2`, `wireless-fp` and `wireless-rep`; each carries CAPsMAN too.
-  if (packages.some((name) => name === 'wireless' || name.startsWith('wireless-'))) stacks.push('wireless', 'caps-man');
+  if (hasWirelessPackage(router.packages)) stacks.push('wireless', 'caps-man');
   if (router.packages.has('wifiwave2')) stacks.push('wifiwave2');
   // From 7.13 the `wifi` menu (and its CAPsMAN) is in the base package; the driver packages
   // (`wifi-qcom`, `wifi-qcom-ac`, `wifi-mediatek`) only add local radios.
@@ -184,10 +227,16 @@ export interface StackRows {
   readonly registrations: readonly Row[];
   /** `/interface/wireless` rows (legacy stack) or `/caps-man/interface` rows (legacy CAPsMAN); else none. */
   readonly interfaces: readonly Row[];
+  /** Legacy stack: `/interface/wireless/monitor =once=` rows by interface name; else none. */
+  readonly radios?: ReadonlyMap<string, Row>;
 }
 
-async function fetchStack(context: CollectContext, stack: WirelessStack, clients: boolean): Promise<StackRows> {
-  const proplist = clients ? CLIENT_PROPLIST : REGISTRATION_PROPLIST;
+function interfaceNames(rows: readonly Row[], filter: NameFilter): string[] {
+  return rows.map((row) => readText(row, 'name')).filter((name): name is string => name !== undefined && filter.matches(name));
+}
+
+async function fetchStack(context: CollectContext, stack: WirelessStack, settings: WirelessSettings): Promise<StackRows> {
+  const proplist = settings.clients ? CLIENT_PROPLIST : REGISTRATION_PROPLIST;
   if (stack === 'caps-man') {
     const registrations = await printRows(context, registrationTablePath(stack), proplist);
     // The band is only a label of clients; a controller without any needs no interface print.
@@ -197,11 +246,22 @@ async function fetchStack(context: CollectContext, stack: WirelessStack, clients
   if (stack !== 'wireless') {
     return { stack, registrations: await printRows(context, registrationTablePath(stack), proplist), interfaces: [] };
   }
-  const [registrations, interfaces] = await Promise.all([
-    printRows(context, registrationTablePath(stack), proplist),
-    printRows(context, LEGACY_INTERFACE_PATH, LEGACY_INTERFACE_PROPLIST, { query: ['disabled=false'] }),
-  ]);
-  return { stack, registrations, interfaces };
+  const printInterfaces = () => printRows(context, LEGACY_INTERFACE_PATH, LEGACY_INTERFACE_PROPLIST, { query: ['disabled=false'] });
+  const [registrations, interfaces] = await Promise.all([printRows(context, registrationTablePath(stack), proplist), printInterfaces()]);
+  // One monitor for all enabled radios (noise floor, overall CCQ); an interface removed in between
+  // makes RouterOS refuse the batch, and monitorListed then lists them again once.
+  let current: readonly Row[] | undefined = interfaces;
+  const list = async (): Promise<string[]> => {
+    const rows = current ?? (await printInterfaces());
+    current = undefined;
+    return interfaceNames(rows, settings.interfaces);
+  };
+  // The radio values are extras: a router that refuses the monitor still reports its clients.
+  const radios = await monitorListed(context, list, LEGACY_MONITOR, LEGACY_MONITOR_PROPLIST).catch((error: unknown) => {
+    if (isMissingFeature(error)) return new Map<string, Row>();
+    throw error;
+  });
+  return { stack, registrations, interfaces, radios };
 }
 
 /**
@@ -212,7 +272,7 @@ export async function fetchWireless(context: CollectContext, settings: WirelessS
   const results = await Promise.all(
     wirelessStacks(context.router).map(async (stack): Promise<StackRows | TrapError> => {
       try {
-        return await fetchStack(context, stack, settings.clients);
+        return await fetchStack(context, stack, settings);
       } catch (error) {
         if (isMissingFeature(error)) return error;
         throw error;
@@ -283,10 +343,11 @@ interface ClientSeries {
   readonly samples: Sample[];
 }
 
-function mapClient(iface: string, mac: string, ssid: string, band: string, row: Row): ClientSeries {
+function mapClient(iface: string, mac: string, ssid: string, band: string, row: Row, hostName: string | undefined): ClientSeries {
   const list = new SampleList();
   const key = { interface: iface, mac_address: mac };
   list.addInfo(WIRELESS_CLIENT_INFO, { ...key, ssid, band });
+  if (hostName !== undefined) list.addInfo(WIRELESS_CLIENT_DHCP_INFO, { ...key, host_name: hostName });
   list.add(WIRELESS_CLIENT_SIGNAL, key, signalOf(row));
   list.add(WIRELESS_CLIENT_TRANSMIT_RATE, key, readRateBytesPerSecond(row, 'tx-rate'));
   list.add(WIRELESS_CLIENT_RECEIVE_RATE, key, readRateBytesPerSecond(row, 'rx-rate'));
@@ -300,8 +361,11 @@ function mapClient(iface: string, mac: string, ssid: string, band: string, row: 
   return { samples: list.samples };
 }
 
-/** Maps the stacks' rows to client counts and, with `clients: true`, capped per-client series. Pure. */
-export function mapWireless(stacks: readonly StackRows[], settings: WirelessSettings): CollectOutput {
+/**
+ * Maps the stacks' rows to client counts and, with `clients: true`, capped per-client series; a
+ * client whose MAC address is in `hostNames` also gets its DHCP host name. Pure.
+ */
+export function mapWireless(stacks: readonly StackRows[], settings: WirelessSettings, hostNames: ReadonlyMap<string, string> = new Map()): CollectOutput {
   const counts = new Map<string, { iface: string; ssid: string; band: string; clients: number }>();
   const count = (iface: string, ssid: string, band: string, increment: number): void => {
     const key = JSON.stringify([iface, ssid, band]);
@@ -311,8 +375,14 @@ export function mapWireless(stacks: readonly StackRows[], settings: WirelessSett
   };
   const clients: ClientSeries[] = [];
   const seenClients = new Set<string>();
-  for (const { stack, registrations, interfaces } of stacks) {
+  const list = new SampleList();
+  for (const { stack, registrations, interfaces, radios } of stacks) {
     const facts = interfaceFacts(stack, interfaces, settings.interfaces);
+    for (const [name, row] of radios ?? []) {
+      if (!settings.interfaces.matches(name)) continue;
+      list.add(WIRELESS_RADIO_NOISE_FLOOR, { interface: name }, readNumber(row, 'noise-floor'));
+      list.add(WIRELESS_RADIO_CCQ, { interface: name }, readRatioFromPercent(row, 'overall-tx-ccq'));
+    }
     // A legacy interface without clients reports 0. A CAPsMAN interface does not: without clients
     // its SSID is unknown, and a series whose ssid label changes with the first client is churn.
     if (stack === 'wireless') for (const [name, fact] of facts) count(name, fact.ssid ?? '', fact.band ?? '', 0);
@@ -328,10 +398,9 @@ export function mapWireless(stacks: readonly StackRows[], settings: WirelessSett
       const clientKey = `${iface}\u0000${mac}`;
       if (seenClients.has(clientKey)) continue;
       seenClients.add(clientKey);
-      clients.push(mapClient(iface, mac, ssid, band, row));
+      clients.push(mapClient(iface, mac, ssid, band, row, hostNames.get(mac.toUpperCase())));
     }
   }
-  const list = new SampleList();
   for (const { iface, ssid, band, clients: registered } of counts.values()) {
     list.add(WIRELESS_CLIENTS, { interface: iface, ssid, band }, registered);
   }
@@ -342,21 +411,63 @@ export function mapWireless(stacks: readonly StackRows[], settings: WirelessSett
   return { samples: [...list.samples, ...capped.samples], dropped: capped.dropped };
 }
 
+/** Lease properties for host names: `mac-address` is what the query matches, `host-name` the DHCP option 12. */
+export const LEASE_HOST_NAME_PROPLIST: readonly string[] = ['mac-address', 'host-name'];
+
+/**
+ * The MAC addresses whose host names are looked up: those of the clients the cap keeps, in the
+ * order mapWireless meets them (registration rows of the interfaces the filter keeps), at most
+ * `max_series` of them.
+ */
+export function clientMacs(stacks: readonly StackRows[], settings: WirelessSettings): string[] {
+  const macs = new Set<string>();
+  for (const { registrations } of stacks) {
+    for (const row of registrations) {
+      const iface = readText(row, 'interface');
+      const mac = readText(row, 'mac-address');
+      if (iface !== undefined && mac !== undefined && settings.interfaces.matches(iface)) macs.add(mac.toUpperCase());
+    }
+  }
+  return capItems([...macs], settings.maxClients).kept;
+}
+
+/**
+ * Host names by upper-case MAC address from ONE lease print whose query matches only the given
+ * MAC addresses (`?mac-address=A ?mac-address=B ?#|`, the API's query stack), so the reply is at
+ * most one lease per client however many leases the server holds. No MAC, no command; a router
+ * without a DHCP server gives no names.
+ */
+export async function fetchHostNames(context: CollectContext, macs: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  if (macs.length === 0) return names;
+  const query = [...macs.map((mac) => `mac-address=${mac}`), ...(macs.length > 1 ? [`#${'|'.repeat(macs.length - 1)}`] : [])];
+  for (const row of await printOptionalRows(context, DHCP_LEASE_PATH, LEASE_HOST_NAME_PROPLIST, { query })) {
+    const mac = readText(row, 'mac-address')?.toUpperCase();
+    const hostName = readText(row, 'host-name');
+    // Several servers may lease to one MAC: the first lease with a name wins.
+    if (mac !== undefined && hostName !== undefined && hostName !== '' && !names.has(mac)) names.set(mac, hostName);
+  }
+  return names;
+}
+
 export const wirelessCollector: Collector = {
   name: 'wireless',
   defaultEnabled: true,
   summary:
-    'Registered wireless clients per interface, SSID and band for the legacy wireless, CAPsMAN, wifiwave2 and wifi stacks (whichever is installed); clients: true adds per-client signal, rates, bytes, uptime, and SNR and CCQ on legacy wireless; options include/exclude (interface regexes), max_series (clients, default 500).',
-  paths: [LEGACY_INTERFACE_PATH, CAPSMAN_INTERFACE_PATH, ...WIRELESS_STACKS.map(registrationTablePath)],
-  metrics: [WIRELESS_CLIENTS, ...CLIENT_METRICS],
+    'Registered wireless clients per interface, SSID and band for the legacy wireless, CAPsMAN, wifiwave2 and wifi stacks (whichever is installed); per legacy radio the noise floor and overall tx CCQ (one monitor for all radios); clients: true adds per-client signal, rates, bytes, uptime, and SNR and CCQ on legacy wireless, and dhcp_names: true their DHCP host names (one more command); options include/exclude (interface regexes), max_series (clients, default 500).',
+  paths: [LEGACY_INTERFACE_PATH, LEGACY_MONITOR, CAPSMAN_INTERFACE_PATH, ...WIRELESS_STACKS.map(registrationTablePath), DHCP_LEASE_PATH],
+  metrics: [WIRELESS_CLIENTS, WIRELESS_RADIO_NOISE_FLOOR, WIRELESS_RADIO_CCQ, ...CLIENT_METRICS],
   options: [
     ...filterOptions('the wireless interface name'),
     switchOption('clients', 'add per-client signal, rate and byte series'),
     maxSeriesOption('clients', WIRELESS_DEFAULT_MAX_CLIENTS),
+    switchOption('dhcp_names', 'with clients: true, add the DHCP host name of each kept client (routeros_wireless_client_dhcp_info), from one more command per cycle: a lease print that matches only the clients\' MAC addresses'),
   ],
   checkOptions: wirelessSettings,
   async collect(context: CollectContext): Promise<CollectOutput> {
     const settings = wirelessSettings(context.options);
-    return mapWireless(await fetchWireless(context, settings), settings);
+    const stacks = await fetchWireless(context, settings);
+    const hostNames = settings.dhcpNames ? await fetchHostNames(context, clientMacs(stacks, settings)) : new Map<string, string>();
+    return mapWireless(stacks, settings, hostNames);
   },
 };

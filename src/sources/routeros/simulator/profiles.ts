@@ -25,6 +25,7 @@ import { NETWATCH_V6, NETWATCH_V7 } from './datasets/netwatch.js';
 import { POE_SWITCH_V7, POE_V6 } from './datasets/poe.js';
 import { USERS_V6, USERS_V7 } from './datasets/users.js';
 import { CAPSMAN_LEGACY_V6, CAPSMAN_WIFI_V7, WIFIWAVE2_AP_V7_12, WIFI_AP_V7, WIRELESS_AP_V6 } from './datasets/wireless.js';
+import { W60G_STATION_V7 } from './datasets/w60g.js';
 import { healthDataset, type HealthSensor } from './datasets/health.js';
 import { interfacesDataset, type EthernetPortSpec } from './datasets/interfaces.js';
 import { systemDataset, type BoardSpec, type TimeZoneSpec } from './datasets/system.js';
@@ -620,6 +621,54 @@ const crs328Poe = buildProfile({
   ],
 });
 
+const wirelessWire = buildProfile({
+  id: 'wireless-wire-v7',
+  description: 'Wireless Wire Dish (RBLHGG-60ad), RouterOS 7.16.2 stable with the wireless package: the station end of a 60 GHz link',
+  version: '7.16.2 (stable)',
+  identity: 'wire-dish-b',
+  // W60G comes with the `wireless` package (https://manual.mikrotik.com/docs/wireless/w60g/).
+  packages: ['routeros', 'wireless'],
+  board: {
+    ...SMALL_V7_BOARD,
+    boardName: 'Wireless Wire Dish',
+    model: 'RBLHGG-60ad',
+    serialNumber: 'B8A60B2E4F10',
+    firmwareType: 'ipq4000L',
+    architecture: 'arm',
+    cpu: 'ARMv7',
+    cpuFrequencyMhz: 716,
+    totalMemoryBytes: 256 * MIB,
+    freeMemoryBytes: 201_326_592,
+    totalHddBytes: 16 * MIB,
+    freeHddBytes: 3_620_864,
+  },
+  buildTime: '2024-12-11 09:04:52',
+  uptimeSeconds: 41 * 86_400 + 7_212,
+  latestVersion: '7.16.2',
+  sensors: [
+    { name: 'voltage', value: '24.3', type: 'V' },
+    { name: 'temperature', value: '38', type: 'C' },
+  ],
+  interfaces: {
+    macPrefix: '04:D6:AA:60:10',
+    ports: ports('ether', 1, '1Gbps'),
+    w60g: ['wlan60-1'],
+    bridge: { name: 'bridge', ports: ['ether1', 'wlan60-1'] },
+    linkUpTime: '2025-10-27 16:02:11',
+  },
+  extras: [
+    W60G_STATION_V7,
+    NO_WIFI_CLIENTS,
+    accessRoutesDataset({
+      v7: true,
+      gateway: '192.168.88.1',
+      wan: 'bridge',
+      defaultFrom: 'static',
+      connected: [{ dst: '192.168.88.0/24', iface: 'bridge', address: '192.168.88.3' }],
+    }),
+  ],
+});
+
 /** Built-in profiles by id, in `mixed` order. Frozen: routers share them. */
 export const PROFILES: Readonly<Record<string, RouterProfile>> = Object.freeze({
   [hapAc2V6.id]: hapAc2V6,
@@ -633,6 +682,7 @@ export const PROFILES: Readonly<Record<string, RouterProfile>> = Object.freeze({
   [hapAx2Wave2.id]: hapAx2Wave2,
   [chateauLte.id]: chateauLte,
   [crs328Poe.id]: crs328Poe,
+  [wirelessWire.id]: wirelessWire,
 });
 
 /** Selections `profilesFor` accepts besides a profile id. */

@@ -1,7 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Row } from '../../../../src/sources/routeros/client/api.js';
 import { capsmanCollector, mapCapsman } from '../../../../src/sources/routeros/collectors/capsman.js';
+import { CollectorOptionError } from '../../../../src/sources/routeros/collectors/support/options.js';
 import { commands, namingProblems, render, setup } from './helpers/fixture-api-families.js';
+import { monitorCalls, monitorSetup } from './helpers/fixture-api-monitors.js';
 import { simulatorRunner } from './helpers/simulator-run.js';
 
 const LEGACY_CAPS: Row[] = [
@@ -48,6 +50,56 @@ describe('capsmanCollector', () => {
   });
 });
 
+const WIFI_CAPS: Row[] = [{ '.id': '*1', identity: 'cap-ax-hall', version: '7.16.1', board: 'cAPGi-5HaxD2HaxD', address: '10.10.0.2', state: 'ok' }];
+/** The controller's `/interface/wifi`: two CAP radios (one not running) and a radio of its own. */
+const WIFI_INTERFACES: Row[] = [
+  { name: 'cap-wifi1', running: 'true', disabled: 'false', configuration: 'cfg-campus', 'configuration.manager': 'capsman' },
+  { name: 'cap-wifi2', running: 'false', disabled: 'false', configuration: 'cfg-campus', 'configuration.manager': 'capsman' },
+  { name: 'wifi1', running: 'true', disabled: 'false', configuration: 'cfg-local', 'configuration.manager': 'local' },
+];
+const WIFI_MONITORS = {
+  '/interface/wifi/monitor': {
+    'cap-wifi1': { name: 'cap-wifi1', state: 'running-ap', channel: '5180/ax/Ceee', 'registered-peers': '25', 'authorized-peers': '25' },
+    'cap-wifi2': { name: 'cap-wifi2', state: 'no-channel', 'registered-peers': '0', 'authorized-peers': '0' },
+    wifi1: { name: 'wifi1', state: 'running-ap', channel: '2412/ax/Ce', 'registered-peers': '3', 'authorized-peers': '3' },
+  },
+};
+
+describe('capsman wifi CAP radios (radios: true, 7.13+)', () => {
+  it('maps the CAPsMAN-managed interfaces from one print and ONE monitor, leaving the controller\'s own radio to wireless', async () => {
+    const { api, context } = monitorSetup({ '/interface/wifi/capsman/remote-cap': WIFI_CAPS, '/interface/wifi': WIFI_INTERFACES }, WIFI_MONITORS, '7.16 (stable)', {
+      options: { radios: true },
+    });
+    const output = await capsmanCollector.collect(context);
+    expect(render(output.samples)).toEqual(
+      [
+        'routeros_capsman_remote_caps{capsman="wifi"} 1',
+        'routeros_capsman_cap_info{capsman="wifi",id="*1",identity="cap-ax-hall",board="cAPGi-5HaxD2HaxD",version="7.16.1",address="10.10.0.2"} 1',
+        'routeros_capsman_cap_running{capsman="wifi",id="*1"} 1',
+        'routeros_capsman_radio_info{interface="cap-wifi1",configuration="cfg-campus",channel="5180/ax/Ceee"} 1',
+        'routeros_capsman_radio_running{interface="cap-wifi1"} 1',
+        'routeros_capsman_radio_clients{interface="cap-wifi1"} 25',
+        // Not running, no channel.
+        'routeros_capsman_radio_info{interface="cap-wifi2",configuration="cfg-campus",channel=""} 1',
+        'routeros_capsman_radio_running{interface="cap-wifi2"} 0',
+        'routeros_capsman_radio_clients{interface="cap-wifi2"} 0',
+      ].sort(),
+    );
+    expect(commands(api.calls)).toEqual(['print /interface/wifi/capsman/remote-cap', 'print /interface/wifi ?disabled=false', 'execute /interface/wifi/monitor']);
+    expect(monitorCalls(api)).toEqual(['/interface/wifi/monitor cap-wifi1,cap-wifi2']);
+  });
+
+  it('reads no radios by default, nor on a controller without CAPs, and rejects a bad option value', async () => {
+    const byDefault = monitorSetup({ '/interface/wifi/capsman/remote-cap': WIFI_CAPS, '/interface/wifi': WIFI_INTERFACES }, WIFI_MONITORS, '7.16 (stable)');
+    await capsmanCollector.collect(byDefault.context);
+    expect(commands(byDefault.api.calls)).toEqual(['print /interface/wifi/capsman/remote-cap']);
+    const noCaps = monitorSetup({ '/interface/wifi/capsman/remote-cap': [], '/interface/wifi': WIFI_INTERFACES }, WIFI_MONITORS, '7.16 (stable)', { options: { radios: true } });
+    await capsmanCollector.collect(noCaps.context);
+    expect(commands(noCaps.api.calls)).toEqual(['print /interface/wifi/capsman/remote-cap']);
+    expect(() => capsmanCollector.checkOptions?.({ radios: 'yes' })).toThrow(new CollectorOptionError('radios: must be true or false'));
+  });
+});
+
 describe('capsman against the simulator', () => {
   const runner = simulatorRunner();
   afterAll(() => runner.stop());
@@ -60,5 +112,26 @@ describe('capsman against the simulator', () => {
     const wifi = await lines('chr-v7-18');
     expect(wifi).toContain('routeros_capsman_remote_caps{capsman="wifi"} 2');
     expect(wifi).toContain('routeros_capsman_cap_running{capsman="wifi",id="*2"} 1');
+  });
+
+  it('reads the CAP radios of the 7.19 wifi controller of chr-v7-18 with radios: true, in three commands', async () => {
+    const run = await runner.run('chr-v7-18', capsmanCollector, { radios: true });
+    expect(run.lines.filter((line) => line.startsWith('routeros_capsman_radio_'))).toEqual(
+      [
+        'routeros_capsman_radio_info{interface="cap-wifi1",configuration="cfg-campus",channel="5180/ax/Ceee"} 1',
+        'routeros_capsman_radio_info{interface="cap-wifi2",configuration="cfg-campus",channel="2412/ax/Ce"} 1',
+        'routeros_capsman_radio_info{interface="cap-wifi3",configuration="cfg-campus",channel="5180/ax/Ceee"} 1',
+        'routeros_capsman_radio_info{interface="cap-wifi4",configuration="cfg-guest",channel="2412/ax/Ce"} 1',
+        'routeros_capsman_radio_running{interface="cap-wifi1"} 1',
+        'routeros_capsman_radio_running{interface="cap-wifi2"} 1',
+        'routeros_capsman_radio_running{interface="cap-wifi3"} 1',
+        'routeros_capsman_radio_running{interface="cap-wifi4"} 1',
+        'routeros_capsman_radio_clients{interface="cap-wifi1"} 25',
+        'routeros_capsman_radio_clients{interface="cap-wifi2"} 8',
+        'routeros_capsman_radio_clients{interface="cap-wifi3"} 31',
+        'routeros_capsman_radio_clients{interface="cap-wifi4"} 6',
+      ].sort(),
+    );
+    expect(run.commands).toBe(3);
   });
 });

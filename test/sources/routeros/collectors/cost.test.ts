@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BGP_DEFAULT_MAX_ADVERTISED_COUNTS, bgpCollector } from '../../../../src/sources/routeros/collectors/bgp.js';
 import type { CollectorOptions } from '../../../../src/sources/routeros/collectors/collector.js';
-import { DETECTION_COMMANDS, MEASURED_CYCLE_COSTS } from '../../../../src/sources/routeros/collectors/cost.js';
+import { DETECTION_COMMANDS, MEASURED_CYCLE_COSTS, MEASURED_OPTION_COSTS, type OptionCost } from '../../../../src/sources/routeros/collectors/cost.js';
 import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
 import { detectFacts } from '../../../../src/sources/routeros/session/facts.js';
 import { RouterOsClient } from '../../../../src/sources/routeros/client/client.js';
@@ -78,6 +78,38 @@ describe('API commands per cycle', () => {
       expect(Object.values(result.commands).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(80);
     }
   });
+});
+
+/** Commands of one collector run on `profileId` with `options`. */
+async function collectorCommands(profileId: string, collectorName: string, options: CollectorOptions): Promise<number> {
+  const profile = PROFILES[profileId];
+  const collector = COLLECTORS.find((candidate) => candidate.name === collectorName);
+  if (!profile || !collector) throw new Error(`no profile ${profileId} or collector ${collectorName}`);
+  const router = new SimulatedRouter({ profile, name: 'option-cost', password: 'cost-pass' });
+  const { port } = await router.start();
+  const client = await RouterOsClient.connect({ host: '127.0.0.1', port, username: 'admin', password: 'cost-pass' });
+  try {
+    const signal = new AbortController().signal;
+    const facts = await detectFacts(client, signal);
+    const before = router.stats.commands;
+    // A failure would make the figure meaningless: let it fail the test.
+    await collector.collect({ api: client, router: facts, options, signal, nowMillis: Date.now() });
+    return router.stats.commands - before;
+  } finally {
+    await client.close();
+    await router.stop();
+  }
+}
+
+describe('API commands of options and off-by-default collectors', () => {
+  it.each(MEASURED_OPTION_COSTS.map((cost) => [`${cost.collector} ${JSON.stringify(cost.options)} on ${cost.profile}`, cost] as const))(
+    '%s costs what src/sources/routeros/collectors/cost.ts records',
+    async (_name, cost: OptionCost) => {
+      const enabledByDefault = COLLECTORS.find((collector) => collector.name === cost.collector)?.defaultEnabled === true;
+      expect(enabledByDefault ? await collectorCommands(cost.profile, cost.collector, {}) : 0).toBe(cost.baseline);
+      expect(await collectorCommands(cost.profile, cost.collector, cost.options)).toBe(cost.commands);
+    },
+  );
 });
 
 describe('BGP cost with many sessions', () => {

@@ -271,11 +271,16 @@ describe('hardware families against the simulator', () => {
       expect(result.samples.length, collector.name).toBeGreaterThan(0);
       expect(duplicateSeries(result.samples), collector.name).toEqual([]);
     }
-    // Legacy wireless: registration table + interfaces, then the (empty) legacy CAPsMAN table.
-    expect(v6.get('wireless')?.commands).toBe(3);
+    // Legacy wireless: registration table + interfaces, ONE monitor of both radios, then the (empty)
+    // legacy CAPsMAN table.
+    expect(v6.get('wireless')?.commands).toBe(4);
     expect(render(output(v6, 'wireless').samples)).toEqual([
       'routeros_wireless_clients{interface="wlan1",ssid="home",band="2ghz-b/g/n"} 3',
       'routeros_wireless_clients{interface="wlan2",ssid="home-5g",band="5ghz-a/n/ac"} 5',
+      'routeros_wireless_radio_noise_floor_dbm{interface="wlan1"} -109',
+      'routeros_wireless_radio_noise_floor_dbm{interface="wlan2"} -104',
+      'routeros_wireless_radio_transmit_ccq_ratio{interface="wlan1"} 0.81',
+      'routeros_wireless_radio_transmit_ccq_ratio{interface="wlan2"} 0.78',
     ]);
     expect(render(output(v6, 'certificate').samples)).toContain(
       `routeros_certificate_not_after_timestamp_seconds{id="*1"} ${Date.UTC(2033, 2, 10, 17, 57, 9) / 1000}`,
@@ -348,6 +353,16 @@ describe('built-in profiles against the simulator', () => {
     expect(samples.reduce((sum, sample) => sum + sample.value, 0)).toBe(45);
     // Legacy registration table + interfaces (both empty: no radio), CAPsMAN table + interfaces.
     expect(runs.get('wireless')?.commands).toBe(4);
+  });
+
+  it('names the clients of hap-ac2-v6 from its DHCP leases with dhcp_names: true (one more command)', async () => {
+    const runs = await runEach(await connectBuiltIn('hap-ac2-v6'), [wirelessCollector], { clients: true, dhcp_names: true });
+    const lines = render(output(runs, 'wireless').samples).filter((line) => line.includes('_dhcp_info'));
+    // Seven of the eight clients hold a lease of the `defconf` server; the last has a static address.
+    expect(lines.map((line) => /host_name="([^"]*)"/.exec(line)?.[1]).sort()).toEqual(['camera-6', 'laptop-0', 'nas-5', 'phone-1', 'printer-4', 'tablet-2', 'tv-3']);
+    expect(lines.filter((line) => line.includes('interface="wlan1"'))).toHaveLength(3);
+    // Registration table, interfaces, the radio monitor, the empty CAPsMAN table, and the lease print.
+    expect(runs.get('wireless')?.commands).toBe(5);
   });
 
   it('reads v6 LTE with one `info =number=` per modem; roaming counts as registered', async () => {

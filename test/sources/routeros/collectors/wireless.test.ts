@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Row } from '../../../../src/sources/routeros/client/api.js';
 import type { RouterFacts } from '../../../../src/sources/routeros/collectors/collector.js';
 import { CollectorOptionError } from '../../../../src/sources/routeros/collectors/support/options.js';
 import { bandFromChannel, CAPSMAN_INTERFACE_PROPLIST, parseSignal, wirelessCollector, wirelessStacks } from '../../../../src/sources/routeros/collectors/wireless.js';
 import { TrapError } from '../../../../src/sources/routeros/client/errors.js';
 import { callsWithoutProplist, commands, duplicateSeries, namingProblems, render, repliesFrom, setup, V6 } from './helpers/fixture-api-families.js';
+import { monitorCalls, monitorsFrom, monitorSetup } from './helpers/fixture-api-monitors.js';
 
 const V6_PACKAGES = ['routeros-arm', 'system', 'wireless', 'dhcp'];
 const LEGACY = ['interface-wireless', 'interface-wireless-registration-table', 'caps-man-registration-table', 'caps-man-interface'];
@@ -41,6 +43,15 @@ function client(iface: string, mac: string, c: Client): string[] {
   ];
 }
 
+const LEGACY_MONITORS = monitorsFrom(V6, ['interface-wireless-monitor']);
+
+/** Noise floor (dBm) and overall tx CCQ (%) of a legacy radio, from the monitor fixture. */
+function radio(iface: string, noiseFloor: number, ccq: number): string[] {
+  return [`routeros_wireless_radio_noise_floor_dbm{interface="${iface}"} ${noiseFloor}`, `routeros_wireless_radio_transmit_ccq_ratio{interface="${iface}"} ${ccq / 100}`];
+}
+
+const LEGACY_RADIOS = [...radio('wlan1', -105, 87), ...radio('wlan2', -108, 96), ...radio('wlan-guest', -105, 0)];
+
 const LEGACY_COUNTS = [
   clients('wlan1', 'home', '2ghz-b/g/n', 2),
   clients('wlan2', 'home-5g', '5ghz-a/n/ac', 1),
@@ -63,20 +74,42 @@ function facts(major: number, minor: number, packages: readonly string[]): Route
 }
 
 describe('wirelessCollector', () => {
-  it('counts legacy wireless and legacy CAPsMAN registrations per interface, SSID and band (v6)', async () => {
-    const { api, context } = setup(repliesFrom(V6, LEGACY), '6.49.10 (long-term)', { packages: V6_PACKAGES });
+  it('counts legacy wireless and legacy CAPsMAN registrations per interface, SSID and band, and monitors the radios in ONE call (v6)', async () => {
+    const { api, context } = monitorSetup(repliesFrom(V6, LEGACY), LEGACY_MONITORS, '6.49.10 (long-term)', { packages: V6_PACKAGES });
     const output = await wirelessCollector.collect(context);
-    expect(render(output.samples)).toEqual([...LEGACY_COUNTS].sort());
+    expect(render(output.samples)).toEqual([...LEGACY_COUNTS, ...LEGACY_RADIOS].sort());
     expect(commands(api.calls)).toEqual([
       'print /interface/wireless/registration-table',
       'print /interface/wireless ?disabled=false',
       'print /caps-man/registration-table',
       'print /caps-man/interface',
+      'execute /interface/wireless/monitor',
     ]);
+    // The enabled interfaces only (wlan-old is disabled), with the values the family reads.
+    expect(monitorCalls(api)).toEqual(['/interface/wireless/monitor wlan1,wlan2,wlan-guest']);
+    expect(api.calls[4]?.options?.proplist).toEqual(['name', 'noise-floor', 'overall-tx-ccq']);
     expect(callsWithoutProplist(api.calls)).toEqual([]);
     // Counting needs no per-client fields.
     expect(api.calls[0]?.options?.proplist).toEqual(['interface', 'ssid', 'band', 'mac-address']);
     expect(api.calls[3]?.options?.proplist).toEqual(CAPSMAN_INTERFACE_PROPLIST);
+  });
+
+  it('monitors only the radios the include/exclude filter keeps, and still counts clients when the router refuses the monitor', async () => {
+    const filtered = monitorSetup(repliesFrom(V6, LEGACY), LEGACY_MONITORS, '6.49.10 (long-term)', { packages: V6_PACKAGES, options: { exclude: ['wlan-guest'] } });
+    const lines = render((await wirelessCollector.collect(filtered.context)).samples).filter((line) => line.includes('_radio_'));
+    expect(lines).toEqual([...radio('wlan1', -105, 87), ...radio('wlan2', -108, 96)].sort());
+    expect(monitorCalls(filtered.api)).toEqual(['/interface/wireless/monitor wlan1,wlan2']);
+
+    const refused = setup(repliesFrom(V6, LEGACY, { '/interface/wireless/monitor': new TrapError('no such command prefix', 0) }), '6.49.10 (long-term)', {
+      packages: V6_PACKAGES,
+    });
+    expect(render((await wirelessCollector.collect(refused.context)).samples)).toEqual([...LEGACY_COUNTS].sort());
+  });
+
+  it('lets a monitor failure other than a missing menu through', async () => {
+    const denied = new TrapError('not enough permissions (9)', 9);
+    const { context } = setup(repliesFrom(V6, LEGACY, { '/interface/wireless/monitor': denied }), '6.49.10 (long-term)', { packages: V6_PACKAGES });
+    await expect(wirelessCollector.collect(context)).rejects.toBe(denied);
   });
 
   it('sends no CAPsMAN interface print when the controller has no clients', async () => {
@@ -84,7 +117,7 @@ describe('wirelessCollector', () => {
     const output = await wirelessCollector.collect(context);
     expect(render(output.samples)).toEqual(LEGACY_COUNTS.filter((line) => !line.includes('cap-')).sort());
     expect(commands(api.calls)).not.toContain('print /caps-man/interface');
-    expect(api.calls).toHaveLength(3);
+    expect(api.calls).toHaveLength(4);
   });
 
   it('leaves the band of CAPsMAN clients empty when their interface has no usable channel', async () => {
@@ -118,6 +151,68 @@ describe('wirelessCollector', () => {
     expect(duplicateSeries(output.samples)).toEqual([]);
   });
 
+  it('adds the DHCP host names of the kept clients with dhcp_names: true, from ONE lease print matching only their MACs', async () => {
+    const leases: Row[] = [
+      { '.id': '*1', 'mac-address': 'AC:BC:32:00:00:01', 'host-name': 'anna-phone', server: 'defconf', status: 'bound' },
+      // A second server's lease without a name, then one with: the named one counts.
+      { '.id': '*2', 'mac-address': 'F0:18:98:00:00:03', server: 'guest', status: 'bound' },
+      { '.id': '*3', 'mac-address': 'F0:18:98:00:00:03', 'host-name': 'living-room-tv', server: 'defconf', status: 'bound' },
+      { '.id': '*4', 'mac-address': '00:11:22:33:44:55', 'host-name': 'not-a-wireless-client', server: 'defconf', status: 'bound' },
+    ];
+    const { api, context } = setup(repliesFrom(V6, LEGACY, { '/ip/dhcp-server/lease': leases }), '6.49.10 (long-term)', {
+      packages: V6_PACKAGES,
+      options: { clients: true, dhcp_names: true, include: ['wlan.*'] },
+    });
+    const output = await wirelessCollector.collect(context);
+    expect(render(output.samples).filter((line) => line.includes('_dhcp_info'))).toEqual([
+      'routeros_wireless_client_dhcp_info{interface="wlan1",mac_address="AC:BC:32:00:00:01",host_name="anna-phone"} 1',
+      'routeros_wireless_client_dhcp_info{interface="wlan2",mac_address="F0:18:98:00:00:03",host_name="living-room-tv"} 1',
+    ]);
+    const leaseCalls = api.calls.filter((call) => call.path === '/ip/dhcp-server/lease');
+    expect(leaseCalls).toHaveLength(1);
+    expect(leaseCalls[0]?.options?.query).toEqual(['mac-address=AC:BC:32:00:00:01', 'mac-address=AC:BC:32:00:00:02', 'mac-address=F0:18:98:00:00:03', '#||']);
+    expect(leaseCalls[0]?.options?.proplist).toEqual(['mac-address', 'host-name']);
+    expect(duplicateSeries(output.samples)).toEqual([]);
+
+    // The cap bounds the lookup too: one client kept, one MAC asked for, no query operator.
+    const capped = setup(repliesFrom(V6, LEGACY, { '/ip/dhcp-server/lease': leases }), '6.49.10 (long-term)', {
+      packages: V6_PACKAGES,
+      options: { clients: true, dhcp_names: true, include: ['wlan.*'], max_series: 1 },
+    });
+    const cappedOutput = await wirelessCollector.collect(capped.context);
+    expect(capped.api.calls.find((call) => call.path === '/ip/dhcp-server/lease')?.options?.query).toEqual(['mac-address=AC:BC:32:00:00:01']);
+    expect(render(cappedOutput.samples).filter((line) => line.includes('_dhcp_info'))).toEqual([
+      'routeros_wireless_client_dhcp_info{interface="wlan1",mac_address="AC:BC:32:00:00:01",host_name="anna-phone"} 1',
+    ]);
+  });
+
+  it('sends no lease print without dhcp_names or without clients, and gives no names where the router has no DHCP server', async () => {
+    const off = setup(repliesFrom(V6, LEGACY), '6.49.10 (long-term)', { packages: V6_PACKAGES, options: { clients: true } });
+    await wirelessCollector.collect(off.context);
+    expect(off.api.calls.some((call) => call.path === '/ip/dhcp-server/lease')).toBe(false);
+
+    const none = setup(repliesFrom(V6, LEGACY, { '/caps-man/registration-table': [], '/interface/wireless/registration-table': [] }), '6.49.10 (long-term)', {
+      packages: V6_PACKAGES,
+      options: { clients: true, dhcp_names: true },
+    });
+    await wirelessCollector.collect(none.context);
+    expect(none.api.calls.some((call) => call.path === '/ip/dhcp-server/lease')).toBe(false);
+
+    // No `/ip/dhcp-server/lease` reply: the fixture API answers like a router without the menu.
+    const noDhcp = setup(repliesFrom(V6, LEGACY), '6.49.10 (long-term)', { packages: V6_PACKAGES, options: { clients: true, dhcp_names: true } });
+    const output = await wirelessCollector.collect(noDhcp.context);
+    expect(render(output.samples).filter((line) => line.includes('_dhcp_info'))).toEqual([]);
+    // Every client still has its series: three local and three CAPsMAN clients.
+    expect(render(output.samples).filter((line) => line.includes('_client_info'))).toHaveLength(6);
+  });
+
+  it('rejects dhcp_names without clients, naming both keys', () => {
+    expect(() => wirelessCollector.checkOptions?.({ dhcp_names: true })).toThrow(
+      new CollectorOptionError('dhcp_names: needs clients: true (the host names belong to the per-client series)'),
+    );
+    expect(() => wirelessCollector.checkOptions?.({ dhcp_names: 'yes', clients: true })).toThrow(new CollectorOptionError('dhcp_names: must be true or false'));
+  });
+
   it('reads wifiwave2 before 7.13 (signal as a number, band and SSID per row)', async () => {
     const { api, context } = setup(repliesFrom('7.12', ['interface-wifiwave2-registration-table']), '7.12.1 (stable)', {
       packages: ['routeros', 'wifiwave2'],
@@ -149,7 +244,7 @@ describe('wirelessCollector', () => {
     const { api, context } = setup(replies, '7.16 (stable)', { packages: ['routeros', 'wireless'] });
     const output = await wirelessCollector.collect(context);
     expect(render(output.samples)).toEqual([...LEGACY_COUNTS, ...WIFI_COUNTS].sort());
-    expect(api.calls).toHaveLength(5);
+    expect(api.calls).toHaveLength(6);
   });
 
   it('tries every stack when packages are unknown and skips the missing ones', async () => {

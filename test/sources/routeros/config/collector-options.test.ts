@@ -44,6 +44,8 @@ const VALUES: Readonly<Record<string, unknown>> = {
   per_session: true,
   per_neighbor: true,
   clients: true,
+  dhcp_names: true,
+  radios: true,
   lists: ['blocklist'],
 };
 

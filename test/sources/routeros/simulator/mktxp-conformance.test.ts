@@ -210,6 +210,9 @@ describe.each(Object.keys(PROFILES))('profile %s answers mktxp 1.2.21 as RouterO
       // v6 has `info =number=` (mktxp interface_ds.py: "On RouterOS 7, the 'monitor' action was replaced").
       failures.push(...(await listThenMonitor(client, '/interface/lte', v7 ? 'monitor' : 'info', v7 ? 'numbers' : 'number', true)).failures);
     }
+    if (trapOf(await client.command('/interface/w60g/print')) === undefined) {
+      failures.push(...(await listThenMonitor(client, '/interface/w60g', 'monitor', 'numbers', true)).failures);
+    }
     expect(failures).toEqual([]);
   });
 
@@ -219,10 +222,11 @@ describe.each(Object.keys(PROFILES))('profile %s answers mktxp 1.2.21 as RouterO
       ...absentStacks(profile).map((stack) => `/interface/${stack}/registration-table/print`),
       ...(profile.packages.includes('container') ? [] : ['/container/print']),
       ...(v7 ? ['/routing/bgp/peer/print'] : ['/routing/bgp/session/print', '/routing/stats/process/print']),
-      '/interface/w60g/print',
+      // 60 GHz radios come with the wireless package only.
+      ...(profile.packages.includes('wireless') ? [] : ['/interface/w60g/print']),
     ];
     for (const path of absent) expect(trapOf(await client.command(path)), path).toMatch(MISSING);
-    for (const path of ['/interface/ethernet/poe/print', '/interface/lte/print', '/interface/ethernet/switch/port/print']) {
+    for (const path of ['/interface/ethernet/poe/print', '/interface/lte/print', '/interface/ethernet/switch/port/print', '/interface/w60g/print']) {
       const trap = trapOf(await client.command(path));
       if (trap !== undefined) expect(trap, path).toMatch(MISSING);
     }

@@ -4,6 +4,7 @@
 import type { PrintOptions, Row } from '../../client/api.js';
 import { TrapError } from '../../client/errors.js';
 import type { CollectContext } from '../collector.js';
+import type { NameFilter } from './filter.js';
 import { readText } from './rows.js';
 
 /** Print options besides the proplist and the signal, which the helpers set. */
@@ -90,4 +91,10 @@ export async function monitorListed(
     if (!(error instanceof TrapError) || error.category !== 1) throw error;
     return monitorOnce(context, command, await list(), proplist);
   }
+}
+
+/** Names of the enabled items of `path` (`?disabled=false`, names only) that `filter` keeps: what a monitor is sent for. */
+export async function enabledNames(context: CollectContext, path: string, filter: NameFilter): Promise<string[]> {
+  const rows = await printRows(context, path, ['name'], { query: ['disabled=false'] });
+  return rows.map((row) => readText(row, 'name')).filter((name): name is string => name !== undefined && filter.matches(name));
 }

@@ -44,7 +44,8 @@ function clock(seconds: number): string {
   return `${pad(Math.floor(seconds / 3600))}:${pad(Math.floor((seconds % 3600) / 60))}:${pad(seconds % 60)}`;
 }
 
-function mac(server: string, index: number): string {
+/** MAC address of the `index`th lease of `server` (other datasets use it for the same client). */
+export function dhcpLeaseMac(server: string, index: number): string {
   const byte = (n: number): string => (Math.floor(unitFraction(`${server}/${index}/${n}`) * 256) & 0xff).toString(16).padStart(2, '0').toUpperCase();
   return `02:${byte(1)}:${byte(2)}:${byte(3)}:${byte(4)}:${index.toString(16).padStart(2, '0').toUpperCase()}`;
 }
@@ -78,7 +79,7 @@ export function dhcpDataset(spec: DhcpSpec): DatasetPart {
     ];
     statuses.forEach((status, index) => {
       const address = status === 'waiting' ? `${server.network}.${10 + index}` : `${server.network}.${100 + index}`;
-      const hardware = mac(server.name, index);
+      const hardware = dhcpLeaseMac(server.name, index);
       const row: SimRow = {
         '.id': itemId(nextLease++),
         address,
@@ -154,8 +155,11 @@ export const DHCP_V7: DatasetPart = dhcpDataset({
   ],
 });
 
+/** The server of {@link DHCP_V6}, whose first bound leases the home AP's wireless clients hold. */
+export const DHCP_V6_SERVER = 'defconf';
+
 /** A v6 home router: one server, clock-form expiry like the mikronode sample. */
 export const DHCP_V6: DatasetPart = dhcpDataset({
   clockDurations: true,
-  servers: [{ name: 'defconf', interface: 'bridge', pool: 'default-dhcp', network: '192.168.88', bound: 9, waiting: 1 }],
+  servers: [{ name: DHCP_V6_SERVER, interface: 'bridge', pool: 'default-dhcp', network: '192.168.88', bound: 9, waiting: 1 }],
 });

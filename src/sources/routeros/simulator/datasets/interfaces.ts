@@ -41,6 +41,8 @@ export interface InterfacesSpec {
   ports: readonly EthernetPortSpec[];
   /** Wireless interfaces (`wlan1`, …): listed in `/interface` as type `wlan`. */
   wireless?: readonly string[];
+  /** 60 GHz interfaces (`wlan60-1`, type `w60g`). */
+  w60g?: readonly string[];
   bridge?: { name: string; ports: readonly string[] };
   vlans?: readonly VlanSpec[];
   /** Virtual machine (CHR): no L2 MTU, no fast-path traffic. */
@@ -204,14 +206,15 @@ export function interfacesDataset(spec: InterfacesSpec): DatasetPart {
     monitor[port.name] = ethernetMonitorRow(version, port);
   });
 
-  (spec.wireless ?? []).forEach((name, index) => {
+  const radios = [...(spec.wireless ?? []).map((name) => ({ name, type: 'wlan' })), ...(spec.w60g ?? []).map((name) => ({ name, type: 'w60g' }))];
+  radios.forEach(({ name, type }, index) => {
     const address = mac(spec.macPrefix, 0x80 + index);
     macs.set(name, address);
     rows.push({
       '.id': itemId(nextId++),
       name,
       'default-name': name,
-      type: 'wlan',
+      type,
       mtu: '1500',
       'actual-mtu': '1500',
       l2mtu: '1600',

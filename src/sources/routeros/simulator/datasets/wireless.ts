@@ -14,6 +14,7 @@
  */
 import type { MonitorData, SimRow } from '../profile.js';
 import { itemId, unitFraction, type DatasetPart } from './dataset.js';
+import { DHCP_V6_SERVER, dhcpLeaseMac } from './dhcp.js';
 
 /** A radio or CAP interface and who is on it. */
 export interface WirelessInterfaceSpec {
@@ -31,7 +32,7 @@ function mac(seed: number): string {
   return bytes.map((byte) => byte.toString(16).toUpperCase().padStart(2, '0')).join(':');
 }
 
-function clientRow(style: Style, iface: WirelessInterfaceSpec, index: number, id: number): SimRow {
+function clientRow(style: Style, iface: WirelessInterfaceSpec, index: number, id: number, macOf: (id: number) => string): SimRow {
   const seed = `${iface.name}/${index}`;
   const signal = -45 - Math.floor(unitFraction(`${seed}/signal`) * 35);
   const fiveGhz = iface.band.startsWith('5');
@@ -43,7 +44,7 @@ function clientRow(style: Style, iface: WirelessInterfaceSpec, index: number, id
   const row: SimRow = {
     '.id': itemId(id),
     interface: iface.name,
-    'mac-address': mac(id),
+    'mac-address': macOf(id),
     uptime,
     'last-activity': '30ms',
     'tx-rate': txRate,
@@ -57,11 +58,11 @@ function clientRow(style: Style, iface: WirelessInterfaceSpec, index: number, id
   return row;
 }
 
-/** Registration rows of `interfaces` in one stack's field style. */
-export function registrationRows(style: Style, interfaces: readonly WirelessInterfaceSpec[]): SimRow[] {
+/** Registration rows of `interfaces` in one stack's field style; `macOf` gives the MAC of the client numbered from 1. */
+export function registrationRows(style: Style, interfaces: readonly WirelessInterfaceSpec[], macOf: (id: number) => string = mac): SimRow[] {
   const rows: SimRow[] = [];
   for (const iface of interfaces) {
-    for (let index = 0; index < iface.clients; index += 1) rows.push(clientRow(style, iface, index, rows.length + 1));
+    for (let index = 0; index < iface.clients; index += 1) rows.push(clientRow(style, iface, index, rows.length + 1, macOf));
   }
   return rows;
 }
@@ -106,13 +107,22 @@ const HOME_RADIOS: readonly WirelessInterfaceSpec[] = [
   { name: 'wlan2', ssid: 'home-5g', band: '5ghz-a/n/ac', clients: 5 },
 ];
 
+/**
+ * The home AP's clients hold the first bound leases of the v6 home DHCP server (so a host-name lookup
+ * finds them), except the last one, which has a static address and no lease.
+ */
+function homeClientMac(id: number): string {
+  const leased = HOME_RADIOS.reduce((sum, iface) => sum + iface.clients, 0) - 1;
+  return id <= leased ? dhcpLeaseMac(DHCP_V6_SERVER, id - 1) : mac(id);
+}
+
 /** A legacy `wireless` AP on v6 (two radios); `/caps-man/*` exists (same package) but is empty. */
 export const WIRELESS_AP_V6: DatasetPart = {
   menus: {
     '/interface/wireless': {
       rows: interfaceRows(HOME_RADIOS, (iface) => ({ mode: 'ap-bridge', ssid: iface.ssid, band: iface.band })),
     },
-    '/interface/wireless/registration-table': { rows: registrationRows('wireless', HOME_RADIOS), clocks: ['uptime'] },
+    '/interface/wireless/registration-table': { rows: registrationRows('wireless', HOME_RADIOS, homeClientMac), clocks: ['uptime'] },
     '/caps-man/registration-table': { rows: [] },
     '/caps-man/interface': { rows: [] },
   },
@@ -195,7 +205,14 @@ const WIFI_CAPS: readonly WirelessInterfaceSpec[] = [
 export const CAPSMAN_WIFI_V7: DatasetPart = {
   menus: {
     '/interface/wifi': {
-      rows: interfaceRows(WIFI_CAPS, (iface) => ({ 'configuration.ssid': iface.ssid, 'configuration.mode': 'ap', 'channel.band': iface.band, 'configuration.manager': 'capsman' })),
+      // `configuration` is the provisioned configuration profile's name.
+      rows: interfaceRows(WIFI_CAPS, (iface) => ({
+        configuration: iface.ssid === 'campus' ? 'cfg-campus' : 'cfg-guest',
+        'configuration.ssid': iface.ssid,
+        'configuration.mode': 'ap',
+        'channel.band': iface.band,
+        'configuration.manager': 'capsman',
+      })),
     },
     '/interface/wifi/registration-table': { rows: registrationRows('wifi', WIFI_CAPS), clocks: ['uptime'] },
     '/interface/wifi/capsman/remote-cap': {
