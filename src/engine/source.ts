@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConfigSection } from '../config/sections.js';
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import type { FileSdFileState } from './file-sd.js';
+import type { DiscoveryState } from './file-sd.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import type { MetricDefinition } from './metric.js';
 import type { SnapshotSource, SourceDescriptor } from './snapshot.js';
@@ -82,8 +82,8 @@ export interface Source extends SnapshotSource {
    * Without it, the source keeps its old settings until a restart.
    */
   reload?(config: AgentConfig): Promise<SourceReload>;
-  /** Its discovery files and whether each could be used at its last read (`mikrotik_agent_discovery_file_valid`). */
-  discoveryFiles?(): readonly FileSdFileState[];
+  /** Its discovery inputs (files, DNS SRV names) and whether each could be used last time (`mikrotik_agent_discovery_file_valid`). */
+  discoveryFiles?(): readonly DiscoveryState[];
 }
 
 /** What a registry entry gets to build its source. */
