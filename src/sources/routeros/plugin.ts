@@ -95,7 +95,7 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
   let polledNames = new Set<string>();
   const probes = new Probes(config, collectors, {
     apply: () => apply(current),
-    snapshot: (name) => source.snapshots().find((snapshot) => snapshot.name === name),
+    snapshot: (name) => source.snapshot(name),
     names: () => polledNames,
   });
   context.onShutdown('probes', 100, () => {
