@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 import type { DiscoveryState } from './file-sd.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import type { MetricDefinition } from './metric.js';
-import type { SnapshotSource, SourceDescriptor } from './snapshot.js';
+import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from './snapshot.js';
 import type { EngineMetrics, PollerTuning } from './target-poller.js';
 
 /** A target that failed the startup check. */
@@ -95,6 +95,11 @@ export interface SourceContext {
   readonly metrics?: EngineMetrics;
   /** Backoff and jitter knobs for tests. */
   readonly tuning?: Partial<PollerTuning>;
+  /**
+   * One target's Prometheus exposition from the cache `/metrics` renders into (a `/probe` answer): buffers
+   * to write in order, gzip members when `gzip`. Absent when the source runs without the agent's telemetry.
+   */
+  readonly renderTarget?: (snapshot: TargetSnapshot, format: 'text' | 'openmetrics', gzip: boolean) => readonly Buffer[];
   /**
    * Registers a shutdown step that runs after the source has stopped (a simulator it started):
    * steps run last-added first, each bounded by its timeout.

@@ -97,6 +97,7 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     apply: () => apply(current),
     snapshot: (name) => source.snapshot(name),
     names: () => polledNames,
+    ...(context.renderTarget === undefined ? {} : { renderTarget: context.renderTarget }),
   });
   context.onShutdown('probes', 100, () => {
     probes.stop();

@@ -14,8 +14,7 @@ import { joinPath } from '../../config/errors.js';
 import type { ConfigSection } from '../../config/sections.js';
 import type { AgentConfig, RouterConfig } from '../../config/types.js';
 import type { TargetSnapshot } from '../../engine/snapshot.js';
-import type { SourceRoute } from '../../engine/source.js';
-import { SnapshotExposition } from '../../exposition/exposition.js';
+import type { SourceContext, SourceRoute } from '../../engine/source.js';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE } from '../../exposition/format.js';
 import { negotiateFormat } from '../../exposition/negotiate.js';
 import { acceptsGzip } from '../../server/responses.js';
@@ -88,25 +87,13 @@ export interface ProbeHost {
   snapshot(name: string): TargetSnapshot | undefined;
   /** Names of the static and discovered routers: a probe for one of them answers from it. */
   names(): ReadonlySet<string>;
+  /** The agent's renderer of one target (SourceContext.renderTarget), when there is one. */
+  readonly renderTarget?: SourceContext['renderTarget'];
 }
 
 /** The probed routers and the /probe route. */
 export class Probes {
   private readonly _probed = new Map<string, Probed>();
-  /** The snapshot the exposition below renders, set only while an answer is built (synchronously). */
-  private _answering: TargetSnapshot | undefined;
-  /**
-   * The answers' renderer: the /metrics one, over one snapshot at a time. It caches the rendering of
-   * each snapshot object (and its gzip members) until the router's next poll replaces it, so a probe
-   * between two polls only concatenates buffers, as a /metrics scrape does.
-   */
-  private readonly _exposition = new SnapshotExposition({
-    source: {
-      snapshots: () => (this._answering === undefined ? [] : [this._answering]),
-      firstRoundDone: true,
-    },
-    gzipAhead: false,
-  });
   private readonly _timer: NodeJS.Timeout;
   private _config: AgentConfig;
   private _allowed = new BlockList();
@@ -208,13 +195,11 @@ export class Probes {
     if (snapshot === undefined) return answer(response, 503, 'target: not polled yet\n');
     const format = negotiateFormat(request.headers.accept);
     const gzip = acceptsGzip(request.headers);
-    this._answering = snapshot;
-    let chunks: readonly Buffer[];
-    try {
-      chunks = this._exposition.body(format, gzip).chunks;
-    } finally {
-      this._answering = undefined;
-    }
+    // The agent's renderer, whose cache /metrics fills as each poll lands: a probe between two polls only
+    // concatenates buffers already rendered (and gzipped), as a /metrics scrape does.
+    const render = this._host.renderTarget;
+    if (render === undefined) return answer(response, 503, 'probe: this source runs without the agent\'s exposition\n');
+    const chunks = render(snapshot, format, gzip);
     // The chunks are gzip members when gzip was asked: concatenated, one valid gzip stream (RFC 1952 §2.2).
     const body = Buffer.concat(chunks);
     response.writeHead(200, {

@@ -56,6 +56,11 @@ describe('/probe', () => {
     const second = await get(probe(0));
     expect(second.status).toBe(200);
     expect(fleet.routers[0]!.stats.logins).toBe(1);
+    // The /metrics renderer and its cache: the answer holds exactly the router's series of /metrics.
+    const seriesOf = (text: string): string[] =>
+      text.split('\n').filter((line) => line.includes(`router="${name}"`)).map((line) => line.slice(0, line.lastIndexOf(' '))).sort();
+    expect(seriesOf(second.body)).toEqual(seriesOf((await get('/metrics')).body));
+    expect(seriesOf(second.body).length).toBe(second.body.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length);
     // The /metrics renderer: promtool-clean, gzip when asked (what Prometheus asks for), OpenMetrics when asked.
     expect(unexpectedLintFindings((await promtoolCheckMetrics(second.body)).output)).toEqual([]);
     const url = `http://127.0.0.1:${agent.address.port}${probe(0)}`;
