@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real backends the test suite runs against (Prometheus, promtool, VictoriaMetrics, Python
 # librouteros) into the git-ignored .tools/ folder, from Debian trixie packages; systemd-analyze (for the
-# systemd unit) from the machine's own Debian release; and portable Node.js builds of the LTS lines the suite
+# systemd unit) and dnsmasq (a DNS server for the SRV discovery tests) from the machine's own Debian release; and portable Node.js builds of the LTS lines the suite
 # also runs on (22 and 24, from the npm registry's node-linux-<arch> packages).
 #
 # Nothing outside .tools/ is touched: apt runs with a private sources list, package lists, cache and dpkg
@@ -135,6 +135,14 @@ is_systemd_complete() {
   [[ -x $systemd_dir/root/usr/bin/systemd-analyze && -f $systemd_dir/version ]]
 }
 
+# dnsmasq, for the DNS SRV discovery tests: also from the machine's own release, for the same reason.
+dnsmasq_dir=$tools_dir/dnsmasq
+dnsmasq_packages=(dnsmasq-base libnetfilter-conntrack3 libnfnetlink0 libnftables1 libnftnl11)
+
+is_dnsmasq_complete() {
+  [[ -x $dnsmasq_dir/root/usr/sbin/dnsmasq && -f $dnsmasq_dir/version ]]
+}
+
 print_summary() {
   log "installed in $tools_dir/root:"
   grep -v '^format=' "$stamp" | sed 's/^/  /' >&2
@@ -144,6 +152,7 @@ print_summary() {
     log "node $line: $node_dir/$line/bin/node ($(cat "$node_dir/$line/version"))"
   done
   log "systemd-analyze: $systemd_dir/root/usr/bin/systemd-analyze ($(cat "$systemd_dir/version"))"
+  log "dnsmasq: $dnsmasq_dir/root/usr/sbin/dnsmasq ($(cat "$dnsmasq_dir/version"))"
 }
 
 mkdir -p "$tools_dir"
@@ -151,7 +160,7 @@ mkdir -p "$tools_dir"
 exec 9>"$tools_dir/.lock"
 flock 9
 
-if [[ ${TOOLS_REFRESH:-0} != 1 ]] && is_debian_complete && is_node_complete && is_systemd_complete; then
+if [[ ${TOOLS_REFRESH:-0} != 1 ]] && is_debian_complete && is_node_complete && is_systemd_complete && is_dnsmasq_complete; then
   print_summary
   exit 0
 fi
@@ -284,13 +293,19 @@ install_node_line() {
 if [[ ${TOOLS_REFRESH:-0} == 1 ]] || ! is_debian_complete; then
   install_debian
 fi
-install_systemd() {
-  local release apt staging deb
+# Packages of the machine's own Debian release, unpacked into <dir>/root from .debs cached in <dir>/debs, with
+# a private apt state in <dir>/apt like the trixie packages'. Used for binaries that link the system's shared
+# libraries (systemd-analyze, dnsmasq): trixie builds need a newer glibc than older releases have.
+# Usage: install_machine_release <dir> <package>... ; the caller checks the unpacked binary runs.
+install_machine_release() {
+  local dir=$1 release apt staging deb
+  shift
+  local wanted=("$@")
   release=$(. /etc/os-release 2>/dev/null && printf '%s' "${VERSION_CODENAME:-}")
-  [[ -n $release ]] || die "no VERSION_CODENAME in /etc/os-release: cannot tell which Debian release's systemd runs here"
+  [[ -n $release ]] || die "no VERSION_CODENAME in /etc/os-release: cannot tell which Debian release's ${wanted[0]} runs here"
   [[ -n $mirror ]] || die "no Debian archive in the machine's apt sources; set TOOLS_MIRROR to a Debian archive URL"
-  apt=$systemd_dir/apt
-  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/empty.d" "$systemd_dir/debs"
+  apt=$dir/apt
+  mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/empty.d" "$dir/debs"
   printf 'deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' "$mirror" "$release" >"$apt/sources.list"
   : >"$apt/status"
   local opts=(
@@ -300,33 +315,57 @@ install_systemd() {
     -o "APT::Sandbox::User=root"
   )
   local cached=1 pkg
-  for pkg in "${systemd_packages[@]}"; do
-    compgen -G "$systemd_dir/debs/${pkg}_*.deb" >/dev/null || cached=0
+  for pkg in "${wanted[@]}"; do
+    compgen -G "$dir/debs/${pkg}_*.deb" >/dev/null || cached=0
   done
   if [[ $cached == 0 || ${TOOLS_REFRESH:-0} == 1 ]]; then
-    log "fetching ${systemd_packages[*]} of Debian $release from $mirror"
+    log "fetching ${wanted[*]} of Debian $release from $mirror"
     apt-get "${opts[@]}" -qq update || die "apt-get update failed for $mirror $release"
-    rm -f "$systemd_dir/debs/"*.deb
-    (cd "$systemd_dir/debs" && apt-get "${opts[@]}" -qq download "${systemd_packages[@]}") ||
-      die "apt-get download failed for ${systemd_packages[*]}"
+    rm -f "$dir/debs/"*.deb
+    (cd "$dir/debs" && apt-get "${opts[@]}" -qq download "${wanted[@]}") ||
+      die "apt-get download failed for ${wanted[*]}"
   fi
-  staging=$systemd_dir/root.new
+  staging=$dir/root.new
   rm -rf "$staging"
   mkdir -p "$staging"
-  for deb in "$systemd_dir/debs/"*.deb; do dpkg-deb -x "$deb" "$staging"; done
-  local libdir
+  for deb in "$dir/debs/"*.deb; do dpkg-deb -x "$deb" "$staging"; done
+}
+
+# Swaps a checked staging tree in and records its version.
+finish_machine_release() {
+  local dir=$1 version=$2
+  rm -rf "$dir/root"
+  mv "$dir/root.new" "$dir/root"
+  printf '%s\n' "$version" >"$dir/version"
+}
+
+install_systemd() {
+  install_machine_release "$systemd_dir" "${systemd_packages[@]}"
+  local staging=$systemd_dir/root.new libdir version
   libdir=$(dirname "$(find "$staging" -name 'libsystemd-shared-*.so' | head -n1)")
   LD_LIBRARY_PATH=$libdir "$staging/usr/bin/systemd-analyze" --version >/dev/null 2>&1 ||
     die "the unpacked systemd-analyze does not run on this machine (a shared library missing?)"
-  local version
   version=$(LD_LIBRARY_PATH=$libdir "$staging/usr/bin/systemd-analyze" --version 2>/dev/null | head -n1 | cut -d' ' -f2-)
-  rm -rf "$systemd_dir/root"
-  mv "$staging" "$systemd_dir/root"
-  printf '%s\n' "$version" >"$systemd_dir/version"
+  finish_machine_release "$systemd_dir" "$version"
+}
+
+# dnsmasq, the DNS server the SRV discovery tests resolve against (unprivileged, on a loopback port). Its
+# libraries that a minimal system may lack (netfilter, nftables) come with it and are found through
+# LD_LIBRARY_PATH pointing into its private root (the test helper sets it).
+install_dnsmasq() {
+  install_machine_release "$dnsmasq_dir" "${dnsmasq_packages[@]}"
+  local staging=$dnsmasq_dir/root.new version libdirs
+  libdirs=$(find "$staging" -type d -name '*-linux-gnu' -path '*/lib/*' | tr '\n' ':')
+  version=$(LD_LIBRARY_PATH=$libdirs "$staging/usr/sbin/dnsmasq" --version 2>/dev/null | head -n1) ||
+    die "the unpacked dnsmasq does not run on this machine (a shared library missing?)"
+  finish_machine_release "$dnsmasq_dir" "$version"
 }
 
 if [[ ${TOOLS_REFRESH:-0} == 1 ]] || ! is_systemd_complete; then
   install_systemd
+fi
+if [[ ${TOOLS_REFRESH:-0} == 1 ]] || ! is_dnsmasq_complete; then
+  install_dnsmasq
 fi
 if [[ ${TOOLS_REFRESH:-0} == 1 ]] || ! is_node_complete; then
   for line in "${node_lines[@]}"; do

@@ -7,13 +7,13 @@ import type { AgentConfig } from './config/types.js';
 import { CollectionEngine } from './engine/engine.js';
 import { describeError } from './engine/failure.js';
 import { ConcurrencyLimiter } from './engine/limiter.js';
-import type { Source, SourcePlugin } from './engine/source.js';
+import type { Source, SourceContext, SourcePlugin } from './engine/source.js';
 import type { EngineMetrics, PollerTuning } from './engine/target-poller.js';
 import type { Logger } from './log.js';
 import { Reloader, type ReloadOutcome } from './reload.js';
 import { createHttpServer } from './server/http-server.js';
 import { SOURCES } from './sources/registry.js';
-import { createTelemetry } from './telemetry/provider.js';
+import { createTelemetry, type Telemetry } from './telemetry/provider.js';
 import { agentVersion } from './version.js';
 
 /** A running agent. */
@@ -81,12 +81,19 @@ async function start(
   const limiter = new ConcurrencyLimiter(config.collection.concurrency);
   const sources: Source[] = [];
   const pluginSources: { plugin: SourcePlugin; source: Source }[] = [];
+  // Late-bound like the metrics: telemetry is built after the sources, and nothing renders before the server runs.
+  let telemetryRef: Telemetry | undefined;
+  const renderTarget: NonNullable<SourceContext['renderTarget']> = (snapshot, format, gzip) => {
+    if (telemetryRef === undefined) throw new Error('no telemetry yet: a target was rendered before the agent started');
+    return telemetryRef.renderTarget(snapshot, format, gzip);
+  };
   for (const plugin of options.sources ?? SOURCES) {
     const source = await plugin.create({
       config,
       logger,
       limiter,
       metrics,
+      renderTarget,
       ...(options.tuning ? { tuning: options.tuning } : {}),
       onShutdown: (name, timeoutMillis, run) => cleanup.add(name, timeoutMillis, run),
     });
@@ -125,6 +132,7 @@ async function start(
     onDiagError: (message: string) => logger.warn({ component: 'opentelemetry' }, message),
   });
   metrics.target = telemetry.agentMetrics;
+  telemetryRef = telemetry;
   telemetry.agentMetrics.observeAgentState(() => ({
     lastReloadSuccessful: reloader.lastReloadSuccessful,
     lastReloadSuccessMillis: reloader.lastReloadSuccessMillis,

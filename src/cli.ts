@@ -16,6 +16,7 @@ import type { ConfigOverrides, LoadedConfig } from './config/load.js';
 import type { ConfigSection } from './config/sections.js';
 import { REDACTED, redactedConfigDocument } from './config/redact.js';
 import type { AgentConfig } from './config/types.js';
+import { ConfigFileWatch } from './config-watch.js';
 import { ordinalFromHostname } from './engine/shard.js';
 import { createLogger, type Logger } from './log.js';
 import { FAULT_SPEC_SYNTAX, type FleetFault, parseFaultSpec } from './sources/routeros/simulator/faults.js';
@@ -160,6 +161,7 @@ const RUN_FLAGS: readonly RunFlag[] = [
   { flag: '    --log-format FORMAT', text: 'json (level names), logfmt, pretty, or auto (pretty on a TTY, else json)', key: ['log', 'format'] },
   { flag: '    --shard I/N', text: 'Poll only shard I (from 0) of N: the targets whose name hashes to I', defaultText: 'collection.shard, 0/1 (everything)', env: 'MIKROTIK_AGENT_SHARD_INDEX, MIKROTIK_AGENT_SHARD_COUNT' },
   { flag: '    --shard-from-hostname', text: "Take the shard index from the host name's trailing -<n> (a StatefulSet pod ordinal)", defaultText: 'off' },
+  { flag: '    --watch-config', text: "Reload the configuration (as SIGHUP does) whenever the config file's contents change", defaultText: 'off' },
 ];
 
 /** `run --help`: every flag with its default and environment variable, and the OTEL_* variables. */
@@ -177,12 +179,13 @@ async function runHelp(): Promise<string> {
     return `  ${entry.flag.padEnd(25)}${entry.text}\n  ${''.padEnd(25)}(${details.join('; ')})`;
   });
   const otelLines = OTEL_VARIABLES.map((entry) => `  ${entry.names.join(', ')}\n      ${entry.sets}`);
-  return `Usage: ${AGENT_NAME} run [--config FILE] [--relay-config TOML] [--listen ADDR] [--log-level LEVEL] [--log-format FORMAT] [--shard I/N] [--shard-from-hostname]
+  return `Usage: ${AGENT_NAME} run [--config FILE] [--relay-config TOML] [--listen ADDR] [--log-level LEVEL] [--log-format FORMAT] [--shard I/N] [--shard-from-hostname] [--watch-config]
 
 Polls the configured routers in the background and serves /metrics, /health, /live and /ready;
 pushes OTLP when otlp.enabled. Flags beat the environment, which beats the file.
 SIGTERM or SIGINT: graceful shutdown (a second one exits at once). SIGHUP (and POST /-/reload with
-server.enable_lifecycle): reload the configuration; an invalid one keeps the running one.
+server.enable_lifecycle, and a change of the config file with --watch-config): reload the
+configuration; an invalid one keeps the running one.
 
 Options:
 ${flagLines.join('\n')}
@@ -413,6 +416,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       'log-format': { type: 'string' },
       shard: { type: 'string' },
       'shard-from-hostname': { type: 'boolean' },
+      'watch-config': { type: 'boolean' },
     },
     allowPositionals: false,
     strict: true,
@@ -425,6 +429,8 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
     ...(shard === undefined ? {} : { shard }),
   };
   const file = configFile(values.config, io.env);
+  const watchConfig = values['watch-config'] === true;
+  if (watchConfig && file === undefined) throw new UsageError('--watch-config needs a config file (--config FILE or MIKROTIK_AGENT_CONFIG)');
 
   // Signals that arrive while starting are honoured once the agent is up.
   const signals = new SignalLatch(io);
@@ -460,6 +466,7 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
       return EXIT_FAILURE;
     }
     reloads.attach(agent, logger);
+    if (watchConfig && file !== undefined) await reloads.watchFile(file);
     return await superviseAgent(agent, signals, logger, deps.shutdownTimeoutMillis ?? SHUTDOWN_TIMEOUT_MILLIS);
   } finally {
     reloads.close();
@@ -468,15 +475,17 @@ async function runCommand(args: readonly string[], io: CliIo, deps: Dependencies
 }
 
 /**
- * SIGHUP → a full configuration reload (the agent folds a storm of them into one after another).
- * Subscribed from the first moment, so a SIGHUP while starting (whose default action ends the
- * process) becomes one reload once the agent is up.
+ * SIGHUP (and, with --watch-config, a change of the config file's contents) → a full configuration
+ * reload (the agent folds a storm of them into one after another). Subscribed from the first moment,
+ * so a SIGHUP while starting (whose default action ends the process) becomes one reload once the
+ * agent is up.
  */
 class ReloadSignals {
   private _pending = false;
   private _agent: AgentHandle | undefined;
   private _logger: Logger | undefined;
   private readonly _unsubscribe: () => void;
+  private _watch: ConfigFileWatch | undefined;
 
   constructor(io: CliIo) {
     this._unsubscribe = io.onReloadSignal?.(() => this._signal()) ?? (() => undefined);
@@ -488,29 +497,48 @@ class ReloadSignals {
     if (this._pending) this._signal();
   }
 
+  /** Reloads whenever `file`'s contents change (after attach). */
+  async watchFile(file: string): Promise<void> {
+    const logger = this._logger;
+    const watch = new ConfigFileWatch({
+      file,
+      onChange: () => this._reload({ trigger: 'config file changed', file }, 'config file changed'),
+      onError: (message) => logger?.warn({ file }, `--watch-config: ${message}`),
+    });
+    this._watch = watch;
+    await watch.start();
+    logger?.info({ file }, 'watching the config file: a change reloads the configuration');
+  }
+
   close(): void {
     this._unsubscribe();
+    this._watch?.close();
   }
 
   private _signal(): void {
-    const agent = this._agent;
-    const logger = this._logger;
-    if (agent === undefined || logger === undefined) {
+    if (this._agent === undefined || this._logger === undefined) {
       this._pending = true;
       return;
     }
     this._pending = false;
-    const reload = agent.reload;
-    if (reload === undefined) return;
+    this._reload({ signal: 'SIGHUP' }, 'SIGHUP');
+  }
+
+  /** Runs the agent's reload and logs its outcome with `fields`, each message starting with `what`. */
+  private _reload(fields: Readonly<Record<string, string>>, what: string): void {
+    const agent = this._agent;
+    const logger = this._logger;
+    const reload = agent?.reload;
+    if (agent === undefined || logger === undefined || reload === undefined) return;
     reload.call(agent).then(
       (outcome) =>
         logger.info(
-          { signal: 'SIGHUP', ok: outcome.ok, server_tls: outcome.serverTls ?? null },
+          { ...fields, ok: outcome.ok, server_tls: outcome.serverTls ?? null },
           outcome.ok
-            ? 'SIGHUP: configuration reloaded'
-            : 'SIGHUP: the new configuration was rejected (problems above); the running one stays',
+            ? `${what}: configuration reloaded`
+            : `${what}: the new configuration was rejected (problems above); the running one stays`,
         ),
-      (error: unknown) => logger.error({ signal: 'SIGHUP', err: error }, 'SIGHUP: reload failed; the agent keeps running as it was'),
+      (error: unknown) => logger.error({ ...fields, err: error }, `${what}: reload failed; the agent keeps running as it was`),
     );
   }
 }

@@ -13,9 +13,14 @@ export interface CliAgent {
   stop(): Promise<void>;
 }
 
-/** Spawns `node dist/cli.js run --config <config> --log-level info …args` (run `npm run build` first). */
+/**
+ * Spawns `node dist/cli.js run --config <config> --log-level info …args` (run `npm run build` first).
+ * `BENCH_AGENT_NODE_ARGS` adds flags for the agent's node, to profile it alone:
+ * `BENCH_AGENT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof"` (NODE_OPTIONS refuses --cpu-prof).
+ */
 export function spawnCliAgent(config: string, args: readonly string[] = []): CliAgent {
-  const child = spawn(process.execPath, [resolve('dist/cli.js'), 'run', '--config', config, '--log-level', 'info', ...args], {
+  const nodeArgs = (process.env['BENCH_AGENT_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
+  const child = spawn(process.execPath, [...nodeArgs, resolve('dist/cli.js'), 'run', '--config', config, '--log-level', 'info', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const address = new Promise<string>((done, fail) => {

@@ -85,13 +85,25 @@ function globRegExp(glob: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** One file's state as the watcher last saw it. */
-export interface FileSdFileState {
+/** One discovery input (a file, a DNS name) as its provider last saw it. */
+export interface DiscoveryState {
+  /** The file's path, or `dns_srv:<name>`. */
   readonly file: string;
-  /** False when the last read failed (the last good groups stay in use). */
+  /** False when the last read or lookup failed (the last good groups stay in use). */
   readonly ok: boolean;
   readonly error?: string;
   readonly groups: number;
+}
+
+/** A list of target groups kept up to date in the background (file_sd files, DNS SRV names). */
+export interface TargetProvider {
+  /** The groups in use now. */
+  groups(): TargetGroup[];
+  /** Each input's state, for the discovery gauge. */
+  states(): DiscoveryState[];
+  /** Reads every input once (resolves when done, never rejects), then keeps them up to date. */
+  start(): Promise<void>;
+  stop(): void;
 }
 
 /** Options of {@link FileSdWatcher}. */
@@ -114,7 +126,7 @@ interface FileEntry {
 }
 
 /** Reads the files now and on an interval; reports the whole set whenever one file changed. */
-export class FileSdWatcher {
+export class FileSdWatcher implements TargetProvider {
   private readonly _options: FileSdWatcherOptions;
   private _files = new Map<string, FileEntry>();
   private _timer: NodeJS.Timeout | undefined;
@@ -129,7 +141,7 @@ export class FileSdWatcher {
     return [...this._files.values()].flatMap((entry) => entry.groups);
   }
 
-  states(): FileSdFileState[] {
+  states(): DiscoveryState[] {
     return [...this._files].map(([file, entry]) => ({ file, ok: entry.ok, groups: entry.groups.length, ...(entry.error === undefined ? {} : { error: entry.error }) }));
   }
 

@@ -72,6 +72,11 @@ export class PolledSource<S extends TargetSession> implements Source {
     return Array.from(this._entries.values(), (entry) => entry.poller.snapshot);
   }
 
+  /** The current snapshot of one polled target, by name (a map lookup: a probe asks for one of thousands). */
+  snapshot(name: string): TargetSnapshot | undefined {
+    return this._entries.get(name)?.poller.snapshot;
+  }
+
   /** Names of the targets polled now (after the shard filter), in config order. */
   targetNames(): readonly string[] {
     return [...this._entries.keys()];

@@ -9,10 +9,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ConfigSection } from '../config/sections.js';
 import type { AgentConfig } from '../config/types.js';
 import type { Logger } from '../log.js';
-import type { FileSdFileState } from './file-sd.js';
+import type { DiscoveryState } from './file-sd.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import type { MetricDefinition } from './metric.js';
-import type { SnapshotSource, SourceDescriptor } from './snapshot.js';
+import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from './snapshot.js';
 import type { EngineMetrics, PollerTuning } from './target-poller.js';
 
 /** A target that failed the startup check. */
@@ -82,8 +82,8 @@ export interface Source extends SnapshotSource {
    * Without it, the source keeps its old settings until a restart.
    */
   reload?(config: AgentConfig): Promise<SourceReload>;
-  /** Its discovery files and whether each could be used at its last read (`mikrotik_agent_discovery_file_valid`). */
-  discoveryFiles?(): readonly FileSdFileState[];
+  /** Its discovery inputs (files, DNS SRV names) and whether each could be used last time (`mikrotik_agent_discovery_file_valid`). */
+  discoveryFiles?(): readonly DiscoveryState[];
 }
 
 /** What a registry entry gets to build its source. */
@@ -95,6 +95,11 @@ export interface SourceContext {
   readonly metrics?: EngineMetrics;
   /** Backoff and jitter knobs for tests. */
   readonly tuning?: Partial<PollerTuning>;
+  /**
+   * One target's Prometheus exposition from the cache `/metrics` renders into (a `/probe` answer): buffers
+   * to write in order, gzip members when `gzip`. Absent when the source runs without the agent's telemetry.
+   */
+  readonly renderTarget?: (snapshot: TargetSnapshot, format: 'text' | 'openmetrics', gzip: boolean) => readonly Buffer[];
   /**
    * Registers a shutdown step that runs after the source has stopped (a simulator it started):
    * steps run last-added first, each bounded by its timeout.

@@ -137,9 +137,21 @@ export class SnapshotExposition {
    * (the agent's own part, already in the asked format) first, then `# EOF` for OpenMetrics.
    */
   body(format: ExpositionFormat, gzip: boolean, head?: Buffer): ExpositionBody {
+    return this._body(this._source.snapshots(), format, gzip, head);
+  }
+
+  /**
+   * One target's families alone (a `/probe` answer), from the same cached rendering as {@link body}: a
+   * snapshot rendered for /metrics is not rendered again for a probe, nor the other way round.
+   */
+  targetBody(snapshot: TargetSnapshot, format: ExpositionFormat, gzip: boolean): ExpositionBody {
+    return this._body([snapshot], format, gzip);
+  }
+
+  private _body(snapshots: readonly TargetSnapshot[], format: ExpositionFormat, gzip: boolean, head?: Buffer): ExpositionBody {
     if (gzip) this._gzipWanted = true;
     const errors: string[] = [];
-    const claims = this._claims(errors);
+    const claims = this._claims(snapshots, errors);
     const chunks: Buffer[] = [];
     let byteLength = 0;
     const push = (buffer: Buffer): void => {
@@ -160,7 +172,7 @@ export class SnapshotExposition {
   }
 
   /** Which definition owns each name, and every target's chunk of it, in exposition order. */
-  private _claims(errors: string[]): Map<string, Claim> {
+  private _claims(snapshots: readonly TargetSnapshot[], errors: string[]): Map<string, Claim> {
     const claims = new Map<string, Claim>();
     const sources = new Set<SourceDescriptor>();
     const identities = new Map<string, TargetSnapshot[]>();
@@ -169,7 +181,7 @@ export class SnapshotExposition {
     let firstDuplicate = '';
     let nonFinite = 0;
     let firstNonFinite = '';
-    for (const snapshot of this._source.snapshots()) {
+    for (const snapshot of snapshots) {
       if (!sources.has(snapshot.source)) {
         sources.add(snapshot.source);
         // The engine's per-target metrics lead their source's series and win any name conflict.

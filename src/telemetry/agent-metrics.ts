@@ -124,7 +124,7 @@ export const AGENT_METRIC_DEFINITIONS = [
     kind: 'gauge',
     unit: '',
     description:
-      'Whether a discovery file (discovery.file) could be read and parsed at its last read (1) or not (0: its last good targets stay in use, the log says why).',
+      'Whether a discovery input could be used at its last read (1) or not (0: its last good targets stay in use, the log says why): a discovery.file file by its path, a discovery.dns_srv name as file="dns_srv:<name>".',
     attributes: ['source', 'file'],
   },
 ] as const satisfies readonly AgentMetricDefinition[];

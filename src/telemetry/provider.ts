@@ -23,7 +23,7 @@ import {
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { AgentConfig, OtlpConfig } from '../config/types.js';
 import { withDeadline } from '../engine/deadline.js';
-import type { SnapshotSource } from '../engine/snapshot.js';
+import type { SnapshotSource, TargetSnapshot } from '../engine/snapshot.js';
 import { SnapshotExposition } from '../exposition/exposition.js';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE, type ExpositionFormat } from '../exposition/format.js';
 import { SdkPartSerializer } from '../exposition/sdk-part.js';
@@ -85,6 +85,8 @@ export interface Telemetry {
   scrapePrometheus(request: ScrapeRequest): Promise<ScrapeBody>;
   /** The whole text exposition as one string (tests and tools; the server streams scrapePrometheus). */
   collectPrometheus(timeoutMillis: number): Promise<string>;
+  /** One target's series alone (a `/probe` answer), from the rendering cache of `/metrics`. */
+  renderTarget(snapshot: TargetSnapshot, format: ExpositionFormat, gzip: boolean): readonly Buffer[];
   /** Pushes pending OTLP data now (no-op without OTLP). */
   forceFlush(): Promise<void>;
   /** Final OTLP push, then stops every reader. Idempotent. */
@@ -164,6 +166,12 @@ class TelemetryImpl implements Telemetry {
       chunks: body.chunks,
       byteLength: body.byteLength,
     };
+  }
+
+  renderTarget(snapshot: TargetSnapshot, format: ExpositionFormat, gzip: boolean): readonly Buffer[] {
+    const body = this._exposition.targetBody(snapshot, format, gzip);
+    for (const error of body.errors) this._reporter?.report(`prometheus exposition: ${error}`);
+    return body.chunks;
   }
 
   async collectPrometheus(timeoutMillis: number): Promise<string> {

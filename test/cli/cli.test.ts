@@ -131,7 +131,7 @@ describe('main: usage', () => {
     for (const name of read) expect(help, name).toContain(name);
     // Every flag the help shows is accepted by run (an unknown one is a usage error, exit 2).
     const flags = [...help.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((match) => match[1]);
-    expect(flags).toEqual(['--config', '--relay-config', '--listen', '--log-level', '--log-format', '--shard', '--shard-from-hostname']);
+    expect(flags).toEqual(['--config', '--relay-config', '--listen', '--log-level', '--log-format', '--shard', '--shard-from-hostname', '--watch-config']);
   });
 
   it('help <command> prints that command\'s help; an unknown one exits 2', async () => {
@@ -338,6 +338,12 @@ describe('main: run', () => {
       code: 2,
       stderr: expect.stringContaining('--shard-from-hostname: must be below the shard count (1)'),
     });
+  });
+
+  it('--watch-config without a config file is a usage error', async () => {
+    const t = testIo();
+    expect(await main(['run', '--watch-config'], t.io, baseDeps)).toBe(2);
+    expect(t.stderr()).toContain('--watch-config needs a config file (--config FILE or MIKROTIK_AGENT_CONFIG)');
   });
 
   it('is the default command', async () => {

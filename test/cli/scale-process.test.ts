@@ -4,7 +4,7 @@
  * The simulator counts logins per router, which tells "kept its session" from "reconnected" and
  * "polled by exactly one replica" from "polled twice".
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -111,6 +111,46 @@ describe('node dist/cli.js run: SIGHUP reload', () => {
     const after = logins();
     expect(after[0]).toBe(before[0]);
     expect(after[2]).toBe((before[2] ?? 0) + 1);
+
+    const exit = await terminate(agent);
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(agent.outputTail()).not.toContain('internal error');
+  }, 60_000);
+});
+
+describe('node dist/cli.js run --watch-config', () => {
+  it('an edit of the config file reloads it: an invalid one keeps the running config and sets the gauge to 0, a valid one applies', async () => {
+    const fleet = await fleetOf(3);
+    const port = (index: number): number => fleet.routers[index]!.port;
+    const dir = mkdtempSync(join(tmpdir(), 'agent-watch-'));
+    const config = join(dir, 'agent.yaml');
+    writeFileSync(config, configText([['r0', port(0)], ['r1', port(1)]]));
+    const agent = startAgent('agent watch-config', config, dir, ['--watch-config']);
+    const address = await agentAddress(agent);
+    await waitForOutput(agent, 'the watch started', (output) => (logLines(output).some((line) => line.msg.startsWith('watching the config file')) ? true : undefined));
+    await until('r0 and r1 up', () => scrape(address), (body) => upRouters(body).join() === 'r0,r1');
+    const before = fleet.routers.map((router) => router.stats.logins);
+
+    // Several writes in a row, the last one invalid: one reload, rejected by key path; r0 and r1 polled on.
+    writeFileSync(config, configText([['r0', port(0)]]));
+    writeFileSync(config, `${configText([['r0', port(0)]])}\n  - { name: bad }\n`);
+    const rejected = await waitForOutput(agent, 'the rejection', (output) => {
+      const lines = logLines(output).filter((line) => line.msg.startsWith('reload rejected'));
+      return lines.length > 0 ? lines : undefined;
+    });
+    expect(rejected.map((line) => line['key'])).toEqual(['routers[1].address']);
+    let body = await until('the failure gauge', () => scrape(address), (text) => /^mikrotik_agent_config_last_reload_successful(\{[^}]*\})? 0$/m.test(text));
+    expect(upRouters(body)).toEqual(['r0', 'r1']);
+
+    // Replaced by rename, as editors and ConfigMaps do: r1 goes, r2 comes, r0 keeps its session.
+    writeFileSync(join(dir, 'agent.yaml.new'), configText([['r0', port(0)], ['r2', port(2)]]));
+    renameSync(join(dir, 'agent.yaml.new'), config);
+    body = await until('r2 up', () => scrape(address), (text) => upRouters(text).includes('r2'));
+    expect(body).not.toContain('router="r1"');
+    expect(body).toMatch(/^mikrotik_agent_config_last_reload_successful(\{[^}]*\})? 1$/m);
+    expect(fleet.routers[0]!.stats.logins).toBe(before[0]);
+    const reloads = logLines(agent.outputTail()).filter((line) => line['trigger'] === 'config file changed');
+    expect(reloads.map((line) => line['ok'])).toEqual([false, true]);
 
     const exit = await terminate(agent);
     expect(exit).toMatchObject({ code: 0, signal: null });

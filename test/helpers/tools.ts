@@ -6,8 +6,9 @@
  * removes the dir. Nothing here skips: a missing tool is an error that says how to install it.
  */
 import { spawn } from 'node:child_process';
+import { Resolver } from 'node:dns/promises';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, httpRequest, ManagedProcess, StartupError, waitForHttpOk } from './processes.js';
@@ -520,4 +521,81 @@ export function unexpectedLintFindings(output: string): string[] {
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '');
+}
+
+/** A running dnsmasq answering SRV queries on a loopback port. */
+export interface DnsmasqServer {
+  /** `127.0.0.1:<port>`, as Resolver.setServers and `discovery.dns_srv[].server` take it. */
+  readonly server: string;
+  readonly port: number;
+  readonly process: ManagedProcess;
+  stop(): Promise<void>;
+}
+
+/** One SRV record: `name` answers `target:port`. */
+export interface SrvRecord {
+  readonly name: string;
+  readonly target: string;
+  readonly port: number;
+}
+
+/**
+ * Starts dnsmasq (from the machine's Debian release, unpacked into `.tools/dnsmasq/root` by the install script)
+ * unprivileged on `127.0.0.1:<port>` (a free one unless given), answering `records` and nothing else: no upstream
+ * servers, no hosts file, no config file. Resolves once it answers. dnsmasq reads SRV records only at start, so a
+ * test changes them by stopping it and starting another on the same port.
+ */
+export async function startDnsmasq(records: readonly SrvRecord[], port?: number): Promise<DnsmasqServer> {
+  const root = join(process.env['TOOLS_DIR'] ?? join(repoDir, '.tools'), 'dnsmasq', 'root');
+  const command = join(root, 'usr', 'sbin', 'dnsmasq');
+  if (!existsSync(command)) throw new Error(`dnsmasq is not installed (looked for ${command}): ${INSTALL_HINT}`);
+  const libraries = ['x86_64-linux-gnu', 'aarch64-linux-gnu'].flatMap((triplet) => [join(root, 'lib', triplet), join(root, 'usr', 'lib', triplet)]);
+  const start = async (listenPort: number): Promise<DnsmasqServer> => {
+    const proc = new ManagedProcess({
+      name: 'dnsmasq',
+      command,
+      args: [
+        '--keep-in-foreground',
+        '--no-resolv',
+        '--no-hosts',
+        '--conf-file=/dev/null',
+        '--listen-address=127.0.0.1',
+        '--bind-interfaces',
+        `--port=${listenPort}`,
+        '--pid-file=',
+        `--user=${userInfo().username}`,
+        '--log-facility=-',
+        ...records.map((record) => `--srv-host=${record.name},${record.target},${record.port}`),
+      ],
+      env: { ...process.env, LD_LIBRARY_PATH: libraries.filter((dir) => existsSync(dir)).join(':') },
+    });
+    const server = `127.0.0.1:${listenPort}`;
+    await waitForDns(proc, server, records[0]?.name ?? 'ready.invalid');
+    return { server, port: listenPort, process: proc, stop: () => proc.stop() };
+  };
+  return port === undefined ? startWithFreePort(start) : start(port);
+}
+
+/** Waits until dnsmasq answers a query (any answer: refused and not-found count), or fails with its output. */
+async function waitForDns(proc: ManagedProcess, server: string, name: string): Promise<void> {
+  const resolver = new Resolver({ timeout: 500, tries: 1 });
+  resolver.setServers([server]);
+  const deadline = Date.now() + 15_000;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (proc.exitStatus !== undefined) {
+      throw new StartupError(proc, `exited (code ${String(proc.exitStatus.code)}) before answering on ${server}`);
+    }
+    try {
+      await resolver.resolveSrv(name);
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'failed';
+      if (code === 'EREFUSED' || code === 'ENOTFOUND' || code === 'ENODATA') return;
+      last = code;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await proc.stop();
+  throw new StartupError(proc, `did not answer on ${server} within 15000 ms (last: ${last})`);
 }

@@ -1,6 +1,7 @@
 /**
- * Discovered routers: `modules:` (named router settings, any router key but name and address) and
- * `discovery.file` (Prometheus file_sd files, read by the core's FileSdWatcher). Each target of a
+ * Discovered routers: `modules:` (named router settings, any router key but name and address),
+ * `discovery.file` (Prometheus file_sd files, read by the core's FileSdWatcher) and
+ * `discovery.dns_srv` (SRV names, looked up by the core's DnsSrvWatcher). Each target of a
  * group becomes a router through the same rules as a router in `routers:`, so a discovered router
  * is validated exactly like a static one; a target that fails them, or whose name is taken, is
  * skipped with the reason in the log, and the others are used.
@@ -10,6 +11,7 @@
  * `__meta_` forms) pick connection settings and are not series labels; other `__`-prefixed labels
  * are dropped, as Prometheus drops them after relabeling; every other label becomes a router label.
  */
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parseHostPort } from '../../config/address.js';
 import { joinPath, Problems } from '../../config/errors.js';
@@ -30,11 +32,22 @@ export interface ModulesConfig {
   readonly collection: { readonly intervalMillis: number; readonly timeoutMillis: number };
 }
 
+/** One `discovery.dns_srv` entry. */
+export interface DnsSrvConfig {
+  readonly name: string;
+  readonly refreshMillis: number;
+  /** Module of its routers (none: the built-in router defaults). */
+  readonly module?: string;
+  /** DNS server, `ip` or `ip:port`; the system's resolvers when absent. */
+  readonly server?: string;
+}
+
 /** `discovery:` once parsed. */
 export interface DiscoveryConfig {
   /** file_sd paths and patterns, absolute (relative ones resolved against the config file's directory). */
   readonly file: readonly string[];
   readonly refreshMillis: number;
+  readonly dnsSrv: readonly DnsSrvConfig[];
 }
 
 const RESERVED = ['module', 'username', 'password_file', 'port'] as const;
@@ -84,7 +97,8 @@ export function modulesSection(collectors: readonly Collector[]): ConfigSection<
   };
 }
 
-const DISCOVERY_KEYS = ['file', 'refresh_interval'] as const;
+const DISCOVERY_KEYS = ['file', 'refresh_interval', 'dns_srv'] as const;
+const DNS_SRV_KEYS = ['name', 'refresh', 'module', 'server'] as const;
 
 /** `discovery:`. */
 export const DISCOVERY_SECTION: ConfigSection<DiscoveryConfig> = {
@@ -101,11 +115,63 @@ export const DISCOVERY_SECTION: ConfigSection<DiscoveryConfig> = {
     const refreshMillis = typeof refreshText === 'string' ? parseDuration(refreshText) : undefined;
     if (refreshMillis === undefined || refreshMillis < 1_000) problems.add('discovery.refresh_interval', 'must be a duration of at least 1s');
     const files = (file ?? []).filter((item): item is string => typeof item === 'string').map((item) => resolve(context.baseDir, item));
-    return { file: files, refreshMillis: refreshMillis ?? 30_000 };
+    return { file: files, refreshMillis: refreshMillis ?? 30_000, dnsSrv: parseDnsSrv(value['dns_srv'], problems) };
   },
-  document: (value) => ({ file: [...value.file], refresh_interval: formatDuration(value.refreshMillis) }),
-  hasTargets: (value) => value.file.length > 0,
+  document: (value) => ({
+    file: [...value.file],
+    refresh_interval: formatDuration(value.refreshMillis),
+    dns_srv: value.dnsSrv.map((entry) => ({
+      name: entry.name,
+      refresh: formatDuration(entry.refreshMillis),
+      ...(entry.module === undefined ? {} : { module: entry.module }),
+      ...(entry.server === undefined ? {} : { server: entry.server }),
+    })),
+  }),
+  hasTargets: (value) => value.file.length > 0 || value.dnsSrv.length > 0,
 };
+
+/** `discovery.dns_srv`: `[{ name, refresh, module, server }]`. */
+function parseDnsSrv(raw: unknown, problems: Problems): DnsSrvConfig[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) {
+    problems.add('discovery.dns_srv', 'must be a list of { name, refresh, module, server }');
+    return [];
+  }
+  return raw.flatMap((item: unknown, index): DnsSrvConfig[] => {
+    const path = `discovery.dns_srv[${index}]`;
+    const before = problems.problems.length;
+    const value = sectionMapping(item, path, DNS_SRV_KEYS, problems);
+    if (!isMapping(item)) return [];
+    const name = value['name'];
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]+\.?$/.test(name)) {
+      problems.add(joinPath(path, 'name'), 'must be a DNS name (_mikrotik-api._tcp.example.net)');
+    }
+    const refreshText = value['refresh'] ?? '30s';
+    const refreshMillis = typeof refreshText === 'string' ? parseDuration(refreshText) : undefined;
+    if (refreshMillis === undefined || refreshMillis < 1_000) problems.add(joinPath(path, 'refresh'), 'must be a duration of at least 1s');
+    const module = value['module'];
+    if (module !== undefined && (typeof module !== 'string' || module === '')) problems.add(joinPath(path, 'module'), 'must be the name of a module');
+    const server = value['server'];
+    if (server !== undefined && (typeof server !== 'string' || !isDnsServer(server))) {
+      problems.add(joinPath(path, 'server'), 'must be an IP address with an optional port (127.0.0.1:5353, [::1]:53)');
+    }
+    if (problems.problems.length > before || typeof name !== 'string') return [];
+    return [
+      {
+        name,
+        refreshMillis: refreshMillis ?? 30_000,
+        ...(typeof module === 'string' ? { module } : {}),
+        ...(typeof server === 'string' ? { server } : {}),
+      },
+    ];
+  });
+}
+
+/** What Resolver.setServers accepts: an IP address, with a port as `v4:port` or `[v6]:port`. */
+function isDnsServer(text: string): boolean {
+  const address = parseHostPort(text);
+  return address !== undefined && isIP(address.host) !== 0;
+}
 
 /** A section's mapping (empty when absent), each key not in `keys` reported at its path. */
 export function sectionMapping(raw: unknown, section: string, keys: readonly string[], problems: Problems): Record<string, unknown> {
@@ -125,7 +191,7 @@ export function modulesConfig(config: Pick<AgentConfig, 'sections' | 'collection
 }
 
 export function discoveryConfig(config: Pick<AgentConfig, 'sections'>): DiscoveryConfig {
-  return (config.sections?.['discovery'] as DiscoveryConfig | undefined) ?? { file: [], refreshMillis: 30_000 };
+  return (config.sections?.['discovery'] as DiscoveryConfig | undefined) ?? { file: [], refreshMillis: 30_000, dnsSrv: [] };
 }
 
 /** The settings with `password_file` and `tls.ca_file` made absolute, so they mean the same wherever they are used. */

@@ -4,7 +4,8 @@
  */
 import type { AgentConfig } from '../../config/types.js';
 import type { MetricDefinition } from '../../engine/metric.js';
-import { FileSdWatcher, type FileSdFileState } from '../../engine/file-sd.js';
+import { DnsSrvWatcher } from '../../engine/dns-sd.js';
+import { FileSdWatcher, type DiscoveryState, type TargetProvider } from '../../engine/file-sd.js';
 import type { Source, SourceContext, SourcePlugin, SourceReload, TargetUpdate } from '../../engine/source.js';
 import type { Collector } from './collectors/collector.js';
 import { renderMetricsDoc } from './collectors/docs.js';
@@ -96,8 +97,9 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
   let polledNames = new Set<string>();
   const probes = new Probes(config, collectors, {
     apply: () => apply(current),
-    snapshot: (name) => source.snapshots().find((snapshot) => snapshot.name === name),
+    snapshot: (name) => source.snapshot(name),
     names: () => polledNames,
+    ...(context.renderTarget === undefined ? {} : { renderTarget: context.renderTarget }),
   });
   context.onShutdown('probes', 100, () => {
     probes.stop();
@@ -127,14 +129,16 @@ async function createRouterOsSource(context: SourceContext, collectors: readonly
     return { targets: apply(next), restartNeeded };
   };
   polledNames = new Set(routers.map((router) => router.name));
-  return Object.assign(source, { reload, discoveryFiles: () => discovery.files(), routes: [probes.route()] });
+  return Object.assign(source, { reload, discoveryFiles: () => discovery.states(), routes: [probes.route()] });
 }
 
-/** The file_sd watcher of `discovery.file`, restarted when that setting changes. */
+/**
+ * The discovery providers of `discovery:` (the file_sd watcher, the DNS SRV watcher), each
+ * restarted when its settings change and left running when they do not.
+ */
 class Discovery {
   onChange: () => void = () => undefined;
-  private _watcher: FileSdWatcher | undefined;
-  private _settings = '';
+  private readonly _providers = new Map<string, { readonly settings: string; readonly provider: TargetProvider }>();
   /** Problems last logged, so an unchanged bad target is not logged again on every change. */
   private _logged = new Set<string>();
 
@@ -143,41 +147,65 @@ class Discovery {
     private readonly _collectors: readonly Collector[],
   ) {
     _context.onShutdown('discovery', 500, () => {
-      this._watcher?.stop();
+      for (const { provider } of this._providers.values()) provider.stop();
       return Promise.resolve();
     });
   }
 
-  /** Starts (or restarts) the watcher for `config`'s discovery.file; resolves once the files were read. */
+  /** Starts (or restarts) the providers for `config`'s discovery settings; resolves once each has read its inputs. */
   async configure(config: AgentConfig): Promise<void> {
     const settings = discoveryConfig(config);
-    const text = JSON.stringify(settings);
-    if (text === this._settings) return;
-    this._settings = text;
-    this._watcher?.stop();
-    this._watcher = undefined;
-    if (settings.file.length === 0) return;
     const logger = this._context.logger;
-    const watcher = new FileSdWatcher({
-      patterns: settings.file,
-      baseDir: '/',
-      intervalMillis: settings.refreshMillis,
-      onChange: () => {
-        if (this._watcher === watcher) this.onChange();
-      },
-      onError: (file, message) => logger.error({ file, error: message }, 'discovery file unusable; its last good targets stay'),
-    });
-    this._watcher = watcher;
-    await watcher.start();
+    await Promise.all([
+      this._use('file', settings.file.length === 0 ? undefined : { file: settings.file, refreshMillis: settings.refreshMillis }, (onChange) =>
+        new FileSdWatcher({
+          patterns: settings.file,
+          baseDir: '/',
+          intervalMillis: settings.refreshMillis,
+          onChange,
+          onError: (file, message) => logger.error({ file, error: message }, 'discovery file unusable; its last good targets stay'),
+        }),
+      ),
+      this._use('dns_srv', settings.dnsSrv.length === 0 ? undefined : settings.dnsSrv, (onChange) =>
+        new DnsSrvWatcher({
+          names: settings.dnsSrv.map((entry) => ({
+            name: entry.name,
+            refreshMillis: entry.refreshMillis,
+            labels: Object.fromEntries(entry.module === undefined ? [] : [['module', entry.module]]),
+            ...(entry.server === undefined ? {} : { server: entry.server }),
+          })),
+          onChange,
+          onError: (name, message) => logger.error({ name, error: message }, 'DNS SRV discovery failed; its last good targets stay'),
+        }),
+      ),
+    ]);
   }
 
-  files(): readonly FileSdFileState[] {
-    return this._watcher?.states() ?? [];
+  private async _use(kind: string, settings: unknown, create: (onChange: () => void) => TargetProvider): Promise<void> {
+    const text = JSON.stringify(settings ?? null);
+    const current = this._providers.get(kind);
+    if (current?.settings === text) return;
+    current?.provider.stop();
+    this._providers.delete(kind);
+    if (settings === undefined) return;
+    const entry = {
+      settings: text,
+      provider: create(() => {
+        // A provider replaced meanwhile no longer speaks for the configuration.
+        if (this._providers.get(kind) === entry) this.onChange();
+      }),
+    };
+    this._providers.set(kind, entry);
+    await entry.provider.start();
+  }
+
+  states(): readonly DiscoveryState[] {
+    return [...this._providers.values()].flatMap(({ provider }) => provider.states());
   }
 
   /** The discovered routers for `config`, names in `statics` excluded. */
   routers(config: AgentConfig, statics: readonly RouterConfig[]): RouterConfig[] {
-    const groups = this._watcher?.groups() ?? [];
+    const groups = [...this._providers.values()].flatMap(({ provider }) => provider.groups());
     const { routers, problems } = discoveredRouters(groups, modulesConfig(config), this._collectors, new Set(statics.map((router) => router.name)));
     const logged = new Set<string>();
     for (const problem of problems) {

@@ -9,14 +9,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BlockList, isIP } from 'node:net';
-import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { parseHostPort } from '../../config/address.js';
 import { joinPath } from '../../config/errors.js';
 import type { ConfigSection } from '../../config/sections.js';
 import type { AgentConfig } from '../../config/types.js';
 import type { TargetSnapshot } from '../../engine/snapshot.js';
-import type { SourceRoute } from '../../engine/source.js';
-import { SnapshotMetricProducer } from '../../telemetry/snapshot-producer.js';
+import type { SourceContext, SourceRoute } from '../../engine/source.js';
+import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE } from '../../exposition/format.js';
+import { negotiateFormat } from '../../exposition/negotiate.js';
+import { acceptsGzip } from '../../server/responses.js';
 import type { Collector } from './collectors/collector.js';
 import type { RouterConfig } from './config/types.js';
 import { discoveredRouters, modulesConfig, sectionMapping } from './discovery.js';
@@ -77,8 +78,6 @@ function parseCidr(text: string): { address: string; prefix: number; family: 'ip
 interface Probed {
   readonly router: RouterConfig;
   lastProbeMillis: number;
-  /** Its own producer, so its counters keep their start time from probe to probe. */
-  readonly producer: SnapshotMetricProducer;
 }
 
 /** What the probe needs from its source. */
@@ -89,12 +88,13 @@ export interface ProbeHost {
   snapshot(name: string): TargetSnapshot | undefined;
   /** Names of the static and discovered routers: a probe for one of them answers from it. */
   names(): ReadonlySet<string>;
+  /** The agent's renderer of one target (SourceContext.renderTarget), when there is one. */
+  readonly renderTarget?: SourceContext['renderTarget'];
 }
 
 /** The probed routers and the /probe route. */
 export class Probes {
   private readonly _probed = new Map<string, Probed>();
-  private readonly _serializer = new PrometheusSerializer();
   private readonly _timer: NodeJS.Timeout;
   private _config: AgentConfig;
   private _allowed = new BlockList();
@@ -159,7 +159,7 @@ export class Probes {
     const known = this._byRequest.get(requestKey);
     if (known !== undefined && this._probed.get(known.router.name) === known) {
       known.lastProbeMillis = this._now();
-      return this._answer(response, known.router.name, known.router.timeoutMillis, known.producer);
+      return this._answer(request, response, known.router.name, known.router.timeoutMillis);
     }
     const labels: Record<string, string> = module === undefined ? {} : { module };
     const { routers, problems } = discoveredRouters(
@@ -179,7 +179,7 @@ export class Probes {
       if (entry === undefined && this._probed.size >= settings.maxTargets) {
         return answer(response, 429, 'probe.max_targets reached\n');
       }
-      entry = { router, lastProbeMillis: this._now(), producer: this._producer(key) };
+      entry = { router, lastProbeMillis: this._now() };
       this._probed.set(key, entry);
       this._host.apply();
     }
@@ -187,26 +187,29 @@ export class Probes {
       entry.lastProbeMillis = this._now();
       this._byRequest.set(requestKey, entry);
     }
-    return this._answer(response, key, router.timeoutMillis, entry?.producer ?? this._producer(key));
+    return this._answer(request, response, key, router.timeoutMillis);
   }
 
-  private async _answer(response: ServerResponse, name: string, timeoutMillis: number, producer: SnapshotMetricProducer): Promise<void> {
+  private async _answer(request: IncomingMessage, response: ServerResponse, name: string, timeoutMillis: number): Promise<void> {
     // The first poll starts within a second of enrolment (the engine's start spread), then takes up to the timeout.
     const snapshot = await this._firstPoll(name, timeoutMillis + 1_000);
     if (snapshot === undefined) return answer(response, 503, 'target: not polled yet\n');
-    const { resourceMetrics } = await producer.collect();
-    answer(response, 200, this._serializer.serialize(resourceMetrics), 'text/plain; version=0.0.4; charset=utf-8');
-  }
-
-  private _producer(name: string): SnapshotMetricProducer {
-    const source = {
-      snapshots: (): readonly TargetSnapshot[] => {
-        const snapshot = this._host.snapshot(name);
-        return snapshot === undefined ? [] : [snapshot];
-      },
-      firstRoundDone: true,
-    };
-    return new SnapshotMetricProducer(source, { scopeName: 'mikrotik-otel-agent.routeros' });
+    const format = negotiateFormat(request.headers.accept);
+    const gzip = acceptsGzip(request.headers);
+    // The agent's renderer, whose cache /metrics fills as each poll lands: a probe between two polls only
+    // concatenates buffers already rendered (and gzipped), as a /metrics scrape does.
+    const render = this._host.renderTarget;
+    if (render === undefined) return answer(response, 503, 'probe: this source runs without the agent\'s exposition\n');
+    const chunks = render(snapshot, format, gzip);
+    // The chunks are gzip members when gzip was asked: concatenated, one valid gzip stream (RFC 1952 §2.2).
+    const body = Buffer.concat(chunks);
+    response.writeHead(200, {
+      'Content-Type': format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_TEXT_CONTENT_TYPE,
+      'Content-Length': body.length,
+      Vary: 'Accept, Accept-Encoding',
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    });
+    response.end(body);
   }
 
   /** The router's snapshot once it has been polled (up or down), or undefined at the deadline. */

@@ -8,6 +8,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { SimulatedFleet } from '../../../src/sources/routeros/simulator/fleet.js';
 import { httpRequest } from '../../helpers/processes.js';
 import { SECTIONS } from '../../helpers/sections.js';
+import { promtoolCheckMetrics, unexpectedLintFindings } from '../../helpers/tools.js';
 import { captureLogger, waitFor } from './poller/helpers/engine-fixtures.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -53,6 +54,20 @@ describe('/probe', () => {
     const second = await get(probe(0));
     expect(second.status).toBe(200);
     expect(fleet.routers[0]!.stats.logins).toBe(1);
+    // The /metrics renderer and its cache: the answer holds exactly the router's series of /metrics.
+    const seriesOf = (text: string): string[] =>
+      text.split('\n').filter((line) => line.includes(`router="${name}"`)).map((line) => line.slice(0, line.lastIndexOf(' '))).sort();
+    expect(seriesOf(second.body)).toEqual(seriesOf((await get('/metrics')).body));
+    expect(seriesOf(second.body).length).toBe(second.body.split('\n').filter((line) => line !== '' && !line.startsWith('#')).length);
+    // The /metrics renderer: promtool-clean, gzip when asked (what Prometheus asks for), OpenMetrics when asked.
+    expect(unexpectedLintFindings((await promtoolCheckMetrics(second.body)).output)).toEqual([]);
+    const url = `http://127.0.0.1:${agent.address.port}${probe(0)}`;
+    const zipped = await fetch(url, { headers: { authorization: 'Bearer probe-token', 'accept-encoding': 'gzip' } });
+    expect(zipped.headers.get('content-encoding')).toBe('gzip');
+    expect(await zipped.text()).toMatch(new RegExp(`^routeros_up\\{router="${name}"[^}]*\\} 1$`, 'm'));
+    const openMetrics = await fetch(url, { headers: { authorization: 'Bearer probe-token', accept: 'application/openmetrics-text; version=1.0.0' } });
+    expect(openMetrics.headers.get('content-type')).toContain('application/openmetrics-text');
+    expect(await openMetrics.text()).toMatch(/^# TYPE routeros_up gauge$[\s\S]*^# EOF$/m);
     // max_targets: 1, so a second router is refused while the first is enrolled.
     expect((await get(probe(1))).status).toBe(429);
   });
