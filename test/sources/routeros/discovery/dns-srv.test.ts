@@ -11,7 +11,6 @@ import { startAgent } from '../../../../src/agent.js';
 import { loadConfig } from '../../../../src/config/load.js';
 import { DnsSrvWatcher } from '../../../../src/engine/dns-sd.js';
 import type { TargetGroup } from '../../../../src/engine/file-sd.js';
-import { COLLECTORS } from '../../../../src/sources/routeros/collectors/registry.js';
 import { discoveryConfig } from '../../../../src/sources/routeros/discovery.js';
 import { SimulatedFleet } from '../../../../src/sources/routeros/simulator/fleet.js';
 import { httpRequest } from '../../../helpers/processes.js';
@@ -35,7 +34,7 @@ async function dnsmasq(records: readonly SrvRecord[], port?: number): Promise<Dn
 function load(text: string) {
   const dir = mkdtempSync(join(tmpdir(), 'dns-srv-'));
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return loadConfig({ text, env: {}, cwd: dir, collectors: COLLECTORS, sections: SECTIONS });
+  return loadConfig({ text, env: {}, cwd: dir, sections: SECTIONS });
 }
 
 describe('DnsSrvWatcher', () => {
