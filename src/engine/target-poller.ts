@@ -102,6 +102,12 @@ export interface TargetSession {
   /** Settles when the session ends, with the cause when it was not a local close. */
   readonly closed: Promise<unknown>;
   close(): Promise<void>;
+  /**
+   * Answers received so far on the session, when it counts them. A cycle in which some collector ran out of
+   * time and nothing answered at all is a hung target, even when other collectors had nothing to ask (a family
+   * the target's version lacks) and so finished at once.
+   */
+  readonly answers?: number | undefined;
 }
 
 /** What one collector run gets besides the session. */
@@ -462,6 +468,7 @@ export class TargetPoller<S extends TargetSession> {
     const timeout = this._router.timeoutMillis;
     const due = this._enabled.filter((entry) => this._isDue(entry, nowMillis));
     const startedAt = performance.now();
+    const answersBefore = connection.answers;
     const phase = this._deadlinePhase(`poll did not finish within ${timeout} ms`);
     const finished = new Map<string, CollectorRun>();
     let accepting = true;
@@ -500,7 +507,9 @@ export class TargetPoller<S extends TargetSession> {
         return { ok: false, reason: run.kind, error: run.error };
       }
     }
-    if (runs.length > 0 && runs.every((run) => run.kind === 'timeout')) {
+    const timedOut = runs.some((run) => run.kind === 'timeout');
+    const unanswered = answersBefore !== undefined && connection.answers === answersBefore;
+    if (runs.length > 0 && (runs.every((run) => run.kind === 'timeout') || (timedOut && unanswered))) {
       return {
         ok: false,
         reason: 'timeout',

@@ -16,6 +16,8 @@ const TEMPERATURE: MetricDefinition = { name: 'widget.temperature.celsius', kind
 
 class FakeSession implements TargetSession {
   isOpen = true;
+  /** Answers the target gave; undefined: the session does not count them. */
+  answers: number | undefined = undefined;
   private _close: (cause: unknown) => void = () => undefined;
   readonly closed = new Promise<unknown>((resolve) => {
     this._close = resolve;
@@ -94,6 +96,36 @@ function start(targets: PollTarget<FakeSession>[]): PolledSource<FakeSession> {
   return source;
 }
 
+/**
+ * A widget whose `hanging` collector never finishes and whose `idle` one has nothing to ask and returns at once;
+ * `answer` says whether the hanging collector got a first reply before it stalled.
+ */
+function stallingWidget(name: string, answer: boolean): PollTarget<FakeSession> {
+  return {
+    ...widget(name),
+    timeoutMillis: 150,
+    connect: () => {
+      const session = new FakeSession();
+      session.answers = 0;
+      return Promise.resolve(session);
+    },
+    collectors: [
+      { collector: { name: 'idle', collect: () => Promise.resolve({ samples: [] }) }, options: {}, intervalMillis: 100 },
+      {
+        collector: {
+          name: 'hanging',
+          collect: (session, run) => {
+            if (answer) session.answers = (session.answers ?? 0) + 1;
+            return new Promise((_resolve, reject) => run.signal.addEventListener('abort', () => reject(run.signal.reason), { once: true }));
+          },
+        },
+        options: {},
+        intervalMillis: 100,
+      },
+    ],
+  };
+}
+
 describe('TargetPoller with a non-RouterOS target', () => {
   it('collects through the contract: identity, labels, version, per-collector status', async () => {
     const prepared: string[] = [];
@@ -136,6 +168,18 @@ describe('TargetPoller with a non-RouterOS target', () => {
     await opened[0]!.close();
     await waitFor('second session', () => opened.length === 2);
     await waitFor('up on it', () => source.snapshots()[0]?.up === true);
+  });
+
+  it('takes a target down for timeout when nothing answered, even though a collector with nothing to ask finished', async () => {
+    const source = start([stallingWidget('hung', false), stallingWidget('slow', true)]);
+    await waitFor('first round', () => source.firstRoundDone);
+    const [hung, slow] = source.snapshots();
+    expect(hung?.up).toBe(false);
+    expect(hung?.downReason).toBe('timeout');
+    // The same collectors on a target that did answer: one collector timed out, the target is up.
+    expect(slow?.up).toBe(true);
+    expect(slow?.collectors.get('hanging')?.status).toBe('error');
+    expect(slow?.collectors.get('idle')?.status).toBe('ok');
   });
 
   it('checkStartup names the target and its source', async () => {

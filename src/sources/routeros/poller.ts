@@ -44,6 +44,10 @@ export class RouterSession implements TargetSession {
     return this.connection.closed;
   }
 
+  get answers(): number | undefined {
+    return this.connection.repliesReceived;
+  }
+
   close(): Promise<void> {
     return this.connection.close();
   }

@@ -112,6 +112,7 @@ export class RouterOsClient implements RouterApi {
   private idleTimer: NodeJS.Timeout | undefined;
   private probing = false;
   private ignored = 0;
+  private received = 0;
   /** True while sends are held in the socket's cork until the current tick ends. */
   private corked = false;
 
@@ -191,6 +192,11 @@ export class RouterOsClient implements RouterApi {
   /** Commands sent and not yet answered. */
   get pendingCommands(): number {
     return this.pending.size;
+  }
+
+  /** Reply sentences received since login, of every kind: whether the router still answers at all. */
+  get repliesReceived(): number {
+    return this.received;
   }
 
   /** Reply sentences dropped because they were untagged, for an unknown tag, or of an unknown kind. */
@@ -339,6 +345,7 @@ export class RouterOsClient implements RouterApi {
   }
 
   private onReply(reply: Reply): void {
+    this.received++;
     if (reply.kind === 'fatal') {
       // `!fatal` is untagged and ends the whole connection.
       this.end(new FatalError(fatalReasonOf(reply)));

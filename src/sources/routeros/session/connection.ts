@@ -20,6 +20,8 @@ export interface RouterConnection extends RouterApi {
   /** Settles when the connection ends, with the cause when it was not a local close. */
   readonly closed: Promise<Error | undefined>;
   readonly isOpen: boolean;
+  /** Reply sentences received so far, when the connection counts them. */
+  readonly repliesReceived?: number;
 }
 
 /** Opens and logs in; rejects with the typed errors of src/sources/routeros/client/errors.ts. */

@@ -132,6 +132,15 @@ describe('RouterOsClient against SimulatedRouter: features', () => {
     expect(await client.count('/interface', { query: ['type=nothing-like-this'] })).toBe(0);
   });
 
+  it('counts every reply sentence it receives, whether the router still answers at all', async () => {
+    const router = await harness.router('hex-v7');
+    const client = await harness.client(router);
+    const before = client.repliesReceived;
+    const rows = await client.print('/interface', { proplist: ['name'] });
+    // One !re per row and the !done.
+    expect(client.repliesReceived - before).toBe(rows.length + 1);
+  });
+
   it('treats !empty on the 7.18+ profile as no rows and keeps the connection usable', async () => {
     const router = await harness.router('chr-v7-18', { name: 'chr' });
     const client = await harness.client(router);
