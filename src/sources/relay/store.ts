@@ -85,7 +85,10 @@ function claimedNames(family: ParsedFamily, series: string): string[] {
   const name = family.name;
   if (family.type === 'histogram') return [name, `${name}_total`, `${name}_bucket`, `${name}_sum`, `${name}_count`];
   if (family.type === 'summary') return [name, `${name}_total`, `${name}_sum`, `${name}_count`];
-  return [exportedName(familyKind(family.type), series)];
+  const kind = familyKind(family.type);
+  const exported = exportedName(kind, series);
+  // A counter `x_total` is the OpenMetrics family `x`, which a gauge `x` of another app would repeat.
+  return kind === 'counter' ? [exported, exported.slice(0, -'_total'.length)] : [exported];
 }
 
 /**
@@ -270,7 +273,10 @@ export class RelayStore {
         }
         for (const series of family.series) {
           const definition = this._claim(series.name, family, entry.app);
-          names.add(definition.name);
+          for (const name of claimedNames(family, series.name)) {
+            names.add(name);
+            if (name !== definition.name) this._reserve(name, definition, family, entry.app);
+          }
           samples.push({ metric: definition, attributes: series.labels, value: series.value });
         }
       }
@@ -382,7 +388,7 @@ export class RelayStore {
       });
   }
 
-  /** Holds a histogram's or summary's component name (`x_bucket`, `x_sum`, `x_count`) for its family. */
+  /** Holds a further name a family leaves under (`x_bucket`, `x_sum`, `x_count`; a counter's OpenMetrics family `x`). */
   private _reserve(name: string, definition: MetricDefinition, family: ParsedFamily, app: string): void {
     const typeKey = `${family.type}/${familyKind(family.type)}`;
     let component = this._components.get(name);

@@ -161,6 +161,17 @@ describe('histogram and summary families in the store', () => {
     commit('c', '# TYPE h_count gauge\nh_count 1');
   });
 
+  it("a counter's OpenMetrics family name is held against a gauge of that name in another app, and given back with its app", () => {
+    const store = new RelayStore({ maxSeriesPerApp: 100 });
+    const commit = (app: string, text: string) => store.commit([store.prepareFamilies(app, parseExposition(text).families, 0)], { source: 'test' });
+    commit('a', '# TYPE jobs counter\njobs_total 3');
+    // Both would be the OpenMetrics family `jobs`: one counter (jobs_total), one gauge (jobs).
+    expect(() => commit('b', '# TYPE jobs gauge\njobs 1')).toThrow('app b: jobs is a gauge here but a counter in app a');
+    store.remove('a');
+    commit('b', '# TYPE jobs gauge\njobs 1');
+    expect(() => commit('c', '# TYPE jobs counter\njobs 1')).toThrow('app c: jobs is a counter here but a gauge in app b');
+  });
+
   it.each([
     ['# TYPE h histogram\nh_bucket{le="1"} 5\nh_bucket{le="2"} 3\nh_count 5', 'app a: histogram h: bucket le="2" counts 3, fewer than the 5 of a lower bucket (buckets are cumulative)'],
     ['# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 2\nh_count 3', 'app a: histogram h: the +Inf bucket counts 2 but h_count is 3'],

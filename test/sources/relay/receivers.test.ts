@@ -73,9 +73,12 @@ describe('relay receivers', () => {
     expect(await push(relay.tcp, JSON.stringify({ a: '# TYPE shared counter\nshared 1\n' }))).toBe(OK);
     const conflict = JSON.parse(await push(relay.tcp, JSON.stringify({ b: '# TYPE shared_total gauge\nshared_total 2\n', c: 'fine 1' }))) as { ok: boolean; error: string };
     expect(conflict).toEqual({ ok: false, error: 'app b: shared_total is a gauge here but a counter in app a' });
-    // A counter leaves with _total appended (shared → shared_total), so that gauge would collide on /metrics;
-    // a gauge named shared does not.
-    expect(await push(relay.tcp, JSON.stringify({ d: '# TYPE shared gauge\nshared 2\n' }))).toBe(OK);
+    // A counter leaves with _total appended (shared → shared_total), so that gauge would collide on /metrics; a
+    // gauge named shared would repeat its OpenMetrics family (`shared`), which Prometheus refuses whole.
+    expect(JSON.parse(await push(relay.tcp, JSON.stringify({ d: '# TYPE shared gauge\nshared 2\n' })))).toEqual({
+      ok: false,
+      error: 'app d: shared is a gauge here but a counter in app a',
+    });
     expect(await push(relay.tcp, JSON.stringify({ d: 'other 1' }))).toBe(OK);
     const malformed = JSON.parse(await push(relay.tcp, JSON.stringify({ a: 'shared 2\nbroken{ 1' }))) as { ok: boolean; error: string };
     expect(malformed.ok).toBe(false);
@@ -90,7 +93,7 @@ describe('relay receivers', () => {
     const app = relay.source.snapshots().find((snapshot) => snapshot.name === 'a');
     const failure = app?.collectors.get('push')?.samples.find((sample) => sample.metric.name === 'push_failure_time_seconds');
     expect(failure?.value).toBeGreaterThan(0);
-    expect(counterValue(relay.source, 'relay.pushes', { transport: 'tcp', format: 'json', result: 'rejected' })).toBe(3);
+    expect(counterValue(relay.source, 'relay.pushes', { transport: 'tcp', format: 'json', result: 'rejected' })).toBe(4);
   });
 
   it('keeps histograms and summaries pushed as Cap\'n Proto, and rejects a non-cumulative one whole', async () => {
