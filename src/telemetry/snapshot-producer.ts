@@ -25,7 +25,7 @@
  * of series each) with the event loop free in between; collects queue behind each other, so their counter
  * updates never interleave.
  */
-import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
+import { ValueType, type HrTime } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import { emptyResource } from '@opentelemetry/resources';
 import {
@@ -40,7 +40,7 @@ import type { Temporality } from '../config/types.js';
 import type { MetricDefinition } from '../engine/metric.js';
 import { engineDefinitions, forEachTargetSeries } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
-import { describeDefinition, sameDefinition, seriesName as seriesKey } from '../exposition/target-render.js';
+import { describeDefinition, sameDefinition, seriesKey, seriesName } from '../exposition/target-render.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
 export interface SnapshotMetricProducerOptions {
@@ -140,7 +140,12 @@ export class SnapshotMetricProducer implements MetricProducer {
   /** Collects run one at a time, so concurrent readers cannot interleave their counter updates. */
   collect(): Promise<CollectionResult> {
     const result = this._queue.then(() => this._collectSafely());
-    this._queue = result;
+    // The queue holds only the fact that a collect ran, not its result: a fleet's points would otherwise
+    // stay in memory until the next collect.
+    this._queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
@@ -312,14 +317,15 @@ class CollectRun {
     });
   }
 
-  private _add(definition: MetricDefinition, attributes: Attributes, value: number, context: SeriesContext): void {
+  private _add(definition: MetricDefinition, attributes: Record<string, string>, value: number, context: SeriesContext): void {
     this.series += 1;
     const group = this._group(definition);
     if (group === undefined) return;
-    const key = seriesKey(definition.name, attributes);
+    // Cheaper than the JSON of seriesName (which only messages need): keys sorted, joined by control characters.
+    const key = `${definition.name}\u0000${seriesKey(attributes)}`;
     if (this._seriesKeys.has(key)) {
       // Two identical series would make Prometheus reject the whole scrape; keep the first.
-      if (this._duplicateSeries++ === 0) this._firstDuplicate = key;
+      if (this._duplicateSeries++ === 0) this._firstDuplicate = seriesName(definition.name, attributes);
       return;
     }
     this._seriesKeys.add(key);
@@ -328,7 +334,7 @@ class CollectRun {
       return;
     }
     if (!Number.isFinite(value) || value < 0) {
-      if (this._nonFinite++ === 0) this._firstNonFinite = `${key} = ${value}`;
+      if (this._nonFinite++ === 0) this._firstNonFinite = `${seriesName(definition.name, attributes)} = ${value}`;
       return;
     }
     const point =

@@ -411,7 +411,7 @@ describe('SnapshotMetricProducer', () => {
       const keys = [...producer['_counters'].keys()];
       // r4's 100 present, plus at most 250 absent: r3 and r2 whole, half of r1, none of r0.
       expect(keys).toHaveLength(350);
-      const perRouter = names.map((name) => keys.filter((key) => key.includes(`"${name}-if`)).length);
+      const perRouter = names.map((name) => keys.filter((key) => key.includes(`\u0001${name}-if`)).length);
       expect(perRouter).toEqual([0, 50, 100, 100, 100]);
 
       // Past the retention only the present series are left.
