@@ -4,6 +4,7 @@
  * exposition both walk snapshots through this, so they can never disagree on what a target shows.
  */
 import type { MetricDefinition } from './metric.js';
+import { PackedCollectorState } from './packed-samples.js';
 import type { TargetSnapshot } from './snapshot.js';
 import { targetMetricList } from './target-metrics.js';
 
@@ -53,6 +54,17 @@ export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisit
   const identity = snapshot.identity;
   for (const [collector, state] of snapshot.collectors) {
     if (state.status !== 'ok') continue;
+    if (state instanceof PackedCollectorState) {
+      state.packed.forEach((metric, keys, values, offset, value) => {
+        const attributes = copyOf(base);
+        for (let index = 0; index < keys.length; index += 1) {
+          const key = keys[index]!;
+          if (!(key in identity)) attributes[key] = values[offset + index]!;
+        }
+        visit(metric, attributes, value, collector);
+      });
+      continue;
+    }
     for (const sample of state.samples) {
       const attributes = copyOf(base);
       for (const key in sample.attributes) {

@@ -24,6 +24,7 @@ import { TimeoutError, untilAborted } from './deadline.js';
 import { describeError, isTargetFailure, type FailureKind } from './failure.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import type { CollectOutput } from './metric.js';
+import { PackedCollectorState } from './packed-samples.js';
 import { TargetStateLog, type EngineLogger } from './state-log.js';
 import type { CollectorState, CollectorStatus, DownReason, SourceDescriptor, TargetSnapshot } from './snapshot.js';
 
@@ -644,13 +645,12 @@ export class TargetPoller<S extends TargetSession> {
       run = {
         name,
         kind: 'ok',
-        state: Object.freeze({
-          status: 'ok',
-          samples: Object.freeze([...output.samples]),
-          durationSeconds: (performance.now() - startedAt) / 1000,
-          finishedAtMillis: this._tuning.now(),
-          dropped: output.dropped ?? 0,
-        }),
+        state: new PackedCollectorState(
+          output.samples,
+          (performance.now() - startedAt) / 1000,
+          this._tuning.now(),
+          output.dropped ?? 0,
+        ),
       };
     } catch (error) {
       const kind = this._classify(error, 'collector');

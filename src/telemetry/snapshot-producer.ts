@@ -38,6 +38,7 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { Temporality } from '../config/types.js';
 import type { MetricDefinition } from '../engine/metric.js';
+import { forEachPackedSample } from '../engine/packed-samples.js';
 import { engineDefinitions, forEachTargetSeries } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
 import { describeDefinition, sameDefinition, seriesKey, seriesName } from '../exposition/target-render.js';
@@ -262,11 +263,13 @@ function ownerKey(snapshot: TargetSnapshot, collector: string): string {
 function impliedBootMillis(snapshot: TargetSnapshot): number | undefined {
   for (const state of snapshot.collectors.values()) {
     if (state.status !== 'ok') continue;
-    for (const sample of state.samples) {
-      if (sample.metric.role !== 'uptime') continue;
-      if (!Number.isFinite(sample.value) || sample.value < 0) return undefined;
-      return state.finishedAtMillis - sample.value * 1000;
-    }
+    let uptime: number | undefined;
+    forEachPackedSample(state, (metric, _keys, _values, _offset, value) => {
+      if (uptime === undefined && metric.role === 'uptime') uptime = value;
+    });
+    if (uptime === undefined) continue;
+    if (!Number.isFinite(uptime) || uptime < 0) return undefined;
+    return state.finishedAtMillis - uptime * 1000;
   }
   return undefined;
 }
