@@ -28,6 +28,11 @@ export function targetAttributes(snapshot: TargetSnapshot): Record<string, strin
   return base;
 }
 
+/** A target's identity attributes in key order: only targets with the same one can show the same series. */
+export function identityKey(snapshot: TargetSnapshot): string {
+  return JSON.stringify(Object.entries(snapshot.identity).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** The per-target metric definitions of a snapshot's source, in exposition order. */
 export function engineDefinitions(snapshot: TargetSnapshot): readonly MetricDefinition[] {
   return targetMetricList(snapshot.source.metrics);

@@ -39,7 +39,7 @@ import {
 import type { Temporality } from '../config/types.js';
 import type { MetricDefinition } from '../engine/metric.js';
 import { forEachPackedSample } from '../engine/packed-samples.js';
-import { engineDefinitions, forEachTargetSeries } from '../engine/series.js';
+import { engineDefinitions, forEachTargetSeries, identityKey } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
 import { describeDefinition, sameDefinition, seriesKey, seriesName } from '../exposition/target-render.js';
 
@@ -99,6 +99,8 @@ interface CounterSeries {
   lastValue: number;
   /** When lastValue was observed: the start of the next delta, and the age of an absent series. */
   lastMillis: number;
+  /** The collect that last saw the series. */
+  run: number;
 }
 
 /** Points of one metric name in one collect. */
@@ -119,8 +121,12 @@ export class SnapshotMetricProducer implements MetricProducer {
   private readonly _sliceSeries: number;
   /** The collect in progress (or the last one): the next waits for it. */
   private _queue: Promise<unknown> = Promise.resolve();
-  /** Counter state by series key: every present series, plus absent ones within the retention. */
-  private _counters = new Map<string, CounterSeries>();
+  /**
+   * Counter state by series key: every present series, plus absent ones within the retention. Updated in
+   * place by each collect (one entry per series, never a second map), then swept of what is no longer kept.
+   */
+  private readonly _counters = new Map<string, CounterSeries>();
+  private _runs = 0;
   /** Last implied boot time per target, kept while it is down (its restart shows once it is back). */
   private readonly _bootMillis = new Map<string, number>();
 
@@ -165,14 +171,15 @@ export class SnapshotMetricProducer implements MetricProducer {
   private async _collect(): Promise<CollectionResult> {
     const nowMillis = this._nowMillis();
     const now = millisToHrTime(nowMillis);
-    const run = new CollectRun(this._temporality, nowMillis, now, this._counters);
+    const snapshots = this._source.snapshots();
+    const run = new CollectRun(this._temporality, nowMillis, now, this._counters, ++this._runs, sharedIdentities(snapshots));
     const slice = new Slice(this._sliceMillis, this._sliceSeries);
-    for (const snapshot of this._source.snapshots()) {
+    for (const snapshot of snapshots) {
       const before = run.series;
       run.addTarget(snapshot, this._restarted(snapshot));
       await slice.done(run.series - before);
     }
-    this._counters = await this._withRetained(run.nextCounters, run.reported, nowMillis, slice);
+    await this._sweep(this._runs, run.reported, nowMillis, slice);
     const metrics = run.metricData();
     return {
       // Ignored by MetricReader: the SDK's resource is used instead.
@@ -193,13 +200,11 @@ export class SnapshotMetricProducer implements MetricProducer {
     return previous !== undefined && boot - previous > BOOT_TIME_TOLERANCE_MILLIS;
   }
 
-  /** `present` plus the state of absent series seen within the retention, newest first up to the cap. */
-  private async _withRetained(
-    present: Map<string, CounterSeries>,
-    reported: ReadonlySet<string>,
-    nowMillis: number,
-    slice: Slice,
-  ): Promise<Map<string, CounterSeries>> {
+  /**
+   * Keeps the state of the series this collect saw, plus that of absent series seen within the retention,
+   * newest first up to the cap; forgets the rest.
+   */
+  private async _sweep(run: number, reported: ReadonlySet<string>, nowMillis: number, slice: Slice): Promise<void> {
     const absent: [string, CounterSeries][] = [];
     let counted = 0;
     for (const entry of this._counters) {
@@ -207,17 +212,20 @@ export class SnapshotMetricProducer implements MetricProducer {
         counted = 0;
         await slice.done(1_000);
       }
+      const series = entry[1];
+      if (series.run === run) continue;
       // A series missing from a run its collector completed is an entity that went away (a lease, a
       // session): its state is of no further use, and keeping it would grow with churn.
-      if (present.has(entry[0]) || reported.has(entry[1].owner)) continue;
-      if (nowMillis - entry[1].lastMillis <= this._retentionMillis) absent.push(entry);
+      if (reported.has(series.owner) || nowMillis - series.lastMillis > this._retentionMillis) {
+        this._counters.delete(entry[0]);
+      } else {
+        absent.push(entry);
+      }
     }
     if (absent.length > this._maxRetained) {
       absent.sort((a, b) => b[1].lastMillis - a[1].lastMillis);
-      absent.length = this._maxRetained;
+      for (let index = this._maxRetained; index < absent.length; index += 1) this._counters.delete(absent[index]![0]);
     }
-    for (const [key, series] of absent) present.set(key, series);
-    return present;
   }
 }
 
@@ -248,6 +256,18 @@ interface SeriesContext {
   readonly restarted: boolean;
 }
 
+/** Identities that more than one target has (a misconfiguration, but one that must not break the output). */
+function sharedIdentities(snapshots: readonly TargetSnapshot[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const snapshot of snapshots) {
+    const key = identityKey(snapshot);
+    if (seen.has(key)) shared.add(key);
+    seen.add(key);
+  }
+  return shared;
+}
+
 function targetKey(snapshot: TargetSnapshot): string {
   return `${snapshot.source.kind}\u0000${snapshot.name}`;
 }
@@ -276,13 +296,20 @@ function impliedBootMillis(snapshot: TargetSnapshot): number | undefined {
 
 /** The work of one collect: groups points by metric name and carries counter state forward. */
 class CollectRun {
-  readonly nextCounters = new Map<string, CounterSeries>();
   /** `source \0 target \0 collector` of every collector run that delivered samples in this collect. */
   readonly reported = new Set<string>();
   private readonly _groups = new Map<string, MetricGroup>();
   /** Sources whose per-target metrics already have their groups. */
   private readonly _sources = new Set<SourceDescriptor>();
-  private readonly _seriesKeys = new Set<string>();
+  /**
+   * Keys of the series shown so far, to drop duplicates. Two series can only be the same when their
+   * targets' identities are, so the set is per target, shared only by targets of a shared identity: a
+   * fleet-wide set would hold a key per series for the whole collect.
+   */
+  private _seriesKeys = new Set<string>();
+  private readonly _sharedKeys = new Map<string, Set<string>>();
+  /** HrTimes of this collect by ms: most counters share a start time, and every delta its start. */
+  private readonly _hrTimes = new Map<number, HrTime>();
   private readonly _conflicts = new Map<string, MetricDefinition>();
   private _duplicateSeries = 0;
   private _firstDuplicate = '';
@@ -295,7 +322,9 @@ class CollectRun {
     private readonly _temporality: Temporality,
     private readonly _nowMillis: number,
     private readonly _now: HrTime,
-    private readonly _previousCounters: ReadonlyMap<string, CounterSeries>,
+    private readonly _counters: Map<string, CounterSeries>,
+    private readonly _run: number,
+    private readonly _sharedIdentities: ReadonlySet<string>,
   ) {}
 
   /** `restarted`: the target booted again since the previous collect; its counters all start anew. */
@@ -305,6 +334,15 @@ class CollectRun {
       // The engine's per-target metrics lead their source's series and win any name conflict.
       for (const definition of engineDefinitions(snapshot)) {
         if (!this._groups.has(definition.name)) this._groups.set(definition.name, { definition, points: [] });
+      }
+    }
+    this._seriesKeys = new Set();
+    if (this._sharedIdentities.size > 0) {
+      const identity = identityKey(snapshot);
+      if (this._sharedIdentities.has(identity)) {
+        const keys = this._sharedKeys.get(identity) ?? new Set<string>();
+        this._sharedKeys.set(identity, keys);
+        this._seriesKeys = keys;
       }
     }
     const engine: SeriesContext = { owner: ownerKey(snapshot, ''), restarted: false };
@@ -347,11 +385,11 @@ class CollectRun {
 
   /** Cumulative: the value as is; a decrease means the counter restarted (router reboot) → new start time. */
   private _cumulativePoint(key: string, value: number, context: SeriesContext): Omit<DataPoint<number>, 'attributes'> {
-    const previous = this._previousCounters.get(key);
+    const previous = this._counters.get(key);
     const reset = previous === undefined || context.restarted || value < previous.lastValue;
     const startMillis = reset ? this._nowMillis : previous.startMillis;
-    this.nextCounters.set(key, { owner: context.owner, startMillis, lastValue: value, lastMillis: this._nowMillis });
-    return { startTime: millisToHrTime(startMillis), endTime: this._now, value };
+    this._observe(previous, key, context.owner, startMillis, value);
+    return { startTime: this._hrTime(startMillis), endTime: this._now, value };
   }
 
   /**
@@ -364,11 +402,36 @@ class CollectRun {
    * observation; one gone for longer starts over with a baseline.
    */
   private _deltaPoint(key: string, value: number, context: SeriesContext): Omit<DataPoint<number>, 'attributes'> | undefined {
-    const previous = this._previousCounters.get(key);
-    this.nextCounters.set(key, { owner: context.owner, startMillis: this._nowMillis, lastValue: value, lastMillis: this._nowMillis });
-    if (previous === undefined) return undefined;
-    const delta = !context.restarted && value >= previous.lastValue ? value - previous.lastValue : value;
-    return { startTime: millisToHrTime(previous.lastMillis), endTime: this._now, value: delta };
+    const previous = this._counters.get(key);
+    const lastValue = previous?.lastValue;
+    const lastMillis = previous?.lastMillis;
+    this._observe(previous, key, context.owner, this._nowMillis, value);
+    if (lastValue === undefined || lastMillis === undefined) return undefined;
+    const delta = !context.restarted && value >= lastValue ? value - lastValue : value;
+    return { startTime: this._hrTime(lastMillis), endTime: this._now, value: delta };
+  }
+
+  /** Records this collect's observation of a counter, in its existing entry when it has one. */
+  private _observe(previous: CounterSeries | undefined, key: string, owner: string, startMillis: number, value: number): void {
+    if (previous === undefined) {
+      this._counters.set(key, { owner, startMillis, lastValue: value, lastMillis: this._nowMillis, run: this._run });
+      return;
+    }
+    previous.owner = owner;
+    previous.startMillis = startMillis;
+    previous.lastValue = value;
+    previous.lastMillis = this._nowMillis;
+    previous.run = this._run;
+  }
+
+  private _hrTime(millis: number): HrTime {
+    if (millis === this._nowMillis) return this._now;
+    let time = this._hrTimes.get(millis);
+    if (time === undefined) {
+      time = millisToHrTime(millis);
+      this._hrTimes.set(millis, time);
+    }
+    return time;
   }
 
   /** The group for a definition's name, or undefined when another definition already claimed the name. */
