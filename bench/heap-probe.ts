@@ -58,6 +58,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`${samples.toLocaleString('en')} samples in ${states} collector states`);
+  console.log(`before a full GC: rss ${megabytes(process.memoryUsage.rss())}, heap ${megabytes(process.memoryUsage().heapTotal)} total / ${megabytes(process.memoryUsage().heapUsed)} used`);
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   gc?.();

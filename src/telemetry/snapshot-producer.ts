@@ -347,14 +347,20 @@ class CollectRun {
     }
     const engine: SeriesContext = { owner: ownerKey(snapshot, ''), restarted: false };
     this.reported.add(engine.owner);
+    // One context (and owner string) per collector, shared by its series and their counter state.
+    const contexts = new Map<string, SeriesContext>();
     forEachTargetSeries(snapshot, (definition, attributes, value, collector) => {
       if (collector === undefined) {
         this._add(definition, attributes, value, engine);
         return;
       }
-      const owner = ownerKey(snapshot, collector);
-      this.reported.add(owner);
-      this._add(definition, attributes, value, { owner, restarted });
+      let context = contexts.get(collector);
+      if (context === undefined) {
+        context = { owner: ownerKey(snapshot, collector), restarted };
+        contexts.set(collector, context);
+        this.reported.add(context.owner);
+      }
+      this._add(definition, attributes, value, context);
     });
   }
 
