@@ -25,7 +25,7 @@
  * of series each) with the event loop free in between; collects queue behind each other, so their counter
  * updates never interleave.
  */
-import { ValueType, type HrTime } from '@opentelemetry/api';
+import { ValueType, type Attributes, type HrTime } from '@opentelemetry/api';
 import { millisToHrTime } from '@opentelemetry/core';
 import { emptyResource } from '@opentelemetry/resources';
 import {
@@ -385,17 +385,20 @@ class CollectRun {
       return;
     }
     const point =
-      this._temporality === 'delta' ? this._deltaPoint(key, value, context) : this._cumulativePoint(key, value, context);
-    if (point !== undefined) group.points.push({ ...point, attributes });
+      this._temporality === 'delta'
+        ? this._deltaPoint(key, attributes, value, context)
+        : this._cumulativePoint(key, attributes, value, context);
+    if (point !== undefined) group.points.push(point);
   }
 
   /** Cumulative: the value as is; a decrease means the counter restarted (router reboot) → new start time. */
-  private _cumulativePoint(key: string, value: number, context: SeriesContext): Omit<DataPoint<number>, 'attributes'> {
+  private _cumulativePoint(key: string, attributes: Attributes, value: number, context: SeriesContext): DataPoint<number> {
     const previous = this._counters.get(key);
     const reset = previous === undefined || context.restarted || value < previous.lastValue;
     const startMillis = reset ? this._nowMillis : previous.startMillis;
     this._observe(previous, key, context.owner, startMillis, value);
-    return { startTime: this._hrTime(startMillis), endTime: this._now, value };
+    // A literal, not a spread of a partial point: spread copies each got a hidden class of their own.
+    return { startTime: this._hrTime(startMillis), endTime: this._now, attributes, value };
   }
 
   /**
@@ -407,14 +410,14 @@ class CollectRun {
    * A series back after a gap (within the retention) gets one delta over the whole gap, from its last
    * observation; one gone for longer starts over with a baseline.
    */
-  private _deltaPoint(key: string, value: number, context: SeriesContext): Omit<DataPoint<number>, 'attributes'> | undefined {
+  private _deltaPoint(key: string, attributes: Attributes, value: number, context: SeriesContext): DataPoint<number> | undefined {
     const previous = this._counters.get(key);
     const lastValue = previous?.lastValue;
     const lastMillis = previous?.lastMillis;
     this._observe(previous, key, context.owner, this._nowMillis, value);
     if (lastValue === undefined || lastMillis === undefined) return undefined;
     const delta = !context.restarted && value >= lastValue ? value - lastValue : value;
-    return { startTime: this._hrTime(lastMillis), endTime: this._now, value: delta };
+    return { startTime: this._hrTime(lastMillis), endTime: this._now, attributes, value: delta };
   }
 
   /** Records this collect's observation of a counter, in its existing entry when it has one. */
