@@ -129,10 +129,20 @@ async function controller(): Promise<void> {
     void ask({ type: 'stats' }, 'stats').then((message) => rss.push((message as Extract<FromChild, { type: 'stats' }>).stats.rssBytes));
   }, 1000);
   let count = 0;
+  const failures: string[] = [];
   while (Date.now() - started < opts.minutes * 60_000) {
     const tick = Date.now();
     const gzip = count % 2 === 1;
-    const result = await scrape(address, { gzip, timeoutMillis: 60_000 });
+    let result: Awaited<ReturnType<typeof scrape>>;
+    try {
+      result = await scrape(address, { gzip, timeoutMillis: 60_000 });
+    } catch (error) {
+      // A failed scrape is a result (the agent could not answer in time), not the end of the run.
+      failures.push(`${((Date.now() - started) / 1000).toFixed(0)} s: ${error instanceof Error ? error.message : String(error)}`);
+      count += 1;
+      await sleep(Math.max(0, opts.scrapeEverySeconds * 1000 - (Date.now() - tick)));
+      continue;
+    }
     (gzip ? gzipped : plain).push(result.durationMillis);
     if (!gzip) {
       bodyBytes = result.wireBytes;
@@ -156,6 +166,7 @@ async function controller(): Promise<void> {
   console.log(`| targets up | ${final.up} / ${final.targets} | |`);
   console.log(`| series per scrape | ${seriesCount.toLocaleString('en')} (${megabytes(bodyBytes)}) | |`);
   console.log(`| /metrics median (p99) | ${fmt(median(plain))} ms (${fmt(percentile(plain, 99))} ms), ${plain.length} scrapes | stock PrometheusSerializer ${fmt(anchor.serializerMillis)} ms; prom-client ${fmt(anchor.promClientMillis)} ms (${anchor.series.toLocaleString('en')} series) |`);
+  console.log(`| failed scrapes | ${failures.length}${failures.length > 0 ? ` (${failures.slice(0, 3).join('; ')})` : ''} | |`);
   console.log(`| gzip /metrics median (p99) | ${fmt(median(gzipped))} ms (${fmt(percentile(gzipped, 99))} ms) | |`);
   console.log(`| event-loop delay p50 / p99 / max | ${fmt(final.loopP50Millis)} / ${fmt(final.loopP99Millis)} / ${fmt(final.loopMaxMillis)} ms | |`);
   console.log(`| agent CPU (share of one core, ${windowSeconds.toFixed(0)} s) | ${(cpuShare * 100).toFixed(1)} % | |`);

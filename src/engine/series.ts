@@ -4,6 +4,7 @@
  * exposition both walk snapshots through this, so they can never disagree on what a target shows.
  */
 import type { Distribution, MetricDefinition } from './metric.js';
+import { PackedCollectorState } from './packed-samples.js';
 import type { TargetSnapshot } from './snapshot.js';
 import { targetMetricList } from './target-metrics.js';
 
@@ -29,6 +30,11 @@ export function targetAttributes(snapshot: TargetSnapshot): Record<string, strin
   return base;
 }
 
+/** A target's identity attributes in key order: only targets with the same one can show the same series. */
+export function identityKey(snapshot: TargetSnapshot): string {
+  return JSON.stringify(Object.entries(snapshot.identity).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /** The per-target metric definitions of a snapshot's source, in exposition order. */
 export function engineDefinitions(snapshot: TargetSnapshot): readonly MetricDefinition[] {
   return targetMetricList(snapshot.source.metrics);
@@ -41,22 +47,33 @@ export function engineDefinitions(snapshot: TargetSnapshot): readonly MetricDefi
 export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisitor): void {
   const base = targetAttributes(snapshot);
   const metrics = snapshot.source.metrics;
-  visit(metrics.up, { ...base }, snapshot.up ? 1 : 0, undefined);
+  visit(metrics.up, copyOf(base), snapshot.up ? 1 : 0, undefined);
   for (const [collector, state] of snapshot.collectors) {
-    visit(metrics.collectionDuration, { ...base, collector }, state.durationSeconds, undefined);
-    visit(metrics.collectionSuccess, { ...base, collector }, state.status === 'ok' ? 1 : 0, undefined);
-    visit(metrics.collectionUnsupported, { ...base, collector }, state.status === 'unsupported' ? 1 : 0, undefined);
-    visit(metrics.seriesDropped, { ...base, collector }, state.dropped, undefined);
+    visit(metrics.collectionDuration, withCollector(base, collector), state.durationSeconds, undefined);
+    visit(metrics.collectionSuccess, withCollector(base, collector), state.status === 'ok' ? 1 : 0, undefined);
+    visit(metrics.collectionUnsupported, withCollector(base, collector), state.status === 'unsupported' ? 1 : 0, undefined);
+    visit(metrics.seriesDropped, withCollector(base, collector), state.dropped, undefined);
   }
   if (snapshot.lastSuccessMillis !== undefined) {
-    visit(metrics.lastSuccess, { ...base }, snapshot.lastSuccessMillis / 1000, undefined);
+    visit(metrics.lastSuccess, copyOf(base), snapshot.lastSuccessMillis / 1000, undefined);
   }
   if (!snapshot.up) return;
   const identity = snapshot.identity;
   for (const [collector, state] of snapshot.collectors) {
     if (state.status !== 'ok') continue;
+    if (state instanceof PackedCollectorState) {
+      state.packed.forEach((metric, keys, values, offset, value) => {
+        const attributes = copyOf(base);
+        for (let index = 0; index < keys.length; index += 1) {
+          const key = keys[index]!;
+          if (!(key in identity)) attributes[key] = values[offset + index]!;
+        }
+        visit(metric, attributes, value, collector);
+      });
+      continue;
+    }
     for (const sample of state.samples) {
-      const attributes: Record<string, string> = { ...base };
+      const attributes = copyOf(base);
       for (const key in sample.attributes) {
         // The identity keys say which target a series belongs to; a sample cannot redefine them.
         if (!(key in identity)) attributes[key] = sample.attributes[key]!;
@@ -64,4 +81,21 @@ export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisit
       visit(sample.metric, attributes, sample.value, collector, sample.distribution);
     }
   }
+}
+
+/**
+ * A copy made key by key from an empty literal, not by spread: in a heap snapshot of the agent at 100
+ * routers every spread copy here had a hidden class of its own (about 250 bytes with its descriptors, per
+ * series), while objects grown from `{}` share the hidden classes of their key sequence.
+ */
+function copyOf(base: Readonly<Record<string, string>>): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const key in base) copy[key] = base[key]!;
+  return copy;
+}
+
+function withCollector(base: Readonly<Record<string, string>>, collector: string): Record<string, string> {
+  const copy = copyOf(base);
+  copy['collector'] = collector;
+  return copy;
 }

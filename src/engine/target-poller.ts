@@ -24,6 +24,7 @@ import { TimeoutError, untilAborted } from './deadline.js';
 import { describeError, isTargetFailure, type FailureKind } from './failure.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import type { CollectOutput } from './metric.js';
+import { okCollectorState } from './packed-samples.js';
 import { TargetStateLog, type EngineLogger } from './state-log.js';
 import type { CollectorState, CollectorStatus, DownReason, SourceDescriptor, TargetSnapshot } from './snapshot.js';
 
@@ -653,13 +654,12 @@ export class TargetPoller<S extends TargetSession> {
       run = {
         name,
         kind: 'ok',
-        state: Object.freeze({
-          status: 'ok',
-          samples: Object.freeze([...output.samples]),
-          durationSeconds: (performance.now() - startedAt) / 1000,
-          finishedAtMillis: this._tuning.now(),
-          dropped: output.dropped ?? 0,
-        }),
+        state: okCollectorState(
+          output.samples,
+          (performance.now() - startedAt) / 1000,
+          this._tuning.now(),
+          output.dropped ?? 0,
+        ),
       };
     } catch (error) {
       const kind = this._classify(error, 'collector');

@@ -7,7 +7,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import type { MetricDefinition } from '../engine/metric.js';
-import { engineDefinitions } from '../engine/series.js';
+import { engineDefinitions, identityKey } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
 import { labelText, OPENMETRICS_EOF, type ExpositionFormat } from './format.js';
 import {
@@ -226,7 +226,7 @@ export class SnapshotExposition {
    * could repeat theirs, and it is rendered afresh without them (never cached: a misconfiguration).
    */
   private _renderUnique(snapshot: TargetSnapshot, identities: Map<string, TargetSnapshot[]>): TargetRender {
-    const identity = JSON.stringify(Object.entries(snapshot.identity).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const identity = identityKey(snapshot);
     const earlier = identities.get(identity);
     if (earlier === undefined) {
       identities.set(identity, [snapshot]);

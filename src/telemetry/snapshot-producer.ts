@@ -39,9 +39,10 @@ import {
 } from '@opentelemetry/sdk-metrics';
 import type { Temporality } from '../config/types.js';
 import { isDistributionKind, type Distribution, type MetricDefinition } from '../engine/metric.js';
-import { engineDefinitions, forEachTargetSeries } from '../engine/series.js';
+import { forEachPackedSample } from '../engine/packed-samples.js';
+import { engineDefinitions, forEachTargetSeries, identityKey } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
-import { describeDefinition, distributionProblem, sameDefinition, seriesName as seriesKey } from '../exposition/target-render.js';
+import { describeDefinition, distributionProblem, sameDefinition, seriesKey, seriesName } from '../exposition/target-render.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
 export interface SnapshotMetricProducerOptions {
@@ -99,10 +100,12 @@ interface CounterSeries {
   lastValue: number;
   /** When lastValue was observed: the start of the next delta, and the age of an absent series. */
   lastMillis: number;
+  /** The collect that last saw the series. */
+  run: number;
   /** Histograms and summaries: lastValue is the count; these hold the rest of the last observation. */
-  lastSum?: number;
-  lastBounds?: readonly number[];
-  lastCounts?: readonly number[];
+  lastSum?: number | undefined;
+  lastBounds?: readonly number[] | undefined;
+  lastCounts?: readonly number[] | undefined;
 }
 
 /** Points of one metric name in one collect. */
@@ -127,8 +130,12 @@ export class SnapshotMetricProducer implements MetricProducer {
   private readonly _sliceSeries: number;
   /** The collect in progress (or the last one): the next waits for it. */
   private _queue: Promise<unknown> = Promise.resolve();
-  /** Counter state by series key: every present series, plus absent ones within the retention. */
-  private _counters = new Map<string, CounterSeries>();
+  /**
+   * Counter state by series key: every present series, plus absent ones within the retention. Updated in
+   * place by each collect (one entry per series, never a second map), then swept of what is no longer kept.
+   */
+  private readonly _counters = new Map<string, CounterSeries>();
+  private _runs = 0;
   /** Last implied boot time per target, kept while it is down (its restart shows once it is back). */
   private readonly _bootMillis = new Map<string, number>();
 
@@ -149,7 +156,12 @@ export class SnapshotMetricProducer implements MetricProducer {
   /** Collects run one at a time, so concurrent readers cannot interleave their counter updates. */
   collect(): Promise<CollectionResult> {
     const result = this._queue.then(() => this._collectSafely());
-    this._queue = result;
+    // The queue holds only the fact that a collect ran, not its result: a fleet's points would otherwise
+    // stay in memory until the next collect.
+    this._queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
     return result;
   }
 
@@ -168,14 +180,15 @@ export class SnapshotMetricProducer implements MetricProducer {
   private async _collect(): Promise<CollectionResult> {
     const nowMillis = this._nowMillis();
     const now = millisToHrTime(nowMillis);
-    const run = new CollectRun(this._temporality, nowMillis, now, this._counters);
+    const snapshots = this._source.snapshots();
+    const run = new CollectRun(this._temporality, nowMillis, now, this._counters, ++this._runs, sharedIdentities(snapshots));
     const slice = new Slice(this._sliceMillis, this._sliceSeries);
-    for (const snapshot of this._source.snapshots()) {
+    for (const snapshot of snapshots) {
       const before = run.series;
       run.addTarget(snapshot, this._restarted(snapshot));
       await slice.done(run.series - before);
     }
-    this._counters = await this._withRetained(run.nextCounters, run.reported, nowMillis, slice);
+    await this._sweep(this._runs, run.reported, nowMillis, slice);
     const metrics = run.metricData();
     return {
       // Ignored by MetricReader: the SDK's resource is used instead.
@@ -196,13 +209,11 @@ export class SnapshotMetricProducer implements MetricProducer {
     return previous !== undefined && boot - previous > BOOT_TIME_TOLERANCE_MILLIS;
   }
 
-  /** `present` plus the state of absent series seen within the retention, newest first up to the cap. */
-  private async _withRetained(
-    present: Map<string, CounterSeries>,
-    reported: ReadonlySet<string>,
-    nowMillis: number,
-    slice: Slice,
-  ): Promise<Map<string, CounterSeries>> {
+  /**
+   * Keeps the state of the series this collect saw, plus that of absent series seen within the retention,
+   * newest first up to the cap; forgets the rest.
+   */
+  private async _sweep(run: number, reported: ReadonlySet<string>, nowMillis: number, slice: Slice): Promise<void> {
     const absent: [string, CounterSeries][] = [];
     let counted = 0;
     for (const entry of this._counters) {
@@ -210,17 +221,20 @@ export class SnapshotMetricProducer implements MetricProducer {
         counted = 0;
         await slice.done(1_000);
       }
+      const series = entry[1];
+      if (series.run === run) continue;
       // A series missing from a run its collector completed is an entity that went away (a lease, a
       // session): its state is of no further use, and keeping it would grow with churn.
-      if (present.has(entry[0]) || reported.has(entry[1].owner)) continue;
-      if (nowMillis - entry[1].lastMillis <= this._retentionMillis) absent.push(entry);
+      if (reported.has(series.owner) || nowMillis - series.lastMillis > this._retentionMillis) {
+        this._counters.delete(entry[0]);
+      } else {
+        absent.push(entry);
+      }
     }
     if (absent.length > this._maxRetained) {
       absent.sort((a, b) => b[1].lastMillis - a[1].lastMillis);
-      absent.length = this._maxRetained;
+      for (let index = this._maxRetained; index < absent.length; index += 1) this._counters.delete(absent[index]![0]);
     }
-    for (const [key, series] of absent) present.set(key, series);
-    return present;
   }
 }
 
@@ -273,6 +287,18 @@ function summaryParts(definition: MetricDefinition): { sum: MetricDefinition; co
   return parts;
 }
 
+/** Identities that more than one target has (a misconfiguration, but one that must not break the output). */
+function sharedIdentities(snapshots: readonly TargetSnapshot[]): Set<string> {
+  const seen = new Set<string>();
+  const shared = new Set<string>();
+  for (const snapshot of snapshots) {
+    const key = identityKey(snapshot);
+    if (seen.has(key)) shared.add(key);
+    seen.add(key);
+  }
+  return shared;
+}
+
 function targetKey(snapshot: TargetSnapshot): string {
   return `${snapshot.source.kind}\u0000${snapshot.name}`;
 }
@@ -288,24 +314,33 @@ function ownerKey(snapshot: TargetSnapshot, collector: string): string {
 function impliedBootMillis(snapshot: TargetSnapshot): number | undefined {
   for (const state of snapshot.collectors.values()) {
     if (state.status !== 'ok') continue;
-    for (const sample of state.samples) {
-      if (sample.metric.role !== 'uptime') continue;
-      if (!Number.isFinite(sample.value) || sample.value < 0) return undefined;
-      return state.finishedAtMillis - sample.value * 1000;
-    }
+    let uptime: number | undefined;
+    forEachPackedSample(state, (metric, _keys, _values, _offset, value) => {
+      if (uptime === undefined && metric.role === 'uptime') uptime = value;
+    });
+    if (uptime === undefined) continue;
+    if (!Number.isFinite(uptime) || uptime < 0) return undefined;
+    return state.finishedAtMillis - uptime * 1000;
   }
   return undefined;
 }
 
 /** The work of one collect: groups points by metric name and carries counter state forward. */
 class CollectRun {
-  readonly nextCounters = new Map<string, CounterSeries>();
   /** `source \0 target \0 collector` of every collector run that delivered samples in this collect. */
   readonly reported = new Set<string>();
   private readonly _groups = new Map<string, MetricGroup>();
   /** Sources whose per-target metrics already have their groups. */
   private readonly _sources = new Set<SourceDescriptor>();
-  private readonly _seriesKeys = new Set<string>();
+  /**
+   * Keys of the series shown so far, to drop duplicates. Two series can only be the same when their
+   * targets' identities are, so the set is per target, shared only by targets of a shared identity: a
+   * fleet-wide set would hold a key per series for the whole collect.
+   */
+  private _seriesKeys = new Set<string>();
+  private readonly _sharedKeys = new Map<string, Set<string>>();
+  /** HrTimes of this collect by ms: most counters share a start time, and every delta its start. */
+  private readonly _hrTimes = new Map<number, HrTime>();
   private readonly _conflicts = new Map<string, MetricDefinition>();
   private _duplicateSeries = 0;
   private _firstDuplicate = '';
@@ -318,7 +353,9 @@ class CollectRun {
     private readonly _temporality: Temporality,
     private readonly _nowMillis: number,
     private readonly _now: HrTime,
-    private readonly _previousCounters: ReadonlyMap<string, CounterSeries>,
+    private readonly _counters: Map<string, CounterSeries>,
+    private readonly _run: number,
+    private readonly _sharedIdentities: ReadonlySet<string>,
   ) {}
 
   /** `restarted`: the target booted again since the previous collect; its counters all start anew. */
@@ -330,22 +367,37 @@ class CollectRun {
         if (!this._groups.has(definition.name)) this._groups.set(definition.name, { definition, points: [] });
       }
     }
+    this._seriesKeys = new Set();
+    if (this._sharedIdentities.size > 0) {
+      const identity = identityKey(snapshot);
+      if (this._sharedIdentities.has(identity)) {
+        const keys = this._sharedKeys.get(identity) ?? new Set<string>();
+        this._sharedKeys.set(identity, keys);
+        this._seriesKeys = keys;
+      }
+    }
     const engine: SeriesContext = { owner: ownerKey(snapshot, ''), restarted: false };
     this.reported.add(engine.owner);
+    // One context (and owner string) per collector, shared by its series and their counter state.
+    const contexts = new Map<string, SeriesContext>();
     forEachTargetSeries(snapshot, (definition, attributes, value, collector, distribution) => {
       if (collector === undefined) {
         this._add(definition, attributes, value, engine);
         return;
       }
-      const owner = ownerKey(snapshot, collector);
-      this.reported.add(owner);
-      this._add(definition, attributes, value, { owner, restarted }, distribution);
+      let context = contexts.get(collector);
+      if (context === undefined) {
+        context = { owner: ownerKey(snapshot, collector), restarted };
+        contexts.set(collector, context);
+        this.reported.add(context.owner);
+      }
+      this._add(definition, attributes, value, context, distribution);
     });
   }
 
   private _add(
     definition: MetricDefinition,
-    attributes: Attributes,
+    attributes: Record<string, string>,
     value: number,
     context: SeriesContext,
     distribution?: Distribution,
@@ -353,17 +405,18 @@ class CollectRun {
     this.series += 1;
     const group = this._group(definition);
     if (group === undefined) return;
-    const key = seriesKey(definition.name, attributes);
+    // Cheaper than the JSON of seriesName (which only messages need): keys sorted, joined by control characters.
+    const key = `${definition.name}\u0000${seriesKey(attributes)}`;
     if (this._seriesKeys.has(key)) {
       // Two identical series would make Prometheus reject the whole scrape; keep the first.
-      if (this._duplicateSeries++ === 0) this._firstDuplicate = key;
+      if (this._duplicateSeries++ === 0) this._firstDuplicate = seriesName(definition.name, attributes);
       return;
     }
     this._seriesKeys.add(key);
     if (isDistributionKind(definition.kind)) {
       const problem = distributionProblem(definition, distribution);
       if (problem !== undefined) {
-        if (this._nonFinite++ === 0) this._firstNonFinite = `${key}: ${problem}`;
+        if (this._nonFinite++ === 0) this._firstNonFinite = `${seriesName(definition.name, attributes)}: ${problem}`;
         return;
       }
       this._addDistribution(group, key, attributes, distribution!, context);
@@ -374,21 +427,24 @@ class CollectRun {
       return;
     }
     if (!Number.isFinite(value) || value < 0) {
-      if (this._nonFinite++ === 0) this._firstNonFinite = `${key} = ${value}`;
+      if (this._nonFinite++ === 0) this._firstNonFinite = `${seriesName(definition.name, attributes)} = ${value}`;
       return;
     }
     const point =
-      this._temporality === 'delta' ? this._deltaPoint(key, value, context) : this._cumulativePoint(key, value, context);
-    if (point !== undefined) group.points.push({ ...point, attributes });
+      this._temporality === 'delta'
+        ? this._deltaPoint(key, attributes, value, context)
+        : this._cumulativePoint(key, attributes, value, context);
+    if (point !== undefined) group.points.push(point);
   }
 
   /** Cumulative: the value as is; a decrease means the counter restarted (router reboot) → new start time. */
-  private _cumulativePoint(key: string, value: number, context: SeriesContext): Omit<DataPoint<number>, 'attributes'> {
-    const previous = this._previousCounters.get(key);
+  private _cumulativePoint(key: string, attributes: Attributes, value: number, context: SeriesContext): DataPoint<number> {
+    const previous = this._counters.get(key);
     const reset = previous === undefined || context.restarted || value < previous.lastValue;
     const startMillis = reset ? this._nowMillis : previous.startMillis;
-    this.nextCounters.set(key, { owner: context.owner, startMillis, lastValue: value, lastMillis: this._nowMillis });
-    return { startTime: millisToHrTime(startMillis), endTime: this._now, value };
+    this._observe(previous, key, context.owner, startMillis, value);
+    // A literal, not a spread of a partial point: spread copies each got a hidden class of their own.
+    return { startTime: this._hrTime(startMillis), endTime: this._now, attributes, value };
   }
 
   /**
@@ -400,12 +456,27 @@ class CollectRun {
    * A series back after a gap (within the retention) gets one delta over the whole gap, from its last
    * observation; one gone for longer starts over with a baseline.
    */
-  private _deltaPoint(key: string, value: number, context: SeriesContext): Omit<DataPoint<number>, 'attributes'> | undefined {
-    const previous = this._previousCounters.get(key);
-    this.nextCounters.set(key, { owner: context.owner, startMillis: this._nowMillis, lastValue: value, lastMillis: this._nowMillis });
-    if (previous === undefined) return undefined;
-    const delta = !context.restarted && value >= previous.lastValue ? value - previous.lastValue : value;
-    return { startTime: millisToHrTime(previous.lastMillis), endTime: this._now, value: delta };
+  private _deltaPoint(key: string, attributes: Attributes, value: number, context: SeriesContext): DataPoint<number> | undefined {
+    const previous = this._counters.get(key);
+    const lastValue = previous?.lastValue;
+    const lastMillis = previous?.lastMillis;
+    this._observe(previous, key, context.owner, this._nowMillis, value);
+    if (lastValue === undefined || lastMillis === undefined) return undefined;
+    const delta = !context.restarted && value >= lastValue ? value - lastValue : value;
+    return { startTime: this._hrTime(lastMillis), endTime: this._now, attributes, value: delta };
+  }
+
+  /** Records this collect's observation of a counter, in its existing entry when it has one. */
+  private _observe(previous: CounterSeries | undefined, key: string, owner: string, startMillis: number, value: number): void {
+    if (previous === undefined) {
+      this._counters.set(key, { owner, startMillis, lastValue: value, lastMillis: this._nowMillis, run: this._run });
+      return;
+    }
+    previous.owner = owner;
+    previous.startMillis = startMillis;
+    previous.lastValue = value;
+    previous.lastMillis = this._nowMillis;
+    previous.run = this._run;
   }
 
   /**
@@ -423,40 +494,42 @@ class CollectRun {
    * the count's reset rule gives.
    */
   private _addDistribution(group: MetricGroup, key: string, attributes: Attributes, distribution: Distribution, context: SeriesContext): void {
-    const previous = this._previousCounters.get(key);
+    const state = this._counters.get(key);
+    // The previous observation, read before the state is updated in place.
+    const previous =
+      state === undefined
+        ? undefined
+        : { count: state.lastValue, millis: state.lastMillis, startMillis: state.startMillis, sum: state.lastSum, bounds: state.lastBounds, counts: state.lastCounts };
     const histogram = distribution.type === 'histogram' ? distribution : undefined;
     const reset =
       previous === undefined ||
       context.restarted ||
-      distribution.count < previous.lastValue ||
+      distribution.count < previous.count ||
       (histogram !== undefined &&
-        (previous.lastCounts === undefined ||
-          !sameNumbers(previous.lastBounds ?? [], histogram.bounds) ||
-          histogram.counts.some((count, index) => count < previous.lastCounts![index]!)));
+        (previous.counts === undefined ||
+          !sameNumbers(previous.bounds ?? [], histogram.bounds) ||
+          histogram.counts.some((count, index) => count < previous.counts![index]!)));
     const delta = this._temporality === 'delta';
-    const startMillis = delta ? this._nowMillis : reset ? this._nowMillis : previous.startMillis;
-    this.nextCounters.set(key, {
-      owner: context.owner,
-      startMillis,
-      lastValue: distribution.count,
-      lastMillis: this._nowMillis,
-      ...(distribution.sum === undefined ? {} : { lastSum: distribution.sum }),
-      ...(histogram === undefined ? {} : { lastBounds: histogram.bounds, lastCounts: histogram.counts }),
-    });
+    const startMillis = delta || reset ? this._nowMillis : previous.startMillis;
+    this._observe(state, key, context.owner, startMillis, distribution.count);
+    const observed = this._counters.get(key)!;
+    observed.lastSum = distribution.sum;
+    observed.lastBounds = histogram?.bounds;
+    observed.lastCounts = histogram?.counts;
     if (delta && previous === undefined) {
       // As for counters: the first observation is only a baseline.
       if (distribution.type === 'summary') this._summaryQuantiles(group, attributes, distribution.quantiles);
       return;
     }
-    const since = delta ? (reset ? undefined : previous) : undefined;
-    const startTime = millisToHrTime(delta ? previous!.lastMillis : startMillis);
-    const count = distribution.count - (since?.lastValue ?? 0);
-    const sum = distribution.sum === undefined ? undefined : distribution.sum - (since?.lastSum ?? 0);
+    const since = delta && !reset ? previous : undefined;
+    const startTime = this._hrTime(delta ? previous!.millis : startMillis);
+    const count = distribution.count - (since?.count ?? 0);
+    const sum = distribution.sum === undefined ? undefined : distribution.sum - (since?.sum ?? 0);
     if (distribution.type === 'histogram') {
       const cumulativeCounts = distribution.counts;
       const counts = cumulativeCounts.map((cumulative, index) => {
         const own = cumulative - (index === 0 ? 0 : cumulativeCounts[index - 1]!);
-        const before = since?.lastCounts === undefined ? 0 : since.lastCounts[index]! - (index === 0 ? 0 : since.lastCounts[index - 1]!);
+        const before = since?.counts === undefined ? 0 : since.counts[index]! - (index === 0 ? 0 : since.counts[index - 1]!);
         return own - before;
       });
       const value: Histogram = { buckets: { boundaries: [...distribution.bounds], counts }, count, ...(sum === undefined ? {} : { sum }) };
@@ -478,6 +551,16 @@ class CollectRun {
   /** A point of a summary's `_sum` or `_count` metric (dropped, as any, when another definition owns its name). */
   private _part(definition: MetricDefinition, point: DataPoint<number>): void {
     this._group(definition)?.points.push(point);
+  }
+
+  private _hrTime(millis: number): HrTime {
+    if (millis === this._nowMillis) return this._now;
+    let time = this._hrTimes.get(millis);
+    if (time === undefined) {
+      time = millisToHrTime(millis);
+      this._hrTimes.set(millis, time);
+    }
+    return time;
   }
 
   /** The group for a definition's name, or undefined when another definition already claimed the name. */

@@ -235,6 +235,20 @@ describe('SnapshotMetricProducer', () => {
       ]);
     });
 
+    it('drops a series that an earlier target of the same identity showed, keeping the other targets whole', async () => {
+      const state = () => collectorState([sample(RX_BYTES, 1, { interface: 'e1' }), sample(RX_BYTES, 2, { interface: 'e2' })]);
+      const source = new TestSnapshotSource([
+        routerSnapshot('r', { interface: state() }),
+        routerSnapshot('other', { interface: state() }),
+        // Same identity as the first target, a different name (two config entries for one router).
+        { ...routerSnapshot('r', { interface: state() }), name: 'r-again' },
+      ]);
+      const result = await new SnapshotMetricProducer(source, { scopeName: 's' }).collect();
+      const rx = points(result, RX_BYTES.name).map((entry) => `${String(entry.attributes['router'])}/${String(entry.attributes['interface'])}`);
+      expect(rx).toEqual(['r/e1', 'r/e2', 'other/e1', 'other/e2']);
+      expect(result.errors.map(String)).toEqual([expect.stringContaining('duplicate series dropped')]);
+    });
+
     it('returns errors instead of rejecting when the source throws', async () => {
       const broken: SnapshotSource = {
         firstRoundDone: true,
@@ -411,7 +425,7 @@ describe('SnapshotMetricProducer', () => {
       const keys = [...producer['_counters'].keys()];
       // r4's 100 present, plus at most 250 absent: r3 and r2 whole, half of r1, none of r0.
       expect(keys).toHaveLength(350);
-      const perRouter = names.map((name) => keys.filter((key) => key.includes(`"${name}-if`)).length);
+      const perRouter = names.map((name) => keys.filter((key) => key.includes(`\u0001${name}-if`)).length);
       expect(perRouter).toEqual([0, 50, 100, 100, 100]);
 
       // Past the retention only the present series are left.

@@ -1,0 +1,150 @@
+/**
+ * The samples of one collector run as a snapshot keeps them: columns instead of an object per sample.
+ * A poll's Sample objects (an object, its attributes record and a boxed value each, about 130 bytes) die
+ * young; what stays until the next poll is one shape reference, the attribute values and the value
+ * (about 40 bytes). Shapes (definition plus attribute-key sequence) are shared by every target and poll.
+ *
+ * Readers go through {@link forEachPackedSample} or the engine's `forEachTargetSeries`; `samples` still
+ * gives Sample objects, built on each read, for the few that want them (tests, tools).
+ */
+import type { MetricDefinition, Sample } from './metric.js';
+import type { CollectorState } from './snapshot.js';
+
+/** What the samples of one definition with one attribute-key sequence share. */
+interface SampleShape {
+  readonly metric: MetricDefinition;
+  readonly keys: readonly string[];
+}
+
+/** Receives one sample: its attribute values are `values[offset … offset + keys.length)`, in key order. */
+export type PackedSampleVisitor = (
+  metric: MetricDefinition,
+  keys: readonly string[],
+  values: readonly string[],
+  offset: number,
+  value: number,
+) => void;
+
+/** Shapes by definition, shared fleet-wide; a definition almost always has exactly one. */
+const shapesByDefinition = new WeakMap<MetricDefinition, SampleShape[]>();
+
+function shapeOf(sample: Sample): SampleShape {
+  let shapes = shapesByDefinition.get(sample.metric);
+  if (shapes === undefined) {
+    shapes = [];
+    shapesByDefinition.set(sample.metric, shapes);
+  }
+  for (const shape of shapes) {
+    if (hasKeys(sample.attributes, shape.keys)) return shape;
+  }
+  const keys: string[] = [];
+  // for…in, like every reader of Sample.attributes: the order is the one the exposition shows.
+  for (const key in sample.attributes) keys.push(key);
+  const shape: SampleShape = { metric: sample.metric, keys: Object.freeze(keys) };
+  shapes.push(shape);
+  return shape;
+}
+
+function hasKeys(attributes: Readonly<Record<string, string>>, keys: readonly string[]): boolean {
+  let index = 0;
+  for (const key in attributes) {
+    if (keys[index++] !== key) return false;
+  }
+  return index === keys.length;
+}
+
+/** The samples of one run, in the order the collector returned them. */
+export class PackedSamples {
+  private readonly _shapes: SampleShape[] = [];
+  private readonly _values: string[] = [];
+  private readonly _numbers: number[] = [];
+
+  constructor(samples: readonly Sample[]) {
+    for (const sample of samples) {
+      const shape = shapeOf(sample);
+      this._shapes.push(shape);
+      for (const key of shape.keys) this._values.push(sample.attributes[key]!);
+      this._numbers.push(sample.value);
+    }
+  }
+
+  get length(): number {
+    return this._shapes.length;
+  }
+
+  forEach(visit: PackedSampleVisitor): void {
+    const shapes = this._shapes;
+    const values = this._values;
+    const numbers = this._numbers;
+    let offset = 0;
+    for (let index = 0; index < shapes.length; index += 1) {
+      const shape = shapes[index]!;
+      visit(shape.metric, shape.keys, values, offset, numbers[index]!);
+      offset += shape.keys.length;
+    }
+  }
+
+  /** Fresh Sample objects, equal to the ones packed. */
+  toArray(): Sample[] {
+    const samples: Sample[] = [];
+    this.forEach((metric, keys, values, offset, value) => {
+      const attributes: Record<string, string> = {};
+      for (let index = 0; index < keys.length; index += 1) attributes[keys[index]!] = values[offset + index]!;
+      samples.push({ metric, attributes, value });
+    });
+    return samples;
+  }
+}
+
+/** The state of a successful run, its samples packed. */
+export class PackedCollectorState implements CollectorState {
+  readonly status = 'ok' as const;
+  readonly packed: PackedSamples;
+  readonly durationSeconds: number;
+  readonly finishedAtMillis: number;
+  readonly dropped: number;
+
+  constructor(samples: readonly Sample[], durationSeconds: number, finishedAtMillis: number, dropped: number) {
+    this.packed = new PackedSamples(samples);
+    this.durationSeconds = durationSeconds;
+    this.finishedAtMillis = finishedAtMillis;
+    this.dropped = dropped;
+    Object.freeze(this);
+  }
+
+  /** Built on every read: the engine's readers use {@link forEachPackedSample}. */
+  get samples(): readonly Sample[] {
+    return Object.freeze(this.packed.toArray());
+  }
+}
+
+/**
+ * The state of a successful run: packed, unless a sample carries a histogram's or summary's distribution,
+ * which the packed columns do not hold (such runs are rare and small: they keep their Sample objects).
+ */
+export function okCollectorState(samples: readonly Sample[], durationSeconds: number, finishedAtMillis: number, dropped: number): CollectorState {
+  if (samples.some((sample) => sample.distribution !== undefined)) {
+    return Object.freeze({ status: 'ok', samples: Object.freeze([...samples]), durationSeconds, finishedAtMillis, dropped });
+  }
+  return new PackedCollectorState(samples, durationSeconds, finishedAtMillis, dropped);
+}
+
+/**
+ * Visits every sample of a collector state, packed or not (push sources build their states with Sample
+ * arrays), without building objects for packed ones.
+ */
+export function forEachPackedSample(state: CollectorState, visit: PackedSampleVisitor): void {
+  if (state instanceof PackedCollectorState) {
+    state.packed.forEach(visit);
+    return;
+  }
+  for (const sample of state.samples) {
+    const keys: string[] = [];
+    const values: string[] = [];
+    for (const key in sample.attributes) {
+      keys.push(key);
+      values.push(sample.attributes[key]!);
+    }
+    visit(sample.metric, keys, values, 0, sample.value);
+  }
+}
