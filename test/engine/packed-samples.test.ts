@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Sample } from '../../src/engine/metric.js';
-import { forEachPackedSample, PackedCollectorState } from '../../src/engine/packed-samples.js';
+import type { MetricDefinition, Sample } from '../../src/engine/metric.js';
+import { forEachPackedSample, okCollectorState, PackedCollectorState } from '../../src/engine/packed-samples.js';
 import { forEachTargetSeries } from '../../src/engine/series.js';
 import type { TargetSnapshot } from '../../src/engine/snapshot.js';
 import { renderTarget } from '../../src/exposition/target-render.js';
@@ -65,5 +65,24 @@ describe('PackedCollectorState', () => {
       return seen;
     };
     expect(visit(packed.collectors.get('interface')!)).toEqual(visit(plain.collectors.get('interface')!));
+  });
+});
+
+describe('okCollectorState', () => {
+  const LATENCY: MetricDefinition = { name: 'app.latency.seconds', kind: 'histogram', unit: 's', description: 'Latency.', attributes: [] };
+
+  it('packs a run of gauges and counters', () => {
+    expect(okCollectorState(samples(), 0.1, 1, 0)).toBeInstanceOf(PackedCollectorState);
+  });
+
+  it("keeps a run's Sample objects when one carries a distribution, which the packed columns cannot hold", () => {
+    const distribution = { type: 'histogram', bounds: [0.1, 1], counts: [2, 5, 6], sum: 3.5, count: 6 } as const;
+    const state = okCollectorState([...samples(), { metric: LATENCY, attributes: {}, value: 6, distribution }], 0.1, 1, 0);
+    expect(state).not.toBeInstanceOf(PackedCollectorState);
+    const seen: unknown[] = [];
+    forEachTargetSeries(routerSnapshot('r1', { app: state }), (definition, _attributes, _value, _collector, carried) => {
+      if (definition === LATENCY) seen.push(carried);
+    });
+    expect(seen).toEqual([distribution]);
   });
 });
