@@ -24,7 +24,9 @@ async function setup(probe: string) {
       'server: { listen: "127.0.0.1:0", auth: { bearer_token: "${TOKEN}" } }',
       `probe: ${probe}`,
       'modules:',
-      '  sim: { username: admin, password: "${SIM}", interval: 1s, timeout: 1s, collectors: { system: true } }',
+      // The first probe waits for the router's first poll up to the module's timeout: 3 s, which a loaded machine's
+      // login and poll stay inside (1 s did not, and the probe rightly answered 503).
+      '  sim: { username: admin, password: "${SIM}", interval: 3s, timeout: 3s, collectors: { system: true } }',
     ].join('\n'),
     env: { TOKEN: 'probe-token', SIM: 'admin' },
     sections: SECTIONS,
@@ -92,8 +94,9 @@ describe('/probe', () => {
     // Enrolled: the answer is the router's first poll. (Not the engine's target list: with a 1 s expiry, a loaded
     // machine may already have dropped it by the time the answer is read.)
     expect(enrolled.body).toMatch(/^routeros_up\{router="127\.0\.0\.1_\d+"[^}]*\} 1$/m);
-    await waitFor('the probed router expired', () => agent.engine.snapshots().length === 0, 10_000);
-  });
+    // expire: 1 interval (3 s) after the last probe.
+    await waitFor('the probed router expired', () => agent.engine.snapshots().length === 0, 20_000);
+  }, 40_000);
 });
 
 describe('probe:', () => {
