@@ -37,14 +37,5 @@ export function accelerated(
   };
 }
 
-/** A small seeded PRNG (mulberry32): reproducible "random" draws for jittered schedules. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Reproducible "random" draws for jittered schedules. */
+export { seededRandom } from '../../../src/engine/seeded-random.js';

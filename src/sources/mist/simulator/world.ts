@@ -4,18 +4,7 @@
  * roams, a client leaves and another joins, a device is renamed, a site is removed). Objects have
  * the fields of Mist's device-stat and client-stat objects as mistclient decodes them.
  */
-
-/** A small deterministic PRNG (mulberry32), so runs are repeatable. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../engine/seeded-random.js';
 
 export interface SimSite {
   readonly id: string;
@@ -96,7 +85,7 @@ export class SimWorld {
   tickets: Record<string, number> = { open: 2, pending: 1, solved: 5, closed: 9 };
 
   constructor(private readonly _options: WorldOptions) {
-    this._random = random(_options.seed ?? 7);
+    this._random = seededRandom(_options.seed ?? 7);
     this._clock = _options.clock ?? Date.now;
     for (let s = 0; s < _options.sites; s += 1) this.addSite();
   }
