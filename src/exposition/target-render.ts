@@ -7,7 +7,7 @@
  * OpenTelemetry producer decides it (src/telemetry/snapshot-producer.ts).
  */
 import { gzipSync } from 'node:zlib';
-import { isDistributionKind, type Distribution, type MetricDefinition } from '../engine/metric.js';
+import { isDistributionKind, unitSuffixedName, type Distribution, type MetricDefinition } from '../engine/metric.js';
 import { forEachTargetSeries } from '../engine/series.js';
 import type { TargetSnapshot } from '../engine/snapshot.js';
 import {
@@ -77,7 +77,7 @@ const headers = new WeakMap<MetricDefinition, FamilyHeader | null>();
 export function familyHeader(definition: MetricDefinition): FamilyHeader | undefined {
   const cached = headers.get(definition);
   if (cached !== undefined) return cached ?? undefined;
-  const name = sampleName(definition.name, definition.kind === 'counter');
+  const name = sampleName(unitSuffixedName(definition.name, definition.unit, definition.kind), definition.kind === 'counter');
   const header =
     name === undefined
       ? undefined

@@ -1,6 +1,8 @@
 /** The SDK's own rendering of snapshots, the reference the exposition is compared with. */
 import { gunzipSync } from 'node:zlib';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { DataPointType, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import { unitSuffixedName, type MetricKind } from '../../src/engine/metric.js';
 import type { SnapshotSource, TargetSnapshot } from '../../src/engine/snapshot.js';
 import { SnapshotExposition } from '../../src/exposition/exposition.js';
 import type { ExpositionFormat } from '../../src/exposition/format.js';
@@ -13,13 +15,36 @@ export function frozen(snapshots: readonly TargetSnapshot[]): SnapshotSource {
   return { snapshots: () => snapshots, firstRoundDone: true };
 }
 
-/** What the stock pipeline (SnapshotMetricProducer + PrometheusSerializer) prints, without target_info. */
+/**
+ * What the stock pipeline (SnapshotMetricProducer + PrometheusSerializer) prints, without target_info. The
+ * serializer adds no unit suffix (opentelemetry-js #3466), so it is handed each name with the suffix the OTel
+ * compatibility spec asks for, which the exposition adds ({@link unitSuffixedName}, tested on its own).
+ */
 export async function sdkText(source: SnapshotSource, scopeLabels: boolean): Promise<{ text: string; errors: string[] }> {
   const producer = new SnapshotMetricProducer(source, { scopeName: SCOPE.name, scopeVersion: SCOPE.version });
   const { resourceMetrics, errors } = await producer.collect();
   const serializer = new PrometheusSerializer(undefined, false, undefined, true, !scopeLabels);
-  const text = serializer.serialize(resourceMetrics);
+  const text = serializer.serialize(withUnitSuffixes(resourceMetrics));
   return { text: text === '# no registered metrics' ? '' : text, errors: errors.map((error) => (error instanceof Error ? error.message : String(error))) };
+}
+
+function withUnitSuffixes(resourceMetrics: ResourceMetrics): ResourceMetrics {
+  return {
+    ...resourceMetrics,
+    scopeMetrics: resourceMetrics.scopeMetrics.map((scope) => ({
+      ...scope,
+      metrics: scope.metrics.map((metric) => {
+        const kind = kindOf(metric);
+        const name = unitSuffixedName(metric.descriptor.name, metric.descriptor.unit, kind);
+        return { ...metric, descriptor: { ...metric.descriptor, name } } as MetricData;
+      }),
+    })),
+  };
+}
+
+function kindOf(metric: MetricData): MetricKind {
+  if (metric.dataPointType === DataPointType.HISTOGRAM) return 'histogram';
+  return metric.dataPointType === DataPointType.SUM && metric.isMonotonic ? 'counter' : 'gauge';
 }
 
 /** The exposition's body as text (gunzipped when asked for gzip). */

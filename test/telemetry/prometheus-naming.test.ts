@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { MetricDefinition } from '../../src/sources/routeros/collectors/collector.js';
 import { AGENT_METRIC_DEFINITIONS } from '../../src/telemetry/agent-metrics.js';
 import { createTelemetry } from '../../src/telemetry/provider.js';
-import { jsExporterName, namingMismatches, otlpTranslatedName } from '../../src/telemetry/prometheus-naming.js';
-import { prometheusName } from '../../src/engine/metric.js';
+import { exposedName, namingMismatches, otlpTranslatedName } from '../../src/telemetry/prometheus-naming.js';
+import { prometheusName, unitSuffixedName } from '../../src/engine/metric.js';
+import { SOURCES } from '../../src/sources/registry.js';
 import { ROUTER_METRICS } from '../../src/sources/routeros/descriptor.js';
 import { TestSnapshotSource, agentConfig, collectorState, routerSnapshot, sample } from './fixtures.js';
 
@@ -37,9 +38,32 @@ describe('otlpTranslatedName', () => {
   });
 });
 
+describe('unitSuffixedName (the OTel compatibility spec: the unit as a suffix unless the name has it)', () => {
+  it('adds the unit words, before a counter\'s total and with ratio last on a gauge of unit 1', () => {
+    expect(unitSuffixedName('system.cpu.time', 's', 'counter')).toBe('system.cpu.time_seconds');
+    expect(unitSuffixedName('x.matched.total', 'By', 'counter')).toBe('x.matched_bytes_total');
+    expect(unitSuffixedName('system.cpu.utilization', '1', 'gauge')).toBe('system.cpu.utilization_ratio');
+    expect(unitSuffixedName('x.load.ratio', '1', 'gauge')).toBe('x.load_ratio');
+    expect(unitSuffixedName('routeros.wireless.client.transmit.rate', 'By/s', 'gauge')).toBe('routeros.wireless.client.transmit.rate_bytes_per_second');
+    expect(unitSuffixedName('requests', '1/s', 'gauge')).toBe('requests_per_second');
+    expect(unitSuffixedName('http.server.duration', 'ms', 'histogram')).toBe('http.server.duration_milliseconds');
+  });
+
+  it('keeps a name that already holds its unit, one without a unit, and an annotation unit', () => {
+    expect(unitSuffixedName('routeros.interface.receive.bytes', 'By', 'counter')).toBe('routeros.interface.receive.bytes');
+    expect(unitSuffixedName('node_cpu_seconds_total', 's', 'counter')).toBe('node_cpu_seconds_total');
+    expect(unitSuffixedName('mist_device_uptime', '', 'gauge')).toBe('mist_device_uptime');
+    expect(unitSuffixedName('routeros.interface.receive.packets', '{packet}', 'counter')).toBe('routeros.interface.receive.packets');
+  });
+});
+
 describe('namingMismatches', () => {
   it('finds nothing for the engine, agent and policy-following definitions', () => {
     expect(namingMismatches([...ROUTER_METRICS, ...AGENT_METRIC_DEFINITIONS, ...POLICY_EXAMPLES])).toEqual([]);
+  });
+
+  it('finds nothing for any metric of any registered source', () => {
+    for (const source of SOURCES) expect(namingMismatches(source.metrics()), source.kind).toEqual([]);
   });
 
   it('names definitions whose scrape name would differ from the OTLP-translated name', () => {
@@ -47,13 +71,23 @@ describe('namingMismatches', () => {
       namingMismatches([
         { name: 'routeros.interface.receive', kind: 'counter', unit: 'By' },
         { name: 'routeros.cpu.load', kind: 'gauge', unit: '1' },
-        { name: 'routeros.rate.bytes.per.second', kind: 'gauge', unit: 'By/s' },
+        { name: 'requests.total.count', kind: 'counter', unit: '' },
       ]),
     ).toEqual([
-      "routeros.interface.receive (counter, unit 'By'): /metrics has routeros_interface_receive_total, OTLP consumers store routeros_interface_receive_bytes_total",
-      "routeros.cpu.load (gauge, unit '1'): /metrics has routeros_cpu_load, OTLP consumers store routeros_cpu_load_ratio",
-      "routeros.rate.bytes.per.second (gauge, unit 'By/s'): /metrics has routeros_rate_bytes_per_second, OTLP consumers store routeros_rate_bytes_per_second_per_second",
+      "requests.total.count (counter, unit ''): /metrics has requests_total_count_total, OTLP consumers store requests_count_total",
     ]);
+  });
+
+  it('leaves no source a name that spells its per-unit twice (a rate named …bytes_per_second with unit By/s)', () => {
+    for (const source of SOURCES) {
+      for (const metric of source.metrics()) expect(prometheusName(metric)).not.toMatch(/_per_([a-z]+)_per_\1/);
+    }
+  });
+
+  it('gives a unit-less name its unit suffix on both paths', () => {
+    expect(exposedName('routeros.interface.receive', 'By', 'counter')).toBe('routeros_interface_receive_bytes_total');
+    expect(exposedName('routeros.cpu.load', '1', 'gauge')).toBe('routeros_cpu_load_ratio');
+    expect(exposedName('http.server.duration', 's', 'histogram')).toBe('http_server_duration_seconds');
   });
 });
 
@@ -94,7 +128,7 @@ describe('Prometheus names on /metrics', () => {
         expect(prometheusName(definition)).toBe(otlpTranslatedName(definition.name, definition.unit, definition.kind));
       }
       for (const definition of AGENT_METRIC_DEFINITIONS) {
-        expect(typed).toContain(jsExporterName(definition.name, definition.kind));
+        expect(typed).toContain(exposedName(definition.name, definition.unit, definition.kind));
       }
       expect(typed.size).toBe(1 + definitions.length + AGENT_METRIC_DEFINITIONS.length);
     } finally {

@@ -25,22 +25,22 @@ function table(definitions: readonly MetricDefinition[]): string[] {
 
 /** linux-tiny-exporter's metrics and what replaces each, in both namings. */
 const TINY_EXPORTER: readonly (readonly [string, string, string, string])[] = [
-  ['cpu_usage (gauge, % since the previous scrape)', '`system_cpu_utilization{cpu,state}` (between the collector\'s own samples)', '`rate(node_cpu_seconds_total[…])`', 'no per-scraper state: every scraper sees the same value'],
-  ['cpu_user, cpu_system, cpu_iowait, cpu_irq (cumulative seconds as gauges)', '`system_cpu_time_total{cpu,state}`', '`node_cpu_seconds_total{cpu,mode}`', 'counters, every mode (idle, nice, softirq, steal too), per CPU'],
-  ['mem_total', '`system_memory_limit`', '`node_memory_MemTotal_bytes`', ''],
-  ['mem_used', '`system_memory_usage{state="used"}`', 'MemTotal − MemFree − Buffers − Cached − SReclaimable', ''],
-  ['mem_free', '`system_memory_usage{state="free"}`', '`node_memory_MemFree_bytes`', ''],
-  ['mem_cached', '`system_memory_usage{state="cached"}`', '`node_memory_Cached_bytes`', ''],
-  ['mem_buffered', '`system_memory_usage{state="buffered"}`', '`node_memory_Buffers_bytes`', ''],
+  ['cpu_usage (gauge, % since the previous scrape)', '`system_cpu_utilization_ratio{cpu,state}` (between the collector\'s own samples)', '`rate(node_cpu_seconds_total[…])`', 'no per-scraper state: every scraper sees the same value'],
+  ['cpu_user, cpu_system, cpu_iowait, cpu_irq (cumulative seconds as gauges)', '`system_cpu_time_seconds_total{cpu,state}`', '`node_cpu_seconds_total{cpu,mode}`', 'counters, every mode (idle, nice, softirq, steal too), per CPU'],
+  ['mem_total', '`system_memory_limit_bytes`', '`node_memory_MemTotal_bytes`', ''],
+  ['mem_used', '`system_memory_usage_bytes{state="used"}`', 'MemTotal − MemFree − Buffers − Cached − SReclaimable', ''],
+  ['mem_free', '`system_memory_usage_bytes{state="free"}`', '`node_memory_MemFree_bytes`', ''],
+  ['mem_cached', '`system_memory_usage_bytes{state="cached"}`', '`node_memory_Cached_bytes`', ''],
+  ['mem_buffered', '`system_memory_usage_bytes{state="buffered"}`', '`node_memory_Buffers_bytes`', ''],
   ['mem_shared', '–', '`node_memory_Shmem_bytes`', ''],
-  ['mem_available', '`system_linux_memory_available`', '`node_memory_MemAvailable_bytes`', ''],
-  ['diskio_read_bytes{disk} (gauge, every device)', '`system_disk_io_total{device,direction="read"}`', '`node_disk_read_bytes_total{device}`', 'counters; partitions, loop and ram devices filtered out by default'],
-  ['diskio_write_bytes{disk}', '`system_disk_io_total{device,direction="write"}`', '`node_disk_written_bytes_total{device}`', ''],
-  ['net_received_bytes_diff{interface} (delta since the previous scrape)', '`system_network_io_total{device,direction="receive"}`', '`node_network_receive_bytes_total{device}`', 'cumulative counters: any number of scrapers, no half deltas; lo and veth* filtered out'],
-  ['net_transmit_bytes_diff{interface}', '`system_network_io_total{device,direction="transmit"}`', '`node_network_transmit_bytes_total{device}`', ''],
+  ['mem_available', '`system_linux_memory_available_bytes`', '`node_memory_MemAvailable_bytes`', ''],
+  ['diskio_read_bytes{disk} (gauge, every device)', '`system_disk_io_bytes_total{device,direction="read"}`', '`node_disk_read_bytes_total{device}`', 'counters; partitions, loop and ram devices filtered out by default'],
+  ['diskio_write_bytes{disk}', '`system_disk_io_bytes_total{device,direction="write"}`', '`node_disk_written_bytes_total{device}`', ''],
+  ['net_received_bytes_diff{interface} (delta since the previous scrape)', '`system_network_io_bytes_total{device,direction="receive"}`', '`node_network_receive_bytes_total{device}`', 'cumulative counters: any number of scrapers, no half deltas; lo and veth* filtered out'],
+  ['net_transmit_bytes_diff{interface}', '`system_network_io_bytes_total{device,direction="transmit"}`', '`node_network_transmit_bytes_total{device}`', ''],
   ['net_received_packets_diff{interface}', '`system_network_packets_total{device,direction="receive"}`', '`node_network_receive_packets_total{device}`', ''],
   ['net_transmit_packets_diff{interface}', '`system_network_packets_total{device,direction="transmit"}`', '`node_network_transmit_packets_total{device}`', ''],
-  ['cpu_temperature_celsius{sensor}', '`hw_temperature{chip,sensor}`', '`node_hwmon_temp_celsius{chip,sensor}`, `node_thermal_zone_temp{type,zone}`', 'one bad sensor loses only its value; equal names stay separate series'],
+  ['cpu_temperature_celsius{sensor}', '`hw_temperature_celsius{chip,sensor}`', '`node_hwmon_temp_celsius{chip,sensor}`, `node_thermal_zone_temp{type,zone}`', 'one bad sensor loses only its value; equal names stay separate series'],
 ];
 
 export function renderHostDoc(collectors: readonly HostCollector[]): string {

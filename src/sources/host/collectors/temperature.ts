@@ -20,7 +20,7 @@ const NODE = {
   crit: metric('node_hwmon_temp_crit_celsius', 'gauge', 'Cel', 'Hardware monitor for temperature (crit).', ['chip', 'sensor']),
   chipNames: metric('node_hwmon_chip_names', 'gauge', '', 'Annotation metric for human-readable chip names.', ['chip', 'chip_name']),
   sensorLabel: metric('node_hwmon_sensor_label', 'gauge', '', 'Label for given chip and sensor.', ['chip', 'sensor', 'label']),
-  zone: metric('node_thermal_zone_temp', 'gauge', 'Cel', 'Zone temperature in Celsius.', ['type', 'zone']),
+  zone: metric('node_thermal_zone_temp', 'gauge', '', 'Zone temperature in Celsius.', ['type', 'zone']), // no unit: the name stays node_exporter's, with no _celsius suffix
 };
 
 /** One temperature sensor of a hwmon chip, as found by discovery. */

@@ -21,13 +21,11 @@ const BY_INTERFACE = ['interface'] as const;
 
 // Bytes per second (the rated `2.5Gbps` divided by 8): Prometheus' base unit is the byte, as in
 // node_exporter's `node_network_speed_bytes`, and promtool flags `bits` in a name.
-// The unit is in the name and the OTel unit is '' on purpose: with `By/s`, otlptranslator (Prometheus
-// OTLP ingestion, the Collector) appends `per_second` again (it looks for the joined `per_second`
-// among single name tokens, so never finds it); the agent's own /metrics adds no unit, so the two
-// paths would store different names for one metric.
+// The OTel name has no unit word and the unit is `By/s`: /metrics and otlptranslator both append
+// `bytes_per_second` (a name spelling `per_second` itself would get it twice, see unitSuffixedName).
 export const ETHERNET_SPEED = gauge(
-  'routeros.ethernet.speed.bytes_per_second',
-  '',
+  'routeros.ethernet.speed',
+  'By/s',
   'Negotiated link speed of the running ethernet port, in bytes per second (the rated bits per second / 8).',
   BY_INTERFACE,
 );

@@ -32,8 +32,8 @@ export const W60G_SIGNAL = gauge(
 export const W60G_RSSI = gauge('routeros.w60g.rssi.dbm', '', 'Received signal strength of the 60 GHz link, in dBm.', BY_INTERFACE);
 export const W60G_TRANSMIT_MCS = gauge('routeros.w60g.transmit.mcs', '', 'Modulation and coding scheme (802.11ad MCS index) the interface transmits with.', BY_INTERFACE);
 export const W60G_TRANSMIT_PHY_RATE = gauge(
-  'routeros.w60g.transmit.phy_rate.bytes_per_second',
-  '',
+  'routeros.w60g.transmit.phy_rate',
+  'By/s',
   'PHY rate the interface transmits at, in bytes per second (bits per second / 8).',
   BY_INTERFACE,
 );

@@ -64,14 +64,14 @@ export const WIRELESS_CLIENT_SIGNAL = gauge(
   BY_CLIENT,
 );
 export const WIRELESS_CLIENT_TRANSMIT_RATE = gauge(
-  'routeros.wireless.client.transmit.rate.bytes_per_second',
-  '',
+  'routeros.wireless.client.transmit.rate',
+  'By/s',
   'PHY rate of the last frames sent to the client, in bytes per second (bits per second / 8).',
   BY_CLIENT,
 );
 export const WIRELESS_CLIENT_RECEIVE_RATE = gauge(
-  'routeros.wireless.client.receive.rate.bytes_per_second',
-  '',
+  'routeros.wireless.client.receive.rate',
+  'By/s',
   'PHY rate of the last frames received from the client, in bytes per second (bits per second / 8).',
   BY_CLIENT,
 );

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { prometheusName } from '../../../../src/engine/metric.js';
 import { ETHERNET_AUTO_NEGOTIATION, ETHERNET_MONITOR_PROPLIST, ETHERNET_SPEED, ethernetCollector } from '../../../../src/sources/routeros/collectors/ethernet.js';
 import { monitorOnce } from '../../../../src/sources/routeros/collectors/support/fetch.js';
 import { SampleList, addStateSet } from '../../../../src/sources/routeros/collectors/support/samples.js';
@@ -101,11 +102,11 @@ describe('ethernetCollector', () => {
     expect(output.samples.map((sample) => [sample.attributes['interface'], sample.value])).toEqual(ports.map(({ name, bits }) => [name, bits / 8]));
   });
 
-  it('follows the naming rule under routeros_ethernet_; the speed carries its unit in the name', () => {
+  it('follows the naming rule under routeros_ethernet_; the speed is in bytes per second, named by its unit', () => {
     expect(namingProblems(ethernetCollector, ['routeros_ethernet_'])).toEqual([]);
     expect(ethernetCollector.defaultEnabled).toBe(true);
-    // Unit '' keeps /metrics and OTLP consumers on one name (see ethernet.ts).
-    expect(ETHERNET_SPEED).toMatchObject({ name: 'routeros.ethernet.speed.bytes_per_second', unit: '' });
+    expect(ETHERNET_SPEED).toMatchObject({ name: 'routeros.ethernet.speed', unit: 'By/s' });
+    expect(prometheusName(ETHERNET_SPEED)).toBe('routeros_ethernet_speed_bytes_per_second');
   });
 });
 
