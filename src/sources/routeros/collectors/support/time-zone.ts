@@ -37,14 +37,26 @@ export function parseGmtOffset(text: string | undefined): number | undefined {
   return /^[+-]?\d+$/.test(value) ? Number(value) : undefined;
 }
 
+/**
+ * Zone names already checked. Building an `Intl.DateTimeFormat` costs more than the rest of a clock
+ * read, and a fleet uses a handful of zones; the map is bounded so a peer inventing names cannot grow it.
+ */
+const checkedZones = new Map<string, boolean>();
+const CHECKED_ZONES_CAP = 1_000;
+
 /** True when Node's Intl knows the IANA zone `name`. */
 function knownZone(name: string): boolean {
+  const checked = checkedZones.get(name);
+  if (checked !== undefined) return checked;
+  let known: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return true;
+    known = true;
   } catch {
-    return false;
+    known = false;
   }
+  if (checkedZones.size < CHECKED_ZONES_CAP) checkedZones.set(name, known);
+  return known;
 }
 
 /** The zone of a `/system/clock` row; an empty or foreign reply reads as UTC. */
