@@ -184,6 +184,56 @@ describe('roams, departures, removals and renames', () => {
   });
 });
 
+describe('reload (SIGHUP)', () => {
+  it('a new site filter unsubscribes and subscribes on the open connection, without a reconnect or a REST call', async () => {
+    const h = await start({ simulator: { sites: 3 } });
+    const world = h.simulator.world;
+    const excluded = world.sites[2]!;
+    await until('every site streaming', () => h.snapshot().details?.['sites_streaming'] === 3);
+    const org = h.org;
+    const requests = h.simulator.requests.length;
+    const siteIds = (): Set<string> => new Set([...samples(h, 'devices'), ...samples(h, 'clients'), ...samples(h, 'sites')].map((sample) => sample.attributes['site_id']!));
+    expect(siteIds().has(excluded.id)).toBe(true);
+
+    const outcome = await h.reload(`sites: { exclude: ["${excluded.name}"] }`);
+    expect(outcome).toMatchObject({ ok: true, targets: { mist: { added: [], removed: [], changed: ['acme'], unchanged: 0 } } });
+    expect(outcome.restartNeeded).not.toContain('mist');
+    // Applied in place, from the last site list: the left-out site's series are gone at once.
+    expect(h.org).toBe(org);
+    expect(siteIds().has(excluded.id)).toBe(false);
+    expect(samples(h, 'self').some((sample) => sample.attributes['site_id'] === excluded.id)).toBe(false);
+    await until('its channels unsubscribed', () => h.simulator.subscriptions()[0]?.length === 4);
+    expect(h.simulator.subscriptions()[0]!.some((channel) => channel.includes(excluded.id))).toBe(false);
+
+    // Back in: subscribed again on the same connection, once.
+    await h.reload('sites: { exclude: [] }');
+    await until('the site streaming again', () => h.simulator.subscriptions()[0]?.length === 6 && samples(h, 'clients').some((sample) => sample.attributes['site_id'] === excluded.id));
+    expect(h.simulator.connectionCount).toBe(1);
+    expect(h.simulator.openConnections).toBe(1);
+    expect(h.simulator.duplicateSubscribes).toBe(0);
+    expect(h.simulator.requests.length).toBe(requests);
+
+    // The same settings again change nothing.
+    expect((await h.reload('sites: { exclude: [] }')).targets['mist']).toEqual({ added: [], removed: [], changed: [], unchanged: 1 });
+  });
+
+  it('another change replaces the organisation; entries added and removed start and stop', async () => {
+    const h = await start();
+    const first = h.org;
+    const outcome = await h.reload('names: mistexporter', ['name: second']);
+    expect(outcome.targets['mist']).toEqual({ added: ['second'], removed: [], changed: ['acme'], unchanged: 0 });
+    expect(h.org).not.toBe(first);
+    expect(first.stream.state).toBe('stopped');
+    await until('both organisations collecting', async () => {
+      const text = await h.scrape();
+      return /^mist_client_rssi_dbm\{org="acme"/m.test(text) && /^mist_client_rssi_dbm\{org="second"/m.test(text);
+    });
+    expect((await h.reload('names: mistexporter')).targets['mist']).toEqual({ added: [], removed: ['second'], changed: [], unchanged: 1 });
+    await until('the removed organisation gone from the scrape', async () => !(await h.scrape()).includes('org="second"'));
+    expect(h.org.stream.state).toBe('connected');
+  });
+});
+
 describe('reconnects', () => {
   function subscribesOf(h: MistHarness, connection: number): string[] {
     return h.simulator.subscribeLog.filter((entry) => entry.connection === connection).map((entry) => entry.channel).sort();
