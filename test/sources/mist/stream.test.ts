@@ -286,6 +286,10 @@ describe('health', () => {
       return body.organisations?.[0] as unknown as Record<string, unknown>;
     };
     expect(await health()).toMatchObject({ name: 'acme', up: true, details: { state: 'ok', stream: 'connected', rest: 'ok' } });
+    // The organisation is a target on the index page too.
+    const index = (await h.get('/')).body;
+    expect(index).toContain('<h2>organisations (mist)</h2>');
+    expect(index).toMatch(/<tr class="up"><td>acme<\/td><td>http:\/\/127\.0\.0\.1:\d+<\/td><td>up<\/td>/);
     // The stream endpoint refuses every upgrade from now on; REST keeps answering.
     h.simulator.faults.refuseStream = true;
     h.simulator.dropConnections();
@@ -294,6 +298,7 @@ describe('health', () => {
     expect(degraded).toMatchObject({ up: true, details: { state: 'degraded', rest: 'ok', sites_streaming: 0 } });
     expect(degraded['details']).toHaveProperty('stream');
     expect(String(degraded['lastError'] ?? degraded['last_error'] ?? '')).toContain('503');
+    expect((await h.get('/')).body).toMatch(/<td>acme<\/td><td>[^<]*<\/td><td>up \(degraded\)<\/td>/);
   });
 
   it('down (authentication_failed) when the key is refused, with no key in what it says', async () => {
@@ -307,6 +312,9 @@ describe('health', () => {
     const health = (await h.get('/health')).body;
     expect(health).toContain('authentication_failed');
     expect(health).not.toContain('S3cret');
+    const index = (await h.get('/')).body;
+    expect(index).toMatch(/<tr class="down"><td>acme<\/td><td>[^<]*<\/td><td>down \(authentication_failed\)<\/td>/);
+    expect(index).not.toContain('S3cret');
     expect(await h.scrape()).toMatch(/^mist_up\{org="acme"[^}]*\} 0$/m);
   });
 
