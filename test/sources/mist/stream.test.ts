@@ -267,6 +267,16 @@ describe('reconnects', () => {
     expect(h.logs.some((line) => line.includes('half-open'))).toBe(true);
   });
 
+  it('the agent pings a quiet stream and the pongs keep it alive', async () => {
+    // No data frames after the first (a long period): only the agent's pings (every second) and their pongs,
+    // which each have two seconds to arrive before the idle timeout would call the stream dead.
+    const h = await start({ plugin: { stream: { idleTimeoutMillis: 3_000 } } });
+    const pings = h.simulator.pingsReceived;
+    await until('three pings from the agent', () => h.simulator.pingsReceived >= pings + 3);
+    expect(h.org.stream.state).toBe('connected');
+    expect(h.simulator.connectionCount).toBe(1);
+  });
+
   it('server pings keep the stream alive; it stays on one connection', async () => {
     const h = await start({ plugin: { stream: { idleTimeoutMillis: 1_500 } } });
     h.simulator.faults.pingIntervalMillis = 100;
