@@ -143,8 +143,17 @@ describe('in the agent', () => {
     const h = harness;
     await until('the first round', () => h.org.firstRoundDone);
     const calls = h.simulator.requests.length;
-    for (let i = 0; i < 3; i += 1) expect(await h.scrape()).toMatch(/^mist_site_aps\{/m);
+    let text = '';
+    for (let i = 0; i < 3; i += 1) {
+      text = await h.scrape();
+      expect(text).toMatch(/^mist_site_aps\{/m);
+    }
     expect(h.simulator.requests.length).toBe(calls);
+    // Mist's 5,000 calls per hour per key, less what this key spent (only this test uses it at that limit;
+    // a range, as the hour may turn during the test and refill it).
+    const [remaining = Number.NaN] = [...values(text, 'mist_rest_budget_remaining').values()];
+    expect(remaining).toBeGreaterThanOrEqual(5_000 - calls);
+    expect(remaining).toBeLessThanOrEqual(5_000);
   });
 
   it('warns when its intervals would spend more than the hourly budget', async () => {

@@ -99,6 +99,10 @@ describe('stream-driven values', () => {
     const rx = samples(h, 'clients').find((sample) => prometheusName(sample.metric) === 'mist_client_receive_retries_total' && sample.attributes['client_mac'] === client.mac)!;
     expect(rx.value).toBe(client.rxRetries);
     expect(rx.attributes).toMatchObject({ client_os: 'Windows 11', client_username: '', client_hostname: '', band: client.band === '24' ? '2.4' : '5' });
+    // site_id and device_type in this mode too, on devices and on clients (the AP's type).
+    expect(rx.attributes).toMatchObject({ site_id: client.siteId, device_type: 'ap', device_mac: client.apMac });
+    const radio = samples(h, 'devices').find((sample) => prometheusName(sample.metric) === 'mist_device_radio_channel' && sample.attributes['device_mac'] === device.mac)!;
+    expect(radio.attributes).toMatchObject({ site_id: device.siteId, device_type: 'ap' });
     const scrape = await h.scrape();
     expect(scrape).toMatch(/^mist_client_receive_retries_total\{/m);
   });
@@ -300,6 +304,12 @@ describe('health', () => {
     const index = (await h.get('/')).body;
     expect(index).toContain('<h2>organisations (mist)</h2>');
     expect(index).toMatch(/<tr class="up"><td>acme<\/td><td>http:\/\/127\.0\.0\.1:\d+<\/td><td>up<\/td>/);
+    const sites = h.simulator.world.sites;
+    for (const site of sites) {
+      expect(selfValue(h, 'mist_ws_connected', { site_id: site.id, site_name: site.name })).toBe(1);
+      const last = selfValue(h, 'mist_ws_last_message_timestamp_seconds', { site_id: site.id });
+      expect(Math.abs(last - Date.now() / 1000)).toBeLessThan(600);
+    }
     // The stream endpoint refuses every upgrade from now on; REST keeps answering.
     h.simulator.faults.refuseStream = true;
     h.simulator.dropConnections();
@@ -309,6 +319,7 @@ describe('health', () => {
     expect(degraded['details']).toHaveProperty('stream');
     expect(String(degraded['lastError'] ?? degraded['last_error'] ?? '')).toContain('503');
     expect((await h.get('/')).body).toMatch(/<td>acme<\/td><td>[^<]*<\/td><td>up \(degraded\)<\/td>/);
+    for (const site of sites) expect(selfValue(h, 'mist_ws_connected', { site_id: site.id })).toBe(0);
   });
 
   it('down (authentication_failed) when the key is refused, with no key in what it says', async () => {
