@@ -181,6 +181,10 @@ describe('roams, departures, removals and renames', () => {
     const added = world.addSite();
     await until('the new site streaming', () => h.simulator.subscriptions()[0]?.length === 6 && samples(h, 'clients').some((sample) => sample.attributes['site_id'] === added.id));
 
+    // Org counts follow rest_interval.
+    world.alarms['rogue_ap'] = 11;
+    await until('the new alarm count', () => value(h, 'alarms', 'mist_org_alarms', { alarm_type: 'rogue_ap' }) === 11);
+
     const device = world.devices[0]!;
     world.renameDevice(device.mac, 'lobby-ap');
     await until('the new name', () => samples(h, 'devices').some((sample) => sample.attributes['device_mac'] === device.mac && sample.attributes['device_name'] === 'lobby-ap'));
