@@ -178,7 +178,7 @@ export class MistSource implements Source {
     let unchanged = 0;
     const orgs: MistOrg[] = [];
     for (const config of wanted) {
-      const running = config.name === context.simulated ? undefined : current.get(config.name);
+      const running = current.get(config.name);
       current.delete(config.name);
       if (running === undefined) {
         orgs.push(context.makeOrg(config));
