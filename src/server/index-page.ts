@@ -42,7 +42,9 @@ function renderGroup(group: SourceHealth): string {
   const { noun, kind } = group.descriptor;
   const rows = group.targets
     .map((target) => {
-      const state = target.up ? 'up' : `down${target.down_reason === null ? '' : ` (${target.down_reason})`}`;
+      // A source may call an up target degraded (a Mist organisation whose stream is down while REST works).
+      const degraded = target.details?.['state'] === 'degraded';
+      const state = target.up ? (degraded ? 'up (degraded)' : 'up') : `down${target.down_reason === null ? '' : ` (${target.down_reason})`}`;
       const collectors = Object.entries(target.collectors)
         .map(([name, status]) => `${name}: ${status}`)
         .join(', ');

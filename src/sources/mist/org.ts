@@ -61,11 +61,11 @@ function channelOf(siteId: string, kind: 'devices' | 'clients'): string {
 }
 
 export class MistOrg {
-  readonly config: MistOrgConfig;
+  private _config: MistOrgConfig;
   private readonly _metrics: MistMetricSet;
   private readonly _rest: MistRestClient;
   private readonly _stream: MistStream;
-  private readonly _filter: SiteFilter;
+  private _filter: SiteFilter;
   private readonly _clock: () => number;
   private readonly _abort = new AbortController();
   private readonly _timers = new Set<NodeJS.Timeout>();
@@ -79,6 +79,8 @@ export class MistOrg {
   private _started = false;
 
   private _sites = new Map<string, Site>();
+  /** The whole site list of the last refresh, so a new filter applies without a REST call. */
+  private _allSites: readonly Site[] | undefined;
   private _deviceNames = new Map<string, OrgDevice>();
   private _alarms: Map<string, number> | undefined;
   private _tickets: Map<string, number> | undefined;
@@ -99,7 +101,7 @@ export class MistOrg {
   private _budgetWarned = false;
 
   constructor(private readonly _options: MistOrgOptions) {
-    this.config = _options.config;
+    this._config = _options.config;
     this._metrics = mistMetrics(this.config.names);
     this._clock = _options.clock ?? Date.now;
     this._filter = new SiteFilter(this.config.sites.include, this.config.sites.exclude);
@@ -125,6 +127,21 @@ export class MistOrg {
       onDecodeError: (reason) => this.onDecodeError(reason),
       onStateChange: () => undefined,
     });
+  }
+
+  get config(): MistOrgConfig {
+    return this._config;
+  }
+
+  /**
+   * A reload changed only the site filter: applied on the running organisation, from the last site
+   * list, so the stream unsubscribes and subscribes on its open connection and the sites left out
+   * lose their series now, not at the next refresh.
+   */
+  setSites(sites: MistOrgConfig['sites']): void {
+    this._config = { ...this._config, sites };
+    this._filter = new SiteFilter(sites.include, sites.exclude);
+    if (this._allSites !== undefined) this.selectSites(this._allSites);
   }
 
   get firstRoundDone(): boolean {
@@ -245,7 +262,13 @@ export class MistOrg {
     const orgId = await this.resolveOrg();
     if (orgId === undefined) return;
     const sites = await this.rest(async () => decodeSites(await this._rest.getAll(`/orgs/${orgId}/sites`, '/orgs/{org_id}/sites', this._abort.signal)));
-    if (sites === undefined) return;
+    if (sites === undefined || this._abort.signal.aborted) return;
+    this._allSites = sites;
+    this.selectSites(sites);
+  }
+
+  /** The sites the filter keeps become the selected ones; the others are dropped and unsubscribed. */
+  private selectSites(sites: readonly Site[]): void {
     const selected = new Map(sites.filter((site) => this._filter.matches(site.name)).map((site) => [site.id, site]));
     for (const id of this._sites.keys()) {
       if (!selected.has(id)) this.dropSite(id);

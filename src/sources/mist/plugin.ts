@@ -7,7 +7,8 @@ import { sectionValue } from '../../config/sections.js';
 import { Problems } from '../../config/errors.js';
 import type { MetricDefinition } from '../../engine/metric.js';
 import type { SourceDescriptor, TargetSnapshot } from '../../engine/snapshot.js';
-import type { Source, SourceContext, SourcePlugin, StartupFailure } from '../../engine/source.js';
+import type { AgentConfig } from '../../config/types.js';
+import type { Source, SourceContext, SourcePlugin, SourceReload, StartupFailure } from '../../engine/source.js';
 import { targetMetricList, targetMetrics } from '../../engine/target-metrics.js';
 import { MIST_SECTION, MIST_SIMULATOR_SECTION, CLIENT_LABELS, type MistOrgConfig, type MistSimulatorConfig } from './config.js';
 import { renderMistDoc } from './docs.js';
@@ -65,6 +66,7 @@ function sections(context: SourceContext): { orgs: readonly MistOrgConfig[]; sim
 async function createMistSource(context: SourceContext, options: MistPluginOptions): Promise<Source | undefined> {
   const { orgs: configured, simulator } = sections(context);
   const orgs = [...configured];
+  let simulated: MistOrgConfig | undefined;
   if (simulator.enabled) {
     const sim = await MistSimulator.start({
       apiKey: SIMULATOR_API_KEY,
@@ -78,7 +80,7 @@ async function createMistSource(context: SourceContext, options: MistPluginOptio
     const taken = new Set(orgs.map((org) => org.name));
     let name = 'sim-mist';
     for (let suffix = 2; taken.has(name); suffix += 1) name = `sim-mist-${suffix}`;
-    orgs.push({
+    simulated = {
       name,
       baseUrl: sim.baseUrl,
       streamUrl: sim.streamUrl,
@@ -93,39 +95,123 @@ async function createMistSource(context: SourceContext, options: MistPluginOptio
       expireAfterMillis: 60_000,
       names: simulator.names,
       clientLabels: [...CLIENT_LABELS],
-    });
+    };
+    orgs.push(simulated);
     context.logger.info({ org: name, url: sim.baseUrl, sites: simulator.sites }, 'Mist simulator started; its organisation is collected over loopback like a real one');
   }
   if (orgs.length === 0) return undefined;
-  return new MistSource(
-    orgs.map(
-      (config) =>
-        new MistOrg({
-          config,
-          descriptor: MIST_DESCRIPTOR,
-          logger: context.logger.child({ org: config.name }),
-          budget: budgetFor(config.apiKey, options.budget ?? MIST_HOURLY_BUDGET, options.clock ?? Date.now),
-          ...(options.clock === undefined ? {} : { clock: options.clock }),
-          ...(options.stream === undefined ? {} : { stream: options.stream }),
-        }),
-    ),
-  );
+  const makeOrg = (config: MistOrgConfig): MistOrg =>
+    new MistOrg({
+      config,
+      descriptor: MIST_DESCRIPTOR,
+      logger: context.logger.child({ org: config.name }),
+      budget: budgetFor(config.apiKey, options.budget ?? MIST_HOURLY_BUDGET, options.clock ?? Date.now),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.stream === undefined ? {} : { stream: options.stream }),
+    });
+  return new MistSource(orgs.map(makeOrg), {
+    makeOrg,
+    sections: (config) => sections({ ...context, config }),
+    simulator,
+    ...(simulated === undefined ? {} : { simulated: simulated.name }),
+  });
+}
+
+/** What {@link MistSource.reload} needs to build organisations from a new configuration. */
+export interface MistReloadContext {
+  readonly makeOrg: (config: MistOrgConfig) => MistOrg;
+  readonly sections: (config: AgentConfig) => { orgs: readonly MistOrgConfig[]; simulator: MistSimulatorConfig };
+  /** The `simulator.mist` the source started with: its simulator cannot change while it runs. */
+  readonly simulator: MistSimulatorConfig;
+  /** The name of the simulated organisation, kept across reloads. */
+  readonly simulated?: string;
+}
+
+/** The same settings as JSON text, `sites` left out when `withoutSites`. */
+function settings(config: MistOrgConfig, withoutSites: boolean): string {
+  return JSON.stringify(withoutSites ? { ...config, sites: undefined } : config);
 }
 
 export class MistSource implements Source {
   readonly descriptor = MIST_DESCRIPTOR;
   private _stopped = false;
+  private _started = false;
+  private _orgs: MistOrg[];
 
-  constructor(readonly orgs: readonly MistOrg[]) {}
+  constructor(
+    orgs: readonly MistOrg[],
+    private readonly _reload?: MistReloadContext,
+  ) {
+    this._orgs = [...orgs];
+  }
+
+  get orgs(): readonly MistOrg[] {
+    return this._orgs;
+  }
 
   start(): void {
     if (this._stopped) return;
-    for (const org of this.orgs) org.start();
+    this._started = true;
+    for (const org of this._orgs) org.start();
+  }
+
+  /**
+   * A new configuration: an organisation whose settings are the same keeps running; one whose only
+   * change is its site filter applies it in place (the stream subscribes and unsubscribes on its open
+   * connection); any other change replaces it. The simulator keeps its settings until a restart.
+   */
+  async reload(config: AgentConfig): Promise<SourceReload> {
+    const context = this._reload;
+    if (context === undefined || this._stopped) return {};
+    const next = context.sections(config);
+    if (context.simulated !== undefined && next.orgs.some((org) => org.name === context.simulated)) {
+      // Thrown before anything changed: the reload is refused and the running organisations stay.
+      throw new Error(`mist: the name "${context.simulated}" belongs to the simulated organisation until a restart; choose another`);
+    }
+    const restartNeeded = JSON.stringify(next.simulator) === JSON.stringify(context.simulator) ? [] : ['simulator.mist'];
+    const current = new Map(this._orgs.map((org) => [org.config.name, org]));
+    const wanted = [...next.orgs];
+    const simulated = context.simulated === undefined ? undefined : current.get(context.simulated);
+    const added: string[] = [];
+    const changed: string[] = [];
+    const stopping: MistOrg[] = [];
+    let unchanged = 0;
+    const orgs: MistOrg[] = [];
+    for (const config of wanted) {
+      const running = current.get(config.name);
+      current.delete(config.name);
+      if (running === undefined) {
+        orgs.push(context.makeOrg(config));
+        added.push(config.name);
+      } else if (settings(running.config, false) === settings(config, false)) {
+        orgs.push(running);
+        unchanged += 1;
+      } else if (settings(running.config, true) === settings(config, true)) {
+        running.setSites(config.sites);
+        orgs.push(running);
+        changed.push(config.name);
+      } else {
+        stopping.push(running);
+        orgs.push(context.makeOrg(config));
+        changed.push(config.name);
+      }
+    }
+    if (simulated !== undefined) {
+      current.delete(simulated.config.name);
+      orgs.push(simulated);
+      unchanged += 1;
+    }
+    const removed = [...current.keys()];
+    stopping.push(...current.values());
+    this._orgs = orgs;
+    await Promise.all(stopping.map((org) => org.stop()));
+    if (this._started) for (const org of orgs) org.start();
+    return { targets: { added, removed, changed, unchanged }, restartNeeded };
   }
 
   async stop(): Promise<void> {
     this._stopped = true;
-    await Promise.all(this.orgs.map((org) => org.stop()));
+    await Promise.all(this._orgs.map((org) => org.stop()));
   }
 
   snapshots(): readonly TargetSnapshot[] {

@@ -89,6 +89,22 @@ describe('429 and the budget', () => {
   });
 });
 
+describe('latency and timeout', () => {
+  it('a slow answer within timeout arrives; one slower than timeout fails naming the wait and counts as timeout', async () => {
+    simulator = await MistSimulator.start({ apiKey: KEY });
+    simulator.faults.latencyMillis = 300;
+    const { rest, requests } = client(simulator, new CallBudget(10, Date.now));
+    const started = Date.now();
+    await rest.get('/self', '/self', new AbortController().signal);
+    // A lower bound only: the simulator held the answer back at least that long.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    simulator.faults.latencyMillis = 3_000;
+    const slow = new MistRestClient({ baseUrl: simulator.baseUrl, apiKey: KEY, timeoutMillis: 200, budget: new CallBudget(10, Date.now), onRequest: (endpoint, code) => requests.set(`${endpoint} ${code}`, 1) });
+    await expect(slow.get('/self', '/self', new AbortController().signal)).rejects.toThrow(new MistRestError('GET /self: no answer within 200 ms'));
+    expect(requests.get('/self timeout')).toBe(1);
+  });
+});
+
 describe('pagination', () => {
   it('follows X-Page-Total over every page of a list', async () => {
     simulator = await MistSimulator.start({ apiKey: KEY, sites: 130, apsPerSite: 1, clientsPerSite: 0 });
@@ -120,6 +136,24 @@ describe('in the agent', () => {
     // Every request the simulator saw was counted and paid for.
     expect(total).toBe(h.simulator.requests.length);
     expect([...values(text, 'mist_rest_budget_remaining').values()]).toEqual([777 - total]);
+  });
+
+  it('makes no REST call for a scrape: REST runs on its own intervals', async () => {
+    harness = await startMist();
+    const h = harness;
+    await until('the first round', () => h.org.firstRoundDone);
+    const calls = h.simulator.requests.length;
+    let text = '';
+    for (let i = 0; i < 3; i += 1) {
+      text = await h.scrape();
+      expect(text).toMatch(/^mist_site_aps\{/m);
+    }
+    expect(h.simulator.requests.length).toBe(calls);
+    // Mist's 5,000 calls per hour per key, less what this key spent (only this test uses it at that limit;
+    // a range, as the hour may turn during the test and refill it).
+    const [remaining = Number.NaN] = [...values(text, 'mist_rest_budget_remaining').values()];
+    expect(remaining).toBeGreaterThanOrEqual(5_000 - calls);
+    expect(remaining).toBeLessThanOrEqual(5_000);
   });
 
   it('warns when its intervals would spend more than the hourly budget', async () => {

@@ -3,7 +3,10 @@
  * given key and faults, stops on SIGTERM, and rejects bad options as usage errors.
  */
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { main, type CliIo } from '../../../src/cli.js';
+import { applyFaults, parseMistSimulateArgs } from '../../../src/sources/mist/simulator/command.js';
+import { MistSimulator } from '../../../src/sources/mist/simulator/server.js';
 import { LogCapture } from '../../reliability/helpers/harness.js';
 import { until } from './helpers.js';
 
@@ -43,6 +46,46 @@ describe('simulate-mist', () => {
     cli.signal();
     expect(await exit).toBe(0);
     await expect(fetch(`${baseUrl}/api/v1/self`)).rejects.toThrow();
+  });
+
+  it('sets every fault knob from its --fault value', async () => {
+    const args = ['429:2:9', '503:3', 'latency:40', 'malformed-json:4', 'malformed-data:5', 'partial:6', 'fractional:7', 'ping:250', 'stall-after:1m'].flatMap((fault) => ['--fault', fault]);
+    const options = parseMistSimulateArgs(args, {});
+    if (typeof options === 'string') throw new Error(options);
+    expect(options.stallAfterMillis).toBe(60_000);
+    const simulator = await MistSimulator.start({ apiKey: 'k', periodMillis: 60_000 });
+    try {
+      applyFaults(simulator, options.faults);
+      expect(simulator.faults).toEqual({
+        rest429: { count: 2, retryAfterSeconds: 9 },
+        restError: { count: 3, status: 503, match: '' },
+        restMalformed: { count: 4, match: '' },
+        latencyMillis: 40,
+        malformedData: 5,
+        partialObjects: 6,
+        fractionalIntegers: 7,
+        pingIntervalMillis: 250,
+        refuseStream: false,
+      });
+    } finally {
+      await simulator.stop();
+    }
+  });
+
+  it('--fault drop-every drops the stream connections (close 1006) on its period', async () => {
+    const cli = io();
+    const exit = main(['simulate-mist', '--port', '0', '--api-key', 'cli-key', '--fault', 'drop-every:300ms'], cli.io);
+    await until('the URLs', () => cli.stdout.text.includes('stream_url'));
+    const streamUrl = /stream_url:\s+(\S+)/.exec(cli.stdout.text)![1]!;
+    const socket = new WebSocket(streamUrl, { headers: { Authorization: 'Token cli-key' } });
+    socket.on('error', () => undefined);
+    const closed = new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
+    // Open first: a refused upgrade would close with 1006 too.
+    const opened = await Promise.race([new Promise<boolean>((resolve) => socket.once('open', () => resolve(true))), closed.then(() => false)]);
+    expect(opened).toBe(true);
+    expect(await closed).toBe(1006);
+    cli.signal();
+    expect(await exit).toBe(0);
   });
 
   it('rejects bad options as usage errors (exit 2) naming the option', async () => {

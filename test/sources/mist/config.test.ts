@@ -113,6 +113,44 @@ describe('mist:', () => {
     ]);
   });
 
+  it('checks the URLs, durations, key, filter and labels of an entry, each by its key path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mist-config-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'empty'), '');
+    const found = problems(
+      [
+        'mist:',
+        '  - name: a',
+        '    base_url: "https://user:pw@api.mist.com"',
+        '    stream_url: "https://api-ws.mist.com/api-ws/v1/stream"',
+        '    api_key: "two\\nlines"',
+        '    org_id: 42',
+        '    expire_after: 0s',
+        '    rest_interval: -1m',
+        '    sites: ["*"]',
+        '    client_labels: os',
+        `  - { name: b, api_key_file: "${join(dir, 'empty')}", sites: { include: "*", exclude: [7] } }`,
+      ].join('\n'),
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        'mist[0].base_url: must not hold credentials (use api_key)',
+        'mist[0].stream_url: must start with ws:// or wss://',
+        'mist[0].api_key: must be one line',
+        'mist[0].org_id: must be text',
+        'mist[0].expire_after: must be longer than 0s',
+        expect.stringMatching(/^mist\[0\]\.rest_interval: /),
+        'mist[0].sites: must be a mapping { include: [..], exclude: [..] }',
+        expect.stringMatching(/^mist\[0\]\.client_labels: must be a list of username/),
+        `mist[1].api_key_file: ${join(dir, 'empty')} is empty`,
+        'mist[1].sites.include: must be a list of glob patterns',
+        'mist[1].sites.exclude[0]: must be a glob pattern (text)',
+      ]),
+    );
+    // Nothing in what it says is the key.
+    expect(found.join('\n')).not.toContain('two');
+  });
+
   it('derives the stream URL as Mist does (api. → api-ws.), and only then', () => {
     expect(deriveStreamUrl('https://api.mist.com')).toBe('wss://api-ws.mist.com/api-ws/v1/stream');
     expect(deriveStreamUrl('https://api.eu.mist.com')).toBe('wss://api-ws.eu.mist.com/api-ws/v1/stream');

@@ -11,6 +11,7 @@ import type { MistOrg } from '../../../src/sources/mist/org.js';
 import { mistPlugin, MistSource, type MistPluginOptions } from '../../../src/sources/mist/plugin.js';
 import { MistSimulator, type MistSimulatorOptions } from '../../../src/sources/mist/simulator/server.js';
 import type { TargetSnapshot } from '../../../src/engine/snapshot.js';
+import type { ReloadOutcome } from '../../../src/reload.js';
 import { httpRequest } from '../../helpers/processes.js';
 import { routerConfigSections } from '../../../src/sources/routeros/config/sections.js';
 
@@ -24,6 +25,8 @@ export interface MistHarness {
   scrape(): Promise<string>;
   get(path: string): Promise<{ status: number; body: string }>;
   snapshot(): TargetSnapshot;
+  /** Reloads the agent (as SIGHUP does) with `org` as the org entry's extra keys, `orgs` as further entries. */
+  reload(org: string, orgs?: readonly string[]): Promise<ReloadOutcome>;
   stop(): Promise<void>;
 }
 
@@ -41,14 +44,19 @@ export interface HarnessOptions {
 export async function startMist(options: HarnessOptions = {}): Promise<MistHarness> {
   const simulator = await MistSimulator.start({ apiKey: KEY, periodMillis: 200, sites: 2, apsPerSite: 2, clientsPerSite: 3, ...options.simulator });
   options.prepare?.(simulator);
-  const text = [
-    'server: { listen: "127.0.0.1:0" }',
-    'collection: { interval: 30s, timeout: 5s, startup_check: "off" }',
-    'log: { level: debug }',
-    'mist:',
-    `  - { name: acme, base_url: "${simulator.baseUrl}", stream_url: "${simulator.streamUrl}", api_key: "\${MIST_KEY}"${options.org === undefined ? '' : `, ${options.org}`} }`,
-  ].join('\n');
-  const { config } = loadConfig({ text, env: { MIST_KEY: options.agentKey ?? KEY }, sections: [...routerConfigSections(COLLECTORS), MIST_SECTION, MIST_SIMULATOR_SECTION] });
+  const configText = (org: string | undefined, orgs: readonly string[]): string =>
+    [
+      'server: { listen: "127.0.0.1:0" }',
+      'collection: { interval: 30s, timeout: 5s, startup_check: "off" }',
+      'log: { level: debug }',
+      'mist:',
+      `  - { name: acme, base_url: "${simulator.baseUrl}", stream_url: "${simulator.streamUrl}", api_key: "\${MIST_KEY}"${org === undefined ? '' : `, ${org}`} }`,
+      ...orgs.map((entry) => `  - { base_url: "${simulator.baseUrl}", stream_url: "${simulator.streamUrl}", api_key: "\${MIST_KEY}", ${entry} }`),
+    ].join('\n');
+  const load = (text: string): ReturnType<typeof loadConfig>['config'] =>
+    loadConfig({ text, env: { MIST_KEY: options.agentKey ?? KEY }, sections: [...routerConfigSections(COLLECTORS), MIST_SECTION, MIST_SIMULATOR_SECTION] }).config;
+  const config = load(configText(options.org, []));
+  let nextText = configText(options.org, []);
   const logs: string[] = [];
   const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(line) });
   let source: MistSource | undefined;
@@ -63,17 +71,20 @@ export async function startMist(options: HarnessOptions = {}): Promise<MistHarne
   };
   let agent: Agent;
   try {
-    agent = await startAgent(config, logger, { sources: [wrapped] });
+    agent = await startAgent(config, logger, { sources: [wrapped], reloadConfig: () => Promise.resolve(load(nextText)) });
   } catch (error) {
     await simulator.stop();
     throw error;
   }
-  const org = source!.orgs[0]!;
+  const running = source!;
   const base = `http://${agent.address.host}:${agent.address.port}`;
   return {
     simulator,
     agent,
-    org,
+    // The first organisation as it runs now: a reload may have replaced it.
+    get org(): MistOrg {
+      return running.orgs[0]!;
+    },
     logs,
     scrape: async () => {
       const response = await httpRequest(`${base}/metrics`);
@@ -84,7 +95,11 @@ export async function startMist(options: HarnessOptions = {}): Promise<MistHarne
       const response = await httpRequest(`${base}${path}`);
       return { status: response.status, body: response.body };
     },
-    snapshot: () => org.snapshot(),
+    snapshot: () => running.orgs[0]!.snapshot(),
+    reload: (extra, orgs = []) => {
+      nextText = configText(extra, orgs);
+      return agent.reload();
+    },
     stop: async () => {
       await agent.shutdown();
       await simulator.stop();

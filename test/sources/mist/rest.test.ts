@@ -80,6 +80,18 @@ describe.each(['mistexporter', 'otel'] as const)('REST families, names: %s', (mo
     expect(text).not.toContain('_site_');
   });
 
+  it('a malformed body costs its family only, and says so', async () => {
+    const text = await restScrape({ org: `names: ${mode}` }, (simulator) => {
+      simulator.faults.restMalformed = { count: 1, match: '/alarms/' };
+    });
+    expect(text).not.toContain('_org_alarms');
+    expect(text).toContain('_org_tickets');
+    expect(text).toContain('site_name="site-01"');
+    const snapshot = harness!.snapshot();
+    expect(snapshot.up).toBe(true);
+    expect(snapshot.collectors.get('alarms')).toMatchObject({ status: 'error', error: 'GET /orgs/{org_id}/alarms/count: the body is not JSON' });
+  });
+
   it('filtered: include/exclude globs on the site name, exclude wins', async () => {
     const text = await restScrape({ org: `names: ${mode}, sites: { include: ["site-0*"], exclude: ["site-02"] }` });
     golden(mode, 'filtered', text);

@@ -99,6 +99,10 @@ describe('stream-driven values', () => {
     const rx = samples(h, 'clients').find((sample) => prometheusName(sample.metric) === 'mist_client_receive_retries_total' && sample.attributes['client_mac'] === client.mac)!;
     expect(rx.value).toBe(client.rxRetries);
     expect(rx.attributes).toMatchObject({ client_os: 'Windows 11', client_username: '', client_hostname: '', band: client.band === '24' ? '2.4' : '5' });
+    // site_id and device_type in this mode too, on devices and on clients (the AP's type).
+    expect(rx.attributes).toMatchObject({ site_id: client.siteId, device_type: 'ap', device_mac: client.apMac });
+    const radio = samples(h, 'devices').find((sample) => prometheusName(sample.metric) === 'mist_device_radio_channel' && sample.attributes['device_mac'] === device.mac)!;
+    expect(radio.attributes).toMatchObject({ site_id: device.siteId, device_type: 'ap' });
     const scrape = await h.scrape();
     expect(scrape).toMatch(/^mist_client_receive_retries_total\{/m);
   });
@@ -177,10 +181,64 @@ describe('roams, departures, removals and renames', () => {
     const added = world.addSite();
     await until('the new site streaming', () => h.simulator.subscriptions()[0]?.length === 6 && samples(h, 'clients').some((sample) => sample.attributes['site_id'] === added.id));
 
+    // Org counts follow rest_interval.
+    world.alarms['rogue_ap'] = 11;
+    await until('the new alarm count', () => value(h, 'alarms', 'mist_org_alarms', { alarm_type: 'rogue_ap' }) === 11);
+
     const device = world.devices[0]!;
     world.renameDevice(device.mac, 'lobby-ap');
     await until('the new name', () => samples(h, 'devices').some((sample) => sample.attributes['device_mac'] === device.mac && sample.attributes['device_name'] === 'lobby-ap'));
     expect(h.simulator.duplicateSubscribes).toBe(0);
+  });
+});
+
+describe('reload (SIGHUP)', () => {
+  it('a new site filter unsubscribes and subscribes on the open connection, without a reconnect or a REST call', async () => {
+    const h = await start({ simulator: { sites: 3 } });
+    const world = h.simulator.world;
+    const excluded = world.sites[2]!;
+    await until('every site streaming', () => h.snapshot().details?.['sites_streaming'] === 3);
+    const org = h.org;
+    const requests = h.simulator.requests.length;
+    const siteIds = (): Set<string> => new Set([...samples(h, 'devices'), ...samples(h, 'clients'), ...samples(h, 'sites')].map((sample) => sample.attributes['site_id']!));
+    expect(siteIds().has(excluded.id)).toBe(true);
+
+    const outcome = await h.reload(`sites: { exclude: ["${excluded.name}"] }`);
+    expect(outcome).toMatchObject({ ok: true, targets: { mist: { added: [], removed: [], changed: ['acme'], unchanged: 0 } } });
+    expect(outcome.restartNeeded).not.toContain('mist');
+    // Applied in place, from the last site list: the left-out site's series are gone at once.
+    expect(h.org).toBe(org);
+    expect(siteIds().has(excluded.id)).toBe(false);
+    expect(samples(h, 'self').some((sample) => sample.attributes['site_id'] === excluded.id)).toBe(false);
+    await until('its channels unsubscribed', () => h.simulator.subscriptions()[0]?.length === 4);
+    expect(h.simulator.subscriptions()[0]!.some((channel) => channel.includes(excluded.id))).toBe(false);
+
+    // Back in: subscribed again on the same connection, once.
+    await h.reload('sites: { exclude: [] }');
+    await until('the site streaming again', () => h.simulator.subscriptions()[0]?.length === 6 && samples(h, 'clients').some((sample) => sample.attributes['site_id'] === excluded.id));
+    expect(h.simulator.connectionCount).toBe(1);
+    expect(h.simulator.openConnections).toBe(1);
+    expect(h.simulator.duplicateSubscribes).toBe(0);
+    expect(h.simulator.requests.length).toBe(requests);
+
+    // The same settings again change nothing.
+    expect((await h.reload('sites: { exclude: [] }')).targets['mist']).toEqual({ added: [], removed: [], changed: [], unchanged: 1 });
+  });
+
+  it('another change replaces the organisation; entries added and removed start and stop', async () => {
+    const h = await start();
+    const first = h.org;
+    const outcome = await h.reload('names: mistexporter', ['name: second']);
+    expect(outcome.targets['mist']).toEqual({ added: ['second'], removed: [], changed: ['acme'], unchanged: 0 });
+    expect(h.org).not.toBe(first);
+    expect(first.stream.state).toBe('stopped');
+    await until('both organisations collecting', async () => {
+      const text = await h.scrape();
+      return /^mist_client_rssi_dbm\{org="acme"/m.test(text) && /^mist_client_rssi_dbm\{org="second"/m.test(text);
+    });
+    expect((await h.reload('names: mistexporter')).targets['mist']).toEqual({ added: [], removed: ['second'], changed: [], unchanged: 1 });
+    await until('the removed organisation gone from the scrape', async () => !(await h.scrape()).includes('org="second"'));
+    expect(h.org.stream.state).toBe('connected');
   });
 });
 
@@ -217,6 +275,16 @@ describe('reconnects', () => {
     expect(h.logs.some((line) => line.includes('half-open'))).toBe(true);
   });
 
+  it('the agent pings a quiet stream and the pongs keep it alive', async () => {
+    // No data frames after the first (a long period): only the agent's pings (every second) and their pongs,
+    // which each have two seconds to arrive before the idle timeout would call the stream dead.
+    const h = await start({ plugin: { stream: { idleTimeoutMillis: 3_000 } } });
+    const pings = h.simulator.pingsReceived;
+    await until('three pings from the agent', () => h.simulator.pingsReceived >= pings + 3);
+    expect(h.org.stream.state).toBe('connected');
+    expect(h.simulator.connectionCount).toBe(1);
+  });
+
   it('server pings keep the stream alive; it stays on one connection', async () => {
     const h = await start({ plugin: { stream: { idleTimeoutMillis: 1_500 } } });
     h.simulator.faults.pingIntervalMillis = 100;
@@ -236,6 +304,16 @@ describe('health', () => {
       return body.organisations?.[0] as unknown as Record<string, unknown>;
     };
     expect(await health()).toMatchObject({ name: 'acme', up: true, details: { state: 'ok', stream: 'connected', rest: 'ok' } });
+    // The organisation is a target on the index page too.
+    const index = (await h.get('/')).body;
+    expect(index).toContain('<h2>organisations (mist)</h2>');
+    expect(index).toMatch(/<tr class="up"><td>acme<\/td><td>http:\/\/127\.0\.0\.1:\d+<\/td><td>up<\/td>/);
+    const sites = h.simulator.world.sites;
+    for (const site of sites) {
+      expect(selfValue(h, 'mist_ws_connected', { site_id: site.id, site_name: site.name })).toBe(1);
+      const last = selfValue(h, 'mist_ws_last_message_timestamp_seconds', { site_id: site.id });
+      expect(Math.abs(last - Date.now() / 1000)).toBeLessThan(600);
+    }
     // The stream endpoint refuses every upgrade from now on; REST keeps answering.
     h.simulator.faults.refuseStream = true;
     h.simulator.dropConnections();
@@ -244,6 +322,8 @@ describe('health', () => {
     expect(degraded).toMatchObject({ up: true, details: { state: 'degraded', rest: 'ok', sites_streaming: 0 } });
     expect(degraded['details']).toHaveProperty('stream');
     expect(String(degraded['lastError'] ?? degraded['last_error'] ?? '')).toContain('503');
+    expect((await h.get('/')).body).toMatch(/<td>acme<\/td><td>[^<]*<\/td><td>up \(degraded\)<\/td>/);
+    for (const site of sites) expect(selfValue(h, 'mist_ws_connected', { site_id: site.id })).toBe(0);
   });
 
   it('down (authentication_failed) when the key is refused, with no key in what it says', async () => {
@@ -257,6 +337,9 @@ describe('health', () => {
     const health = (await h.get('/health')).body;
     expect(health).toContain('authentication_failed');
     expect(health).not.toContain('S3cret');
+    const index = (await h.get('/')).body;
+    expect(index).toMatch(/<tr class="down"><td>acme<\/td><td>[^<]*<\/td><td>down \(authentication_failed\)<\/td>/);
+    expect(index).not.toContain('S3cret');
     expect(await h.scrape()).toMatch(/^mist_up\{org="acme"[^}]*\} 0$/m);
   });
 

@@ -89,6 +89,8 @@ export class MistSimulator {
   duplicateSubscribes = 0;
   /** WebSocket connections accepted so far. */
   connectionCount = 0;
+  /** Ping frames received from clients (a client's keepalive). */
+  pingsReceived = 0;
   scenario: boolean;
 
   private readonly _server: Server;
@@ -231,6 +233,9 @@ export class MistSimulator {
       this._connections.add(connection);
       ws.on('message', (data, isBinary) => {
         if (!isBinary) this.onFrame(connection, data.toString());
+      });
+      ws.on('ping', () => {
+        if (!connection.stalled) this.pingsReceived += 1;
       });
       ws.on('close', () => this._connections.delete(connection));
       ws.on('error', () => this._connections.delete(connection));
