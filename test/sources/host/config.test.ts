@@ -116,9 +116,10 @@ describe('nodeExporterFlags', () => {
 });
 
 describe('hostName', () => {
-  it('takes host.name from the config, then OTEL_RESOURCE_ATTRIBUTES, then the kernel', () => {
+  it('takes host.name from OTEL_RESOURCE_ATTRIBUTES, then the config, then the kernel, as the resource does', () => {
     const env = { OTEL_RESOURCE_ATTRIBUTES: 'service.name=x,host.name=edge%20box,os.type=linux' };
-    expect(hostName({ 'host.name': 'from-config' }, env)).toBe('from-config');
+    expect(hostName({ 'host.name': 'from-config' }, env)).toBe('edge box');
+    expect(hostName({ 'host.name': 'from-config' }, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=x' })).toBe('from-config');
     expect(hostName({}, env)).toBe('edge box');
     expect(hostName({}, {})).toBe(hostname());
     expect(hostName({ 'host.name': '  ' }, { OTEL_RESOURCE_ATTRIBUTES: 'host.name=' })).toBe(hostname());
