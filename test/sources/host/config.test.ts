@@ -85,6 +85,35 @@ describe('host config', () => {
     expect(byPath['host.interval']).toMatch(/is not a duration/);
   });
 
+  it('reports a bad include or exclude at its own key, for every pattern', () => {
+    const problems = problemsOf(
+      [
+        'routers: []',
+        'host:',
+        "  disk: { include: '[a-', exclude: 3 }",
+        "  filesystem: { include_fstypes: '(x', exclude_fstypes: [a], include_mountpoints: '*', exclude_mountpoints: { a: 1 } }",
+        "  network: { include: '(?<', exclude: true }",
+      ].join('\n'),
+      { sections },
+    );
+    const byPath = Object.fromEntries(problems.map((problem) => [problem.path, problem.message]));
+    expect(Object.keys(byPath).sort()).toEqual(
+      [
+        'host.disk.include',
+        'host.disk.exclude',
+        'host.filesystem.include_fstypes',
+        'host.filesystem.exclude_fstypes',
+        'host.filesystem.include_mountpoints',
+        'host.filesystem.exclude_mountpoints',
+        'host.network.include',
+        'host.network.exclude',
+      ].sort(),
+    );
+    expect(byPath['host.filesystem.include_mountpoints']).toMatch(/^is not a valid regular expression/);
+    expect(byPath['host.filesystem.exclude_fstypes']).toBe('must be a regular expression (text), not a list');
+    expect(byPath['host.network.exclude']).toBe('must be a regular expression (text), not true');
+  });
+
   it('rejects an interval under a second and a section that is not a mapping', () => {
     expect(problemsOf('routers: []\nhost: { interval: 100ms }', { sections })).toEqual([{ path: 'host.interval', message: 'must be at least 1s, not 100ms' }]);
     expect(problemsOf('routers: []\nhost: true', { sections })).toEqual([{ path: 'host', message: 'must be a mapping, not true' }]);
