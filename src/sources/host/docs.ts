@@ -32,7 +32,7 @@ const TINY_EXPORTER: readonly (readonly [string, string, string, string])[] = [
   ['mem_free', '`system_memory_usage{state="free"}`', '`node_memory_MemFree_bytes`', ''],
   ['mem_cached', '`system_memory_usage{state="cached"}`', '`node_memory_Cached_bytes`', ''],
   ['mem_buffered', '`system_memory_usage{state="buffered"}`', '`node_memory_Buffers_bytes`', ''],
-  ['mem_shared', '–', '`node_memory_Shmem_bytes`', ''],
+  ['mem_shared', '`system_memory_linux_shared`', '`node_memory_Shmem_bytes`', ''],
   ['mem_available', '`system_linux_memory_available`', '`node_memory_MemAvailable_bytes`', ''],
   ['diskio_read_bytes{disk} (gauge, every device)', '`system_disk_io_total{device,direction="read"}`', '`node_disk_read_bytes_total{device}`', 'counters; partitions, loop and ram devices filtered out by default'],
   ['diskio_write_bytes{disk}', '`system_disk_io_total{device,direction="write"}`', '`node_disk_written_bytes_total{device}`', ''],

@@ -103,6 +103,7 @@ describe('load, memory, uptime', () => {
     const summed = ['used', 'free', 'buffered', 'cached', 'slab_reclaimable'].reduce((sum, state) => sum + (values.get(`system.memory.usage{state="${state}"}`) ?? 0), 0);
     expect(summed).toBe(65_536_000 * kib);
     expect(values.get('system.linux.memory.available{}')).toBe(40_960_000 * kib);
+    expect(values.get('system.memory.linux.shared{}')).toBe(400_000 * kib);
     expect(values.get('system.paging.usage{state="used"}')).toBe((8_388_604 - 8_000_000) * kib);
   });
 
