@@ -5,7 +5,10 @@ import { configDocument } from '../../../src/config/document.js';
 import { DEFAULT_FSTYPES_EXCLUDE, DEFAULT_MOUNTPOINTS_EXCLUDE, DEFAULT_NETWORK_EXCLUDE, HOST_SECTION, nodeExporterFlags, type HostConfig } from '../../../src/sources/host/config.js';
 import { load, problemsOf } from '../../config/helpers.js';
 import { hostName } from '../../../src/sources/host/target.js';
+import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
+import { main } from '../../../src/cli.js';
+import { testDir } from '../../config/helpers.js';
 
 const sections = [HOST_SECTION];
 const hostOf = (text: string): HostConfig => load(`routers: []\n${text}`, { sections }).config.sections?.['host'] as HostConfig;
@@ -152,5 +155,28 @@ describe('hostName', () => {
     expect(hostName({}, env)).toBe('edge box');
     expect(hostName({}, {})).toBe(hostname());
     expect(hostName({ 'host.name': '  ' }, { OTEL_RESOURCE_ATTRIBUTES: 'host.name=' })).toBe(hostname());
+  });
+});
+
+describe('check-config with the real registry', () => {
+  it('names each bad host value by its key path and exits 2', async () => {
+    const files = testDir({ 'bad.yaml': "routers: []\nhost: { enabled: true, names: nodeexporter, network: { include: '(' } }\n" });
+    try {
+      const stream = (): { stream: PassThrough; text: () => string } => {
+        const passThrough = new PassThrough();
+        let text = '';
+        passThrough.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        return { stream: passThrough, text: () => text };
+      };
+      const stdout = stream();
+      const stderr = stream();
+      const io = { stdout: stdout.stream, stderr: stderr.stream, env: {}, onSignal: () => () => undefined };
+      expect(await main(['check-config', '-c', files.path('bad.yaml')], io)).toBe(2);
+      expect(stdout.text()).toBe('');
+      expect(stderr.text()).toContain('  host.names: must be otel or node_exporter, not "nodeexporter"\n');
+      expect(stderr.text()).toMatch(/^ {2}host\.network\.include: is not a valid regular expression/m);
+    } finally {
+      files.cleanup();
+    }
   });
 });
