@@ -2,6 +2,7 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { configDocument } from '../../../src/config/document.js';
+import { loadConfig } from '../../../src/config/load.js';
 import { DEFAULT_FSTYPES_EXCLUDE, DEFAULT_MOUNTPOINTS_EXCLUDE, DEFAULT_NETWORK_EXCLUDE, HOST_SECTION, nodeExporterFlags, type HostConfig } from '../../../src/sources/host/config.js';
 import { load, problemsOf } from '../../config/helpers.js';
 import { hostName } from '../../../src/sources/host/target.js';
@@ -115,6 +116,16 @@ describe('host config', () => {
     expect(byPath['host.filesystem.include_mountpoints']).toMatch(/^is not a valid regular expression/);
     expect(byPath['host.filesystem.exclude_fstypes']).toBe('must be a regular expression (text), not a list');
     expect(byPath['host.network.exclude']).toBe('must be a regular expression (text), not true');
+  });
+
+  it('reads a relative root from the config file\'s directory', () => {
+    const files = testDir({ 'agent.yaml': 'host: { enabled: true, root: ./hostroot/ }\n' });
+    try {
+      const { config } = loadConfig({ file: files.path('agent.yaml'), env: {}, sections });
+      expect((config.sections?.['host'] as HostConfig).root).toBe(files.path('hostroot'));
+    } finally {
+      files.cleanup();
+    }
   });
 
   it('rejects an interval under a second and a section that is not a mapping', () => {
