@@ -14,6 +14,12 @@ import { testDir } from '../../config/helpers.js';
 const sections = [HOST_SECTION];
 const hostOf = (text: string): HostConfig => load(`routers: []\n${text}`, { sections }).config.sections?.['host'] as HostConfig;
 
+/** The problems of a host section (given as its lines, after `host:`) by key path. */
+function problemsByPath(lines: readonly string[]): Record<string, string> {
+  const problems = problemsOf(['routers: []', 'host:', ...lines].join('\n'), { sections });
+  return Object.fromEntries(problems.map((problem) => [problem.path, problem.message]));
+}
+
 describe('host config', () => {
   it('is off with the documented defaults when absent', () => {
     const host = hostOf('');
@@ -53,23 +59,17 @@ describe('host config', () => {
   });
 
   it('reports every bad value at its key path', () => {
-    const problems = problemsOf(
-      [
-        'routers: []',
-        'host:',
-        '  enabled: yes please',
-        '  interval: 10',
-        '  root: [a]',
-        '  names: prometheus',
-        '  collectors: { cpu: 1, gpu: true }',
-        "  disk: { exclude: '(unclosed' }",
-        '  filesystem: { exclude_types: x }',
-        '  network: [eth0]',
-        '  extra: 1',
-      ].join('\n'),
-      { sections },
-    );
-    const byPath = Object.fromEntries(problems.map((problem) => [problem.path, problem.message]));
+    const byPath = problemsByPath([
+      '  enabled: yes please',
+      '  interval: 10',
+      '  root: [a]',
+      '  names: prometheus',
+      '  collectors: { cpu: 1, gpu: true }',
+      "  disk: { exclude: '(unclosed' }",
+      '  filesystem: { exclude_types: x }',
+      '  network: [eth0]',
+      '  extra: 1',
+    ]);
     expect(Object.keys(byPath).sort()).toEqual(
       [
         'host.enabled',
@@ -90,17 +90,11 @@ describe('host config', () => {
   });
 
   it('reports a bad include or exclude at its own key, for every pattern', () => {
-    const problems = problemsOf(
-      [
-        'routers: []',
-        'host:',
-        "  disk: { include: '[a-', exclude: 3 }",
-        "  filesystem: { include_fstypes: '(x', exclude_fstypes: [a], include_mountpoints: '*', exclude_mountpoints: { a: 1 } }",
-        "  network: { include: '(?<', exclude: true }",
-      ].join('\n'),
-      { sections },
-    );
-    const byPath = Object.fromEntries(problems.map((problem) => [problem.path, problem.message]));
+    const byPath = problemsByPath([
+      "  disk: { include: '[a-', exclude: 3 }",
+      "  filesystem: { include_fstypes: '(x', exclude_fstypes: [a], include_mountpoints: '*', exclude_mountpoints: { a: 1 } }",
+      "  network: { include: '(?<', exclude: true }",
+    ]);
     expect(Object.keys(byPath).sort()).toEqual(
       [
         'host.disk.include',
