@@ -70,6 +70,8 @@ describe('cpu', () => {
     expect(values.get('node_context_switches_total{}')).toBe(123_456_789_012);
     expect(values.get('node_intr_total{}')).toBe(9_876_543_210);
     expect(values.get('node_forks_total{}')).toBe(4_567_890);
+    expect(values.get('node_procs_running{}')).toBe(3);
+    expect(values.get('node_procs_blocked{}')).toBe(0);
     expect([...values.keys()].filter((key) => key.startsWith('node_cpu_seconds_total'))).toHaveLength(512);
   });
 
