@@ -36,12 +36,12 @@ export interface HostTargetOptions {
 }
 
 /**
- * The host's name: `host.name` from the config's resource_attributes, else from
- * OTEL_RESOURCE_ATTRIBUTES (the config wins, as for the resource itself), else the kernel's.
+ * The host's name: `host.name` from OTEL_RESOURCE_ATTRIBUTES, else from the config's
+ * resource_attributes, else the kernel's. The variable wins as it does for the agent's resource
+ * (src/telemetry/provider.ts merges it last), so the `host` attribute and the resource's `host.name`
+ * never disagree.
  */
 export function hostName(resourceAttributes: Readonly<Record<string, string>>, env: NodeJS.ProcessEnv): string {
-  const configured = resourceAttributes['host.name']?.trim();
-  if (configured) return configured;
   for (const pair of (env['OTEL_RESOURCE_ATTRIBUTES'] ?? '').split(',')) {
     const equals = pair.indexOf('=');
     if (equals < 0 || pair.slice(0, equals).trim() !== 'host.name') continue;
@@ -53,6 +53,8 @@ export function hostName(resourceAttributes: Readonly<Record<string, string>>, e
     }
     if (value !== '') return value;
   }
+  const configured = resourceAttributes['host.name']?.trim();
+  if (configured) return configured;
   return hostname();
 }
 

@@ -28,7 +28,7 @@ import { normaliseScrape, unifiedDiff } from '../../e2e/helpers/golden.js';
 import { httpRequest } from '../../helpers/processes.js';
 import { promtoolCheckMetrics, unexpectedLintFindings } from '../../helpers/tools.js';
 import { captureLogger, waitFor } from '../routeros/poller/helpers/engine-fixtures.js';
-import { fixedStatfs, fixtureRoot, type FixtureRoot } from './helpers.js';
+import { denying, fixedStatfs, fixtureRoot, type FixtureRoot } from './helpers.js';
 
 const UPDATE = process.env['UPDATE_GOLDEN'] === '1';
 const SECTIONS = [...(routerosPlugin().configSections ?? []), HOST_SECTION];
@@ -46,9 +46,9 @@ afterEach(async () => {
   for (const dir of temporary.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(yaml: string, io?: HostIo, withRouters = false): Promise<Agent> {
+async function start(yaml: string, io?: HostIo, withRouters = false, env: NodeJS.ProcessEnv = {}): Promise<Agent> {
   const { config } = loadConfig({ text: yaml, env: {}, sections: SECTIONS, overrides: { listen: '127.0.0.1:0' } });
-  const plugins = [...(withRouters ? [routerosPlugin()] : []), hostPlugin(io ? { io } : {})];
+  const plugins = [...(withRouters ? [routerosPlugin()] : []), hostPlugin({ env, ...(io ? { io } : {}) })];
   agent = await startAgent(config, captureLogger().logger, { sources: plugins, tuning: { firstPollSpreadMillis: 0 } });
   const running = agent;
   await waitFor('the first round', () => running.engine.firstRoundDone, 15_000);
@@ -125,6 +125,36 @@ describe('platform', () => {
     const scrape = (await get(running, '/metrics')).body;
     expect(scrape).toMatch(/^host_up\{host="[^"]+"[^}]*\} 0$/m);
     expect(scrape).toMatch(/^routeros_up\{[^}]*\} 1$/m);
+  });
+});
+
+describe('one unreadable file', () => {
+  it('fails only the collector that reads it; the host stays up and is named from OTEL_RESOURCE_ATTRIBUTES', async () => {
+    fixture = fixtureRoot();
+    const running = await start(
+      [
+        'routers: []',
+        'resource_attributes: { host.name: from-config }',
+        `host: { enabled: true, interval: 60s, root: "${fixture.root}", collectors: { filesystem: false } }`,
+      ].join('\n'),
+      denying(fixture.root, ['/proc/diskstats']),
+      false,
+      { OTEL_RESOURCE_ATTRIBUTES: 'service.name=x,host.name=from-env' },
+    );
+    const health = JSON.parse((await get(running, '/health')).body) as {
+      hosts: { name: string; up: boolean; collectors: Record<string, string>; last_error: string | null }[];
+    };
+    expect(health.hosts[0]).toMatchObject({ name: 'from-env', up: true });
+    expect(health.hosts[0]?.collectors).toEqual({ cpu: 'ok', load: 'ok', memory: 'ok', disk: 'error', network: 'ok', temperature: 'ok', uptime: 'ok' });
+    const scrape = (await get(running, '/metrics')).body;
+    expect(scrape).toMatch(/^host_collection_success\{host="from-env",collector="disk"\} 0$/m);
+    expect(scrape).toMatch(/^host_collection_success\{host="from-env",collector="network"\} 1$/m);
+    expect(scrape).not.toMatch(/^system_disk_/m);
+    expect(scrape).toMatch(/^system_network_io_bytes_total\{host="from-env",device="eth0",direction="receive"\} /m);
+    expect(scrape).toMatch(/^system_cpu_time_seconds_total\{host="from-env",cpu="cpu63",state="user"\} /m);
+    // Every host series carries the same host attribute.
+    const hosts = new Set([...scrape.matchAll(/^(?:system|hw|host)_\w+\{host="([^"]*)"/gm)].map((match) => match[1]));
+    expect([...hosts]).toEqual(['from-env']);
   });
 });
 

@@ -17,7 +17,7 @@ import { networkCollector } from '../../../src/sources/host/collectors/network.j
 import { pressureCollector } from '../../../src/sources/host/collectors/pressure.js';
 import { temperatureCollector } from '../../../src/sources/host/collectors/temperature.js';
 import { uptimeCollector } from '../../../src/sources/host/collectors/uptime.js';
-import { defaultHostConfig } from '../../../src/sources/host/config.js';
+import { defaultHostConfig, type HostConfig } from '../../../src/sources/host/config.js';
 import { NODE_IO, type HostIo } from '../../../src/sources/host/fs.js';
 import { attributeValues, collectorRunner, denying, fixedStatfs, fixtureRoot, hostConfig, valuesOf, type FixtureRoot } from './helpers.js';
 
@@ -70,6 +70,8 @@ describe('cpu', () => {
     expect(values.get('node_context_switches_total{}')).toBe(123_456_789_012);
     expect(values.get('node_intr_total{}')).toBe(9_876_543_210);
     expect(values.get('node_forks_total{}')).toBe(4_567_890);
+    expect(values.get('node_procs_running{}')).toBe(3);
+    expect(values.get('node_procs_blocked{}')).toBe(0);
     expect([...values.keys()].filter((key) => key.startsWith('node_cpu_seconds_total'))).toHaveLength(512);
   });
 
@@ -103,6 +105,7 @@ describe('load, memory, uptime', () => {
     const summed = ['used', 'free', 'buffered', 'cached', 'slab_reclaimable'].reduce((sum, state) => sum + (values.get(`system.memory.usage{state="${state}"}`) ?? 0), 0);
     expect(summed).toBe(65_536_000 * kib);
     expect(values.get('system.linux.memory.available{}')).toBe(40_960_000 * kib);
+    expect(values.get('system.memory.linux.shared{}')).toBe(400_000 * kib);
     expect(values.get('system.paging.usage{state="used"}')).toBe((8_388_604 - 8_000_000) * kib);
   });
 
@@ -193,6 +196,22 @@ describe('filesystem', () => {
     expect(values.get('node_filesystem_mount_info{device="/dev/nvme0n1p1",major="259",minor="1",mountpoint="/boot/efi"}')).toBe(1);
   });
 
+  it('keeps by include_fstypes and include_mountpoints, and drops by exclude_mountpoints', async () => {
+    const { root } = tree();
+    const mountpoints = async (filesystem: HostConfig['filesystem']): Promise<string[]> =>
+      attributeValues(
+        await collectorRunner(filesystemCollector, hostConfig(root, { names: 'node_exporter', filesystem }), fixedStatfs(root))(),
+        'node_filesystem_readonly',
+        'mountpoint',
+      );
+    const defaults = defaultHostConfig().filesystem;
+    // An include alone keeps what the default exclude drops: squashfs and /sys/fs/cgroup here.
+    expect(await mountpoints({ ...defaults, fstypes: { include: /^(ext4|squashfs)$/ } })).toEqual(['/', '/mnt/backup disk', '/snap/core/123']);
+    expect(await mountpoints({ ...defaults, mountpoints: { include: /^\/(run|boot)/ } })).toEqual(['/boot/efi', '/run']);
+    // An exclude of its own replaces the default one; the type filter still drops /proc, /sys and /dev.
+    expect(await mountpoints({ ...defaults, mountpoints: { exclude: /^\/mnt\// } })).toEqual(['/', '/boot/efi', '/run', '/srv/nfs']);
+  });
+
   it('gives used, free and reserved bytes and inodes under OTel names', async () => {
     const { root } = tree();
     const samples = await collectorRunner(filesystemCollector, hostConfig(root), fixedStatfs(root))();
@@ -217,6 +236,15 @@ describe('network', () => {
     expect(values.get('system.network.dropped{device="eth0",direction="receive"}')).toBe(15);
     expect(values.get('system.network.errors{device="eth1",direction="transmit"}')).toBe(1);
     expect(samples.every((sample) => sample.metric.kind === 'counter')).toBe(true);
+  });
+
+  it('keeps only the interfaces an include names, less those its exclude drops', async () => {
+    const { root } = tree();
+    const devices = async (network: HostConfig['network']): Promise<string[]> =>
+      attributeValues(await collectorRunner(networkCollector, hostConfig(root, { network }))(), 'system.network.io', 'device');
+    expect(await devices({ include: /^(lo|eth\d+)$/ })).toEqual(['lo', 'eth0', 'eth1']);
+    expect(await devices({ include: /^(lo|eth\d+)$/, exclude: /^eth1$/ })).toEqual(['lo', 'eth0']);
+    expect(await devices({ exclude: /^(eth|wlan)/ })).toEqual(['lo', 'veth1a2b3c', 'docker0']);
   });
 
   it("uses node_exporter's names; a truncated line loses only its interface", async () => {

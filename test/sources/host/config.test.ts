@@ -2,13 +2,23 @@
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { configDocument } from '../../../src/config/document.js';
+import { loadConfig } from '../../../src/config/load.js';
 import { DEFAULT_FSTYPES_EXCLUDE, DEFAULT_MOUNTPOINTS_EXCLUDE, DEFAULT_NETWORK_EXCLUDE, HOST_SECTION, nodeExporterFlags, type HostConfig } from '../../../src/sources/host/config.js';
 import { load, problemsOf } from '../../config/helpers.js';
 import { hostName } from '../../../src/sources/host/target.js';
+import { PassThrough } from 'node:stream';
 import { stringify } from 'yaml';
+import { main } from '../../../src/cli.js';
+import { testDir } from '../../config/helpers.js';
 
 const sections = [HOST_SECTION];
 const hostOf = (text: string): HostConfig => load(`routers: []\n${text}`, { sections }).config.sections?.['host'] as HostConfig;
+
+/** The problems of a host section (given as its lines, after `host:`) by key path. */
+function problemsByPath(lines: readonly string[]): Record<string, string> {
+  const problems = problemsOf(['routers: []', 'host:', ...lines].join('\n'), { sections });
+  return Object.fromEntries(problems.map((problem) => [problem.path, problem.message]));
+}
 
 describe('host config', () => {
   it('is off with the documented defaults when absent', () => {
@@ -49,23 +59,17 @@ describe('host config', () => {
   });
 
   it('reports every bad value at its key path', () => {
-    const problems = problemsOf(
-      [
-        'routers: []',
-        'host:',
-        '  enabled: yes please',
-        '  interval: 10',
-        '  root: [a]',
-        '  names: prometheus',
-        '  collectors: { cpu: 1, gpu: true }',
-        "  disk: { exclude: '(unclosed' }",
-        '  filesystem: { exclude_types: x }',
-        '  network: [eth0]',
-        '  extra: 1',
-      ].join('\n'),
-      { sections },
-    );
-    const byPath = Object.fromEntries(problems.map((problem) => [problem.path, problem.message]));
+    const byPath = problemsByPath([
+      '  enabled: yes please',
+      '  interval: 10',
+      '  root: [a]',
+      '  names: prometheus',
+      '  collectors: { cpu: 1, gpu: true }',
+      "  disk: { exclude: '(unclosed' }",
+      '  filesystem: { exclude_types: x }',
+      '  network: [eth0]',
+      '  extra: 1',
+    ]);
     expect(Object.keys(byPath).sort()).toEqual(
       [
         'host.enabled',
@@ -83,6 +87,39 @@ describe('host config', () => {
     expect(byPath['host.names']).toBe('must be otel or node_exporter, not "prometheus"');
     expect(byPath['host.disk.exclude']).toMatch(/^is not a valid regular expression/);
     expect(byPath['host.interval']).toMatch(/is not a duration/);
+  });
+
+  it('reports a bad include or exclude at its own key, for every pattern', () => {
+    const byPath = problemsByPath([
+      "  disk: { include: '[a-', exclude: 3 }",
+      "  filesystem: { include_fstypes: '(x', exclude_fstypes: [a], include_mountpoints: '*', exclude_mountpoints: { a: 1 } }",
+      "  network: { include: '(?<', exclude: true }",
+    ]);
+    expect(Object.keys(byPath).sort()).toEqual(
+      [
+        'host.disk.include',
+        'host.disk.exclude',
+        'host.filesystem.include_fstypes',
+        'host.filesystem.exclude_fstypes',
+        'host.filesystem.include_mountpoints',
+        'host.filesystem.exclude_mountpoints',
+        'host.network.include',
+        'host.network.exclude',
+      ].sort(),
+    );
+    expect(byPath['host.filesystem.include_mountpoints']).toMatch(/^is not a valid regular expression/);
+    expect(byPath['host.filesystem.exclude_fstypes']).toBe('must be a regular expression (text), not a list');
+    expect(byPath['host.network.exclude']).toBe('must be a regular expression (text), not true');
+  });
+
+  it('reads a relative root from the config file\'s directory', () => {
+    const files = testDir({ 'agent.yaml': 'host: { enabled: true, root: ./hostroot/ }\n' });
+    try {
+      const { config } = loadConfig({ file: files.path('agent.yaml'), env: {}, sections });
+      expect((config.sections?.['host'] as HostConfig).root).toBe(files.path('hostroot'));
+    } finally {
+      files.cleanup();
+    }
   });
 
   it('rejects an interval under a second and a section that is not a mapping', () => {
@@ -116,11 +153,35 @@ describe('nodeExporterFlags', () => {
 });
 
 describe('hostName', () => {
-  it('takes host.name from the config, then OTEL_RESOURCE_ATTRIBUTES, then the kernel', () => {
+  it('takes host.name from OTEL_RESOURCE_ATTRIBUTES, then the config, then the kernel, as the resource does', () => {
     const env = { OTEL_RESOURCE_ATTRIBUTES: 'service.name=x,host.name=edge%20box,os.type=linux' };
-    expect(hostName({ 'host.name': 'from-config' }, env)).toBe('from-config');
+    expect(hostName({ 'host.name': 'from-config' }, env)).toBe('edge box');
+    expect(hostName({ 'host.name': 'from-config' }, { OTEL_RESOURCE_ATTRIBUTES: 'service.name=x' })).toBe('from-config');
     expect(hostName({}, env)).toBe('edge box');
     expect(hostName({}, {})).toBe(hostname());
     expect(hostName({ 'host.name': '  ' }, { OTEL_RESOURCE_ATTRIBUTES: 'host.name=' })).toBe(hostname());
+  });
+});
+
+describe('check-config with the real registry', () => {
+  it('names each bad host value by its key path and exits 2', async () => {
+    const files = testDir({ 'bad.yaml': "routers: []\nhost: { enabled: true, names: nodeexporter, network: { include: '(' } }\n" });
+    try {
+      const stream = (): { stream: PassThrough; text: () => string } => {
+        const passThrough = new PassThrough();
+        let text = '';
+        passThrough.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+        return { stream: passThrough, text: () => text };
+      };
+      const stdout = stream();
+      const stderr = stream();
+      const io = { stdout: stdout.stream, stderr: stderr.stream, env: {}, onSignal: () => () => undefined };
+      expect(await main(['check-config', '-c', files.path('bad.yaml')], io)).toBe(2);
+      expect(stdout.text()).toBe('');
+      expect(stderr.text()).toContain('  host.names: must be otel or node_exporter, not "nodeexporter"\n');
+      expect(stderr.text()).toMatch(/^ {2}host\.network\.include: is not a valid regular expression/m);
+    } finally {
+      files.cleanup();
+    }
   });
 });

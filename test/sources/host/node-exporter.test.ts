@@ -8,7 +8,8 @@
  *   (the agent's collection cycles bracket node_exporter's scrape), the most two reads around it can explain;
  * - gauges: within 2 % of that bracket, where 2 % is of the whole the value is a part of: the memory
  *   fields are parts of MemTotal (a neighbour's build moves Dirty or Cached by megabytes between two reads),
- *   the requests in flight parts of the device's queue (nr_requests); others their own size;
+ *   the requests in flight parts of the device's queue (nr_requests), the running and blocked tasks parts of
+ *   all tasks; others their own size;
  *
  * and the devices, mount points and interfaces are the same sets.
  */
@@ -63,6 +64,8 @@ function labelValues(exposition: Exposition, metric: string, label: string): str
 /** What a gauge is a part of, for its 2 % (see the file's comment). */
 function scale(key: string, low: number, high: number): number {
   if (/^node_memory_\w+_bytes\{/.test(key)) return theirs.values.get('node_memory_MemTotal_bytes{}') ?? high;
+  // Running and blocked tasks are parts of all the tasks (the denominator of /proc/loadavg's fourth field).
+  if (/^node_procs_(running|blocked)\{/.test(key)) return Number(/\/(\d+)/.exec(readFileSync('/proc/loadavg', 'utf8'))?.[1]);
   const device = /^node_disk_io_now\{device="([^"]+)"\}$/.exec(key)?.[1];
   if (device !== undefined) return Number(readFileSync(`/sys/block/${device}/queue/nr_requests`, 'utf8'));
   return Math.max(Math.abs(low), Math.abs(high));
@@ -138,6 +141,7 @@ describe('beside node_exporter on this machine', () => {
       'node_memory_MemTotal_bytes',
       'node_boot_time_seconds',
       'node_context_switches_total',
+      'node_procs_running',
       'node_disk_read_bytes_total',
       'node_disk_io_now',
       'node_filesystem_avail_bytes',

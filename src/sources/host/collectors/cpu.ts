@@ -2,7 +2,7 @@
  * CPU time per CPU and mode from /proc/stat (in USER_HZ ticks, 100 per second on every architecture
  * Linux exports to user space), utilisation between this collector's own samples (never between
  * scrapes, so any number of scrapers see the same value), and the kernel's context-switch, interrupt
- * and fork counters from the same file.
+ * and fork counters and (node_exporter names) running and blocked task counts from the same file.
  */
 import { byNaming, completeLines, fields, metric, num, Samples, type HostCollector } from './collector.js';
 
@@ -39,6 +39,8 @@ const NODE = {
   contextSwitches: metric('node_context_switches_total', 'counter', '', 'Total number of context switches.'),
   interrupts: metric('node_intr_total', 'counter', '', 'Total number of interrupts serviced.'),
   forks: metric('node_forks_total', 'counter', '', 'Total number of forks.'),
+  running: metric('node_procs_running', 'gauge', '', 'Number of processes in runnable state.'),
+  blocked: metric('node_procs_blocked', 'gauge', '', 'Number of processes blocked waiting for I/O to complete.'),
 };
 
 /** One CPU line of /proc/stat: its number and its times in seconds per column. */
@@ -99,6 +101,11 @@ export const cpuCollector: HostCollector = {
         out.add(NODE.contextSwitches, scalars.get('ctxt') ?? Number.NaN);
         out.add(NODE.interrupts, scalars.get('intr') ?? Number.NaN);
         out.add(NODE.forks, scalars.get('processes') ?? Number.NaN);
+        // Tasks, threads included (kernel 2.5.45+): the "Processes" panel of node_exporter dashboards. Not with
+        // OTel names: hostmetrics calls it system.processes.count, a gauge whose _count suffix Prometheus reserves
+        // for histograms and summaries.
+        out.add(NODE.running, scalars.get('procs_running') ?? Number.NaN);
+        out.add(NODE.blocked, scalars.get('procs_blocked') ?? Number.NaN);
       }
       return out.output();
     };

@@ -18,6 +18,7 @@ const OTEL = {
     'By',
     "The kernel's estimate of memory available for starting new applications without swapping (MemAvailable).",
   ),
+  shared: metric('system.memory.linux.shared', 'gauge', 'By', 'Shared memory (Shmem: tmpfs and shared anonymous pages), part of cached.'),
   paging: metric('system.paging.usage', 'gauge', 'By', 'Bytes of swap space in each state.', ['state']),
 };
 
@@ -92,6 +93,7 @@ export const memoryCollector: HostCollector = {
       out.add(OTEL.usage, reclaimable, { state: 'slab_reclaimable' });
       out.add(OTEL.usage, value('SUnreclaim'), { state: 'slab_unreclaimable' });
       out.add(OTEL.available, value('MemAvailable'));
+      out.add(OTEL.shared, value('Shmem'));
       const swapTotal = value('SwapTotal');
       const swapFree = value('SwapFree');
       out.add(OTEL.paging, swapTotal - swapFree, { state: 'used' });
