@@ -82,7 +82,11 @@ export interface TargetSnapshot {
   readonly consecutiveFailures: number;
   /** Per collector name. Disabled collectors are absent. */
   readonly collectors: ReadonlyMap<string, CollectorState>;
-  /** Source-specific facts for /health (`{ stream: 'connected' }`); flat, secret-free. */
+  /**
+   * Source-specific facts for /health (`{ stream: 'connected' }`); flat, secret-free. `state: 'degraded'`
+   * marks an up target that works only in part (a Mist organisation whose stream is down while REST works):
+   * /health's overall status and the index page say so.
+   */
   readonly details?: Readonly<Record<string, string | number | boolean | null>>;
 }
 

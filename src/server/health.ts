@@ -36,7 +36,7 @@ export interface ShardHealth {
 }
 
 export interface HealthReport {
-  /** ok when every target is up. */
+  /** ok when every target is up and none calls itself degraded. */
   readonly status: 'ok' | 'degraded';
   readonly version: string;
   /** Present when the fleet is sharded. */
@@ -61,8 +61,10 @@ export function sourceHealth(source: SnapshotSource): SourceHealth[] {
 }
 
 export function healthReport(groups: readonly SourceHealth[], version: string, shard?: ShardHealth): HealthReport {
-  const up = groups.every((group) => group.targets.every((target) => target.up));
-  const report: Record<string, readonly TargetHealth[] | string | ShardHealth> = { status: up ? 'ok' : 'degraded', version };
+  const healthy = groups.every((group) =>
+    group.targets.every((target) => target.up && target.details?.['state'] !== 'degraded'),
+  );
+  const report: Record<string, readonly TargetHealth[] | string | ShardHealth> = { status: healthy ? 'ok' : 'degraded', version };
   if (shard !== undefined) report['shard'] = shard;
   for (const group of groups) report[group.descriptor.healthKey] = group.targets;
   return report as HealthReport;

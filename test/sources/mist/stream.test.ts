@@ -299,11 +299,15 @@ describe('health', () => {
     harness = await startMist({ org: 'names: otel', simulator: { periodMillis: 600_000 } });
     const h = harness;
     await until('every site streaming', () => h.org.firstRoundDone && h.snapshot().details?.['sites_streaming'] === 2);
+    let overall = { status: '', code: 0 };
     const health = async (): Promise<Record<string, unknown>> => {
-      const body = JSON.parse((await h.get('/health')).body) as { organisations?: { name: string; up: boolean; details?: Record<string, unknown> }[] };
+      const answer = await h.get('/health');
+      const body = JSON.parse(answer.body) as { status: string; organisations?: { name: string; up: boolean; details?: Record<string, unknown> }[] };
+      overall = { status: body.status, code: answer.status };
       return body.organisations?.[0] as unknown as Record<string, unknown>;
     };
     expect(await health()).toMatchObject({ name: 'acme', up: true, details: { state: 'ok', stream: 'connected', rest: 'ok' } });
+    expect(overall).toEqual({ status: 'ok', code: 200 });
     // The organisation is a target on the index page too.
     const index = (await h.get('/')).body;
     expect(index).toContain('<h2>organisations (mist)</h2>');
@@ -320,6 +324,8 @@ describe('health', () => {
     await until('the stream refused', () => h.org.stream.state !== 'connected' && (h.org.stream.lastError ?? '').includes('503'));
     const degraded = await health();
     expect(degraded).toMatchObject({ up: true, details: { state: 'degraded', rest: 'ok', sites_streaming: 0 } });
+    // A degraded target makes the agent's status degraded (503), as a down one does.
+    expect(overall).toEqual({ status: 'degraded', code: 503 });
     expect(degraded['details']).toHaveProperty('stream');
     expect(String(degraded['lastError'] ?? degraded['last_error'] ?? '')).toContain('503');
     expect((await h.get('/')).body).toMatch(/<td>acme<\/td><td>[^<]*<\/td><td>up \(degraded\)<\/td>/);
