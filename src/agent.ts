@@ -81,6 +81,7 @@ async function start(
   const limiter = new ConcurrencyLimiter(config.collection.concurrency);
   const sources: Source[] = [];
   const pluginSources: { plugin: SourcePlugin; source: Source }[] = [];
+  const idlePlugins: SourcePlugin[] = [];
   // Late-bound like the metrics: telemetry is built after the sources, and nothing renders before the server runs.
   let telemetryRef: Telemetry | undefined;
   const renderTarget: NonNullable<SourceContext['renderTarget']> = (snapshot, format, gzip) => {
@@ -97,7 +98,10 @@ async function start(
       ...(options.tuning ? { tuning: options.tuning } : {}),
       onShutdown: (name, timeoutMillis, run) => cleanup.add(name, timeoutMillis, run),
     });
-    if (source === undefined) continue;
+    if (source === undefined) {
+      idlePlugins.push(plugin);
+      continue;
+    }
     sources.push(source);
     pluginSources.push({ plugin, source });
     // Registered right away, so a later source failing to start still stops this one.
@@ -110,6 +114,7 @@ async function start(
     config,
     load: options.reloadConfig ?? (() => Promise.resolve(config)),
     sources: pluginSources,
+    idle: idlePlugins,
     logger,
     reloadTls: () => reloadTls(),
   });

@@ -34,6 +34,11 @@ export interface ReloaderOptions {
   /** Loads and validates the configuration again (file, environment, flags); throws ConfigError. */
   readonly load: () => Promise<AgentConfig>;
   readonly sources: readonly { readonly plugin: SourcePlugin; readonly source: Source }[];
+  /**
+   * Registered sources the starting configuration did not use (no `mist:` entry): a reload cannot start
+   * them, so a change to their sections is reported as needing a restart instead of passing unnoticed.
+   */
+  readonly idle?: readonly SourcePlugin[];
   readonly logger: Logger;
   /** Re-reads the HTTPS certificate and key (same paths). */
   readonly reloadTls: () => Promise<boolean>;
@@ -139,15 +144,14 @@ export class Reloader {
       for (const { plugin, source } of this._options.sources) {
         if (source.reload === undefined) {
           // A source that cannot reload keeps its settings: say so when they changed.
-          for (const section of plugin.configSections ?? []) {
-            if (!sameValue(this._started.sections?.[section.key], config.sections?.[section.key])) restartNeeded.push(section.key);
-          }
+          restartNeeded.push(...changedSections(plugin, this._started, config));
           continue;
         }
         const result = await source.reload(config);
         if (result.targets !== undefined) targets[plugin.kind] = result.targets;
         restartNeeded.push(...(result.restartNeeded ?? []));
       }
+      for (const plugin of this._options.idle ?? []) restartNeeded.push(...changedSections(plugin, this._started, config));
     } catch (error) {
       logger.error({ error: describeError(error) }, 'configuration reload failed while applying it');
       this._lastSuccessful = false;
@@ -167,6 +171,13 @@ export class Reloader {
     this._lastSuccessMillis = this._now();
     return { ok: true, problems: [], restartNeeded, targets, serverTls };
   }
+}
+
+/** The plugin's config sections whose values differ between two configurations. */
+function changedSections(plugin: SourcePlugin, before: AgentConfig, after: AgentConfig): string[] {
+  return (plugin.configSections ?? [])
+    .filter((section) => !sameValue(before.sections?.[section.key], after.sections?.[section.key]))
+    .map((section) => section.key);
 }
 
 function applyShard(shard: ShardConfig, sources: ReloaderOptions['sources'], logger: Logger): void {

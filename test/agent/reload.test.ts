@@ -120,6 +120,18 @@ describe('POST /-/reload', () => {
     expect((await call(agent.address, 'GET', '/health')).status).toBe(200);
   });
 
+  it('reports a section of a source the agent started without (the first mist: entry) as needing a restart', async () => {
+    const config = agentConfig([]);
+    const withMist = agentConfig([], { sections: { ...config.sections, mist: [{ name: 'acme' }] } });
+    const { agent } = await started(config, () => Promise.resolve(withMist));
+    const outcome = await agent.reload();
+    expect(outcome.ok).toBe(true);
+    expect(outcome.restartNeeded).toEqual(['mist']);
+    // Unchanged sections of unused sources say nothing.
+    const again = await started(config, () => Promise.resolve(config));
+    expect((await again.agent.reload()).restartNeeded).toEqual([]);
+  });
+
   it('is not served unless server.enable_lifecycle is on', async () => {
     const config = agentConfig([]);
     const { agent } = await started({ ...config, server: { ...config.server, enableLifecycle: false } }, () => Promise.resolve(config));
