@@ -32,6 +32,15 @@ const IDENTITY_MENU = '/system/identity';
 const CLOCK_MENU = '/system/clock';
 const GMT_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
 const INTEGER = /^\d+$/;
+
+/** `initial + increment` as RouterOS prints a counter: in doubles while exact, else (64-bit counters) in BigInt. */
+function counterText(initial: string, increment: number): string {
+  if (initial.length < 16) {
+    const sum = Number(initial) + increment;
+    if (Number.isSafeInteger(sum)) return String(sum);
+  }
+  return String(BigInt(initial) + BigInt(increment));
+}
 /** An item number as the console and API accept it: the row's position in the menu's print. */
 const POSITION = /^\d{1,6}$/;
 
@@ -267,9 +276,9 @@ export class RouterModel {
       for (const [field, perSecond] of Object.entries(growth)) {
         const base = row[field];
         if (base === undefined) continue;
-        const increment = BigInt(Math.floor((perSecond * factor * elapsedMillis) / 1000));
-        const initial = keepBase && INTEGER.test(base) ? BigInt(base) : 0n;
-        copy[field] = String(initial + increment);
+        const increment = Math.floor((perSecond * factor * elapsedMillis) / 1000);
+        const initial = keepBase && INTEGER.test(base) ? base : '0';
+        copy[field] = counterText(initial, increment);
       }
     }
     for (const field of clocks ?? []) {
