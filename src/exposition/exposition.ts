@@ -66,6 +66,7 @@ export class SnapshotExposition {
   private _renders = new WeakMap<TargetSnapshot, TargetRender>();
   /** The last cached render of each target (by source and name): its unchanged gzip members are reused. */
   private readonly _latest = new Map<string, TargetRender>();
+  private _sweptAt = 0;
   /** Chunks are compressed when rendered (from the start, or from the first gzip scrape). */
   private _gzipWanted = false;
   private _refreshing: Promise<void> | undefined;
@@ -125,7 +126,8 @@ export class SnapshotExposition {
         sliceStart = performance.now();
       }
     }
-    if (rendered > 0 && this._latest.size > 0) {
+    if (rendered > 0 && performance.now() - this._sweptAt >= SWEEP_MILLIS) {
+      this._sweptAt = performance.now();
       // Targets removed (a reload, service discovery): their last renders are of no further use.
       const current = new Set(snapshots.map(targetKey));
       for (const key of this._latest.keys()) if (!current.has(key)) this._latest.delete(key);
@@ -250,6 +252,9 @@ export class SnapshotExposition {
     return renderTarget(snapshot, this._scopeLabels, seen);
   }
 }
+
+/** How often {@link SnapshotExposition} forgets the last renders of removed targets (a set of every target's key). */
+const SWEEP_MILLIS = 10_000;
 
 function targetKey(snapshot: TargetSnapshot): string {
   return `${snapshot.source.kind}\u0000${snapshot.name}`;
