@@ -22,6 +22,26 @@ export interface PackedTarget {
   readonly identity: Readonly<Record<string, string>>;
 }
 
+/** The HrTimes of one collect by ms: its end time, and the few start times most points share. */
+export class CollectTimes {
+  private readonly _times = new Map<number, HrTime>();
+
+  constructor(
+    readonly endMillis: number,
+    readonly end: HrTime = millisToHrTime(endMillis),
+  ) {}
+
+  of(millis: number): HrTime {
+    if (millis === this.endMillis) return this.end;
+    let time = this._times.get(millis);
+    if (time === undefined) {
+      time = millisToHrTime(millis);
+      this._times.set(millis, time);
+    }
+    return time;
+  }
+}
+
 export class DeferredPoints {
   /** A packed sample's target, or the attributes object of a series that already has one. */
   private readonly _owners: (PackedTarget | Attributes)[] = [];
@@ -31,13 +51,8 @@ export class DeferredPoints {
   private readonly _offsets: number[] = [];
   private readonly _numbers: number[] = [];
   private readonly _starts: number[] = [];
-  /** HrTimes by ms: most points share a few start times. */
-  private readonly _times = new Map<number, HrTime>();
 
-  constructor(
-    private readonly _endTime: HrTime,
-    private readonly _endMillis: number,
-  ) {}
+  constructor(private readonly _times: CollectTimes) {}
 
   get length(): number {
     return this._numbers.length;
@@ -80,19 +95,9 @@ export class DeferredPoints {
           ? (owner as Attributes)
           : packedAttributes((owner as PackedTarget).base, (owner as PackedTarget).identity, keys, this._values[index]!, this._offsets[index]!);
       // A literal, as the producer's points: one shared hidden class.
-      points.push({ startTime: this._time(this._starts[index]!), endTime: this._endTime, attributes, value: this._numbers[index]! });
+      points.push({ startTime: this._times.of(this._starts[index]!), endTime: this._times.end, attributes, value: this._numbers[index]! });
     }
     return points;
-  }
-
-  private _time(millis: number): HrTime {
-    if (millis === this._endMillis) return this._endTime;
-    let time = this._times.get(millis);
-    if (time === undefined) {
-      time = millisToHrTime(millis);
-      this._times.set(millis, time);
-    }
-    return time;
   }
 }
 

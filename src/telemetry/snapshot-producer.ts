@@ -43,7 +43,7 @@ import { forEachPackedSample } from '../engine/packed-samples.js';
 import { engineDefinitions, forEachTargetSeries, identityKey, packedAttributes, targetAttributes } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
 import { SeriesTemplates } from '../exposition/series-template.js';
-import { DeferredPoints, deferPoints, type PackedTarget } from './deferred-points.js';
+import { CollectTimes, DeferredPoints, deferPoints, type PackedTarget } from './deferred-points.js';
 import { describeDefinition, distributionProblem, sameDefinition, seriesKey, seriesName } from '../exposition/target-render.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
@@ -352,7 +352,7 @@ class CollectRun {
   private _seriesKeys = new Set<string>();
   private readonly _sharedKeys = new Map<string, Set<string>>();
   /** HrTimes of this collect by ms: most counters share a start time, and every delta its start. */
-  private readonly _hrTimes = new Map<number, HrTime>();
+  private readonly _times: CollectTimes;
   private readonly _conflicts = new Map<string, MetricDefinition>();
   private _duplicateSeries = 0;
   private _firstDuplicate = '';
@@ -378,7 +378,9 @@ class CollectRun {
     private readonly _run: number,
     private readonly _sharedIdentities: ReadonlySet<string>,
     private readonly _deferPoints: boolean,
-  ) {}
+  ) {
+    this._times = new CollectTimes(_nowMillis, _now);
+  }
 
   /** `restarted`: the target booted again since the previous collect; its counters all start anew. */
   addTarget(snapshot: TargetSnapshot, restarted = false): void {
@@ -608,13 +610,7 @@ class CollectRun {
   }
 
   private _hrTime(millis: number): HrTime {
-    if (millis === this._nowMillis) return this._now;
-    let time = this._hrTimes.get(millis);
-    if (time === undefined) {
-      time = millisToHrTime(millis);
-      this._hrTimes.set(millis, time);
-    }
-    return time;
+    return this._times.of(millis);
   }
 
   /** The group for a definition's name, or undefined when another definition already claimed the name. */
@@ -632,7 +628,7 @@ class CollectRun {
 
   private _newGroup(definition: MetricDefinition): MetricGroup {
     if (definition.kind === 'histogram') return { definition, points: [], histogramPoints: [] };
-    const deferred = this._deferPoints ? new DeferredPoints(this._now, this._nowMillis) : undefined;
+    const deferred = this._deferPoints ? new DeferredPoints(this._times) : undefined;
     const nonMonotonic = summarySums.has(definition) ? { nonMonotonic: true } : {};
     return deferred === undefined ? { definition, points: [], ...nonMonotonic } : { definition, points: [], deferred, ...nonMonotonic };
   }
