@@ -43,8 +43,8 @@ import { forEachPackedSample } from '../engine/packed-samples.js';
 import { engineDefinitions, forEachTargetSeries, identityKey, packedAttributes, targetAttributes } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
 import { SeriesTemplates } from '../exposition/series-template.js';
-import { CollectTimes, DeferredPoints, deferPoints, type PackedTarget } from './deferred-points.js';
 import { describeDefinition, distributionProblem, sameDefinition, seriesKey, seriesName } from '../exposition/target-render.js';
+import { CollectTimes, DeferredPoints, deferPoints, type PackedTarget } from './deferred-points.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
 export interface SnapshotMetricProducerOptions {
@@ -81,7 +81,7 @@ export interface SnapshotMetricProducerOptions {
   readonly sliceSeries?: number;
   /**
    * Number points are kept as columns and built when exported (see deferred-points.ts): the metrics'
-   * `dataPoints` are then empty, and only an exporter that reads {@link deferredPointsOf} (the batching
+   * `dataPoints` are then empty, and only an exporter that reads `deferredPointsOf` (the batching
    * exporter) may be handed them. @default false
    */
   readonly deferPoints?: boolean;
