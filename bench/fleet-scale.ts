@@ -13,6 +13,7 @@
  *          --target es2022 --strict --skipLibCheck --types node bench/fleet-scale.ts
  * Run:   npm run build && node bench/results/build/bench/fleet-scale.js --routers 1000 --minutes 5
  *          [--interval 30s] [--scrape-every 10] [--otlp-every 60] [--profile mixed] [--port-base 20000]
+ *          [--cpu-profile agent.cpuprofile]   (a V8 CPU profile of the agent over the window, before the anchors)
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Session } from 'node:inspector';
 import { createInterface } from 'node:readline';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import type { SnapshotSource } from '../src/engine/snapshot.js';
@@ -38,6 +40,8 @@ interface Options {
   otlpEverySeconds: number;
   profile: string;
   portBase: number;
+  /** Write a V8 CPU profile of the agent over the measurement window to this file. */
+  cpuProfile: string | undefined;
 }
 
 /** What the agent child reports. */
@@ -51,11 +55,12 @@ interface AgentStats {
   readonly up: number;
 }
 
-type ToChild = { type: 'stats' } | { type: 'reset' } | { type: 'anchor' } | { type: 'stop' };
+type ToChild = { type: 'stats' } | { type: 'reset' } | { type: 'profiled' } | { type: 'anchor' } | { type: 'stop' };
 type FromChild =
   | { type: 'ready'; port: number }
   | { type: 'stats'; stats: AgentStats }
   | { type: 'anchor'; serializerMillis: number; promClientMillis: number; series: number }
+  | { type: 'profiled' }
   | { type: 'stopped' };
 
 // Compiled to bench/results/build/bench/: the repository is four levels up.
@@ -80,6 +85,7 @@ function options(): Options {
       'otlp-every': { type: 'string', default: '60' },
       profile: { type: 'string', default: 'mixed' },
       'port-base': { type: 'string', default: '20000' },
+      'cpu-profile': { type: 'string' },
     },
   });
   return {
@@ -90,6 +96,7 @@ function options(): Options {
     otlpEverySeconds: Number(values['otlp-every']),
     profile: values.profile,
     portBase: Number(values['port-base']),
+    cpuProfile: values['cpu-profile'],
   };
 }
 
@@ -154,6 +161,7 @@ async function controller(): Promise<void> {
   clearInterval(rssTimer);
   const windowSeconds = (Date.now() - started) / 1000;
   const final = ((await ask({ type: 'stats' }, 'stats')) as Extract<FromChild, { type: 'stats' }>).stats;
+  if (opts.cpuProfile !== undefined) await ask({ type: 'profiled' }, 'profiled');
   const anchor = (await ask({ type: 'anchor' }, 'anchor')) as Extract<FromChild, { type: 'anchor' }>;
   await ask({ type: 'stop' }, 'stopped');
   simulator.kill('SIGTERM');
@@ -238,6 +246,8 @@ async function agentChild(): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let cpuBase = process.cpuUsage();
+  const profiler = plan.opts.cpuProfile === undefined ? undefined : new Session();
+  profiler?.connect();
   await agent.engine.whenFirstRoundDone();
   const stats = (): AgentStats => {
     const cpu = process.cpuUsage(cpuBase);
@@ -258,7 +268,17 @@ async function agentChild(): Promise<void> {
       else if (message.type === 'reset') {
         loop.reset();
         cpuBase = process.cpuUsage();
+        if (profiler !== undefined) {
+          await post(profiler, 'Profiler.enable');
+          await post(profiler, 'Profiler.start');
+        }
         process.send?.({ type: 'stats', stats: stats() } satisfies FromChild);
+      } else if (message.type === 'profiled') {
+        if (profiler !== undefined && plan.opts.cpuProfile !== undefined) {
+          const { profile } = (await post(profiler, 'Profiler.stop')) as { profile: unknown };
+          writeFileSync(plan.opts.cpuProfile, JSON.stringify(profile));
+        }
+        process.send?.({ type: 'profiled' } satisfies FromChild);
       } else if (message.type === 'anchor') {
         process.send?.({ type: 'anchor', ...(await anchors(agent.engine)) } satisfies FromChild);
       } else {
@@ -270,6 +290,12 @@ async function agentChild(): Promise<void> {
   });
   process.send?.({ type: 'ready', port: agent.address.port } satisfies FromChild);
   await once(process, 'disconnect');
+}
+
+function post(session: Session, method: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    session.post(method, (error, result) => (error === null ? resolve(result) : reject(error)));
+  });
 }
 
 /** The old path (producer + stock serializer) and prom-client over the same snapshots, timed. */

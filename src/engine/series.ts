@@ -21,6 +21,36 @@ export type SeriesVisitor = (
   distribution?: Distribution,
 ) => void;
 
+/**
+ * Receives one sample of a packed collector run, without an attributes object: the series' attributes
+ * are the target's ({@link targetAttributes}) with `keys` → `values[offset + i]` set on them in order,
+ * except identity keys, which a sample cannot redefine ({@link packedAttributes} builds them).
+ */
+export type PackedSeriesVisitor = (
+  definition: MetricDefinition,
+  keys: readonly string[],
+  values: readonly string[],
+  offset: number,
+  value: number,
+  collector: string,
+) => void;
+
+/** The attributes a {@link PackedSeriesVisitor} call stands for, as {@link forEachTargetSeries} builds them. */
+export function packedAttributes(
+  base: Readonly<Record<string, string>>,
+  identity: Readonly<Record<string, string>>,
+  keys: readonly string[],
+  values: readonly string[],
+  offset: number,
+): Record<string, string> {
+  const attributes = copyOf(base);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    if (!(key in identity)) attributes[key] = values[offset + index]!;
+  }
+  return attributes;
+}
+
 /** The attributes on every series of a target: its identity, then its labels (identity keys win). */
 export function targetAttributes(snapshot: TargetSnapshot): Record<string, string> {
   const base: Record<string, string> = { ...snapshot.identity };
@@ -42,9 +72,10 @@ export function engineDefinitions(snapshot: TargetSnapshot): readonly MetricDefi
 
 /**
  * Visits every series of a snapshot. A down target shows only its liveness and collection series:
- * its last samples are stale.
+ * its last samples are stale. With `visitPacked`, the samples of packed runs go there instead of to
+ * `visit`, in the same order, so a reader that can work on the columns need not build an object each.
  */
-export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisitor): void {
+export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisitor, visitPacked?: PackedSeriesVisitor): void {
   const base = targetAttributes(snapshot);
   const metrics = snapshot.source.metrics;
   visit(metrics.up, copyOf(base), snapshot.up ? 1 : 0, undefined);
@@ -62,13 +93,12 @@ export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisit
   for (const [collector, state] of snapshot.collectors) {
     if (state.status !== 'ok') continue;
     if (state instanceof PackedCollectorState) {
+      if (visitPacked !== undefined) {
+        state.packed.forEach((metric, keys, values, offset, value) => visitPacked(metric, keys, values, offset, value, collector));
+        continue;
+      }
       state.packed.forEach((metric, keys, values, offset, value) => {
-        const attributes = copyOf(base);
-        for (let index = 0; index < keys.length; index += 1) {
-          const key = keys[index]!;
-          if (!(key in identity)) attributes[key] = values[offset + index]!;
-        }
-        visit(metric, attributes, value, collector);
+        visit(metric, packedAttributes(base, identity, keys, values, offset), value, collector);
       });
       continue;
     }

@@ -64,6 +64,9 @@ export class SnapshotExposition {
   private readonly _scopeLabels: string;
   private readonly _sliceMillis: number;
   private _renders = new WeakMap<TargetSnapshot, TargetRender>();
+  /** The last cached render of each target (by source and name): its unchanged gzip members are reused. */
+  private readonly _latest = new Map<string, TargetRender>();
+  private _sweptAt = 0;
   /** Chunks are compressed when rendered (from the start, or from the first gzip scrape). */
   private _gzipWanted = false;
   private _refreshing: Promise<void> | undefined;
@@ -112,13 +115,22 @@ export class SnapshotExposition {
 
   private async _refresh(): Promise<void> {
     let sliceStart = performance.now();
-    for (const snapshot of this._source.snapshots()) {
+    const snapshots = this._source.snapshots();
+    let rendered = 0;
+    for (const snapshot of snapshots) {
       if (this._renders.has(snapshot)) continue;
       this._render(snapshot);
+      rendered += 1;
       if (performance.now() - sliceStart >= this._sliceMillis) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
       }
+    }
+    if (rendered > 0 && performance.now() - this._sweptAt >= SWEEP_MILLIS) {
+      this._sweptAt = performance.now();
+      // Targets removed (a reload, service discovery): their last renders are of no further use.
+      const current = new Set(snapshots.map(targetKey));
+      for (const key of this._latest.keys()) if (!current.has(key)) this._latest.delete(key);
     }
   }
 
@@ -126,8 +138,10 @@ export class SnapshotExposition {
     let render = this._renders.get(snapshot);
     if (render === undefined) {
       render = renderTarget(snapshot, this._scopeLabels);
-      if (this._gzipWanted) gzipRender(render);
+      const key = targetKey(snapshot);
+      if (this._gzipWanted) gzipRender(render, this._latest.get(key));
       this._renders.set(snapshot, render);
+      this._latest.set(key, render);
     }
     return render;
   }
@@ -237,6 +251,13 @@ export class SnapshotExposition {
     earlier.push(snapshot);
     return renderTarget(snapshot, this._scopeLabels, seen);
   }
+}
+
+/** How often {@link SnapshotExposition} forgets the last renders of removed targets (a set of every target's key). */
+const SWEEP_MILLIS = 10_000;
+
+function targetKey(snapshot: TargetSnapshot): string {
+  return `${snapshot.source.kind}\u0000${snapshot.name}`;
 }
 
 const EOF = Buffer.from(OPENMETRICS_EOF);

@@ -18,8 +18,12 @@ export function escapeText(text: string): string {
 
 /** Label values and OpenMetrics HELP: backslash, newline and double quote. */
 export function escapeLabelValue(text: string): string {
+  // Most values need nothing: one scan instead of three replacements and their copies.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return escapeText(text).replace(/"/g, '\\"');
 }
+
+const NEEDS_ESCAPE = /[\\\n"]/;
 
 /** Characters outside [a-zA-Z0-9_] become `_`, runs of `_` collapse (the SDK's sanitizer). */
 export function sanitizeName(name: string): string {
@@ -44,16 +48,37 @@ export function valueText(value: number): string {
   return `${value}`;
 }
 
+/**
+ * Label names as {@link sanitizeName} spells them. Attribute keys come from metric definitions and the
+ * config, a few hundred in all, and every sample line repeats them; bounded all the same.
+ */
+const labelNames = new Map<string, string>();
+const MAX_LABEL_NAMES = 10_000;
+
+export function labelName(key: string): string {
+  let name = labelNames.get(key);
+  if (name === undefined) {
+    name = sanitizeName(key);
+    if (labelNames.size >= MAX_LABEL_NAMES) labelNames.clear();
+    labelNames.set(key, name);
+  }
+  return name;
+}
+
 /** `{k="v",…}` for attributes then extra labels (the SDK's order), '' when there are none. */
 export function labelText(attributes: Readonly<Record<string, unknown>>, extra = ''): string {
   let text = '';
   for (const key in attributes) {
     const value = attributes[key];
-    const rendered = typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value);
-    text += `${text === '' ? '' : ','}${sanitizeName(key)}="${escapeLabelValue(rendered)}"`;
+    text += `${text === '' ? '' : ','}${labelName(key)}="${labelValueText(value)}"`;
   }
   if (extra !== '') text += `${text === '' ? '' : ','}${extra}`;
   return text === '' ? '' : `{${text}}`;
+}
+
+/** A label's value as it appears between the quotes. */
+export function labelValueText(value: unknown): string {
+  return escapeLabelValue(typeof value === 'string' ? value : value === undefined ? '' : JSON.stringify(value));
 }
 
 /** One sample line. */

@@ -8,7 +8,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import { isDistributionKind, unitSuffixedName, type Distribution, type MetricDefinition } from '../engine/metric.js';
-import { forEachTargetSeries } from '../engine/series.js';
+import { forEachTargetSeries, packedAttributes, targetAttributes, type PackedSeriesVisitor } from '../engine/series.js';
+import { SeriesTemplates } from './series-template.js';
 import type { TargetSnapshot } from '../engine/snapshot.js';
 import {
   goFloatText,
@@ -116,20 +117,45 @@ export function chunkBytes(chunk: DefinitionChunk, gzip: boolean, format: Exposi
  * series at 100 routers, more than everything else the agent keeps).
  */
 function gzipMember(bytes: Buffer): Buffer {
-  return Buffer.from(gzipSync(bytes, { level: GZIP_LEVEL }));
+  return Buffer.from(gzipSync(bytes, gzipOptions(bytes.length)));
+}
+
+/**
+ * zlib options for one member of `length` bytes: the window (and the hash table with it) no larger than
+ * the input needs. A chunk is a few hundred bytes, and setting up zlib's default 32 KiB window and hash
+ * (about 256 KiB to allocate and clear) cost more than compressing it; a window that covers the whole
+ * input finds every match the default one would (zlib manual, deflateInit2: windowBits, memLevel).
+ */
+function gzipOptions(length: number): { level: number; windowBits: number; memLevel: number; chunkSize: number } {
+  // Deflate's matches reach back at most the window size less 262 bytes (zlib's MIN_LOOKAHEAD).
+  let windowBits = 9;
+  while (windowBits < 15 && 1 << windowBits < length + 262) windowBits += 1;
+  return {
+    level: GZIP_LEVEL,
+    windowBits,
+    // zlib's default pairs memLevel 8 with windowBits 15: hash bits = memLevel + 7 = windowBits.
+    memLevel: windowBits - 7,
+    // The output buffer zlib allocates for each call (16 KiB by default, for a member of a few hundred
+    // bytes): sized to the input, which text compresses below; a larger output just takes more buffers.
+    chunkSize: Math.min(16 * 1024, Math.max(64, length + 64)),
+  };
 }
 
 /**
  * Compresses every chunk of a render now, so no scrape has to. The members of one render share one
- * buffer: one allocation per target instead of one per family.
+ * buffer: one allocation per target instead of one per family. `previous` is the same target's last
+ * render: a chunk whose text has not changed since (info and configuration families, idle entities)
+ * takes its member from there instead of being compressed again.
  */
-export function gzipRender(render: TargetRender): void {
+export function gzipRender(render: TargetRender, previous?: TargetRender): void {
+  const before = previous === undefined ? undefined : previousMembers(previous);
   const members: Buffer[] = [];
   let total = 0;
   for (const { chunks } of render.names) {
     for (const chunk of chunks) {
       if (chunk.gzip !== undefined) continue;
-      const member = gzipSync(chunk.text, { level: GZIP_LEVEL });
+      const last = before?.get(chunk.definition);
+      const member = last !== undefined && last.text.equals(chunk.text) ? last.gzip : gzipSync(chunk.text, gzipOptions(chunk.text.length));
       members.push(member);
       total += member.length;
     }
@@ -156,6 +182,17 @@ export function gzipRender(render: TargetRender): void {
   }
 }
 
+/** The compressed chunks of a render by definition. */
+function previousMembers(render: TargetRender): Map<MetricDefinition, { text: Buffer; gzip: Buffer }> {
+  const members = new Map<MetricDefinition, { text: Buffer; gzip: Buffer }>();
+  for (const { chunks } of render.names) {
+    for (const chunk of chunks) {
+      if (chunk.gzip !== undefined) members.set(chunk.definition, { text: chunk.text, gzip: chunk.gzip });
+    }
+  }
+  return members;
+}
+
 interface Building {
   readonly definition: MetricDefinition;
   readonly header: FamilyHeader | undefined;
@@ -173,7 +210,7 @@ interface Building {
 export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen?: ReadonlySet<string>): TargetRender {
   const byName = new Map<string, Building[]>();
   const problems: RenderProblems = { duplicates: 0, firstDuplicate: '', nonFinite: 0, firstNonFinite: '' };
-  forEachTargetSeries(snapshot, (definition, attributes, value, _collector, distribution) => {
+  const buildingOf = (definition: MetricDefinition): Building => {
     let list = byName.get(definition.name);
     if (list === undefined) {
       list = [];
@@ -188,6 +225,10 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
       building = { definition, header: familyHeader(definition), keys: new Set(), text: '' };
       list.push(building);
     }
+    return building;
+  };
+  const add = (definition: MetricDefinition, attributes: Record<string, string>, value: number, distribution?: Distribution): void => {
+    const building = buildingOf(definition);
     if (building.header === undefined) return;
     const key = seriesKey(attributes);
     if (building.keys.has(key) || (seen !== undefined && seen.has(`${definition.name}\u0000${key}`))) {
@@ -213,7 +254,40 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
       return;
     }
     building.text += sampleLine(building.header.meta.name, attributes, value, scopeLabels);
-  });
+  };
+  // Packed samples skip the attributes object, the sorted key and the label escaping of the target's own
+  // labels: the same steps as `add`, on a template per shape. Targets of a shared identity (`seen`) and
+  // shapes a template cannot stand for take `add`.
+  const base = targetAttributes(snapshot);
+  const templates = seen === undefined ? new SeriesTemplates(base, snapshot.identity) : undefined;
+  const addPacked: PackedSeriesVisitor | undefined =
+    templates === undefined
+      ? undefined
+      : (definition, keys, values, offset, value) => {
+          const template = templates.get(keys);
+          if (template === undefined || isDistributionKind(definition.kind)) {
+            add(definition, packedAttributes(base, snapshot.identity, keys, values, offset), value);
+            return;
+          }
+          const building = buildingOf(definition);
+          if (building.header === undefined) return;
+          const key = template.key(values, offset);
+          if (building.keys.has(key)) {
+            if (problems.duplicates++ === 0) {
+              problems.firstDuplicate = seriesName(definition.name, packedAttributes(base, snapshot.identity, keys, values, offset));
+            }
+            return;
+          }
+          building.keys.add(key);
+          if (definition.kind === 'counter' && !(Number.isFinite(value) && value >= 0)) {
+            if (problems.nonFinite++ === 0) {
+              problems.firstNonFinite = `${seriesName(definition.name, packedAttributes(base, snapshot.identity, keys, values, offset))} = ${value}`;
+            }
+            return;
+          }
+          building.text += `${building.header.meta.name}${template.labels(values, offset, scopeLabels)} ${valueText(value)}\n`;
+        };
+  forEachTargetSeries(snapshot, (definition, attributes, value, _collector, distribution) => add(definition, attributes, value, distribution), addPacked);
   // One buffer for the whole target, each chunk a view of it: small Buffer.from() copies come from a
   // shared pool slab, and one live chunk would keep a whole slab of replaced renders alive.
   let total = 0;

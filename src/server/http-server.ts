@@ -397,14 +397,17 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 
 /**
  * Size of one write of the body. The cached chunks are small (a family of one target) and a write costs
- * microseconds of its own, so runs of them go out joined into pieces about this big.
+ * microseconds of its own, so runs of them go out copied into pieces about this big.
  */
 const WRITE_PIECE_BYTES = 64 * 1024;
 /**
- * Joined pieces queued on the socket before waiting for it to drain: a bound on what a scrape copies at
- * any time (never the whole body), large enough that a fast client is rarely waited for.
+ * Pieces a scrape has in flight at most: a bound on what it copies at any time (never the whole body),
+ * large enough that a fast client is rarely waited for. The pieces are reused once the socket has taken
+ * them: a fresh buffer per piece made a plain scrape of a large fleet allocate its whole size (80 MB at
+ * 1,000 routers) outside the heap, and such growth makes V8 collect the whole heap (external memory is
+ * one of its triggers), in the middle of the scrape.
  */
-const MAX_QUEUED_BYTES = 1024 * 1024;
+const PIECES_IN_FLIGHT = 16;
 
 /** Writes the body's cached buffers in order; resolves when the response is finished or gone. */
 function writeChunks(
@@ -425,26 +428,75 @@ function writeChunks(
     res.end();
     return closed;
   }
-  const drained = (): Promise<void> => Promise.race([new Promise<void>((resolve) => res.once('drain', () => resolve())), closed]);
   return (async () => {
-    let piece: Buffer[] = [];
-    let pieceBytes = 0;
+    const pieces = new PiecePool(closed);
+    let piece = await pieces.take();
+    let used = 0;
     const flush = async (): Promise<void> => {
-      const data = piece.length === 1 ? piece[0]! : Buffer.concat(piece, pieceBytes);
-      piece = [];
-      pieceBytes = 0;
-      if (!res.write(data) && res.writableLength >= MAX_QUEUED_BYTES) await drained();
+      const full = piece!;
+      res.write(used === full.length ? full : full.subarray(0, used), () => pieces.give(full));
+      used = 0;
+      piece = await pieces.take();
     };
     for (const chunk of body.chunks) {
-      if (res.destroyed) return closed;
-      piece.push(chunk);
-      pieceBytes += chunk.length;
-      if (pieceBytes >= WRITE_PIECE_BYTES) await flush();
+      if (res.destroyed || piece === undefined) return closed;
+      if (used + chunk.length > WRITE_PIECE_BYTES) {
+        if (used > 0) await flush();
+        if (res.destroyed || piece === undefined) return closed;
+        if (chunk.length > WRITE_PIECE_BYTES) {
+          // Larger than a piece: the cached buffer itself goes out (it never changes, so no copy is needed).
+          res.write(chunk);
+          continue;
+        }
+      }
+      chunk.copy(piece, used);
+      used += chunk.length;
     }
-    if (pieceBytes > 0 && !res.destroyed) await flush();
+    if (used > 0 && !res.destroyed && piece !== undefined) {
+      const last = piece;
+      res.write(last.subarray(0, used), () => pieces.give(last));
+    }
     res.end();
     return closed;
   })();
+}
+
+/** The write pieces of one scrape: at most PIECES_IN_FLIGHT, each handed back once the socket took it. */
+class PiecePool {
+  private readonly _free: Buffer[] = [];
+  private _made = 0;
+  private _wake: (() => void) | undefined;
+  private _closed = false;
+
+  constructor(closed: Promise<void>) {
+    void closed.then(() => {
+      this._closed = true;
+      this._wake?.();
+    });
+  }
+
+  /** A free piece, waiting for one when all are in flight; undefined once the response closed. */
+  async take(): Promise<Buffer | undefined> {
+    for (;;) {
+      if (this._closed) return undefined;
+      const free = this._free.pop();
+      if (free !== undefined) return free;
+      if (this._made < PIECES_IN_FLIGHT) {
+        this._made += 1;
+        return Buffer.allocUnsafeSlow(WRITE_PIECE_BYTES);
+      }
+      await new Promise<void>((resolve) => {
+        this._wake = resolve;
+      });
+    }
+  }
+
+  give(piece: Buffer): void {
+    this._free.push(piece);
+    const wake = this._wake;
+    this._wake = undefined;
+    wake?.();
+  }
 }
 
 function safe(callback: ((message: string) => void) | undefined): (message: string) => void {

@@ -4,6 +4,9 @@
  * so one export of a large fleet would hold the event loop for the whole encoding; batches keep each
  * encoding short, and the loop runs between them. Splitting a metric's points over several requests is
  * plain OTLP: every request carries the resource, scope and metric descriptor again.
+ *
+ * Points a producer deferred (deferred-points.ts) are built here, one request at a time, so a fleet's
+ * points never all exist at once.
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type {
@@ -15,6 +18,7 @@ import type {
   ResourceMetrics,
   ScopeMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { deferredPointsOf, pointCount, type DeferredPoints } from './deferred-points.js';
 
 /** Points per request by default: a few milliseconds of protobuf encoding on a slow core. */
 export const DEFAULT_MAX_POINTS_PER_EXPORT = 2_000;
@@ -37,16 +41,18 @@ export class BatchingMetricExporter implements PushMetricExporter {
   }
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
-    void this._exportAll(splitResourceMetrics(metrics, this._maxPoints)).then(resultCallback, (err: unknown) =>
+    void this._exportAll(resourceMetricsBatches(metrics, this._maxPoints)).then(resultCallback, (err: unknown) =>
       resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) }),
     );
   }
 
-  /** Sends the batches in order; stops at the first failure, which is the result. */
-  private async _exportAll(batches: readonly ResourceMetrics[]): Promise<ExportResult> {
-    for (let index = 0; index < batches.length; index += 1) {
-      if (index > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const result = await new Promise<ExportResult>((resolve) => this._inner.export(batches[index]!, resolve));
+  /** Sends the batches in order, each made when its turn comes; stops at the first failure, which is the result. */
+  private async _exportAll(batches: Iterable<ResourceMetrics>): Promise<ExportResult> {
+    let first = true;
+    for (const batch of batches) {
+      if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
+      first = false;
+      const result = await new Promise<ExportResult>((resolve) => this._inner.export(batch, resolve));
       if (result.code !== ExportResultCode.SUCCESS) return result;
     }
     return { code: ExportResultCode.SUCCESS };
@@ -67,40 +73,49 @@ export class BatchingMetricExporter implements PushMetricExporter {
  * a ResourceMetrics without points still gives one (empty) request, as the reader would have sent.
  */
 export function splitResourceMetrics(metrics: ResourceMetrics, maxPoints: number): ResourceMetrics[] {
+  return [...resourceMetricsBatches(metrics, maxPoints)];
+}
+
+/** {@link splitResourceMetrics} one request at a time: deferred points are built as their request is made. */
+export function* resourceMetricsBatches(metrics: ResourceMetrics, maxPoints: number): Generator<ResourceMetrics> {
   const limit = Math.max(1, Math.floor(maxPoints));
-  const batches: ResourceMetrics[] = [];
   let scopes: ScopeMetrics[] = [];
   let points = 0;
-  const flush = (): void => {
-    batches.push({ resource: metrics.resource, scopeMetrics: scopes });
+  let made = 0;
+  const batch = (): ResourceMetrics => {
+    const done = { resource: metrics.resource, scopeMetrics: scopes };
     scopes = [];
     points = 0;
+    made += 1;
+    return done;
   };
-  const add = (scope: ScopeMetrics['scope'], metric: MetricData): void => {
+  const add = (scope: ScopeMetrics['scope'], metric: MetricData, count: number): void => {
     let last = scopes[scopes.length - 1];
     if (last === undefined || last.scope !== scope) {
       last = { scope, metrics: [] };
       scopes.push(last);
     }
     last.metrics.push(metric);
-    points += metric.dataPoints.length;
+    points += count;
   };
   for (const { scope, metrics: list } of metrics.scopeMetrics) {
     for (const metric of list) {
+      const deferred = deferredPointsOf(metric);
+      const total = pointCount(metric);
       let offset = 0;
       do {
-        if (points >= limit) flush();
-        const take = Math.min(limit - points, metric.dataPoints.length - offset);
-        add(scope, offset === 0 && take === metric.dataPoints.length ? metric : withPoints(metric, offset, offset + take));
+        if (points >= limit) yield batch();
+        const take = Math.min(limit - points, total - offset);
+        const whole = offset === 0 && take === total && deferred === undefined;
+        add(scope, whole ? metric : withPoints(metric, offset, offset + take, deferred), take);
         offset += take;
-      } while (offset < metric.dataPoints.length);
+      } while (offset < total);
     }
   }
-  if (scopes.length > 0 || batches.length === 0) flush();
-  return batches;
+  if (scopes.length > 0 || made === 0) yield batch();
 }
 
 /** A metric with a slice of its points (the union keeps its own point type). */
-function withPoints(metric: MetricData, start: number, end: number): MetricData {
-  return { ...metric, dataPoints: metric.dataPoints.slice(start, end) } as MetricData;
+function withPoints(metric: MetricData, start: number, end: number, deferred: DeferredPoints | undefined): MetricData {
+  return { ...metric, dataPoints: deferred === undefined ? metric.dataPoints.slice(start, end) : deferred.points(start, end) } as MetricData;
 }

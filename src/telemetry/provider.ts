@@ -235,7 +235,13 @@ function createOtlpReader(
     // The reader throws when the timeout exceeds the interval; an export can never outlast its interval anyway.
     exportTimeoutMillis: Math.min(otlp.timeoutMillis, otlp.intervalMillis),
     metricProducers: [
-      new SnapshotMetricProducer(source, { temporality: otlp.temporality, scopeName: SNAPSHOT_SCOPE_NAME, scopeVersion: version }),
+      // Points built a request at a time by the batching exporter, never the whole fleet's at once.
+      new SnapshotMetricProducer(source, {
+        temporality: otlp.temporality,
+        scopeName: SNAPSHOT_SCOPE_NAME,
+        scopeVersion: version,
+        deferPoints: true,
+      }),
     ],
   });
 }

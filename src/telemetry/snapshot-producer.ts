@@ -40,9 +40,11 @@ import {
 import type { Temporality } from '../config/types.js';
 import { isDistributionKind, type Distribution, type MetricDefinition } from '../engine/metric.js';
 import { forEachPackedSample } from '../engine/packed-samples.js';
-import { engineDefinitions, forEachTargetSeries, identityKey } from '../engine/series.js';
+import { engineDefinitions, forEachTargetSeries, identityKey, packedAttributes, targetAttributes } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
+import { SeriesTemplates } from '../exposition/series-template.js';
 import { describeDefinition, distributionProblem, sameDefinition, seriesKey, seriesName } from '../exposition/target-render.js';
+import { CollectTimes, DeferredPoints, deferPoints, type PackedTarget } from './deferred-points.js';
 
 /** Options of {@link SnapshotMetricProducer}. */
 export interface SnapshotMetricProducerOptions {
@@ -77,6 +79,12 @@ export interface SnapshotMetricProducerOptions {
   readonly sliceMillis?: number;
   /** …or has handled this many series (so a slice stays short on any machine). @default 20_000 */
   readonly sliceSeries?: number;
+  /**
+   * Number points are kept as columns and built when exported (see deferred-points.ts): the metrics'
+   * `dataPoints` are then empty, and only an exporter that reads `deferredPointsOf` (the batching
+   * exporter) may be handed them. @default false
+   */
+  readonly deferPoints?: boolean;
 }
 
 /**
@@ -114,6 +122,8 @@ interface MetricGroup {
   readonly points: DataPoint<number>[];
   /** Histograms: their points (`points` stays empty). */
   readonly histogramPoints?: DataPoint<Histogram>[];
+  /** With deferPoints, every number point of the group (`points` stays empty). */
+  readonly deferred?: DeferredPoints;
   /** A summary's `_sum` or `_count`: a sum not flagged monotonic (see CollectRun._addDistribution). */
   readonly nonMonotonic?: boolean;
 }
@@ -128,6 +138,7 @@ export class SnapshotMetricProducer implements MetricProducer {
   private readonly _maxRetained: number;
   private readonly _sliceMillis: number;
   private readonly _sliceSeries: number;
+  private readonly _deferPoints: boolean;
   /** The collect in progress (or the last one): the next waits for it. */
   private _queue: Promise<unknown> = Promise.resolve();
   /**
@@ -151,6 +162,7 @@ export class SnapshotMetricProducer implements MetricProducer {
     this._maxRetained = options.maxRetainedCounters ?? DEFAULT_MAX_RETAINED_COUNTERS;
     this._sliceMillis = options.sliceMillis ?? DEFAULT_SLICE_MILLIS;
     this._sliceSeries = options.sliceSeries ?? DEFAULT_SLICE_SERIES;
+    this._deferPoints = options.deferPoints ?? false;
   }
 
   /** Collects run one at a time, so concurrent readers cannot interleave their counter updates. */
@@ -181,7 +193,7 @@ export class SnapshotMetricProducer implements MetricProducer {
     const nowMillis = this._nowMillis();
     const now = millisToHrTime(nowMillis);
     const snapshots = this._source.snapshots();
-    const run = new CollectRun(this._temporality, nowMillis, now, this._counters, ++this._runs, sharedIdentities(snapshots));
+    const run = new CollectRun(this._temporality, nowMillis, now, this._counters, ++this._runs, sharedIdentities(snapshots), this._deferPoints);
     const slice = new Slice(this._sliceMillis, this._sliceSeries);
     for (const snapshot of snapshots) {
       const before = run.series;
@@ -340,12 +352,21 @@ class CollectRun {
   private _seriesKeys = new Set<string>();
   private readonly _sharedKeys = new Map<string, Set<string>>();
   /** HrTimes of this collect by ms: most counters share a start time, and every delta its start. */
-  private readonly _hrTimes = new Map<number, HrTime>();
+  private readonly _times: CollectTimes;
   private readonly _conflicts = new Map<string, MetricDefinition>();
   private _duplicateSeries = 0;
   private _firstDuplicate = '';
   private _nonFinite = 0;
   private _firstNonFinite = '';
+  /**
+   * The series being added: its attributes object, or (a packed sample, until something needs the
+   * object) where to build it from. Fields rather than an object per series.
+   */
+  private _attributes: Record<string, string> | undefined;
+  private _target: PackedTarget | undefined;
+  private _keys: readonly string[] = [];
+  private _values: readonly string[] = [];
+  private _offset = 0;
   /** Series visited so far. */
   series = 0;
 
@@ -356,7 +377,10 @@ class CollectRun {
     private readonly _counters: Map<string, CounterSeries>,
     private readonly _run: number,
     private readonly _sharedIdentities: ReadonlySet<string>,
-  ) {}
+    private readonly _deferPoints: boolean,
+  ) {
+    this._times = new CollectTimes(_nowMillis, _now);
+  }
 
   /** `restarted`: the target booted again since the previous collect; its counters all start anew. */
   addTarget(snapshot: TargetSnapshot, restarted = false): void {
@@ -364,7 +388,7 @@ class CollectRun {
       this._sources.add(snapshot.source);
       // The engine's per-target metrics lead their source's series and win any name conflict.
       for (const definition of engineDefinitions(snapshot)) {
-        if (!this._groups.has(definition.name)) this._groups.set(definition.name, { definition, points: [] });
+        if (!this._groups.has(definition.name)) this._groups.set(definition.name, this._newGroup(definition));
       }
     }
     this._seriesKeys = new Set();
@@ -380,71 +404,103 @@ class CollectRun {
     this.reported.add(engine.owner);
     // One context (and owner string) per collector, shared by its series and their counter state.
     const contexts = new Map<string, SeriesContext>();
-    forEachTargetSeries(snapshot, (definition, attributes, value, collector, distribution) => {
-      if (collector === undefined) {
-        this._add(definition, attributes, value, engine);
-        return;
-      }
+    const contextOf = (collector: string): SeriesContext => {
       let context = contexts.get(collector);
       if (context === undefined) {
         context = { owner: ownerKey(snapshot, collector), restarted };
         contexts.set(collector, context);
         this.reported.add(context.owner);
       }
-      this._add(definition, attributes, value, context, distribution);
-    });
+      return context;
+    };
+    const target: PackedTarget = { base: targetAttributes(snapshot), identity: snapshot.identity };
+    // Packed samples get their series key from a template per shape instead of sorting their keys.
+    const templates = new SeriesTemplates(target.base, target.identity);
+    forEachTargetSeries(
+      snapshot,
+      (definition, attributes, value, collector, distribution) => {
+        this._attributes = attributes;
+        this._target = undefined;
+        this._add(definition, value, collector === undefined ? engine : contextOf(collector), distribution);
+      },
+      (definition, keys, values, offset, value, collector) => {
+        this._attributes = undefined;
+        this._target = target;
+        this._keys = keys;
+        this._values = values;
+        this._offset = offset;
+        this._add(definition, value, contextOf(collector), undefined, templates.get(keys)?.key(values, offset));
+      },
+    );
+    this._attributes = undefined;
+    this._target = undefined;
   }
 
-  private _add(
-    definition: MetricDefinition,
-    attributes: Record<string, string>,
-    value: number,
-    context: SeriesContext,
-    distribution?: Distribution,
-  ): void {
+  /** The attributes object of the series being added, built now for a packed sample. */
+  private _attributesNow(): Record<string, string> {
+    this._attributes ??= packedAttributes(this._target!.base, this._target!.identity, this._keys, this._values, this._offset);
+    return this._attributes;
+  }
+
+  /** The number point of the series being added, or its columns when points are deferred. */
+  private _emit(group: MetricGroup, value: number, startMillis: number): void {
+    const deferred = group.deferred;
+    if (deferred === undefined) {
+      group.points.push({ startTime: this._hrTime(startMillis), endTime: this._now, attributes: this._attributesNow(), value });
+    } else if (this._attributes === undefined) {
+      deferred.addPacked(this._target!, this._keys, this._values, this._offset, value, startMillis);
+    } else {
+      deferred.add(this._attributes, value, startMillis);
+    }
+  }
+
+  /** A number point with its own attributes (summary parts). */
+  private _pushPoint(group: MetricGroup, attributes: Attributes, value: number, startMillis: number): void {
+    if (group.deferred !== undefined) group.deferred.add(attributes, value, startMillis);
+    else group.points.push({ startTime: this._hrTime(startMillis), endTime: this._now, attributes, value });
+  }
+
+  /** Adds the series whose attributes are set in `_attributes` or the packed fields. */
+  private _add(definition: MetricDefinition, value: number, context: SeriesContext, distribution?: Distribution, attributesKey?: string): void {
     this.series += 1;
     const group = this._group(definition);
     if (group === undefined) return;
     // Cheaper than the JSON of seriesName (which only messages need): keys sorted, joined by control characters.
-    const key = `${definition.name}\u0000${seriesKey(attributes)}`;
+    const key = `${definition.name}\u0000${attributesKey ?? seriesKey(this._attributesNow())}`;
     if (this._seriesKeys.has(key)) {
       // Two identical series would make Prometheus reject the whole scrape; keep the first.
-      if (this._duplicateSeries++ === 0) this._firstDuplicate = seriesName(definition.name, attributes);
+      if (this._duplicateSeries++ === 0) this._firstDuplicate = seriesName(definition.name, this._attributesNow());
       return;
     }
     this._seriesKeys.add(key);
     if (isDistributionKind(definition.kind)) {
       const problem = distributionProblem(definition, distribution);
       if (problem !== undefined) {
-        if (this._nonFinite++ === 0) this._firstNonFinite = `${seriesName(definition.name, attributes)}: ${problem}`;
+        if (this._nonFinite++ === 0) this._firstNonFinite = `${seriesName(definition.name, this._attributesNow())}: ${problem}`;
         return;
       }
-      this._addDistribution(group, key, attributes, distribution!, context);
+      this._addDistribution(group, key, this._attributesNow(), distribution!, context);
       return;
     }
     if (definition.kind === 'gauge') {
-      group.points.push({ startTime: this._now, endTime: this._now, attributes, value });
+      this._emit(group, value, this._nowMillis);
       return;
     }
     if (!Number.isFinite(value) || value < 0) {
-      if (this._nonFinite++ === 0) this._firstNonFinite = `${seriesName(definition.name, attributes)} = ${value}`;
+      if (this._nonFinite++ === 0) this._firstNonFinite = `${seriesName(definition.name, this._attributesNow())} = ${value}`;
       return;
     }
-    const point =
-      this._temporality === 'delta'
-        ? this._deltaPoint(key, attributes, value, context)
-        : this._cumulativePoint(key, attributes, value, context);
-    if (point !== undefined) group.points.push(point);
+    if (this._temporality === 'delta') this._deltaPoint(group, key, value, context);
+    else this._cumulativePoint(group, key, value, context);
   }
 
   /** Cumulative: the value as is; a decrease means the counter restarted (router reboot) → new start time. */
-  private _cumulativePoint(key: string, attributes: Attributes, value: number, context: SeriesContext): DataPoint<number> {
+  private _cumulativePoint(group: MetricGroup, key: string, value: number, context: SeriesContext): void {
     const previous = this._counters.get(key);
     const reset = previous === undefined || context.restarted || value < previous.lastValue;
     const startMillis = reset ? this._nowMillis : previous.startMillis;
     this._observe(previous, key, context.owner, startMillis, value);
-    // A literal, not a spread of a partial point: spread copies each got a hidden class of their own.
-    return { startTime: this._hrTime(startMillis), endTime: this._now, attributes, value };
+    this._emit(group, value, startMillis);
   }
 
   /**
@@ -456,14 +512,14 @@ class CollectRun {
    * A series back after a gap (within the retention) gets one delta over the whole gap, from its last
    * observation; one gone for longer starts over with a baseline.
    */
-  private _deltaPoint(key: string, attributes: Attributes, value: number, context: SeriesContext): DataPoint<number> | undefined {
+  private _deltaPoint(group: MetricGroup, key: string, value: number, context: SeriesContext): void {
     const previous = this._counters.get(key);
     const lastValue = previous?.lastValue;
     const lastMillis = previous?.lastMillis;
     this._observe(previous, key, context.owner, this._nowMillis, value);
-    if (lastValue === undefined || lastMillis === undefined) return undefined;
+    if (lastValue === undefined || lastMillis === undefined) return;
     const delta = !context.restarted && value >= lastValue ? value - lastValue : value;
-    return { startTime: this._hrTime(lastMillis), endTime: this._now, attributes, value: delta };
+    this._emit(group, delta, lastMillis);
   }
 
   /** Records this collect's observation of a counter, in its existing entry when it has one. */
@@ -538,41 +594,30 @@ class CollectRun {
     }
     this._summaryQuantiles(group, attributes, distribution.quantiles);
     const parts = summaryParts(group.definition);
-    this._part(parts.count, { startTime, endTime: this._now, attributes, value: count });
-    if (sum !== undefined) this._part(parts.sum, { startTime, endTime: this._now, attributes, value: sum });
+    const startOfParts = delta ? previous!.millis : startMillis;
+    this._part(parts.count, attributes, count, startOfParts);
+    if (sum !== undefined) this._part(parts.sum, attributes, sum, startOfParts);
   }
 
   private _summaryQuantiles(group: MetricGroup, attributes: Attributes, quantiles: readonly { quantile: number; value: number }[]): void {
-    for (const { quantile, value } of quantiles) {
-      group.points.push({ startTime: this._now, endTime: this._now, attributes: { ...attributes, quantile: `${quantile}` }, value });
-    }
+    for (const { quantile, value } of quantiles) this._pushPoint(group, { ...attributes, quantile: `${quantile}` }, value, this._nowMillis);
   }
 
   /** A point of a summary's `_sum` or `_count` metric (dropped, as any, when another definition owns its name). */
-  private _part(definition: MetricDefinition, point: DataPoint<number>): void {
-    this._group(definition)?.points.push(point);
+  private _part(definition: MetricDefinition, attributes: Attributes, value: number, startMillis: number): void {
+    const group = this._group(definition);
+    if (group !== undefined) this._pushPoint(group, attributes, value, startMillis);
   }
 
   private _hrTime(millis: number): HrTime {
-    if (millis === this._nowMillis) return this._now;
-    let time = this._hrTimes.get(millis);
-    if (time === undefined) {
-      time = millisToHrTime(millis);
-      this._hrTimes.set(millis, time);
-    }
-    return time;
+    return this._times.of(millis);
   }
 
   /** The group for a definition's name, or undefined when another definition already claimed the name. */
   private _group(definition: MetricDefinition): MetricGroup | undefined {
     const group = this._groups.get(definition.name);
     if (group === undefined) {
-      const created: MetricGroup =
-        definition.kind === 'histogram'
-          ? { definition, points: [], histogramPoints: [] }
-          : summarySums.has(definition)
-            ? { definition, points: [], nonMonotonic: true }
-            : { definition, points: [] };
+      const created = this._newGroup(definition);
       this._groups.set(definition.name, created);
       return created;
     }
@@ -581,12 +626,21 @@ class CollectRun {
     return undefined;
   }
 
+  private _newGroup(definition: MetricDefinition): MetricGroup {
+    if (definition.kind === 'histogram') return { definition, points: [], histogramPoints: [] };
+    const deferred = this._deferPoints ? new DeferredPoints(this._times) : undefined;
+    const nonMonotonic = summarySums.has(definition) ? { nonMonotonic: true } : {};
+    return deferred === undefined ? { definition, points: [], ...nonMonotonic } : { definition, points: [], deferred, ...nonMonotonic };
+  }
+
   metricData(): MetricData[] {
     const temporality =
       this._temporality === 'delta' ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
     const metrics: MetricData[] = [];
-    for (const { definition, points, histogramPoints, nonMonotonic } of this._groups.values()) {
-      if (points.length === 0 && (histogramPoints === undefined || histogramPoints.length === 0)) continue;
+    for (const { definition, points, histogramPoints, nonMonotonic, deferred } of this._groups.values()) {
+      if (points.length === 0 && (histogramPoints === undefined || histogramPoints.length === 0) && (deferred === undefined || deferred.length === 0)) {
+        continue;
+      }
       const descriptor = {
         name: definition.name,
         description: definition.description,
@@ -595,16 +649,12 @@ class CollectRun {
       };
       if (histogramPoints !== undefined) {
         metrics.push({ descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.HISTOGRAM, dataPoints: histogramPoints });
-      } else if (definition.kind === 'counter') {
-        metrics.push({
-          descriptor,
-          aggregationTemporality: temporality,
-          dataPointType: DataPointType.SUM,
-          isMonotonic: nonMonotonic !== true,
-          dataPoints: points,
-        });
       } else {
-        metrics.push({ descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.GAUGE, dataPoints: points });
+        const metric: MetricData =
+          definition.kind === 'counter'
+            ? { descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.SUM, isMonotonic: nonMonotonic !== true, dataPoints: points }
+            : { descriptor, aggregationTemporality: temporality, dataPointType: DataPointType.GAUGE, dataPoints: points };
+        metrics.push(deferred === undefined ? metric : deferPoints(metric, deferred));
       }
     }
     return metrics;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SCHEMA } from '../../src/config/schema.js';
@@ -93,6 +94,47 @@ describe('createHttpServer', () => {
       const gz = await request(port, '/metrics', { headers: { 'accept-encoding': 'gzip' } });
       expect(Number(gz.headers['content-length'])).toBe(gz.body.length);
       expect(gunzipSync(gz.body).toString('utf8')).toBe(text);
+    });
+
+    it('sends parts larger than a write piece, and many pieces to a client that reads slowly, intact; a client gone mid-body stops nothing', async () => {
+      const telemetry = new FakeTelemetry();
+      // About 6 MB: its pieces are reused many times over; in 40 parts each is larger than a piece.
+      const text = Array.from({ length: 150_000 }, (_, index) => `series_${index % 89}{i="${index}"} ${index}\n`).join('');
+      telemetry.collect = async () => text;
+      telemetry.parts = 40;
+      const { port } = await start({}, { telemetry });
+      expect((await request(port, '/metrics')).text).toBe(text);
+      telemetry.parts = 30_000;
+      const slow = await new Promise<string>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            // Reads a little, then stops for a moment: the server waits with its pieces in flight.
+            if (chunks.length % 20 === 0) {
+              res.pause();
+              setTimeout(() => res.resume(), 20);
+            }
+          });
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      expect(slow).toBe(text);
+      // A client that leaves after the first bytes.
+      await new Promise<void>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: '/metrics', agent: false }, (res) => {
+          res.once('data', () => {
+            req.destroy();
+            resolve();
+          });
+        });
+        req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? resolve() : reject(error)));
+        req.end();
+      });
+      expect((await request(port, '/metrics')).text).toBe(text);
     });
 
     it('negotiates OpenMetrics from Accept and asks the telemetry for the chosen format', async () => {
