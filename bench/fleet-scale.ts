@@ -14,6 +14,7 @@
  * Run:   npm run build && node bench/results/build/bench/fleet-scale.js --routers 1000 --minutes 5
  *          [--interval 30s] [--scrape-every 10] [--otlp-every 60] [--profile mixed] [--port-base 20000]
  *          [--cpu-profile agent.cpuprofile]   (a V8 CPU profile of the agent over the window, before the anchors)
+ *          [--agent-flags=--max-semi-space-size=8]   (Node/V8 flags for the agent's process)
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,12 +43,18 @@ interface Options {
   portBase: number;
   /** Write a V8 CPU profile of the agent over the measurement window to this file. */
   cpuProfile: string | undefined;
+  /** Extra Node/V8 flags for the agent's process (space-separated), e.g. the ones its launcher sets. */
+  agentFlags: string[];
 }
 
 /** What the agent child reports. */
 interface AgentStats {
   readonly cpuMicros: number;
   readonly rssBytes: number;
+  /** V8's heap in use and reserved, and memory outside it (Buffers, zlib), at the same moment. */
+  readonly heapUsedBytes: number;
+  readonly heapTotalBytes: number;
+  readonly externalBytes: number;
   readonly loopP50Millis: number;
   readonly loopP99Millis: number;
   readonly loopMaxMillis: number;
@@ -86,6 +93,7 @@ function options(): Options {
       profile: { type: 'string', default: 'mixed' },
       'port-base': { type: 'string', default: '20000' },
       'cpu-profile': { type: 'string' },
+      'agent-flags': { type: 'string', default: '' },
     },
   });
   return {
@@ -97,6 +105,7 @@ function options(): Options {
     profile: values.profile,
     portBase: Number(values['port-base']),
     cpuProfile: values['cpu-profile'],
+    agentFlags: values['agent-flags'].split(' ').filter((flag) => flag !== ''),
   };
 }
 
@@ -118,7 +127,7 @@ async function controller(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'fleet-scale-'));
   const plan = join(dir, 'plan.json');
   writeFileSync(plan, JSON.stringify({ routers, opts, otlpUrl: `http://127.0.0.1:${sinkPort}/v1/metrics` }));
-  const agent = fork(fileURLToPath(import.meta.url), ['--agent-child', plan], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048'] });
+  const agent = fork(fileURLToPath(import.meta.url), ['--agent-child', plan], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=2048', ...opts.agentFlags] });
   const ask = requester(agent);
   const ready = (await ask({ type: 'stats' }, 'ready')) as Extract<FromChild, { type: 'ready' }>;
   const address = { host: '127.0.0.1', port: ready.port };
@@ -132,8 +141,17 @@ async function controller(): Promise<void> {
   let bodyBytes = 0;
   let seriesCount = 0;
   const rss: number[] = [];
+  const heapUsed: number[] = [];
+  const heapTotal: number[] = [];
+  const external: number[] = [];
   const rssTimer = setInterval(() => {
-    void ask({ type: 'stats' }, 'stats').then((message) => rss.push((message as Extract<FromChild, { type: 'stats' }>).stats.rssBytes));
+    void ask({ type: 'stats' }, 'stats').then((message) => {
+      const { stats } = message as Extract<FromChild, { type: 'stats' }>;
+      rss.push(stats.rssBytes);
+      heapUsed.push(stats.heapUsedBytes);
+      heapTotal.push(stats.heapTotalBytes);
+      external.push(stats.externalBytes);
+    });
   }, 1000);
   let count = 0;
   const failures: string[] = [];
@@ -179,6 +197,10 @@ async function controller(): Promise<void> {
   console.log(`| event-loop delay p50 / p99 / max | ${fmt(final.loopP50Millis)} / ${fmt(final.loopP99Millis)} / ${fmt(final.loopMaxMillis)} ms | |`);
   console.log(`| agent CPU (share of one core, ${windowSeconds.toFixed(0)} s) | ${(cpuShare * 100).toFixed(1)} % | |`);
   console.log(`| agent RSS median / peak | ${megabytes(median(rss))} / ${megabytes(Math.max(...rss, final.rssBytes))} | |`);
+  for (const [name, values] of [['V8 heap used', heapUsed], ['V8 heap reserved', heapTotal], ['outside the heap (external)', external]] as const) {
+    console.log(`| ${name} median / peak | ${megabytes(median(values))} / ${megabytes(Math.max(...values))} | |`);
+  }
+  if (opts.agentFlags.length > 0) console.log(`agent process flags: ${opts.agentFlags.join(' ')}`);
 }
 
 function fmt(value: number | undefined): string {
@@ -252,9 +274,13 @@ async function agentChild(): Promise<void> {
   const stats = (): AgentStats => {
     const cpu = process.cpuUsage(cpuBase);
     const snapshots = agent.engine.snapshots();
+    const memory = process.memoryUsage();
     return {
       cpuMicros: cpu.user + cpu.system,
-      rssBytes: process.memoryUsage.rss(),
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      externalBytes: memory.external,
       loopP50Millis: loop.percentile(50) / 1e6,
       loopP99Millis: loop.percentile(99) / 1e6,
       loopMaxMillis: loop.max / 1e6,

@@ -659,6 +659,7 @@ export class TargetPoller<S extends TargetSession> {
           (performance.now() - startedAt) / 1000,
           this._tuning.now(),
           output.dropped ?? 0,
+          this._states.get(name),
         ),
       };
     } catch (error) {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MetricDefinition, Sample } from '../../src/engine/metric.js';
 import { forEachPackedSample, okCollectorState, PackedCollectorState } from '../../src/engine/packed-samples.js';
@@ -65,6 +66,36 @@ describe('PackedCollectorState', () => {
       return seen;
     };
     expect(visit(packed.collectors.get('interface')!)).toEqual(visit(plain.collectors.get('interface')!));
+  });
+});
+
+describe('PackedCollectorState built on the previous run', () => {
+  const run = (rows: readonly { name: string; value: number }[]): Sample[] =>
+    rows.map(({ name, value }) => (name === 'cpu' ? sample(CPU_LOAD, value) : sample(RX_BYTES, value, { interface: name })));
+
+  it('gives back exactly the new samples, whatever the previous run held', () => {
+    const rows = fc.array(fc.record({ name: fc.constantFrom('cpu', 'ether1', 'ether2', 'wlan1'), value: fc.double({ noNaN: true }) }), { maxLength: 8 });
+    fc.assert(
+      fc.property(rows, rows, (before, after) => {
+        const previous = new PackedCollectorState(run(before), 0.1, 1, 0);
+        expect(new PackedCollectorState(run(after), 0.1, 2, 0, previous).samples).toEqual(run(after));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('shares the shape and value columns of an unchanged run and holds only its own numbers', () => {
+    const rows = [{ name: 'ether1', value: 1 }, { name: 'cpu', value: 0.5 }, { name: 'ether2', value: 2 }];
+    const previous = new PackedCollectorState(run(rows), 0.1, 1, 0);
+    const next = new PackedCollectorState(run(rows.map((row) => ({ ...row, value: row.value * 10 }))), 0.1, 2, 0, previous);
+    expect(next.packed['_values']).toBe(previous.packed['_values']);
+    expect(next.packed['_shapes']).toBe(previous.packed['_shapes']);
+    expect(next.samples.map((entry) => entry.value)).toEqual([10, 5, 20]);
+    expect(previous.samples.map((entry) => entry.value)).toEqual([1, 0.5, 2]);
+
+    const renamed = new PackedCollectorState(run([{ name: 'ether1', value: 1 }, { name: 'cpu', value: 0.5 }, { name: 'ether9', value: 2 }]), 0.1, 3, 0, next);
+    expect(renamed.packed['_values']).not.toBe(next.packed['_values']);
+    expect(renamed.samples.map((entry) => entry.attributes['interface'])).toEqual(['ether1', undefined, 'ether9']);
   });
 });
 
