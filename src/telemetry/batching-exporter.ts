@@ -47,15 +47,22 @@ export class BatchingMetricExporter implements PushMetricExporter {
   }
 
   /** Sends the batches in order, each made when its turn comes; stops at the first failure, which is the result. */
-  private async _exportAll(batches: Iterable<ResourceMetrics>): Promise<ExportResult> {
-    let first = true;
-    for (const batch of batches) {
-      if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
-      first = false;
-      const result = await new Promise<ExportResult>((resolve) => this._inner.export(batch, resolve));
+  private async _exportAll(batches: Iterator<ResourceMetrics>): Promise<ExportResult> {
+    for (let sent = 0; ; sent += 1) {
+      if (sent > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      // The batch is not held while its request is out: the inner exporter has encoded it by then, and
+      // points that lived through the round trip would reach the old generation, a request's worth each.
+      const result = await this._sendNext(batches);
+      if (result === undefined) return { code: ExportResultCode.SUCCESS };
       if (result.code !== ExportResultCode.SUCCESS) return result;
     }
-    return { code: ExportResultCode.SUCCESS };
+  }
+
+  /** Sends the next batch; undefined when there is none. */
+  private _sendNext(batches: Iterator<ResourceMetrics>): Promise<ExportResult> | undefined {
+    const next = batches.next();
+    if (next.done === true) return undefined;
+    return new Promise<ExportResult>((resolve) => this._inner.export(next.value, resolve));
   }
 
   forceFlush(): Promise<void> {
