@@ -14,6 +14,7 @@
  * Run:   npm run build && node bench/results/build/bench/fleet-scale.js --routers 1000 --minutes 5
  *          [--interval 30s] [--scrape-every 10] [--otlp-every 60] [--profile mixed] [--port-base 20000]
  *          [--cpu-profile agent.cpuprofile]   (a V8 CPU profile of the agent over the window, before the anchors)
+ *          [--alloc-profile agent.heapprofile]   (where the agent allocates over the window, garbage included)
  *          [--agent-flags=--max-semi-space-size=8]   (Node/V8 flags for the agent's process)
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -43,6 +44,8 @@ interface Options {
   portBase: number;
   /** Write a V8 CPU profile of the agent over the measurement window to this file. */
   cpuProfile: string | undefined;
+  /** Write a sampling profile of every allocation over the window (collected or not) to this file. */
+  allocProfile: string | undefined;
   /** Extra Node/V8 flags for the agent's process (space-separated), e.g. the ones its launcher sets. */
   agentFlags: string[];
 }
@@ -93,6 +96,7 @@ function options(): Options {
       profile: { type: 'string', default: 'mixed' },
       'port-base': { type: 'string', default: '20000' },
       'cpu-profile': { type: 'string' },
+      'alloc-profile': { type: 'string' },
       'agent-flags': { type: 'string', default: '' },
     },
   });
@@ -105,6 +109,7 @@ function options(): Options {
     profile: values.profile,
     portBase: Number(values['port-base']),
     cpuProfile: values['cpu-profile'],
+    allocProfile: values['alloc-profile'],
     agentFlags: values['agent-flags'].split(' ').filter((flag) => flag !== ''),
   };
 }
@@ -179,7 +184,7 @@ async function controller(): Promise<void> {
   clearInterval(rssTimer);
   const windowSeconds = (Date.now() - started) / 1000;
   const final = ((await ask({ type: 'stats' }, 'stats')) as Extract<FromChild, { type: 'stats' }>).stats;
-  if (opts.cpuProfile !== undefined) await ask({ type: 'profiled' }, 'profiled');
+  if (opts.cpuProfile !== undefined || opts.allocProfile !== undefined) await ask({ type: 'profiled' }, 'profiled');
   const anchor = (await ask({ type: 'anchor' }, 'anchor')) as Extract<FromChild, { type: 'anchor' }>;
   await ask({ type: 'stop' }, 'stopped');
   simulator.kill('SIGTERM');
@@ -268,7 +273,7 @@ async function agentChild(): Promise<void> {
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   let cpuBase = process.cpuUsage();
-  const profiler = plan.opts.cpuProfile === undefined ? undefined : new Session();
+  const profiler = plan.opts.cpuProfile === undefined && plan.opts.allocProfile === undefined ? undefined : new Session();
   profiler?.connect();
   await agent.engine.whenFirstRoundDone();
   const stats = (): AgentStats => {
@@ -294,15 +299,27 @@ async function agentChild(): Promise<void> {
       else if (message.type === 'reset') {
         loop.reset();
         cpuBase = process.cpuUsage();
-        if (profiler !== undefined) {
+        if (profiler !== undefined && plan.opts.cpuProfile !== undefined) {
           await post(profiler, 'Profiler.enable');
           await post(profiler, 'Profiler.start');
+        }
+        if (profiler !== undefined && plan.opts.allocProfile !== undefined) {
+          await post(profiler, 'HeapProfiler.enable');
+          await post(profiler, 'HeapProfiler.startSampling', {
+            samplingInterval: 256 * 1024,
+            includeObjectsCollectedByMajorGC: true,
+            includeObjectsCollectedByMinorGC: true,
+          });
         }
         process.send?.({ type: 'stats', stats: stats() } satisfies FromChild);
       } else if (message.type === 'profiled') {
         if (profiler !== undefined && plan.opts.cpuProfile !== undefined) {
           const { profile } = (await post(profiler, 'Profiler.stop')) as { profile: unknown };
           writeFileSync(plan.opts.cpuProfile, JSON.stringify(profile));
+        }
+        if (profiler !== undefined && plan.opts.allocProfile !== undefined) {
+          const { profile } = (await post(profiler, 'HeapProfiler.stopSampling')) as { profile: unknown };
+          writeFileSync(plan.opts.allocProfile, JSON.stringify(profile));
         }
         process.send?.({ type: 'profiled' } satisfies FromChild);
       } else if (message.type === 'anchor') {
@@ -318,9 +335,9 @@ async function agentChild(): Promise<void> {
   await once(process, 'disconnect');
 }
 
-function post(session: Session, method: string): Promise<unknown> {
+function post(session: Session, method: string, params: object = {}): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    session.post(method, (error, result) => (error === null ? resolve(result) : reject(error)));
+    session.post(method, params, (error, result) => (error === null ? resolve(result) : reject(error)));
   });
 }
 

@@ -42,20 +42,34 @@ export class CollectTimes {
   }
 }
 
-export class DeferredPoints {
+/** Points per block of columns. */
+const BLOCK = 1024;
+
+/** The columns of up to {@link BLOCK} points. */
+class Block {
   /** A packed sample's target, or the attributes object of a series that already has one. */
-  private readonly _owners: (PackedTarget | Attributes)[] = [];
+  readonly owners: (PackedTarget | Attributes)[] = [];
   /** The packed sample's shape keys; undefined for a series with its attributes object. */
-  private readonly _keys: (readonly string[] | undefined)[] = [];
-  private readonly _values: (readonly string[] | undefined)[] = [];
-  private readonly _offsets: number[] = [];
-  private readonly _numbers: number[] = [];
-  private readonly _starts: number[] = [];
+  readonly keys: (readonly string[] | undefined)[] = [];
+  readonly values: (readonly string[] | undefined)[] = [];
+  readonly offsets: number[] = [];
+  readonly numbers: number[] = [];
+  readonly starts: number[] = [];
+}
+
+/**
+ * Columns in blocks of a fixed size rather than arrays grown by push: a metric of a large fleet has
+ * hundreds of thousands of points, and an array that size lives in the old generation, where every
+ * regrowth left a copy to collect (about twice the final columns per collect).
+ */
+export class DeferredPoints {
+  private readonly _blocks: Block[] = [];
+  private _length = 0;
 
   constructor(private readonly _times: CollectTimes) {}
 
   get length(): number {
-    return this._numbers.length;
+    return this._length;
   }
 
   /** A series whose attributes object exists already. */
@@ -76,26 +90,34 @@ export class DeferredPoints {
     value: number,
     startMillis: number,
   ): void {
-    this._owners.push(owner);
-    this._keys.push(keys);
-    this._values.push(values);
-    this._offsets.push(offset);
-    this._numbers.push(value);
-    this._starts.push(startMillis);
+    let block = this._blocks[this._blocks.length - 1];
+    if (block === undefined || block.numbers.length === BLOCK) {
+      block = new Block();
+      this._blocks.push(block);
+    }
+    block.owners.push(owner);
+    block.keys.push(keys);
+    block.values.push(values);
+    block.offsets.push(offset);
+    block.numbers.push(value);
+    block.starts.push(startMillis);
+    this._length += 1;
   }
 
   /** The points `[start, end)`, built now. */
   points(start: number, end: number): DataPoint<number>[] {
     const points: DataPoint<number>[] = [];
     for (let index = start; index < end; index += 1) {
-      const keys = this._keys[index];
-      const owner = this._owners[index]!;
+      const block = this._blocks[Math.floor(index / BLOCK)]!;
+      const at = index % BLOCK;
+      const keys = block.keys[at];
+      const owner = block.owners[at]!;
       const attributes =
         keys === undefined
           ? (owner as Attributes)
-          : packedAttributes((owner as PackedTarget).base, (owner as PackedTarget).identity, keys, this._values[index]!, this._offsets[index]!);
+          : packedAttributes((owner as PackedTarget).base, (owner as PackedTarget).identity, keys, block.values[at]!, block.offsets[at]!);
       // A literal, as the producer's points: one shared hidden class.
-      points.push({ startTime: this._times.of(this._starts[index]!), endTime: this._times.end, attributes, value: this._numbers[index]! });
+      points.push({ startTime: this._times.of(block.starts[at]!), endTime: this._times.end, attributes, value: block.numbers[at]! });
     }
     return points;
   }

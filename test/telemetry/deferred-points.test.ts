@@ -112,4 +112,17 @@ describe('deferred points', () => {
       }
     });
   }
+
+  it('build the same points past the end of a block of columns, in batches that straddle blocks', async () => {
+    const millis = 1_700_000_100_000;
+    const interfaces = (scale: number) => Array.from({ length: 2_500 }, (_, index) => sample(RX_BYTES, index * scale, { interface: `ether${index}` }));
+    const source = new TestSnapshotSource([routerSnapshot('core1', { interface: packed(interfaces(1), millis) })]);
+    const options = { scopeName: 'test', nowMillis: () => millis };
+    const eager = new SnapshotMetricProducer(source, options);
+    const deferring = new SnapshotMetricProducer(source, { ...options, deferPoints: true });
+    const expected = builtPoints(await eager.collect(), 5_000);
+    const got = builtPoints(await deferring.collect(), 777);
+    expect(got.get(RX_BYTES.name)).toHaveLength(2_500);
+    expect(got).toEqual(expected);
+  });
 });
