@@ -36,36 +36,87 @@ interface TargetTexts {
   readonly keys: readonly string[];
 }
 
+/**
+ * A line or key as constant text around the sample's values: `segments[0] v0 segments[1] v1 …`, the
+ * value at `indexes[i]` going after `segments[i]`. Joining the few pieces per sample, instead of a piece
+ * per label, is most of what a render allocates per series.
+ */
+interface Segments {
+  readonly segments: readonly string[];
+  readonly indexes: readonly number[];
+}
+
 export class SeriesTemplate {
+  /** The line segments of the last family name and extra labels asked for (a shape has one family). */
+  private _line: (Segments & { readonly name: string; readonly extra: string }) | undefined;
+  private _key: Segments | undefined;
+
   constructor(
     private readonly _layout: Layout,
     private readonly _target: TargetTexts,
   ) {}
 
-  /** `{…}` as labelText renders the sample's attributes followed by `extra`, '' when there are none. */
-  labels(values: readonly string[], offset: number, extra: string): string {
+  /** `name{labels} value\n` exactly as sampleLine renders the sample's attributes followed by `extra`. */
+  line(name: string, values: readonly string[], offset: number, extra: string, value: string): string {
+    let line = this._line;
+    if (line === undefined || line.name !== name || line.extra !== extra) {
+      line = { ...this._lineSegments(name, extra), name, extra };
+      this._line = line;
+    }
+    const { segments, indexes } = line;
+    let text = segments[0]!;
+    for (let at = 0; at < indexes.length; at += 1) text += labelValueText(values[offset + indexes[at]!]) + segments[at + 1]!;
+    return `${text}${value}\n`;
+  }
+
+  private _lineSegments(name: string, extra: string): Segments {
     const parts = this._layout.labels;
     const own = this._target.labels;
-    let text = '';
+    if (parts.length === 0 && extra === '') return { segments: [`${name} `], indexes: [] };
+    const segments: string[] = [];
+    const indexes: number[] = [];
+    let text = `${name}{`;
     for (let at = 0; at < parts.length; at += 1) {
       const part = parts[at]!;
       if (at > 0) text += ',';
-      text += part.index < 0 ? own[part.base] : `${part.text}${labelValueText(values[offset + part.index])}"`;
+      if (part.index < 0) {
+        text += own[part.base];
+      } else {
+        segments.push(text + part.text);
+        indexes.push(part.index);
+        text = '"';
+      }
     }
-    if (extra !== '') text += text === '' ? extra : `,${extra}`;
-    return text === '' ? '' : `{${text}}`;
+    if (extra !== '') text += parts.length === 0 ? extra : `,${extra}`;
+    segments.push(`${text}} `);
+    return { segments, indexes };
   }
 
   /** seriesKey of the sample's attributes. */
   key(values: readonly string[], offset: number): string {
-    const parts = this._layout.key;
-    const own = this._target.keys;
-    let key = '';
-    for (let at = 0; at < parts.length; at += 1) {
-      const part = parts[at]!;
-      key += part.index < 0 ? own[part.base] : `${part.text}${values[offset + part.index]}\u0002`;
-    }
+    this._key ??= this._keySegments();
+    const { segments, indexes } = this._key;
+    let key = segments[0]!;
+    for (let at = 0; at < indexes.length; at += 1) key += values[offset + indexes[at]!]! + segments[at + 1]!;
     return key;
+  }
+
+  private _keySegments(): Segments {
+    const own = this._target.keys;
+    const segments: string[] = [];
+    const indexes: number[] = [];
+    let text = '';
+    for (const part of this._layout.key) {
+      if (part.index < 0) {
+        text += own[part.base];
+      } else {
+        segments.push(text + part.text);
+        indexes.push(part.index);
+        text = '\u0002';
+      }
+    }
+    segments.push(text);
+    return { segments, indexes };
   }
 }
 

@@ -285,7 +285,7 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
             }
             return;
           }
-          building.text += `${building.header.meta.name}${template.labels(values, offset, scopeLabels)} ${valueText(value)}\n`;
+          building.text += template.line(building.header.meta.name, values, offset, scopeLabels, valueText(value));
         };
   forEachTargetSeries(snapshot, (definition, attributes, value, _collector, distribution) => add(definition, attributes, value, distribution), addPacked);
   // One buffer for the whole target, each chunk a view of it: small Buffer.from() copies come from a

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { packedAttributes } from '../../src/engine/series.js';
-import { labelText } from '../../src/exposition/format.js';
+import { sampleLine } from '../../src/exposition/format.js';
 import { SeriesTemplates } from '../../src/exposition/series-template.js';
 import { seriesKey } from '../../src/exposition/target-render.js';
 
@@ -21,7 +21,7 @@ function baseOf(identity: Record<string, string>, labels: Record<string, string>
 }
 
 describe('SeriesTemplates', () => {
-  it('renders the labels and series key the generic walk would, for every target that shares a layout', () => {
+  it('renders the line and series key the generic walk would, for every target that shares a layout', () => {
     const shapes = KEYS.map((_, size) => Object.freeze(KEYS.slice(size % 3, size % 3 + 1 + (size % 4))));
     fc.assert(
       fc.property(fc.array(target, { minLength: 2, maxLength: 4 }), fc.array(value, { minLength: 12, maxLength: 12 }), (targets, values) => {
@@ -31,7 +31,9 @@ describe('SeriesTemplates', () => {
           for (const keys of shapes) {
             const template = templates.get(keys);
             const attributes = packedAttributes(base, identity, keys, values, 3);
-            expect(template?.labels(values, 3, 'extra="1"')).toBe(labelText(attributes, 'extra="1"'));
+            for (const extra of ['', 'extra="1"']) {
+              expect(template?.line('family_total', values, 3, extra, '1.5')).toBe(sampleLine('family_total', attributes, 1.5, extra));
+            }
             expect(template?.key(values, 3)).toBe(seriesKey(attributes));
           }
         }
@@ -44,6 +46,11 @@ describe('SeriesTemplates', () => {
     const templates = new SeriesTemplates({ router: 'r1' }, { router: 'r1' });
     expect(templates.get(['interface', '42'])).toBeUndefined();
     expect(new SeriesTemplates({ router: 'r1', 7: 'x' }, { router: 'r1' }).get(['interface'])).toBeUndefined();
-    expect(templates.get(['interface'])?.labels(['ether1'], 0, '')).toBe('{router="r1",interface="ether1"}');
+    expect(templates.get(['interface'])?.line('up', ['ether1'], 0, '', '1')).toBe('up{router="r1",interface="ether1"} 1\n');
+    // No labels at all: no braces, unless extra labels go on every line.
+    const bare = new SeriesTemplates({}, {}).get([]);
+    expect(bare?.line('up', [], 0, '', '1')).toBe('up 1\n');
+    expect(bare?.line('up', [], 0, 'otel_scope_name="s"', '1')).toBe('up{otel_scope_name="s"} 1\n');
+    expect(bare?.key([], 0)).toBe('');
   });
 });
