@@ -34,7 +34,11 @@ function shapeOf(sample: Sample): SampleShape {
     shapes = [];
     shapesByDefinition.set(sample.metric, shapes);
   }
-  for (const shape of shapes) {
+  // Indexed loops here and below: this runs for every sample of every poll, and an array iterator that
+  // the compiler does not remove allocates a result per step (half a gigabyte in three minutes at 1,000
+  // routers, in an allocation profile of the fleet bench).
+  for (let index = 0; index < shapes.length; index += 1) {
+    const shape = shapes[index]!;
     if (hasKeys(sample.attributes, shape.keys)) return shape;
   }
   const keys: string[] = [];
@@ -89,8 +93,9 @@ export class PackedSamples {
     let at = 0;
     for (let index = 0; index < samples.length; index += 1) {
       const attributes = samples[index]!.attributes;
-      for (const key of shapes[index]!.keys) {
-        const value = attributes[key]!;
+      const keys = shapes[index]!.keys;
+      for (let position = 0; position < keys.length; position += 1) {
+        const value = attributes[keys[position]!]!;
         const old = before[at];
         if (old === value) {
           values[at] = old;
