@@ -115,6 +115,11 @@ export class PackedSamples {
     return this._shapes.length;
   }
 
+  /** True when both runs hold the very same shape and value columns (one kept the other's): the same series, in the same order. */
+  sameColumns(other: PackedSamples): boolean {
+    return this._values === other._values && this._shapes === other._shapes;
+  }
+
   forEach(visit: PackedSampleVisitor): void {
     const shapes = this._shapes;
     const values = this._values;

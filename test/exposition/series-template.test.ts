@@ -54,3 +54,18 @@ describe('SeriesTemplates', () => {
     expect(bare?.key([], 0)).toBe('');
   });
 });
+
+describe('seriesKey', () => {
+  it('lists the attributes in the order sort() gives their keys', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 4 }), fc.string({ maxLength: 3 }), { maxKeys: 8 }), (attributes) => {
+        const expected = Object.keys(attributes)
+          .sort()
+          .map((key) => `${key}\u0001${attributes[key]}\u0002`)
+          .join('');
+        expect(seriesKey(attributes)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

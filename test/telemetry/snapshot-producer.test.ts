@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
 import type { MetricDefinition } from '../../src/sources/routeros/collectors/collector.js';
 import type { SnapshotSource } from '../../src/engine/snapshot.js';
 import { SYSTEM_UPTIME } from '../../src/sources/routeros/collectors/system.js';
+import { okCollectorState } from '../../src/engine/packed-samples.js';
+import type { CollectorState } from '../../src/engine/snapshot.js';
 import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
 import {
   CPU_LOAD,
@@ -58,6 +60,26 @@ function rxRouter(name: string, values: Record<string, number>) {
     interface: collectorState(Object.entries(values).map(([iface, value]) => sample(RX_BYTES, value, { interface: iface }))),
   });
 }
+
+/**
+ * rxRouter as the engine polls: each run packed on the router's previous one, so a run with the same
+ * interfaces in the same order keeps its columns (the producer then finds every series by index).
+ */
+function packedRxRouters(): (name: string, values: Record<string, number>) => ReturnType<typeof routerSnapshot> {
+  const last = new Map<string, CollectorState>();
+  return (name, values) => {
+    const samples = Object.entries(values).map(([iface, value]) => sample(RX_BYTES, value, { interface: iface }));
+    const state = okCollectorState(samples, 0.25, 1_700_000_000_000, 0, last.get(name));
+    last.set(name, state);
+    return routerSnapshot(name, { interface: state });
+  };
+}
+
+/** Plain runs (a push source's, or the engine's own series) and packed ones keep counter state differently. */
+const RUN_KINDS = [
+  { kind: 'plain', routers: () => rxRouter },
+  { kind: 'packed', routers: packedRxRouters },
+] as const;
 
 describe('SnapshotMetricProducer', () => {
   describe('collect', () => {
@@ -293,19 +315,25 @@ describe('SnapshotMetricProducer', () => {
       expect(fourth && hrTimeToMilliseconds(fourth.startTime)).toBe(t3);
     });
 
-    it('follows each series through reordered, inserted and removed rows as a per-series map would', async () => {
+    it.each(RUN_KINDS)('follows each series through reordered, inserted and removed rows as a per-series map would ($kind runs)', async ({ routers }) => {
       // The state is kept by position in the collector's last run; rows that move must not trade state.
       const row = fc.record({ name: fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5', 'e6'), value: fc.integer({ min: 0, max: 1_000 }) });
-      const rounds = fc.array(fc.uniqueArray(row, { selector: (entry) => entry.name, minLength: 1, maxLength: 6 }), { minLength: 2, maxLength: 12 });
+      // Half the rounds repeat the previous interfaces in order with new values: the common case of a poll.
+      const round = fc.record({ repeat: fc.boolean(), rows: fc.uniqueArray(row, { selector: (entry) => entry.name, minLength: 1, maxLength: 6 }) });
+      const rounds = fc.array(round, { minLength: 2, maxLength: 12 });
       await fc.assert(
         fc.asyncProperty(rounds, async (collects) => {
           const clock = new TestClock();
           const source = new TestSnapshotSource();
           const producer = new SnapshotMetricProducer(source, { scopeName: 's', nowMillis: clock.now });
+          const router = routers();
           const model = new Map<string, { start: number; last: number }>();
-          for (const rows of collects) {
+          let previous: { name: string; value: number }[] | undefined;
+          for (const collect of collects) {
+            const rows = collect.repeat && previous !== undefined ? previous.map((entry, index) => ({ name: entry.name, value: collect.rows[index]?.value ?? entry.value + 1 })) : collect.rows;
+            previous = rows;
             clock.advance(30_000);
-            source.routers = [rxRouter('r', Object.fromEntries(rows.map((entry) => [entry.name, entry.value])))];
+            source.routers = [router('r', Object.fromEntries(rows.map((entry) => [entry.name, entry.value])))];
             const result = await producer.collect();
             for (const name of [...model.keys()]) if (!rows.some((entry) => entry.name === name)) model.delete(name);
             for (const { name, value } of rows) {
@@ -316,7 +344,7 @@ describe('SnapshotMetricProducer', () => {
               expect(emitted && [hrTimeToMilliseconds(emitted.startTime), emitted.value]).toEqual([start, value]);
             }
           }
-          expect(producer['_counterKeys']().length).toBe(model.size);
+          expect(producer['_counterCount']()).toBe(model.size);
         }),
         { numRuns: 200 },
       );
@@ -407,10 +435,10 @@ describe('SnapshotMetricProducer', () => {
       clock.advance(30_000);
       source.routers = [routerSnapshot('r', {}, { up: false })];
       await producer.collect();
-      expect(producer['_counterKeys']().length).toBe(1);
+      expect(producer['_counterCount']()).toBe(1);
       clock.advance(31_000);
       await producer.collect();
-      expect(producer['_counterKeys']().length).toBe(0);
+      expect(producer['_counterCount']()).toBe(0);
 
       clock.advance(10_000);
       source.routers = [rxRouter('r', { e1: 500 })];
@@ -427,15 +455,17 @@ describe('SnapshotMetricProducer', () => {
         source.routers = [rxRouter('r', Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`if${round}-${i}`, i])))];
         await producer.collect();
         clock.advance(10_000);
-        expect(producer['_counterKeys']().length).toBe(100);
+        expect(producer['_counterCount']()).toBe(100);
       }
     });
 
-    it('bounds the state of series of missed runs by the retention and by count, dropping the longest-absent first', async () => {
+    it.each(RUN_KINDS)('bounds the state of series of missed runs by the retention and by count, dropping the longest-absent first ($kind runs)', async ({ kind, routers }) => {
       const clock = new TestClock();
       const names = ['r0', 'r1', 'r2', 'r3', 'r4'];
-      const series = (name: string) => Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`${name}-if${i}`, i]));
-      const source = new TestSnapshotSource(names.map((name) => rxRouter(name, series(name))));
+      const router = routers();
+      const series = (name: string, base = 0) => Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`${name}-if${i}`, base + i]));
+      const t0 = clock.millis;
+      const source = new TestSnapshotSource(names.map((name) => router(name, series(name))));
       const producer = new SnapshotMetricProducer(source, {
         scopeName: 's',
         nowMillis: clock.now,
@@ -447,20 +477,28 @@ describe('SnapshotMetricProducer', () => {
       for (let down = 1; down <= 4; down++) {
         clock.advance(10_000);
         source.routers = names.map((name, index) =>
-          index < down ? routerSnapshot(name, {}, { up: false }) : rxRouter(name, series(name)),
+          index < down ? routerSnapshot(name, {}, { up: false }) : router(name, series(name)),
         );
         await producer.collect();
       }
-      const keys = producer['_counterKeys']();
       // r4's 100 present, plus at most 250 absent: r3 and r2 whole, half of r1, none of r0.
-      expect(keys).toHaveLength(350);
-      const perRouter = names.map((name) => keys.filter((key) => key.includes(`\u0001${name}-if`)).length);
-      expect(perRouter).toEqual([0, 50, 100, 100, 100]);
+      expect(producer['_counterCount']()).toBe(350);
+      if (kind === 'plain') {
+        const keys = producer['_counterKeys']();
+        expect(names.map((name) => keys.filter((key) => key.includes(`\u0001${name}-if`)).length)).toEqual([0, 50, 100, 100, 100]);
+      }
+      // Back, higher: a series with state keeps its first start time, one without starts now.
+      clock.advance(10_000);
+      source.routers = names.map((name) => router(name, series(name, 1_000)));
+      const back = await producer.collect();
+      const kept = names.map((name) => points(back, RX_BYTES.name).filter((entry) => entry.attributes['router'] === name && hrTimeToMilliseconds(entry.startTime) === t0).length);
+      expect(kept).toEqual([0, 50, 100, 100, 100]);
 
       // Past the retention only the present series are left.
-      clock.advance(60_000);
+      source.routers = [router('r4', series('r4', 2_000))];
+      clock.advance(61_000);
       await producer.collect();
-      expect(producer['_counterKeys']().length).toBe(100);
+      expect(producer['_counterCount']()).toBe(100);
     });
   });
 
