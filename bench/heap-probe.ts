@@ -1,7 +1,7 @@
 /**
  * Where the agent's memory goes at fleet scale: polls a simulated fleet (simulator in its own process),
  * pushes OTLP to a local sink and serves a plain and a gzip scrape, then prints process.memoryUsage()
- * after a full GC and writes a V8 heap snapshot for `bench/lib/heap-breakdown.mjs`.
+ * after a full GC and writes a V8 heap snapshot (open it in the Memory tab of Chrome DevTools).
  *
  * Build as bench/fleet-scale.ts; run: node --expose-gc bench/results/build/bench/heap-probe.js --routers 100
  *   [--port-base 22000] [--otlp-every 10] [--out /tmp/agent.heapsnapshot]

@@ -71,25 +71,9 @@ export class SeriesTemplate {
 
   private _lineSegments(name: string, extra: string): Segments {
     const parts = this._layout.labels;
-    const own = this._target.labels;
     if (parts.length === 0 && extra === '') return { segments: [`${name} `], indexes: [] };
-    const segments: string[] = [];
-    const indexes: number[] = [];
-    let text = `${name}{`;
-    for (let at = 0; at < parts.length; at += 1) {
-      const part = parts[at]!;
-      if (at > 0) text += ',';
-      if (part.index < 0) {
-        text += own[part.base];
-      } else {
-        segments.push(text + part.text);
-        indexes.push(part.index);
-        text = '"';
-      }
-    }
-    if (extra !== '') text += parts.length === 0 ? extra : `,${extra}`;
-    segments.push(`${text}} `);
-    return { segments, indexes };
+    const close = extra === '' ? '} ' : `${parts.length === 0 ? '' : ','}${extra}} `;
+    return segmentsOf(parts, this._target.labels, { open: `${name}{`, between: ',', afterValue: '"', close });
   }
 
   /** seriesKey of the sample's attributes. */
@@ -102,22 +86,35 @@ export class SeriesTemplate {
   }
 
   private _keySegments(): Segments {
-    const own = this._target.keys;
-    const segments: string[] = [];
-    const indexes: number[] = [];
-    let text = '';
-    for (const part of this._layout.key) {
-      if (part.index < 0) {
-        text += own[part.base];
-      } else {
-        segments.push(text + part.text);
-        indexes.push(part.index);
-        text = '\u0002';
-      }
-    }
-    segments.push(text);
-    return { segments, indexes };
+    return segmentsOf(this._layout.key, this._target.keys, { open: '', between: '', afterValue: '\u0002', close: '' });
   }
+}
+
+/**
+ * The segments of `parts`: a target's value joins the constant text, a sample's value ends a segment
+ * (after its part's text) and `afterValue` starts the next; `between` goes between parts.
+ */
+function segmentsOf(
+  parts: readonly Part[],
+  own: readonly string[],
+  spelling: { readonly open: string; readonly between: string; readonly afterValue: string; readonly close: string },
+): Segments {
+  const segments: string[] = [];
+  const indexes: number[] = [];
+  let text = spelling.open;
+  for (let at = 0; at < parts.length; at += 1) {
+    const part = parts[at]!;
+    if (at > 0) text += spelling.between;
+    if (part.index < 0) {
+      text += own[part.base];
+    } else {
+      segments.push(text + part.text);
+      indexes.push(part.index);
+      text = spelling.afterValue;
+    }
+  }
+  segments.push(text + spelling.close);
+  return { segments, indexes };
 }
 
 /**
