@@ -69,8 +69,9 @@ export interface SnapshotMetricProducerOptions {
   readonly counterRetentionMillis?: number;
   /**
    * At most this many absent series keep their state; past it the longest-absent are forgotten first, so a
-   * large fleet going down at once cannot grow memory without bound. An entry takes roughly 300 bytes, so the
-   * default is about 30 MB at worst. @default 100_000
+   * large fleet going down at once cannot grow memory without bound. An entry takes 16 bytes in a packed run
+   * (two numbers by sample index) and about 150 elsewhere (with its key), so the default is 15 MB at worst.
+   * @default 100_000
    */
   readonly maxRetainedCounters?: number;
   /**
