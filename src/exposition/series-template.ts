@@ -2,7 +2,7 @@
  * The label text and series key of the samples of one packed shape on one target, worked out once
  * instead of once per sample: a sample's attributes are the target's with the shape's keys set on them
  * (see forEachTargetSeries), so which labels come from the target, which from the sample, and in which
- * order, is the same for every sample of the shape. The output is exactly what `labelText` and
+ * order, is the same for every sample of the shape. The output is exactly what `sampleLine` and
  * `seriesKey` give for the attributes object the generic walk would build.
  *
  * That arrangement (a layout) depends only on the target's attribute keys and the shape's, so it is worked
