@@ -32,7 +32,8 @@ export type PackedSeriesVisitor = (
   values: readonly string[],
   offset: number,
   value: number,
-  collector: string,
+  /** The run the sample came from; undefined for the engine's own per-target series. */
+  collector: string | undefined,
 ) => void;
 
 /** The attributes a {@link PackedSeriesVisitor} call stands for, as {@link forEachTargetSeries} builds them. */
@@ -77,19 +78,13 @@ export function engineDefinitions(snapshot: TargetSnapshot): readonly MetricDefi
  */
 export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisitor, visitPacked?: PackedSeriesVisitor): void {
   const base = targetAttributes(snapshot);
-  const metrics = snapshot.source.metrics;
-  visit(metrics.up, copyOf(base), snapshot.up ? 1 : 0, undefined);
-  for (const [collector, state] of snapshot.collectors) {
-    visit(metrics.collectionDuration, withCollector(base, collector), state.durationSeconds, undefined);
-    visit(metrics.collectionSuccess, withCollector(base, collector), state.status === 'ok' ? 1 : 0, undefined);
-    visit(metrics.collectionUnsupported, withCollector(base, collector), state.status === 'unsupported' ? 1 : 0, undefined);
-    visit(metrics.seriesDropped, withCollector(base, collector), state.dropped, undefined);
-  }
-  if (snapshot.lastSuccessMillis !== undefined) {
-    visit(metrics.lastSuccess, copyOf(base), snapshot.lastSuccessMillis / 1000, undefined);
+  const identity = snapshot.identity;
+  if (visitPacked !== undefined && !('collector' in identity)) {
+    visitEnginePacked(snapshot, visitPacked);
+  } else {
+    visitEngine(snapshot, base, visit);
   }
   if (!snapshot.up) return;
-  const identity = snapshot.identity;
   for (const [collector, state] of snapshot.collectors) {
     if (state.status !== 'ok') continue;
     if (state instanceof PackedCollectorState) {
@@ -112,6 +107,68 @@ export function forEachTargetSeries(snapshot: TargetSnapshot, visit: SeriesVisit
     }
   }
 }
+
+/** The engine's per-target series as SeriesVisitor calls, each with its attributes object. */
+function visitEngine(snapshot: TargetSnapshot, base: Readonly<Record<string, string>>, visit: SeriesVisitor): void {
+  const metrics = snapshot.source.metrics;
+  visit(metrics.up, copyOf(base), snapshot.up ? 1 : 0, undefined);
+  for (const [collector, state] of snapshot.collectors) {
+    visit(metrics.collectionDuration, withCollector(base, collector), state.durationSeconds, undefined);
+    visit(metrics.collectionSuccess, withCollector(base, collector), state.status === 'ok' ? 1 : 0, undefined);
+    visit(metrics.collectionUnsupported, withCollector(base, collector), state.status === 'unsupported' ? 1 : 0, undefined);
+    visit(metrics.seriesDropped, withCollector(base, collector), state.dropped, undefined);
+  }
+  if (snapshot.lastSuccessMillis !== undefined) {
+    visit(metrics.lastSuccess, copyOf(base), snapshot.lastSuccessMillis / 1000, undefined);
+  }
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+const COLLECTOR_KEY: readonly string[] = Object.freeze(['collector']);
+
+/**
+ * The same series, in the same order, as packed visits: `collector` set from a column of the collector
+ * names (a target's are the same from poll to poll, and so is that column: see {@link collectorColumn}).
+ * Only where the identity has no `collector` key, which `withCollector` would override and a packed
+ * sample cannot.
+ */
+function visitEnginePacked(snapshot: TargetSnapshot, visit: PackedSeriesVisitor): void {
+  const metrics = snapshot.source.metrics;
+  const names = collectorColumn(snapshot.collectors);
+  visit(metrics.up, NO_KEYS, names, 0, snapshot.up ? 1 : 0, undefined);
+  let index = 0;
+  for (const state of snapshot.collectors.values()) {
+    visit(metrics.collectionDuration, COLLECTOR_KEY, names, index, state.durationSeconds, undefined);
+    visit(metrics.collectionSuccess, COLLECTOR_KEY, names, index, state.status === 'ok' ? 1 : 0, undefined);
+    visit(metrics.collectionUnsupported, COLLECTOR_KEY, names, index, state.status === 'unsupported' ? 1 : 0, undefined);
+    visit(metrics.seriesDropped, COLLECTOR_KEY, names, index, state.dropped, undefined);
+    index += 1;
+  }
+  if (snapshot.lastSuccessMillis !== undefined) {
+    visit(metrics.lastSuccess, NO_KEYS, names, 0, snapshot.lastSuccessMillis / 1000, undefined);
+  }
+}
+
+/**
+ * The collector names of a target's runs, as one array shared by every snapshot with the same names in
+ * the same order: like a packed run that kept its columns, an unchanged column tells readers that the
+ * series are the ones they saw last time (the exposition then rewrites only the values).
+ */
+function collectorColumn(collectors: ReadonlyMap<string, unknown>): readonly string[] {
+  let joined = '';
+  for (const name of collectors.keys()) joined += `${name}\u0000`;
+  let column = collectorColumns.get(joined);
+  if (column === undefined) {
+    column = Object.freeze([...collectors.keys()]);
+    // Sets of collector names are few (one per kind of target); bounded all the same.
+    if (collectorColumns.size >= MAX_COLLECTOR_COLUMNS) collectorColumns.clear();
+    collectorColumns.set(joined, column);
+  }
+  return column;
+}
+
+const collectorColumns = new Map<string, readonly string[]>();
+const MAX_COLLECTOR_COLUMNS = 1_000;
 
 /**
  * A copy made key by key from an empty literal, not by spread: in a heap snapshot of the agent at 100

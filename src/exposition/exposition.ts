@@ -137,9 +137,10 @@ export class SnapshotExposition {
   private _render(snapshot: TargetSnapshot): TargetRender {
     let render = this._renders.get(snapshot);
     if (render === undefined) {
-      render = renderTarget(snapshot, this._scopeLabels);
       const key = targetKey(snapshot);
-      if (this._gzipWanted) gzipRender(render, this._latest.get(key));
+      const previous = this._latest.get(key);
+      render = renderTarget(snapshot, this._scopeLabels, undefined, previous);
+      if (this._gzipWanted) gzipRender(render, previous);
       this._renders.set(snapshot, render);
       this._latest.set(key, render);
     }

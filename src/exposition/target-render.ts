@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { isDistributionKind, unitSuffixedName, type Distribution, type MetricDefinition } from '../engine/metric.js';
 import { forEachTargetSeries, packedAttributes, targetAttributes, type PackedSeriesVisitor } from '../engine/series.js';
 import { SeriesTemplates } from './series-template.js';
+import { MAX_PREFIX_BYTES, MAX_VALUE_BYTES, rewrittenLength, writeRewritten, type LineLengths, type RewriteSource } from './value-rewrite.js';
 import type { TargetSnapshot } from '../engine/snapshot.js';
 import {
   goFloatText,
@@ -47,6 +48,14 @@ export interface DefinitionChunk {
    */
   readonly openmetrics?: Buffer;
   openmetricsGzip?: Buffer;
+  /**
+   * Set when every line came from this packed column through a template (and the text is ASCII): a
+   * render whose run kept this column rewrites the chunk from `text`, `lines` from `firstLine`.
+   */
+  readonly column?: readonly string[];
+  readonly lines?: LineLengths;
+  readonly firstLine?: number;
+  readonly lineCount?: number;
 }
 
 /** The chunks of one metric name, definitions in the order the target first shows them. */
@@ -60,6 +69,10 @@ export interface TargetRender {
   readonly names: readonly NameChunks[];
   /** What was dropped while rendering (duplicates, counter values that are not finite and ≥ 0). */
   readonly problems: RenderProblems;
+  /** What every line's labels depend on besides the sample: the target's attributes and the scope labels. */
+  readonly signature?: string;
+  /** Line lengths of the chunks that can be rewritten (see value-rewrite.ts). */
+  readonly lines?: LineLengths;
 }
 
 export interface RenderProblems {
@@ -196,20 +209,62 @@ function previousMembers(render: TargetRender): Map<MetricDefinition, { text: Bu
 interface Building {
   readonly definition: MetricDefinition;
   readonly header: FamilyHeader | undefined;
-  readonly keys: Set<string>;
+  /** Series keys seen, made on the first line rendered anew. */
+  keys: Set<string> | undefined;
   text: string;
   /** Histograms and summaries: the OpenMetrics spelling of `text`. */
   openmetrics?: string;
+  /**
+   * The packed column every line so far came from, through a template; null once a line came from
+   * elsewhere or a sample was dropped: then the chunk cannot be rewritten next time.
+   */
+  column: readonly string[] | null | undefined;
+  /** Per line rendered anew: lengths of `name{labels} ` and of the value, while `column` is not null. */
+  prefixes: number[];
+  valueLengths: number[];
+  /** Set when the chunk is the last render's with new values: that chunk, and the new numbers. */
+  rewrite: { readonly source: DefinitionChunk & RewriteSource; readonly numbers: number[] } | undefined;
 }
+
+/** A rewrite turned out not to fit (a sample from elsewhere joined the chunk): the target renders anew. */
+const REWRITE_ABANDONED = Symbol('rewrite abandoned');
 
 /**
  * Renders a snapshot. `scopeLabels` is appended to every sample's labels (already rendered, or '').
  * `seen` holds `name \0 series key` of series that earlier targets with the same identity already
  * showed; such series are dropped as duplicates (only a fleet with two targets of one identity needs it).
+ * `previous` is the same target's last render: its chunks whose series are unchanged (the same packed
+ * column) are rewritten with the new values instead of rendered anew (see value-rewrite.ts).
  */
-export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen?: ReadonlySet<string>): TargetRender {
+export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen?: ReadonlySet<string>, previous?: TargetRender): TargetRender {
+  const base = targetAttributes(snapshot);
+  const signature = `${JSON.stringify(base)}\u0000${Object.keys(snapshot.identity).join('\u0000')}\u0000${scopeLabels}`;
+  const reusable = seen === undefined && previous?.signature === signature ? rewriteSources(previous) : undefined;
+  const render = renderWith(snapshot, base, signature, scopeLabels, seen, reusable);
+  return render === REWRITE_ABANDONED ? (renderWith(snapshot, base, signature, scopeLabels, seen, undefined) as TargetRender) : render;
+}
+
+/** The chunks of a render that can be rewritten, by definition. */
+function rewriteSources(render: TargetRender): Map<MetricDefinition, DefinitionChunk & RewriteSource> | undefined {
+  if (render.lines === undefined) return undefined;
+  const sources = new Map<MetricDefinition, DefinitionChunk & RewriteSource>();
+  for (const { chunks } of render.names) {
+    for (const chunk of chunks) if (chunk.column !== undefined) sources.set(chunk.definition, chunk as DefinitionChunk & RewriteSource);
+  }
+  return sources;
+}
+
+function renderWith(
+  snapshot: TargetSnapshot,
+  base: Record<string, string>,
+  signature: string,
+  scopeLabels: string,
+  seen: ReadonlySet<string> | undefined,
+  reusable: Map<MetricDefinition, DefinitionChunk & RewriteSource> | undefined,
+): TargetRender | typeof REWRITE_ABANDONED {
   const byName = new Map<string, Building[]>();
   const problems: RenderProblems = { duplicates: 0, firstDuplicate: '', nonFinite: 0, firstNonFinite: '' };
+  let abandoned = false;
   const buildingOf = (definition: MetricDefinition): Building => {
     let list = byName.get(definition.name);
     if (list === undefined) {
@@ -222,21 +277,41 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
         ? first
         : list.find((entry) => entry.definition === definition || sameDefinition(entry.definition, definition));
     if (building === undefined) {
-      building = { definition, header: familyHeader(definition), keys: new Set(), text: '' };
+      building = {
+        definition,
+        header: familyHeader(definition),
+        keys: undefined,
+        text: '',
+        column: undefined,
+        prefixes: [],
+        valueLengths: [],
+        rewrite: undefined,
+      };
       list.push(building);
     }
     return building;
   };
+  /** True when the series is new to the building (and now recorded), false for a duplicate. */
+  const firstOfKey = (building: Building, key: string): boolean => {
+    building.keys ??= new Set();
+    if (building.keys.has(key) || (seen !== undefined && seen.has(`${building.definition.name}\u0000${key}`))) return false;
+    building.keys.add(key);
+    return true;
+  };
   const add = (definition: MetricDefinition, attributes: Record<string, string>, value: number, distribution?: Distribution): void => {
     const building = buildingOf(definition);
     if (building.header === undefined) return;
+    if (building.rewrite !== undefined) {
+      abandoned = true;
+      return;
+    }
+    building.column = null;
     const key = seriesKey(attributes);
-    if (building.keys.has(key) || (seen !== undefined && seen.has(`${definition.name}\u0000${key}`))) {
+    if (!firstOfKey(building, key)) {
       // Two identical series would make Prometheus reject the whole scrape; keep the first.
       if (problems.duplicates++ === 0) problems.firstDuplicate = seriesName(definition.name, attributes);
       return;
     }
-    building.keys.add(key);
     if (isDistributionKind(definition.kind)) {
       const problem = distributionProblem(definition, distribution);
       if (problem !== undefined) {
@@ -258,50 +333,133 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
   // Packed samples skip the attributes object, the sorted key and the label escaping of the target's own
   // labels: the same steps as `add`, on a template per shape. Targets of a shared identity (`seen`) and
   // shapes a template cannot stand for take `add`.
-  const base = targetAttributes(snapshot);
   const templates = seen === undefined ? new SeriesTemplates(base, snapshot.identity) : undefined;
   const addPacked: PackedSeriesVisitor | undefined =
     templates === undefined
       ? undefined
       : (definition, keys, values, offset, value) => {
+          const building = buildingOf(definition);
+          if (building.header === undefined) return;
+          const rewrite = building.rewrite;
+          if (rewrite !== undefined) {
+            if (values === building.column) rewrite.numbers.push(value);
+            else abandoned = true;
+            return;
+          }
+          if (building.column === undefined && reusable !== undefined) {
+            const source = reusable.get(definition);
+            if (source !== undefined && source.column === values) {
+              building.column = values;
+              building.rewrite = { source, numbers: [value] };
+              return;
+            }
+          }
           const template = templates.get(keys);
           if (template === undefined || isDistributionKind(definition.kind)) {
             add(definition, packedAttributes(base, snapshot.identity, keys, values, offset), value);
             return;
           }
-          const building = buildingOf(definition);
-          if (building.header === undefined) return;
           const key = template.key(values, offset);
-          if (building.keys.has(key)) {
+          if (!firstOfKey(building, key)) {
+            building.column = null;
             if (problems.duplicates++ === 0) {
               problems.firstDuplicate = seriesName(definition.name, packedAttributes(base, snapshot.identity, keys, values, offset));
             }
             return;
           }
-          building.keys.add(key);
           if (definition.kind === 'counter' && !(Number.isFinite(value) && value >= 0)) {
+            building.column = null;
             if (problems.nonFinite++ === 0) {
               problems.firstNonFinite = `${seriesName(definition.name, packedAttributes(base, snapshot.identity, keys, values, offset))} = ${value}`;
             }
             return;
           }
-          building.text += template.line(building.header.meta.name, values, offset, scopeLabels, valueText(value));
+          const text = valueText(value);
+          const line = template.line(building.header.meta.name, values, offset, scopeLabels, text);
+          building.text += line;
+          if (building.column === undefined) building.column = values;
+          else if (building.column !== values) building.column = null;
+          if (building.column !== null) {
+            building.prefixes.push(line.length - text.length - 1);
+            building.valueLengths.push(text.length);
+          }
         };
   forEachTargetSeries(snapshot, (definition, attributes, value, _collector, distribution) => add(definition, attributes, value, distribution), addPacked);
-  // One buffer for the whole target, each chunk a view of it: small Buffer.from() copies come from a
-  // shared pool slab, and one live chunk would keep a whole slab of replaced renders alive.
+  if (abandoned) return REWRITE_ABANDONED;
+  return assemble(byName, problems, signature);
+}
+
+/**
+ * The chunks of a render: one buffer for the whole target, each chunk a view of it (small Buffer.from()
+ * copies come from a shared pool slab, and one live chunk would keep a whole slab of replaced renders
+ * alive), with the line lengths of every chunk that can be rewritten next time.
+ */
+function assemble(byName: ReadonlyMap<string, readonly Building[]>, problems: RenderProblems, signature: string): TargetRender | typeof REWRITE_ABANDONED {
   let total = 0;
-  for (const list of byName.values()) for (const building of list) total += Buffer.byteLength(building.text);
+  let lineCount = 0;
+  const byteLengths = new Map<Building, number>();
+  const valueTexts = new Map<Building, string[]>();
+  for (const list of byName.values()) {
+    for (const building of list) {
+      const rewrite = building.rewrite;
+      if (rewrite !== undefined) {
+        if (rewrite.numbers.length !== rewrite.source.lineCount) return REWRITE_ABANDONED;
+        if (building.definition.kind === 'counter' && !rewrite.numbers.every((value) => Number.isFinite(value) && value >= 0)) return REWRITE_ABANDONED;
+        const texts: string[] = [];
+        total += rewrittenLength(rewrite.source, rewrite.numbers, texts);
+        valueTexts.set(building, texts);
+        lineCount += texts.length;
+        continue;
+      }
+      const length = Buffer.byteLength(building.text);
+      total += length;
+      byteLengths.set(building, length);
+      // Rewritable next time: lines of one column only, all ASCII (so a character is a byte), lengths that fit.
+      if (
+        Array.isArray(building.column) &&
+        length === building.text.length &&
+        building.prefixes.every((prefix) => prefix <= MAX_PREFIX_BYTES) &&
+        building.valueLengths.every((value) => value <= MAX_VALUE_BYTES)
+      ) {
+        lineCount += building.prefixes.length;
+      } else {
+        building.column = null;
+      }
+    }
+  }
   const packed = Buffer.allocUnsafeSlow(total);
+  const lines: LineLengths = { prefixes: new Uint16Array(lineCount), values: new Uint8Array(lineCount) };
   let offset = 0;
+  let line = 0;
   const names: NameChunks[] = [];
   for (const [name, list] of byName) {
     names.push({
       name,
-      chunks: list.map((building) => {
-        const length = packed.write(building.text, offset);
-        const text = packed.subarray(offset, offset + length);
-        offset += length;
+      chunks: list.map((building): DefinitionChunk => {
+        const start = offset;
+        const firstLine = line;
+        const rewrite = building.rewrite;
+        let count = 0;
+        if (rewrite !== undefined) {
+          const texts = valueTexts.get(building)!;
+          offset = writeRewritten(rewrite.source, texts, packed, offset, lines, line);
+          count = texts.length;
+        } else {
+          offset += packed.write(building.text, offset, byteLengths.get(building)!);
+          if (Array.isArray(building.column)) {
+            count = building.prefixes.length;
+            for (let index = 0; index < count; index += 1) {
+              lines.prefixes[line + index] = building.prefixes[index]!;
+              lines.values[line + index] = building.valueLengths[index]!;
+            }
+          }
+        }
+        line += count;
+        const text = packed.subarray(start, offset);
+        const column = building.column;
+        if (Array.isArray(column)) {
+          return { definition: building.definition, header: building.header, text, column: column as readonly string[], lines, firstLine, lineCount: count };
+        }
         return {
           definition: building.definition,
           header: building.header,
@@ -311,7 +469,7 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
       }),
     });
   }
-  return { names, problems };
+  return { names, problems, signature, lines: lineCount > 0 ? lines : undefined };
 }
 
 /**

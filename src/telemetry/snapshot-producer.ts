@@ -557,7 +557,8 @@ class CollectRun {
         this._keys = keys;
         this._values = values;
         this._offset = offset;
-        const context = contextOf(collector);
+        // The engine's own series come packed too (collector undefined): a keyed owner, index unused.
+        const context = collector === undefined ? engine : contextOf(collector);
         context.index += 1;
         this._add(definition, value, context, undefined, templates.get(keys)?.key(values, offset));
       },
