@@ -9,18 +9,19 @@ import { gzipSync } from 'node:zlib';
 import type { MetricDefinition } from '../engine/metric.js';
 import { engineDefinitions, identityKey } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
+import { ByteRanges } from './byte-ranges.js';
 import { labelText, OPENMETRICS_EOF, type ExpositionFormat } from './format.js';
 import {
-  chunkBytes,
+  chunkLength,
   describeDefinition,
   familyHeader,
   GZIP_LEVEL,
   gzipRender,
   headerBytes,
+  pushChunk,
   renderTarget,
   sameDefinition,
   seriesKeysOf,
-  type DefinitionChunk,
   type TargetRender,
 } from './target-render.js';
 
@@ -46,17 +47,21 @@ export interface SnapshotExpositionOptions {
   readonly gzipAhead?: boolean;
 }
 
-/** One scrape's body: buffers to write in order. */
+/** One scrape's body: ranges of cached buffers to write in order. */
 export interface ExpositionBody {
-  readonly chunks: readonly Buffer[];
+  readonly ranges: ByteRanges;
   readonly byteLength: number;
   /** Problems found (dropped duplicates, conflicting definitions); empty when all is well. */
   readonly errors: readonly string[];
+  /** The ranges as buffers (tests and small bodies). */
+  readonly chunks: readonly Buffer[];
 }
 
+/** Which definition owns a name, and the chunks of it that targets have: chunk `indexes[i]` of `renders[i]`. */
 interface Claim {
   readonly definition: MetricDefinition;
-  readonly chunks: DefinitionChunk[];
+  readonly renders: TargetRender[];
+  readonly indexes: number[];
 }
 
 export class SnapshotExposition {
@@ -167,23 +172,25 @@ export class SnapshotExposition {
     if (gzip) this._gzipWanted = true;
     const errors: string[] = [];
     const claims = this._claims(snapshots, errors);
-    const chunks: Buffer[] = [];
-    let byteLength = 0;
-    const push = (buffer: Buffer): void => {
-      chunks.push(buffer);
-      byteLength += buffer.length;
-    };
-    if (head !== undefined) push(head);
-    for (const claim of claims.values()) {
-      const header = familyHeader(claim.definition);
-      if (header === undefined || !claim.chunks.some((chunk) => chunk.text.length > 0)) continue;
-      push(headerBytes(header, format, gzip));
-      for (const chunk of claim.chunks) {
-        if (chunk.text.length > 0) push(chunkBytes(chunk, gzip, format));
+    const ranges = new ByteRanges();
+    if (head !== undefined) ranges.push(head);
+    for (const { definition, renders, indexes } of claims.values()) {
+      const header = familyHeader(definition);
+      if (header === undefined || !renders.some((render, at) => chunkLength(render, indexes[at]!) > 0)) continue;
+      ranges.push(headerBytes(header, format, gzip));
+      for (let at = 0; at < renders.length; at += 1) {
+        if (chunkLength(renders[at]!, indexes[at]!) > 0) pushChunk(ranges, renders[at]!, indexes[at]!, gzip, format);
       }
     }
-    if (format === 'openmetrics') push(gzip ? eofGzip() : EOF);
-    return { chunks, byteLength, errors };
+    if (format === 'openmetrics') ranges.push(gzip ? eofGzip() : EOF);
+    return {
+      ranges,
+      byteLength: ranges.byteLength,
+      errors,
+      get chunks() {
+        return ranges.views();
+      },
+    };
   }
 
   /** Which definition owns each name, and every target's chunk of it, in exposition order. */
@@ -201,7 +208,7 @@ export class SnapshotExposition {
         sources.add(snapshot.source);
         // The engine's per-target metrics lead their source's series and win any name conflict.
         for (const definition of engineDefinitions(snapshot)) {
-          if (!claims.has(definition.name)) claims.set(definition.name, { definition, chunks: [] });
+          if (!claims.has(definition.name)) claims.set(definition.name, { definition, renders: [], indexes: [] });
         }
       }
       const render = this._renderUnique(snapshot, identities);
@@ -209,18 +216,24 @@ export class SnapshotExposition {
       if (render.problems.nonFinite > 0 && nonFinite === 0) firstNonFinite = render.problems.firstNonFinite;
       duplicates += render.problems.duplicates;
       nonFinite += render.problems.nonFinite;
-      for (const { name, chunks } of render.names) {
-        let claim = claims.get(name);
-        if (claim === undefined) {
-          claim = { definition: chunks[0]!.definition, chunks: [] };
-          claims.set(name, claim);
-        }
-        for (const chunk of chunks) {
-          if (chunk.definition === claim.definition || sameDefinition(chunk.definition, claim.definition)) {
-            claim.chunks.push(chunk);
-          } else if (!conflicts.has(name)) {
-            conflicts.set(name, chunk.definition);
+      const definitions = render.definitions;
+      let claim: Claim | undefined;
+      for (let index = 0; index < definitions.length; index += 1) {
+        const definition = definitions[index]!;
+        const name = definition.name;
+        // Chunks of one name are neighbours, and the first of them claims the name if nothing did.
+        if (claim === undefined || claim.definition.name !== name) {
+          claim = claims.get(name);
+          if (claim === undefined) {
+            claim = { definition, renders: [], indexes: [] };
+            claims.set(name, claim);
           }
+        }
+        if (definition === claim.definition || sameDefinition(definition, claim.definition)) {
+          claim.renders.push(render);
+          claim.indexes.push(index);
+        } else if (!conflicts.has(name)) {
+          conflicts.set(name, definition);
         }
       }
     }

@@ -9,6 +9,7 @@
 import { gzipSync } from 'node:zlib';
 import { isDistributionKind, unitSuffixedName, type Distribution, type MetricDefinition } from '../engine/metric.js';
 import { forEachTargetSeries, packedAttributes, targetAttributes, type PackedSeriesVisitor } from '../engine/series.js';
+import type { ByteRanges } from './byte-ranges.js';
 import { SeriesTemplates } from './series-template.js';
 import { MAX_PREFIX_BYTES, MAX_VALUE_BYTES, rewrittenLength, writeRewritten, type LineLengths, type RewriteSource } from './value-rewrite.js';
 import type { TargetSnapshot } from '../engine/snapshot.js';
@@ -34,45 +35,67 @@ export interface FamilyHeader {
   openmetricsGzip?: Buffer;
 }
 
-/** The sample lines one target has for one definition. */
-export interface DefinitionChunk {
-  readonly definition: MetricDefinition;
-  /** Undefined when the SDK would drop the metric (a name that sanitises to nothing). */
-  readonly header: FamilyHeader | undefined;
-  /** Sample lines, identical in both formats (except where `openmetrics` is set). */
+/**
+ * One target snapshot rendered: per definition it shows, a chunk of sample lines, in the order the target
+ * first shows their names (chunks of one name are neighbours). The chunks are ranges of one buffer, kept as
+ * offsets: a Buffer view and an object per chunk were most of what the renders of a large fleet held on the
+ * heap. A scrape makes the views it writes (see {@link chunkBytes}).
+ */
+export interface TargetRender {
+  /** The definition of each chunk. */
+  readonly definitions: readonly MetricDefinition[];
+  /** Every chunk's sample lines, identical in both formats (except where `openmetrics` has the chunk). */
   readonly text: Buffer;
+  /**
+   * Per chunk, three cells: where its text ends (it starts where the previous one ends), where its gzip
+   * member ends in `gzip` (set by {@link gzipRender}), and how many lines it has that a rewrite can use.
+   */
+  readonly offsets: Uint32Array;
+  /** The chunks' gzip members, one after the other, once compressed. */
   gzip?: Buffer;
   /**
-   * Histograms and summaries only: the OpenMetrics lines, whose `le` and `quantile` labels take the
-   * canonical number form (`1.0` where the text format has `1`).
+   * Histograms and summaries only, by chunk: the OpenMetrics lines, whose `le` and `quantile` labels take
+   * the canonical number form (`1.0` where the text format has `1`).
    */
-  readonly openmetrics?: Buffer;
-  openmetricsGzip?: Buffer;
+  readonly openmetrics?: ReadonlyMap<number, OpenMetricsChunk>;
   /**
-   * Set when every line came from this packed column through a template (and the text is ASCII): a
-   * render whose run kept this column rewrites the chunk from `text`, `lines` from `firstLine`.
+   * Per chunk, set when every line came from this packed column through a template (and the text is
+   * ASCII): a render whose run kept the column rewrites the chunk (see value-rewrite.ts).
    */
-  readonly column?: readonly string[];
-  readonly lines?: LineLengths;
-  readonly firstLine?: number;
-  readonly lineCount?: number;
-}
-
-/** The chunks of one metric name, definitions in the order the target first shows them. */
-export interface NameChunks {
-  readonly name: string;
-  readonly chunks: readonly DefinitionChunk[];
-}
-
-export interface TargetRender {
-  /** Metric names in the order the target first shows them. */
-  readonly names: readonly NameChunks[];
+  readonly columns: readonly (readonly string[] | undefined)[];
   /** What was dropped while rendering (duplicates, counter values that are not finite and ≥ 0). */
   readonly problems: RenderProblems;
   /** What every line's labels depend on besides the sample: the target's attributes and the scope labels. */
   readonly signature?: string;
-  /** Line lengths of the chunks that can be rewritten (see value-rewrite.ts). */
+  /** Line lengths of the chunks that can be rewritten, in chunk order. */
   readonly lines?: LineLengths;
+}
+
+export interface OpenMetricsChunk {
+  readonly text: Buffer;
+  gzip?: Buffer;
+}
+
+const TEXT_END = 0;
+const GZIP_END = 1;
+const LINE_COUNT = 2;
+const CELLS = 3;
+
+/** Where chunk `index` of a render starts and ends in its text. */
+function textRange(render: TargetRender, index: number): [number, number] {
+  return [index === 0 ? 0 : render.offsets[(index - 1) * CELLS + TEXT_END]!, render.offsets[index * CELLS + TEXT_END]!];
+}
+
+/** Bytes of chunk `index`'s sample lines (0: nothing to show). */
+export function chunkLength(render: TargetRender, index: number): number {
+  const [start, end] = textRange(render, index);
+  return end - start;
+}
+
+/** The sample lines of chunk `index`, in the text format. */
+export function chunkText(render: TargetRender, index: number): Buffer {
+  const [start, end] = textRange(render, index);
+  return render.text.subarray(start, end);
 }
 
 export interface RenderProblems {
@@ -114,14 +137,20 @@ export function headerBytes(header: FamilyHeader, format: ExpositionFormat, gzip
   return (header.openmetricsGzip ??= gzipMember(header.openmetrics));
 }
 
-/** A chunk's bytes, gzipped on request (cached with the chunk). */
-export function chunkBytes(chunk: DefinitionChunk, gzip: boolean, format: ExpositionFormat = 'text'): Buffer {
-  if (format === 'openmetrics' && chunk.openmetrics !== undefined) {
-    if (!gzip) return chunk.openmetrics;
-    return (chunk.openmetricsGzip ??= gzipMember(chunk.openmetrics));
+/** Appends chunk `index`'s bytes for a format to `body`, gzipped on request (members made by {@link gzipRender}, or now). */
+export function pushChunk(body: ByteRanges, render: TargetRender, index: number, gzip: boolean, format: ExpositionFormat = 'text'): void {
+  const openmetrics = format === 'openmetrics' ? render.openmetrics?.get(index) : undefined;
+  if (openmetrics !== undefined) {
+    body.push(gzip ? (openmetrics.gzip ??= gzipMember(openmetrics.text)) : openmetrics.text);
+    return;
   }
-  if (!gzip) return chunk.text;
-  return (chunk.gzip ??= gzipMember(chunk.text));
+  if (!gzip) {
+    const [start, end] = textRange(render, index);
+    body.push(render.text, start, end);
+    return;
+  }
+  if (render.gzip === undefined) gzipRender(render);
+  body.push(render.gzip!, index === 0 ? 0 : render.offsets[(index - 1) * CELLS + GZIP_END]!, render.offsets[index * CELLS + GZIP_END]!);
 }
 
 /**
@@ -155,55 +184,52 @@ function gzipOptions(length: number): { level: number; windowBits: number; memLe
 }
 
 /**
- * Compresses every chunk of a render now, so no scrape has to. The members of one render share one
- * buffer: one allocation per target instead of one per family. `previous` is the same target's last
- * render: a chunk whose text has not changed since (info and configuration families, idle entities)
- * takes its member from there instead of being compressed again.
+ * Compresses every chunk of a render now, so no scrape has to, into one buffer for the target. `previous`
+ * is the same target's last render: a chunk whose text has not changed since (info and configuration
+ * families, idle entities) takes its member from there instead of being compressed again.
  */
 export function gzipRender(render: TargetRender, previous?: TargetRender): void {
-  const before = previous === undefined ? undefined : previousMembers(previous);
+  if (render.gzip !== undefined) return;
+  const before = previous?.gzip === undefined ? undefined : chunkIndexes(previous);
   const members: Buffer[] = [];
   let total = 0;
-  for (const { chunks } of render.names) {
-    for (const chunk of chunks) {
-      if (chunk.gzip !== undefined) continue;
-      const last = before?.get(chunk.definition);
-      const member = last !== undefined && last.text.equals(chunk.text) ? last.gzip : gzipSync(chunk.text, gzipOptions(chunk.text.length));
-      members.push(member);
-      total += member.length;
+  for (let index = 0; index < render.definitions.length; index += 1) {
+    const [start, end] = textRange(render, index);
+    const last = before?.get(render.definitions[index]!);
+    let member: Buffer;
+    if (last !== undefined && sameBytes(render, start, end, previous!, last)) {
+      member = previous!.gzip!.subarray(last === 0 ? 0 : previous!.offsets[(last - 1) * CELLS + GZIP_END]!, previous!.offsets[last * CELLS + GZIP_END]!);
+    } else {
+      const text = render.text.subarray(start, end);
+      member = gzipSync(text, gzipOptions(text.length));
     }
+    members.push(member);
+    total += member.length;
   }
-  if (members.length > 0) {
-    const packed = Buffer.allocUnsafeSlow(total);
-    let offset = 0;
-    let index = 0;
-    for (const { chunks } of render.names) {
-      for (const chunk of chunks) {
-        if (chunk.gzip !== undefined) continue;
-        const member = members[index++]!;
-        member.copy(packed, offset);
-        chunk.gzip = packed.subarray(offset, offset + member.length);
-        offset += member.length;
-      }
-    }
+  const packed = Buffer.allocUnsafeSlow(total);
+  let offset = 0;
+  for (let index = 0; index < members.length; index += 1) {
+    offset += members[index]!.copy(packed, offset);
+    render.offsets[index * CELLS + GZIP_END] = offset;
   }
+  render.gzip = packed;
   // Histograms and summaries render apart in OpenMetrics; they are few, each gets its own member.
-  for (const { chunks } of render.names) {
-    for (const chunk of chunks) {
-      if (chunk.openmetrics !== undefined) chunkBytes(chunk, true, 'openmetrics');
-    }
+  if (render.openmetrics !== undefined) {
+    for (const chunk of render.openmetrics.values()) chunk.gzip ??= gzipMember(chunk.text);
   }
 }
 
-/** The compressed chunks of a render by definition. */
-function previousMembers(render: TargetRender): Map<MetricDefinition, { text: Buffer; gzip: Buffer }> {
-  const members = new Map<MetricDefinition, { text: Buffer; gzip: Buffer }>();
-  for (const { chunks } of render.names) {
-    for (const chunk of chunks) {
-      if (chunk.gzip !== undefined) members.set(chunk.definition, { text: chunk.text, gzip: chunk.gzip });
-    }
-  }
-  return members;
+/** True when chunk `index` of `other` holds exactly `render.text[start, end)`. */
+function sameBytes(render: TargetRender, start: number, end: number, other: TargetRender, index: number): boolean {
+  const [otherStart, otherEnd] = textRange(other, index);
+  return otherEnd - otherStart === end - start && render.text.compare(other.text, otherStart, otherEnd, start, end) === 0;
+}
+
+/** The chunk index of each definition of a render. */
+function chunkIndexes(render: TargetRender): Map<MetricDefinition, number> {
+  const indexes = new Map<MetricDefinition, number>();
+  for (let index = 0; index < render.definitions.length; index += 1) indexes.set(render.definitions[index]!, index);
+  return indexes;
 }
 
 interface Building {
@@ -223,7 +249,7 @@ interface Building {
   prefixes: number[];
   valueLengths: number[];
   /** Set when the chunk is the last render's with new values: that chunk, and the new numbers. */
-  rewrite: { readonly source: DefinitionChunk & RewriteSource; readonly numbers: number[] } | undefined;
+  rewrite: { readonly source: Reusable; readonly numbers: number[] } | undefined;
 }
 
 /** A rewrite turned out not to fit (a sample from elsewhere joined the chunk): the target renders anew. */
@@ -244,12 +270,24 @@ export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen
   return render === REWRITE_ABANDONED ? (renderWith(snapshot, base, signature, scopeLabels, seen, undefined) as TargetRender) : render;
 }
 
+/** A chunk that can be rewritten: its lines, and the column they came from. */
+interface Reusable extends RewriteSource {
+  readonly column: readonly string[];
+  readonly lineCount: number;
+}
+
 /** The chunks of a render that can be rewritten, by definition. */
-function rewriteSources(render: TargetRender): Map<MetricDefinition, DefinitionChunk & RewriteSource> | undefined {
-  if (render.lines === undefined) return undefined;
-  const sources = new Map<MetricDefinition, DefinitionChunk & RewriteSource>();
-  for (const { chunks } of render.names) {
-    for (const chunk of chunks) if (chunk.column !== undefined) sources.set(chunk.definition, chunk as DefinitionChunk & RewriteSource);
+function rewriteSources(render: TargetRender): Map<MetricDefinition, Reusable> | undefined {
+  const lines = render.lines;
+  if (lines === undefined) return undefined;
+  const sources = new Map<MetricDefinition, Reusable>();
+  let firstLine = 0;
+  for (let index = 0; index < render.definitions.length; index += 1) {
+    const column = render.columns[index];
+    if (column === undefined) continue;
+    const lineCount = render.offsets[index * CELLS + LINE_COUNT]!;
+    sources.set(render.definitions[index]!, { text: chunkText(render, index), lines, firstLine, column, lineCount });
+    firstLine += lineCount;
   }
   return sources;
 }
@@ -260,7 +298,7 @@ function renderWith(
   signature: string,
   scopeLabels: string,
   seen: ReadonlySet<string> | undefined,
-  reusable: Map<MetricDefinition, DefinitionChunk & RewriteSource> | undefined,
+  reusable: Map<MetricDefinition, Reusable> | undefined,
 ): TargetRender | typeof REWRITE_ABANDONED {
   const byName = new Map<string, Building[]>();
   const problems: RenderProblems = { duplicates: 0, firstDuplicate: '', nonFinite: 0, firstNonFinite: '' };
@@ -390,30 +428,35 @@ function renderWith(
 }
 
 /**
- * The chunks of a render: one buffer for the whole target, each chunk a view of it (small Buffer.from()
- * copies come from a shared pool slab, and one live chunk would keep a whole slab of replaced renders
- * alive), with the line lengths of every chunk that can be rewritten next time.
+ * The render of the buildings: one buffer for the whole target, each chunk a range of it (small
+ * Buffer.from() copies come from a shared pool slab, and one live chunk would keep a whole slab of replaced
+ * renders alive), with the line lengths of every chunk that can be rewritten next time.
  */
 function assemble(byName: ReadonlyMap<string, readonly Building[]>, problems: RenderProblems, signature: string): TargetRender | typeof REWRITE_ABANDONED {
   let total = 0;
   let lineCount = 0;
-  const byteLengths = new Map<Building, number>();
-  const valueTexts = new Map<Building, string[]>();
+  const buildings: Building[] = [];
+  const byteLengths: number[] = [];
+  const valueTexts: (string[] | undefined)[] = [];
   for (const list of byName.values()) {
     for (const building of list) {
+      buildings.push(building);
       const rewrite = building.rewrite;
       if (rewrite !== undefined) {
         if (rewrite.numbers.length !== rewrite.source.lineCount) return REWRITE_ABANDONED;
         if (building.definition.kind === 'counter' && !rewrite.numbers.every((value) => Number.isFinite(value) && value >= 0)) return REWRITE_ABANDONED;
         const texts: string[] = [];
-        total += rewrittenLength(rewrite.source, rewrite.numbers, texts);
-        valueTexts.set(building, texts);
+        const length = rewrittenLength(rewrite.source, rewrite.numbers, texts);
+        total += length;
+        byteLengths.push(length);
+        valueTexts.push(texts);
         lineCount += texts.length;
         continue;
       }
       const length = Buffer.byteLength(building.text);
       total += length;
-      byteLengths.set(building, length);
+      byteLengths.push(length);
+      valueTexts.push(undefined);
       // Rewritable next time: lines of one column only, all ASCII (so a character is a byte), lengths that fit.
       if (
         Array.isArray(building.column) &&
@@ -427,49 +470,46 @@ function assemble(byName: ReadonlyMap<string, readonly Building[]>, problems: Re
       }
     }
   }
-  const packed = Buffer.allocUnsafeSlow(total);
+  const text = Buffer.allocUnsafeSlow(total);
+  const offsets = new Uint32Array(buildings.length * CELLS);
   const lines: LineLengths = { prefixes: new Uint16Array(lineCount), values: new Uint8Array(lineCount) };
+  const columns: (readonly string[] | undefined)[] = new Array<readonly string[] | undefined>(buildings.length);
+  let openmetrics: Map<number, OpenMetricsChunk> | undefined;
   let offset = 0;
   let line = 0;
-  const names: NameChunks[] = [];
-  for (const [name, list] of byName) {
-    names.push({
-      name,
-      chunks: list.map((building): DefinitionChunk => {
-        const start = offset;
-        const firstLine = line;
-        const rewrite = building.rewrite;
-        let count = 0;
-        if (rewrite !== undefined) {
-          const texts = valueTexts.get(building)!;
-          offset = writeRewritten(rewrite.source, texts, packed, offset, lines, line);
-          count = texts.length;
-        } else {
-          offset += packed.write(building.text, offset, byteLengths.get(building)!);
-          if (Array.isArray(building.column)) {
-            count = building.prefixes.length;
-            for (let index = 0; index < count; index += 1) {
-              lines.prefixes[line + index] = building.prefixes[index]!;
-              lines.values[line + index] = building.valueLengths[index]!;
-            }
-          }
+  for (let index = 0; index < buildings.length; index += 1) {
+    const building = buildings[index]!;
+    const texts = valueTexts[index];
+    let count = 0;
+    if (texts !== undefined) {
+      offset = writeRewritten(building.rewrite!.source, texts, text, offset, lines, line);
+      count = texts.length;
+    } else {
+      offset += text.write(building.text, offset, byteLengths[index]!);
+      if (Array.isArray(building.column)) {
+        count = building.prefixes.length;
+        for (let at = 0; at < count; at += 1) {
+          lines.prefixes[line + at] = building.prefixes[at]!;
+          lines.values[line + at] = building.valueLengths[at]!;
         }
-        line += count;
-        const text = packed.subarray(start, offset);
-        const column = building.column;
-        if (Array.isArray(column)) {
-          return { definition: building.definition, header: building.header, text, column: column as readonly string[], lines, firstLine, lineCount: count };
-        }
-        return {
-          definition: building.definition,
-          header: building.header,
-          text,
-          ...(building.openmetrics === undefined ? {} : { openmetrics: Buffer.from(building.openmetrics) }),
-        };
-      }),
-    });
+      }
+    }
+    line += count;
+    offsets[index * CELLS + TEXT_END] = offset;
+    offsets[index * CELLS + LINE_COUNT] = count;
+    columns[index] = Array.isArray(building.column) ? (building.column as readonly string[]) : undefined;
+    if (building.openmetrics !== undefined) (openmetrics ??= new Map()).set(index, { text: Buffer.from(building.openmetrics) });
   }
-  return { names, problems, signature, lines: lineCount > 0 ? lines : undefined };
+  return {
+    definitions: buildings.map((building) => building.definition),
+    text,
+    offsets,
+    columns,
+    ...(openmetrics === undefined ? {} : { openmetrics }),
+    problems,
+    signature,
+    ...(lineCount > 0 ? { lines } : {}),
+  };
 }
 
 /**

@@ -439,19 +439,22 @@ function writeChunks(
       used = 0;
       piece = await pieces.take();
     };
-    for (const chunk of body.chunks) {
+    const { ranges } = body;
+    for (let index = 0; index < ranges.length; index += 1) {
       if (res.destroyed || piece === undefined) return closed;
-      if (used + chunk.length > WRITE_PIECE_BYTES) {
+      const source = ranges.buffer(index);
+      const start = ranges.start(index);
+      const end = ranges.end(index);
+      if (used + end - start > WRITE_PIECE_BYTES) {
         if (used > 0) await flush();
         if (res.destroyed || piece === undefined) return closed;
-        if (chunk.length > WRITE_PIECE_BYTES) {
-          // Larger than a piece: the cached buffer itself goes out (it never changes, so no copy is needed).
-          res.write(chunk);
+        if (end - start > WRITE_PIECE_BYTES) {
+          // Larger than a piece: the cached bytes themselves go out (they never change, so no copy is needed).
+          res.write(source.subarray(start, end));
           continue;
         }
       }
-      chunk.copy(piece, used);
-      used += chunk.length;
+      used += source.copy(piece, used, start, end);
     }
     if (used > 0 && !res.destroyed && piece !== undefined) {
       const last = piece;

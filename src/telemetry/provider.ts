@@ -24,6 +24,7 @@ import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { AgentConfig, OtlpConfig } from '../config/types.js';
 import { withDeadline } from '../engine/deadline.js';
 import type { SnapshotSource, TargetSnapshot } from '../engine/snapshot.js';
+import type { ByteRanges } from '../exposition/byte-ranges.js';
 import { SnapshotExposition } from '../exposition/exposition.js';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE, type ExpositionFormat } from '../exposition/format.js';
 import { SdkPartSerializer } from '../exposition/sdk-part.js';
@@ -68,10 +69,10 @@ export interface ScrapeRequest {
   readonly timeoutMillis: number;
 }
 
-/** A scrape's answer: buffers to write in order (gzip members when asked, which concatenate to one stream). */
+/** A scrape's answer: ranges of buffers to write in order (gzip members when asked, which concatenate to one stream). */
 export interface ScrapeBody {
   readonly contentType: string;
-  readonly chunks: readonly Buffer[];
+  readonly ranges: ByteRanges;
   readonly byteLength: number;
 }
 
@@ -163,7 +164,7 @@ class TelemetryImpl implements Telemetry {
     }
     return {
       contentType: format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_TEXT_CONTENT_TYPE,
-      chunks: body.chunks,
+      ranges: body.ranges,
       byteLength: body.byteLength,
     };
   }
@@ -176,7 +177,7 @@ class TelemetryImpl implements Telemetry {
 
   async collectPrometheus(timeoutMillis: number): Promise<string> {
     const body = await this.scrapePrometheus({ format: 'text', gzip: false, timeoutMillis });
-    return Buffer.concat(body.chunks).toString('utf8');
+    return body.ranges.concat().toString('utf8');
   }
 
   async forceFlush(): Promise<void> {

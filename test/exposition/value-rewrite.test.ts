@@ -3,11 +3,16 @@ import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../src/engine/metric.js';
 import { PackedCollectorState, type PackedCollectorState as PackedState } from '../../src/engine/packed-samples.js';
 import type { CollectorState } from '../../src/engine/snapshot.js';
-import { renderTarget, type TargetRender } from '../../src/exposition/target-render.js';
+import { chunkText, renderTarget, type TargetRender } from '../../src/exposition/target-render.js';
 import { CPU_LOAD, routerSnapshot, RX_BYTES, sample } from '../telemetry/fixtures.js';
 
 function text(render: TargetRender): string {
-  return render.names.map(({ chunks }) => chunks.map((chunk) => chunk.text.toString('utf8')).join('')).join('');
+  return render.text.toString('utf8');
+}
+
+/** The chunk of RX_BYTES. */
+function interfaceChunk(render: TargetRender): Buffer {
+  return chunkText(render, render.definitions.indexOf(RX_BYTES));
 }
 
 /** One row of a run: an interface (RX_BYTES, a counter) or the CPU gauge, with its value. */
@@ -69,24 +74,24 @@ describe('a render built on the previous render of its target', () => {
     ];
     const first = new PackedCollectorState(samplesOf(rows), 0.1, 1, 0);
     const before = renderTarget(routerSnapshot('r1', { interface: first }), '');
-    const chunk = before.names.find(({ name }) => name === RX_BYTES.name)!.chunks[0]!;
-    expect(chunk.text.toString()).toBe(
+    const chunk = interfaceChunk(before);
+    expect(chunk.toString()).toBe(
       'routeros_interface_receive_bytes_total{router="r1",interface="ether1"} 10\nrouteros_interface_receive_bytes_total{router="r1",interface="ether2"} 20\n',
     );
     // Marks the old text: only a copy of it can show the mark.
-    chunk.text.write('E', chunk.text.indexOf('ether2'));
+    chunk.write('E', chunk.indexOf('ether2'));
 
     const kept = new PackedCollectorState(samplesOf(rows.map((entry) => ({ ...entry, value: entry.value * 1000 }))), 0.1, 2, 0, first);
     expect((kept as PackedState).packed.sameColumns(first.packed)).toBe(true);
     const after = renderTarget(routerSnapshot('r1', { interface: kept }), '', undefined, before);
-    expect(after.names.find(({ name }) => name === RX_BYTES.name)!.chunks[0]!.text.toString()).toBe(
+    expect(interfaceChunk(after).toString()).toBe(
       'routeros_interface_receive_bytes_total{router="r1",interface="ether1"} 10000\nrouteros_interface_receive_bytes_total{router="r1",interface="Ether2"} 20000\n',
     );
 
     // Another interface: the run has new columns, and its chunk is rendered anew.
     const changed = new PackedCollectorState(samplesOf([...rows, { name: 'ether3', value: 1 }]), 0.1, 3, 0, kept);
     const renderedAnew = renderTarget(routerSnapshot('r1', { interface: changed }), '', undefined, after);
-    expect(renderedAnew.names.find(({ name }) => name === RX_BYTES.name)!.chunks[0]!.text.toString()).toContain('interface="ether2"} 20\n');
+    expect(interfaceChunk(renderedAnew).toString()).toContain('interface="ether2"} 20\n');
   });
 
   it('renders anew when the target’s labels changed, though its runs kept their columns', () => {

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { createNoopMeter } from '@opentelemetry/api';
 import { OPENMETRICS_CONTENT_TYPE, PROMETHEUS_TEXT_CONTENT_TYPE } from '../../src/exposition/format.js';
 import { AgentMetrics } from '../../src/telemetry/agent-metrics.js';
+import { ByteRanges } from '../../src/exposition/byte-ranges.js';
 import type { ScrapeBody, ScrapeRequest, Telemetry } from '../../src/telemetry/provider.js';
 
 export interface TestResponse {
@@ -100,10 +101,18 @@ export class FakeTelemetry implements Pick<Telemetry, 'scrapePrometheus' | 'agen
     const size = Math.ceil(text.length / this.parts);
     const parts = Array.from({ length: this.parts }, (_, index) => Buffer.from(text.slice(index * size, (index + 1) * size)));
     const chunks = request.gzip ? parts.map((part) => gzipSync(part)) : parts;
+    // Ranges of one buffer, as the exposition's chunks are ranges of a target's buffer.
+    const all = Buffer.concat(chunks);
+    const ranges = new ByteRanges();
+    let offset = 0;
+    for (const chunk of chunks) {
+      ranges.push(all, offset, offset + chunk.length);
+      offset += chunk.length;
+    }
     return {
       contentType: request.format === 'openmetrics' ? OPENMETRICS_CONTENT_TYPE : PROMETHEUS_TEXT_CONTENT_TYPE,
-      chunks,
-      byteLength: chunks.reduce((sum, chunk) => sum + chunk.length, 0),
+      ranges,
+      byteLength: ranges.byteLength,
     };
   }
 }
