@@ -16,6 +16,7 @@
  *          [--cpu-profile agent.cpuprofile]   (a V8 CPU profile of the agent over the window, before the anchors)
  *          [--alloc-profile agent.heapprofile]   (where the agent allocates over the window, garbage included)
  *          [--agent-flags=--max-semi-space-size=8]   (Node/V8 flags for the agent's process)
+ *          [--timeline memory.csv]   (the agent's RSS, heap and external memory every second of the window)
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -48,6 +49,8 @@ interface Options {
   allocProfile: string | undefined;
   /** Extra Node/V8 flags for the agent's process (space-separated), e.g. the ones its launcher sets. */
   agentFlags: string[];
+  /** Write the agent's memory, sampled every second over the window, to this CSV file. */
+  timeline: string | undefined;
 }
 
 /** What the agent child reports. */
@@ -98,6 +101,7 @@ function options(): Options {
       'cpu-profile': { type: 'string' },
       'alloc-profile': { type: 'string' },
       'agent-flags': { type: 'string', default: '' },
+      timeline: { type: 'string' },
     },
   });
   return {
@@ -111,6 +115,7 @@ function options(): Options {
     cpuProfile: values['cpu-profile'],
     allocProfile: values['alloc-profile'],
     agentFlags: values['agent-flags'].split(' ').filter((flag) => flag !== ''),
+    timeline: values.timeline,
   };
 }
 
@@ -149,9 +154,12 @@ async function controller(): Promise<void> {
   const heapUsed: number[] = [];
   const heapTotal: number[] = [];
   const external: number[] = [];
+  const timeline: string[] = ['seconds,rss_mb,heap_used_mb,heap_reserved_mb,external_mb'];
   const rssTimer = setInterval(() => {
     void ask({ type: 'stats' }, 'stats').then((message) => {
       const { stats } = message as Extract<FromChild, { type: 'stats' }>;
+      const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
+      timeline.push(`${((Date.now() - started) / 1000).toFixed(0)},${mb(stats.rssBytes)},${mb(stats.heapUsedBytes)},${mb(stats.heapTotalBytes)},${mb(stats.externalBytes)}`);
       rss.push(stats.rssBytes);
       heapUsed.push(stats.heapUsedBytes);
       heapTotal.push(stats.heapTotalBytes);
@@ -182,6 +190,7 @@ async function controller(): Promise<void> {
     await sleep(Math.max(0, opts.scrapeEverySeconds * 1000 - (Date.now() - tick)));
   }
   clearInterval(rssTimer);
+  if (opts.timeline !== undefined) writeFileSync(opts.timeline, `${timeline.join('\n')}\n`);
   const windowSeconds = (Date.now() - started) / 1000;
   const final = ((await ask({ type: 'stats' }, 'stats')) as Extract<FromChild, { type: 'stats' }>).stats;
   if (opts.cpuProfile !== undefined || opts.allocProfile !== undefined) await ask({ type: 'profiled' }, 'profiled');
