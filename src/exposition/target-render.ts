@@ -246,10 +246,17 @@ interface Building {
    */
   column: readonly string[] | null | undefined;
   /** Per line rendered anew: lengths of `name{labels} ` and of the value, while `column` is not null. */
-  prefixes: number[];
-  valueLengths: number[];
+  prefixes: number[] | undefined;
+  valueLengths: number[] | undefined;
   /** Set when the chunk is the last render's with new values: that chunk, and the new numbers. */
-  rewrite: { readonly source: Reusable; readonly numbers: number[] } | undefined;
+  rewrite: Rewrite | undefined;
+}
+
+/** A chunk being rewritten: the last render's chunk, and the new numbers (`count` of them so far). */
+interface Rewrite {
+  readonly source: Reusable;
+  readonly numbers: number[];
+  count: number;
 }
 
 /** A rewrite turned out not to fit (a sample from elsewhere joined the chunk): the target renders anew. */
@@ -321,8 +328,8 @@ function renderWith(
         keys: undefined,
         text: '',
         column: undefined,
-        prefixes: [],
-        valueLengths: [],
+        prefixes: undefined,
+        valueLengths: undefined,
         rewrite: undefined,
       };
       list.push(building);
@@ -380,7 +387,8 @@ function renderWith(
           if (building.header === undefined) return;
           const rewrite = building.rewrite;
           if (rewrite !== undefined) {
-            if (values === building.column) rewrite.numbers.push(value);
+            // The same column gives the same lines: as many as last time, or the rewrite does not fit.
+            if (values === building.column && rewrite.count < rewrite.numbers.length) rewrite.numbers[rewrite.count++] = value;
             else abandoned = true;
             return;
           }
@@ -388,7 +396,10 @@ function renderWith(
             const source = reusable.get(definition);
             if (source !== undefined && source.column === values) {
               building.column = values;
-              building.rewrite = { source, numbers: [value] };
+              // Of the exact size: grown by push, the arrays of a fleet's renders were a tenth of what the agent allocated.
+              const numbers = new Array<number>(source.lineCount);
+              numbers[0] = value;
+              building.rewrite = { source, numbers, count: 1 };
               return;
             }
           }
@@ -418,8 +429,8 @@ function renderWith(
           if (building.column === undefined) building.column = values;
           else if (building.column !== values) building.column = null;
           if (building.column !== null) {
-            building.prefixes.push(line.length - text.length - 1);
-            building.valueLengths.push(text.length);
+            (building.prefixes ??= []).push(line.length - text.length - 1);
+            (building.valueLengths ??= []).push(text.length);
           }
         };
   forEachTargetSeries(snapshot, (definition, attributes, value, _collector, distribution) => add(definition, attributes, value, distribution), addPacked);
@@ -443,7 +454,7 @@ function assemble(byName: ReadonlyMap<string, readonly Building[]>, problems: Re
       buildings.push(building);
       const rewrite = building.rewrite;
       if (rewrite !== undefined) {
-        if (rewrite.numbers.length !== rewrite.source.lineCount) return REWRITE_ABANDONED;
+        if (rewrite.count !== rewrite.source.lineCount) return REWRITE_ABANDONED;
         if (building.definition.kind === 'counter' && !rewrite.numbers.every((value) => Number.isFinite(value) && value >= 0)) return REWRITE_ABANDONED;
         const texts: string[] = [];
         const length = rewrittenLength(rewrite.source, rewrite.numbers, texts);
@@ -461,6 +472,8 @@ function assemble(byName: ReadonlyMap<string, readonly Building[]>, problems: Re
       if (
         Array.isArray(building.column) &&
         length === building.text.length &&
+        building.prefixes !== undefined &&
+        building.valueLengths !== undefined &&
         building.prefixes.every((prefix) => prefix <= MAX_PREFIX_BYTES) &&
         building.valueLengths.every((value) => value <= MAX_VALUE_BYTES)
       ) {
@@ -487,10 +500,12 @@ function assemble(byName: ReadonlyMap<string, readonly Building[]>, problems: Re
     } else {
       offset += text.write(building.text, offset, byteLengths[index]!);
       if (Array.isArray(building.column)) {
-        count = building.prefixes.length;
+        const prefixes = building.prefixes!;
+        const valueLengths = building.valueLengths!;
+        count = prefixes.length;
         for (let at = 0; at < count; at += 1) {
-          lines.prefixes[line + at] = building.prefixes[at]!;
-          lines.values[line + at] = building.valueLengths[at]!;
+          lines.prefixes[line + at] = prefixes[at]!;
+          lines.values[line + at] = valueLengths[at]!;
         }
       }
     }
