@@ -115,6 +115,14 @@ export class PackedSamples {
     return this._shapes.length;
   }
 
+  /**
+   * The value column, which a run keeps together with the shape column when neither changed: two runs
+   * with the same `columns` hold the same series in the same order ({@link sameColumns}).
+   */
+  get columns(): readonly string[] {
+    return this._values;
+  }
+
   /** True when both runs hold the very same shape and value columns (one kept the other's): the same series, in the same order. */
   sameColumns(other: PackedSamples): boolean {
     return this._values === other._values && this._shapes === other._shapes;

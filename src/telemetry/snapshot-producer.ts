@@ -243,6 +243,8 @@ export class SnapshotMetricProducer implements MetricProducer {
   private _runs = 0;
   /** Last implied boot time per target, kept while it is down (its restart shows once it is back). */
   private readonly _bootMillis = new Map<string, number>();
+  /** The runs of every target whose last collect found no duplicate series (see {@link TargetRuns}). */
+  private _clean = new Map<string, TargetRuns>();
 
   constructor(source: SnapshotSource, options: SnapshotMetricProducerOptions) {
     this._source = source;
@@ -287,13 +289,21 @@ export class SnapshotMetricProducer implements MetricProducer {
     const nowMillis = this._nowMillis();
     const now = millisToHrTime(nowMillis);
     const snapshots = this._source.snapshots();
-    const run = new CollectRun(this._temporality, nowMillis, now, this._counters, ++this._runs, sharedIdentities(snapshots), this._deferPoints);
+    const shared = sharedIdentities(snapshots);
+    const run = new CollectRun(this._temporality, nowMillis, now, this._counters, ++this._runs, shared, this._deferPoints);
     const slice = new Slice(this._sliceMillis, this._sliceSeries);
+    const clean = new Map<string, TargetRuns>();
     for (const snapshot of snapshots) {
       const before = run.series;
-      run.addTarget(snapshot, this._restarted(snapshot));
+      const key = targetKey(snapshot);
+      const runs = targetRuns(snapshot);
+      const unique = shared.size === 0 || !shared.has(identityKey(snapshot));
+      const found = run.duplicates;
+      run.addTarget(snapshot, this._restarted(snapshot), unique && sameRuns(this._clean.get(key), runs));
+      if (unique && run.duplicates === found) clean.set(key, runs);
       await slice.done(run.series - before);
     }
+    this._clean = clean;
     this._sweep(this._runs, run.reported, nowMillis);
     const metrics = run.metricData();
     return {
@@ -451,6 +461,42 @@ function impliedBootMillis(snapshot: TargetSnapshot): number | undefined {
   return undefined;
 }
 
+/** The key of a series that `_add` did not check for duplicates: '' (a real key holds its metric's name). */
+const UNCHECKED = '';
+
+/**
+ * What decides which series a target shows, in which order: its attributes, and per collector run its
+ * name and its columns (a packed run's value column, kept while its series stay; any other run's state
+ * object). Two collects of equal TargetRuns see the same series.
+ */
+interface TargetRuns {
+  readonly base: string;
+  readonly up: boolean;
+  readonly names: readonly string[];
+  readonly columns: readonly unknown[];
+}
+
+function targetRuns(snapshot: TargetSnapshot): TargetRuns {
+  const names: string[] = [];
+  const columns: unknown[] = [];
+  for (const [name, state] of snapshot.collectors) {
+    names.push(name);
+    columns.push(state instanceof PackedCollectorState ? state.packed.columns : state);
+  }
+  const base = `${JSON.stringify(targetAttributes(snapshot))}\u0000${Object.keys(snapshot.identity).join('\u0000')}`;
+  return { base, up: snapshot.up, names, columns };
+}
+
+function sameRuns(a: TargetRuns | undefined, b: TargetRuns): boolean {
+  return (
+    a !== undefined &&
+    a.base === b.base &&
+    a.up === b.up &&
+    a.names.length === b.names.length &&
+    a.names.every((name, index) => b.names[index] === name && a.columns[index] === b.columns[index])
+  );
+}
+
 /** The work of one collect: groups points by metric name and carries counter state forward. */
 class CollectRun {
   /** `source \0 target \0 collector` of every collector run that delivered samples in this collect. */
@@ -469,6 +515,9 @@ class CollectRun {
   private readonly _times: CollectTimes;
   private readonly _conflicts = new Map<string, MetricDefinition>();
   private _duplicateSeries = 0;
+  /** The target being added is known to have no duplicate series: its packed samples skip the key check. */
+  private _trusted = false;
+  private _definition: MetricDefinition | undefined;
   private _firstDuplicate = '';
   private _nonFinite = 0;
   private _firstNonFinite = '';
@@ -504,8 +553,19 @@ class CollectRun {
     this._times = new CollectTimes(_nowMillis, _now);
   }
 
-  /** `restarted`: the target booted again since the previous collect; its counters all start anew. */
-  addTarget(snapshot: TargetSnapshot, restarted = false): void {
+  /** Duplicate series dropped so far. */
+  get duplicates(): number {
+    return this._duplicateSeries;
+  }
+
+  /**
+   * `restarted`: the target booted again since the previous collect; its counters all start anew.
+   * `trusted`: its runs are the ones of a collect that found no duplicate among its series (the same
+   * columns, see {@link sameRuns}), so none can be found now: its packed samples are not checked, and their
+   * series keys are made only where counter state is looked up by key.
+   */
+  addTarget(snapshot: TargetSnapshot, restarted = false, trusted = false): void {
+    this._trusted = trusted;
     if (!this._sources.has(snapshot.source)) {
       this._sources.add(snapshot.source);
       // The engine's per-target metrics lead their source's series and win any name conflict.
@@ -560,11 +620,12 @@ class CollectRun {
         // The engine's own series come packed too (collector undefined): a keyed owner, index unused.
         const context = collector === undefined ? engine : contextOf(collector);
         context.index += 1;
-        this._add(definition, value, context, undefined, templates.get(keys)?.key(values, offset));
+        this._add(definition, value, context, undefined, trusted ? undefined : templates.get(keys)?.key(values, offset));
       },
     );
     this._attributes = undefined;
     this._target = undefined;
+    this._trusted = false;
     this._commit(engine);
     for (const context of contexts.values()) this._commit(context);
   }
@@ -593,13 +654,21 @@ class CollectRun {
     if (previous === undefined) {
       this._at = -1;
     } else if (context.packed !== undefined) {
-      const at = context.samePlaces === true ? context.index : previous.find(key, context.index, this._packedKey);
+      const at = context.samePlaces === true ? context.index : previous.find(this._keyOf(key), context.index, this._packedKey);
       this._at = at >= 0 && !Number.isNaN(previous.starts[at]!) ? at : -1;
     } else {
       // In an unchanged run the series is where it was: the position it takes now.
-      this._at = previous.find(key, next.keys.length, this._packedKey);
+      this._at = previous.find(this._keyOf(key), next.keys.length, this._packedKey);
     }
     this._index = context.index;
+  }
+
+  /** The series key, made now for a sample `_add` did not check ({@link UNCHECKED}). */
+  private _keyOf(key: string): string {
+    if (key !== UNCHECKED) return key;
+    return this._attributes !== undefined
+      ? `${this._definition!.name}\u0000${seriesKey(this._attributes)}`
+      : this._packedKey(this._definition!, this._keys, this._values, this._offset);
   }
 
   /** Records this collect's observation of the counter `_locate` found. */
@@ -613,7 +682,7 @@ class CollectRun {
       return;
     }
     // A key already held stays, and this collect's equal copy dies young instead of reaching the old generation.
-    next.keys.push(this._at >= 0 ? this._previous!.keys[this._at]! : key);
+    next.keys.push(this._at >= 0 ? this._previous!.keys[this._at]! : this._keyOf(key));
     next.starts.push(startMillis);
     next.values.push(value);
     if (distribution !== undefined || next.distributions !== undefined) {
@@ -651,14 +720,18 @@ class CollectRun {
     this.series += 1;
     const group = this._group(definition);
     if (group === undefined) return;
-    // Cheaper than the JSON of seriesName (which only messages need): keys sorted, joined by control characters.
-    const key = `${definition.name}\u0000${attributesKey ?? seriesKey(this._attributesNow())}`;
-    if (this._seriesKeys.has(key)) {
-      // Two identical series would make Prometheus reject the whole scrape; keep the first.
-      if (this._duplicateSeries++ === 0) this._firstDuplicate = seriesName(definition.name, this._attributesNow());
-      return;
+    this._definition = definition;
+    let key = UNCHECKED;
+    if (!this._trusted || this._attributes !== undefined) {
+      // Cheaper than the JSON of seriesName (which only messages need): keys sorted, joined by control characters.
+      key = `${definition.name}\u0000${attributesKey ?? seriesKey(this._attributesNow())}`;
+      if (this._seriesKeys.has(key)) {
+        // Two identical series would make Prometheus reject the whole scrape; keep the first.
+        if (this._duplicateSeries++ === 0) this._firstDuplicate = seriesName(definition.name, this._attributesNow());
+        return;
+      }
+      this._seriesKeys.add(key);
     }
-    this._seriesKeys.add(key);
     if (isDistributionKind(definition.kind)) {
       const problem = distributionProblem(definition, distribution);
       if (problem !== undefined) {

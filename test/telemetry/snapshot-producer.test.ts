@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { MetricDefinition } from '../../src/sources/routeros/collectors/collector.js';
 import type { SnapshotSource } from '../../src/engine/snapshot.js';
 import { SYSTEM_UPTIME } from '../../src/sources/routeros/collectors/system.js';
-import { okCollectorState } from '../../src/engine/packed-samples.js';
+import { okCollectorState, type PackedCollectorState } from '../../src/engine/packed-samples.js';
 import type { CollectorState } from '../../src/engine/snapshot.js';
 import { SnapshotMetricProducer } from '../../src/telemetry/snapshot-producer.js';
 import {
@@ -255,6 +255,25 @@ describe('SnapshotMetricProducer', () => {
         expect.stringContaining('1 duplicate series dropped'),
         expect.stringContaining('2 counter samples dropped'),
       ]);
+    });
+
+    it('keeps dropping a duplicate of a packed run that kept its columns, collect after collect', async () => {
+      const rows = (value: number) => [sample(RX_BYTES, value, { interface: 'e1' }), sample(RX_BYTES, value + 1, { interface: 'e1' })];
+      let state = okCollectorState(rows(1), 0.1, 1, 0);
+      const source = new TestSnapshotSource([routerSnapshot('r', { interface: state })]);
+      const producer = new SnapshotMetricProducer(source, { scopeName: 's' });
+      for (let collect = 0; collect < 3; collect += 1) {
+        if (collect > 0) {
+          const previous = state as PackedCollectorState;
+          state = okCollectorState(rows(collect * 10), 0.1, 1 + collect, 0, previous);
+          // The usual poll: the same series with new numbers, so the run kept its columns.
+          expect((state as PackedCollectorState).packed.sameColumns(previous.packed)).toBe(true);
+          source.routers = [routerSnapshot('r', { interface: state })];
+        }
+        const result = await producer.collect();
+        expect(points(result, RX_BYTES.name).map((entry) => entry.value)).toEqual([collect === 0 ? 1 : collect * 10]);
+        expect(result.errors.map(String)).toEqual([expect.stringContaining('1 duplicate series dropped')]);
+      }
     });
 
     it('drops a series that an earlier target of the same identity showed, keeping the other targets whole', async () => {
