@@ -154,11 +154,12 @@ async function controller(): Promise<void> {
   const heapUsed: number[] = [];
   const heapTotal: number[] = [];
   const external: number[] = [];
-  const timeline: string[] = ['seconds,rss_mb,heap_used_mb,heap_reserved_mb,external_mb'];
+  // MiB, as megabytes() prints them.
+  const timeline: string[] = ['seconds,rss_mib,heap_used_mib,heap_reserved_mib,external_mib'];
   const rssTimer = setInterval(() => {
     void ask({ type: 'stats' }, 'stats').then((message) => {
       const { stats } = message as Extract<FromChild, { type: 'stats' }>;
-      const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
+      const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
       timeline.push(`${((Date.now() - started) / 1000).toFixed(0)},${mb(stats.rssBytes)},${mb(stats.heapUsedBytes)},${mb(stats.heapTotalBytes)},${mb(stats.externalBytes)}`);
       rss.push(stats.rssBytes);
       heapUsed.push(stats.heapUsedBytes);
