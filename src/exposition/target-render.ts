@@ -39,7 +39,7 @@ export interface FamilyHeader {
  * One target snapshot rendered: per definition it shows, a chunk of sample lines, in the order the target
  * first shows their names (chunks of one name are neighbours). The chunks are ranges of one buffer, kept as
  * offsets: a Buffer view and an object per chunk were most of what the renders of a large fleet held on the
- * heap. A scrape makes the views it writes (see {@link chunkBytes}).
+ * heap. A scrape lists the ranges it writes (see {@link pushChunk}).
  */
 export interface TargetRender {
   /** The definition of each chunk. */
@@ -396,7 +396,7 @@ function renderWith(
             const source = reusable.get(definition);
             if (source !== undefined && source.column === values) {
               building.column = values;
-              // Of the exact size: grown by push, the arrays of a fleet's renders were a tenth of what the agent allocated.
+              // Of the exact size: grown by push, an array makes several copies of itself on the way.
               const numbers = new Array<number>(source.lineCount);
               numbers[0] = value;
               building.rewrite = { source, numbers, count: 1 };
