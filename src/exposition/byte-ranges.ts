@@ -1,8 +1,8 @@
 /**
  * A body as ranges of buffers, written in order. A scrape of a large fleet lists tens of thousands of
  * cached chunks; a Buffer view per chunk, made when the body is listed and held until it is written, outlived
- * young-generation collections and reached the old generation (8 MB per scrape at 1,000 routers). Ranges are
- * three numbers' worth each, and a writer copies from them directly.
+ * young-generation collections and reached the old generation (8 MB per scrape at 1,000 routers). A range is
+ * three array cells (the buffer, its start and its end), and a writer copies from it directly.
  */
 export class ByteRanges {
   private readonly _buffers: Buffer[] = [];
