@@ -61,6 +61,14 @@ export function targetAttributes(snapshot: TargetSnapshot): Record<string, strin
   return base;
 }
 
+/**
+ * What a target adds to its samples' attributes, as one string: two snapshots with the same signature give
+ * the same samples the same attributes (readers that reuse work from an earlier snapshot compare it).
+ */
+export function attributesSignature(base: Readonly<Record<string, string>>, identity: Readonly<Record<string, string>>): string {
+  return `${JSON.stringify(base)}\u0000${Object.keys(identity).join('\u0000')}`;
+}
+
 /** A target's identity attributes in key order: only targets with the same one can show the same series. */
 export function identityKey(snapshot: TargetSnapshot): string {
   return JSON.stringify(Object.entries(snapshot.identity).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -176,10 +176,14 @@ export class SnapshotExposition {
     if (head !== undefined) ranges.push(head);
     for (const { definition, renders, indexes } of claims.values()) {
       const header = familyHeader(definition);
-      if (header === undefined || !renders.some((render, at) => chunkLength(render, indexes[at]!) > 0)) continue;
-      ranges.push(headerBytes(header, format, gzip));
+      if (header === undefined) continue;
+      // The header goes before the first chunk with lines: a family no target shows a line of is left out.
+      let headed = false;
       for (let at = 0; at < renders.length; at += 1) {
-        if (chunkLength(renders[at]!, indexes[at]!) > 0) pushChunk(ranges, renders[at]!, indexes[at]!, gzip, format);
+        if (chunkLength(renders[at]!, indexes[at]!) === 0) continue;
+        if (!headed) ranges.push(headerBytes(header, format, gzip));
+        headed = true;
+        pushChunk(ranges, renders[at]!, indexes[at]!, gzip, format);
       }
     }
     if (format === 'openmetrics') ranges.push(gzip ? eofGzip() : EOF);

@@ -8,7 +8,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { isDistributionKind, unitSuffixedName, type Distribution, type MetricDefinition } from '../engine/metric.js';
-import { forEachTargetSeries, packedAttributes, targetAttributes, type PackedSeriesVisitor } from '../engine/series.js';
+import { attributesSignature, forEachTargetSeries, packedAttributes, targetAttributes, type PackedSeriesVisitor } from '../engine/series.js';
 import type { ByteRanges } from './byte-ranges.js';
 import { SeriesTemplates } from './series-template.js';
 import { MAX_PREFIX_BYTES, MAX_VALUE_BYTES, rewrittenLength, writeRewritten, type LineLengths, type RewriteSource } from './value-rewrite.js';
@@ -81,21 +81,28 @@ const GZIP_END = 1;
 const LINE_COUNT = 2;
 const CELLS = 3;
 
-/** Where chunk `index` of a render starts and ends in its text. */
-function textRange(render: TargetRender, index: number): [number, number] {
-  return [index === 0 ? 0 : render.offsets[(index - 1) * CELLS + TEXT_END]!, render.offsets[index * CELLS + TEXT_END]!];
+/** Where chunk `index` starts in the text (`cell` TEXT_END) or in the gzip members (GZIP_END): where the one before ends. */
+function startOf(render: TargetRender, index: number, cell: number): number {
+  return index === 0 ? 0 : render.offsets[(index - 1) * CELLS + cell]!;
+}
+
+function endOf(render: TargetRender, index: number, cell: number): number {
+  return render.offsets[index * CELLS + cell]!;
 }
 
 /** Bytes of chunk `index`'s sample lines (0: nothing to show). */
 export function chunkLength(render: TargetRender, index: number): number {
-  const [start, end] = textRange(render, index);
-  return end - start;
+  return endOf(render, index, TEXT_END) - startOf(render, index, TEXT_END);
 }
 
 /** The sample lines of chunk `index`, in the text format. */
 export function chunkText(render: TargetRender, index: number): Buffer {
-  const [start, end] = textRange(render, index);
-  return render.text.subarray(start, end);
+  return render.text.subarray(startOf(render, index, TEXT_END), endOf(render, index, TEXT_END));
+}
+
+/** Chunk `index`'s gzip member, once {@link gzipRender} made them. */
+function gzipMemberOf(render: TargetRender, index: number): Buffer {
+  return render.gzip!.subarray(startOf(render, index, GZIP_END), endOf(render, index, GZIP_END));
 }
 
 export interface RenderProblems {
@@ -145,12 +152,11 @@ export function pushChunk(body: ByteRanges, render: TargetRender, index: number,
     return;
   }
   if (!gzip) {
-    const [start, end] = textRange(render, index);
-    body.push(render.text, start, end);
+    body.push(render.text, startOf(render, index, TEXT_END), endOf(render, index, TEXT_END));
     return;
   }
   if (render.gzip === undefined) gzipRender(render);
-  body.push(render.gzip!, index === 0 ? 0 : render.offsets[(index - 1) * CELLS + GZIP_END]!, render.offsets[index * CELLS + GZIP_END]!);
+  body.push(render.gzip!, startOf(render, index, GZIP_END), endOf(render, index, GZIP_END));
 }
 
 /**
@@ -194,13 +200,12 @@ export function gzipRender(render: TargetRender, previous?: TargetRender): void 
   const members: Buffer[] = [];
   let total = 0;
   for (let index = 0; index < render.definitions.length; index += 1) {
-    const [start, end] = textRange(render, index);
     const last = before?.get(render.definitions[index]!);
     let member: Buffer;
-    if (last !== undefined && sameBytes(render, start, end, previous!, last)) {
-      member = previous!.gzip!.subarray(last === 0 ? 0 : previous!.offsets[(last - 1) * CELLS + GZIP_END]!, previous!.offsets[last * CELLS + GZIP_END]!);
+    if (last !== undefined && sameBytes(render, index, previous!, last)) {
+      member = gzipMemberOf(previous!, last);
     } else {
-      const text = render.text.subarray(start, end);
+      const text = chunkText(render, index);
       member = gzipSync(text, gzipOptions(text.length));
     }
     members.push(member);
@@ -219,9 +224,12 @@ export function gzipRender(render: TargetRender, previous?: TargetRender): void 
   }
 }
 
-/** True when chunk `index` of `other` holds exactly `render.text[start, end)`. */
-function sameBytes(render: TargetRender, start: number, end: number, other: TargetRender, index: number): boolean {
-  const [otherStart, otherEnd] = textRange(other, index);
+/** True when chunk `last` of `other` holds exactly the bytes of chunk `index` of `render`. */
+function sameBytes(render: TargetRender, index: number, other: TargetRender, last: number): boolean {
+  const start = startOf(render, index, TEXT_END);
+  const end = endOf(render, index, TEXT_END);
+  const otherStart = startOf(other, last, TEXT_END);
+  const otherEnd = endOf(other, last, TEXT_END);
   return otherEnd - otherStart === end - start && render.text.compare(other.text, otherStart, otherEnd, start, end) === 0;
 }
 
@@ -271,7 +279,7 @@ const REWRITE_ABANDONED = Symbol('rewrite abandoned');
  */
 export function renderTarget(snapshot: TargetSnapshot, scopeLabels: string, seen?: ReadonlySet<string>, previous?: TargetRender): TargetRender {
   const base = targetAttributes(snapshot);
-  const signature = `${JSON.stringify(base)}\u0000${Object.keys(snapshot.identity).join('\u0000')}\u0000${scopeLabels}`;
+  const signature = `${attributesSignature(base, snapshot.identity)}\u0000${scopeLabels}`;
   const reusable = seen === undefined && previous?.signature === signature ? rewriteSources(previous) : undefined;
   const render = renderWith(snapshot, base, signature, scopeLabels, seen, reusable);
   return render === REWRITE_ABANDONED ? (renderWith(snapshot, base, signature, scopeLabels, seen, undefined) as TargetRender) : render;

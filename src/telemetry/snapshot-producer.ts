@@ -40,7 +40,7 @@ import {
 import type { Temporality } from '../config/types.js';
 import { isDistributionKind, type Distribution, type MetricDefinition } from '../engine/metric.js';
 import { forEachPackedSample, PackedCollectorState, type PackedSamples } from '../engine/packed-samples.js';
-import { engineDefinitions, forEachTargetSeries, identityKey, packedAttributes, targetAttributes } from '../engine/series.js';
+import { attributesSignature, engineDefinitions, forEachTargetSeries, identityKey, packedAttributes, targetAttributes } from '../engine/series.js';
 import type { SnapshotSource, SourceDescriptor, TargetSnapshot } from '../engine/snapshot.js';
 import { SeriesTemplates } from '../exposition/series-template.js';
 import { describeDefinition, distributionProblem, sameDefinition, seriesKey, seriesName } from '../exposition/target-render.js';
@@ -483,7 +483,7 @@ function targetRuns(snapshot: TargetSnapshot): TargetRuns {
     names.push(name);
     columns.push(state instanceof PackedCollectorState ? state.packed.columns : state);
   }
-  const base = `${JSON.stringify(targetAttributes(snapshot))}\u0000${Object.keys(snapshot.identity).join('\u0000')}`;
+  const base = attributesSignature(targetAttributes(snapshot), snapshot.identity);
   return { base, up: snapshot.up, names, columns };
 }
 
